@@ -1,0 +1,41 @@
+/* The command line: global options and the command table. Only this layer prints and chooses
+ * exit codes. */
+#ifndef WARD_CLI_H
+#define WARD_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "ward/error.h"
+
+struct global_opts {
+	const char *root;
+	const char *log_path;
+	bool log_json;
+	bool debug;
+	bool systemd_cgroup;
+	const char *rootless; /* "true", "false", "auto" */
+};
+
+struct command {
+	const char *name;
+	int (*run)(const struct global_opts *g, int argc, char **argv);
+	const char *summary;
+};
+
+extern const struct command ward_commands[];
+
+int cmd_run(const struct global_opts *g, int argc, char **argv);
+int cmd_spec(const struct global_opts *g, int argc, char **argv);
+
+/* Rewrites Go-style single-dash long options ("-bundle", "-no-subreaper=x") to "--..." when the
+ * name is a long option of the command, as runc's callers sometimes send them. */
+void cli_normalize_args(int argc, char **argv, const struct option *longopts);
+/* Prints "ward: <err>" (and to the log) and returns exit status 1. */
+int cli_fail(const struct ward_error *err);
+/* Prints a usage error for a command and returns 1. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+void print_version(void);
+
+#endif

@@ -1,0 +1,37 @@
+/* Mounts: OCI mount options translated to the new mount API, and one mount made onto an fd. */
+#ifndef WARD_MOUNTS_H
+#define WARD_MOUNTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ward/error.h"
+#include "ward/spec.h"
+
+struct mount_plan {
+	bool bind;	/* "bind", "rbind" or type "bind" */
+	bool recursive; /* "rbind" */
+	/* MOUNT_ATTR_* for the mount itself and, from the "r" options (rro, rnosuid, ...), for
+	 * every mount below it too. */
+	uint64_t attr_set, attr_clr;
+	uint64_t rec_attr_set, rec_attr_clr;
+	uint64_t propagation; /* MS_PRIVATE, MS_SHARED, MS_SLAVE, MS_UNBINDABLE or 0 */
+	bool propagation_recursive;
+	char **sb_flags; /* superblock flags for fsconfig: "sync", "dirsync", "lazytime", ... */
+	char **data;	 /* filesystem options: "mode=755", "newinstance", ... */
+	bool tmpcopyup;
+	bool idmap, ridmap;
+};
+
+/* Translates options (NULL-terminated) for a mount of the given type. Unknown options are
+ * passed to the filesystem for non-bind mounts and refused for bind mounts. */
+int mountopts_parse(const char *type, char *const *options, struct mount_plan *plan,
+		    struct ward_error *err);
+void mountopts_clear(struct mount_plan *plan);
+
+/* Makes mount m (mounts[index] of the config) in the container root rootfd. Relative bind
+ * sources are taken from bundle_dir. */
+int mount_one(int rootfd, const char *bundle_dir, const struct ward_mount *m, size_t index,
+	      struct ward_error *err);
+
+#endif

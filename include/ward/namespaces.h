@@ -1,0 +1,19 @@
+/* Namespaces: flags for the ones to create, joining the ones given by path, id maps. */
+#ifndef WARD_NAMESPACES_H
+#define WARD_NAMESPACES_H
+
+#include <sys/types.h>
+
+#include "ward/error.h"
+#include "ward/spec.h"
+
+/* CLONE_NEW* flags of the namespaces to create (without a path), except the user namespace. */
+int ns_new_flags(const struct ward_linux *lx);
+/* setns() into every namespace that has a path, the user namespace first. */
+int ns_join_paths(const struct ward_linux *lx, struct ward_error *err);
+/* Writes uid_map and gid_map of pid (run by ward, outside the namespace). */
+int ns_write_id_maps(pid_t pid, const struct ward_linux *lx, struct ward_error *err);
+/* Writes /proc/self/timens_offsets after unshare(CLONE_NEWTIME), before any process enters. */
+int ns_write_time_offsets(const struct ward_linux *lx, struct ward_error *err);
+
+#endif

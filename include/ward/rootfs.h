@@ -1,0 +1,21 @@
+/* The container's filesystem view: propagation, mounts, /dev, pivot_root, read-only root. */
+#ifndef WARD_ROOTFS_H
+#define WARD_ROOTFS_H
+
+#include <stdbool.h>
+
+#include "ward/error.h"
+#include "ward/spec.h"
+
+/* Runs in the container's mount namespace, before pivot_root. Returns an O_PATH fd of the
+ * prepared root (the bind mount of rootfs onto itself). */
+int rootfs_prepare(const struct ward_spec *spec, const char *rootfs, const char *bundle_dir,
+		   struct ward_error *err);
+/* Creates the default device nodes and linux.devices under rootfd's /dev. */
+int rootfs_create_devices(int rootfd, const struct ward_spec *spec, struct ward_error *err);
+/* pivot_root (or MS_MOVE + chroot with no_pivot) into rootfd; cwd becomes "/". */
+int rootfs_pivot(int rootfd, bool no_pivot, struct ward_error *err);
+/* After the pivot: root.readonly. */
+int rootfs_finalize(const struct ward_spec *spec, struct ward_error *err);
+
+#endif

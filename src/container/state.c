@@ -1,0 +1,199 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+
+#include "ward/cleanup.h"
+#include "ward/state.h"
+#include "ward/util.h"
+
+int state_validate_id(const char *id, struct ward_error *err)
+{
+	size_t n = strlen(id);
+
+	if (n == 0)
+		return ward_fail(err, 0, "container ID must not be empty");
+	if (n > 255)
+		return ward_fail(err, 0, "container ID is longer than 255 characters");
+	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+		return ward_fail(err, 0, "invalid container ID \"%s\"", id);
+	for (const char *p = id; *p; p++) {
+		char c = *p;
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			  c == '_' || c == '+' || c == '-' || c == '.';
+		if (!ok)
+			return ward_fail(err, 0,
+					 "invalid container ID \"%.64s\": only letters, digits and "
+					 "_ + - . are allowed",
+					 id);
+	}
+	return 0;
+}
+
+int state_open_root(const char *root, struct ward_error *err)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (snprintf(path, sizeof path, "%s", root) >= (int)sizeof path)
+		return ward_fail(err, ENAMETOOLONG, "--root %s", root);
+	/* mkdir -p: the parents of the state root may not exist yet (/run/ward on first use). */
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return ward_fail(err, errno, "--root: create %s", path);
+		*p = '/';
+	}
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return ward_fail(err, errno, "--root: create %s", path);
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return ward_fail(err, errno, "--root: open %s", path);
+	return fd;
+}
+
+int state_create_dir(int rootfd, const char *id, struct ward_error *err)
+{
+	int fd;
+
+	if (mkdirat(rootfd, id, 0711) < 0) {
+		if (errno == EEXIST)
+			return ward_fail(err, 0, "container \"%s\" already exists", id);
+		return ward_fail(err, errno, "create the state directory of %s", id);
+	}
+	fd = openat(rootfd, id, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ward_fail(err, errno, "open the state directory of %s", id);
+	return fd;
+}
+
+int state_remove_dir(int rootfd, const char *id, struct ward_error *err)
+{
+	int dfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d;
+	struct dirent *e;
+
+	if (dfd < 0)
+		return errno == ENOENT ? 0 : ward_fail(err, errno, "open the state of %s", id);
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return ward_fail(err, errno, "read the state of %s", id);
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) < 0 && errno != ENOENT) {
+			int saved = errno;
+			closedir(d);
+			return ward_fail(err, saved, "remove %s/%s", id, e->d_name);
+		}
+	}
+	closedir(d);
+	if (unlinkat(rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return ward_fail(err, errno, "remove the state directory of %s", id);
+	return 0;
+}
+
+void state_now_rfc3339(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
+}
+
+int state_read_start_time(pid_t pid, uint64_t *out)
+{
+	char path[64], buf[1024];
+	cleanup_close int fd = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read_all(fd, buf, sizeof buf - 1);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	/* The command name may contain spaces and parentheses: count from the last ')'. */
+	char *p = strrchr(buf, ')');
+	if (!p)
+		return -EIO;
+	p++;
+	for (int field = 2; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (!p)
+		return -EIO;
+	*out = strtoull(p + 1, NULL, 10);
+	return 0;
+}
+
+#define GS(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
+
+int state_write(int dirfd, const struct ward_state *st, struct ward_error *err)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	const unsigned char *buf;
+	size_t len;
+	int rc;
+
+	if (!g)
+		return ward_fail(err, ENOMEM, "write state.json");
+	yajl_gen_map_open(g);
+	GS(g, "ociVersion");
+	GS(g, st->oci_version);
+	GS(g, "id");
+	GS(g, st->id);
+	GS(g, "pid");
+	yajl_gen_integer(g, st->pid);
+	GS(g, "init_start_time");
+	yajl_gen_integer(g, (long long)st->start_time);
+	GS(g, "bundle");
+	GS(g, st->bundle);
+	GS(g, "rootfs");
+	GS(g, st->rootfs);
+	GS(g, "created");
+	GS(g, st->created);
+	GS(g, "owner_uid");
+	yajl_gen_integer(g, st->owner);
+	yajl_gen_map_close(g);
+	yajl_gen_get_buf(g, &buf, &len);
+	rc = write_file_atomic(dirfd, "state.json", buf, len, 0600, err);
+	yajl_gen_free(g);
+	return rc;
+}
+
+int state_write_pid_file(const char *path, pid_t pid, struct ward_error *err)
+{
+	char buf[32], tmp[PATH_MAX];
+	int n = snprintf(buf, sizeof buf, "%d", pid);
+	cleanup_close int fd = -1;
+
+	if (snprintf(tmp, sizeof tmp, "%s.ward-tmp", path) >= (int)sizeof tmp)
+		return ward_fail(err, ENAMETOOLONG, "--pid-file %s", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return ward_fail(err, errno, "--pid-file: create %s", tmp);
+	if (write_all(fd, buf, (size_t)n) < 0) {
+		unlink(tmp);
+		return ward_fail(err, errno, "--pid-file: write %s", tmp);
+	}
+	if (rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return ward_fail(err, e, "--pid-file: rename to %s", path);
+	}
+	return 0;
+}

@@ -1,0 +1,152 @@
+/* Device nodes in the container's /dev: the runtime-spec defaults and linux.devices. Where
+ * mknod is not permitted (user namespaces), the host node is bind-mounted instead. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "ward/rootfs.h"
+#include "ward/safepath.h"
+
+static const struct ward_device default_devices[] = {
+	{.path = "/dev/null", .type = 'c', .major = 1, .minor = 3},
+	{.path = "/dev/zero", .type = 'c', .major = 1, .minor = 5},
+	{.path = "/dev/full", .type = 'c', .major = 1, .minor = 7},
+	{.path = "/dev/random", .type = 'c', .major = 1, .minor = 8},
+	{.path = "/dev/urandom", .type = 'c', .major = 1, .minor = 9},
+	{.path = "/dev/tty", .type = 'c', .major = 5, .minor = 0},
+};
+
+static const struct {
+	const char *name, *target;
+} default_links[] = {
+	{"fd", "/proc/self/fd"},
+	{"stdin", "/proc/self/fd/0"},
+	{"stdout", "/proc/self/fd/1"},
+	{"stderr", "/proc/self/fd/2"},
+};
+
+static mode_t type_bits(char type)
+{
+	switch (type) {
+	case 'b':
+		return S_IFBLK;
+	case 'p':
+		return S_IFIFO;
+	default:
+		return S_IFCHR;
+	}
+}
+
+/* Binds the host's node: only possible for a device that exists on the host. */
+static int bind_host_device(int dirfd, const char *name, const struct ward_device *d,
+			    struct ward_error *err)
+{
+	cleanup_close int tree = -1;
+	cleanup_close int target = -1;
+	int fd;
+
+	tree = open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return ward_fail(err, errno, "bind the host's %s (mknod is not permitted here)",
+				 d->path);
+	fd = openat(dirfd, name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return ward_fail(err, errno, "create %s", d->path);
+	close(fd);
+	target = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (target < 0)
+		return ward_fail(err, errno, "open %s", d->path);
+	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return ward_fail(err, errno, "bind the host's %s", d->path);
+	return 0;
+}
+
+static int create_device(int rootfd, const struct ward_device *d, struct ward_error *err)
+{
+	char dir[PATH_MAX];
+	cleanup_close int dirfd = -1;
+	mode_t perm = d->has_file_mode ? (d->file_mode & 07777) : 0666;
+	const char *name;
+
+	path_clean(d->path, dir);
+	char *slash = strrchr(dir, '/');
+	name = slash + 1;
+	if (!*name)
+		return ward_fail(err, 0, "%s is not a device path", d->path);
+	*slash = '\0';
+	dirfd = safe_mkdir_all_in_root(rootfd, dir[0] ? dir : "/", 0755, err);
+	if (dirfd < 0)
+		return -1;
+	/* Replace whatever the image has there (a file, a stale node, a symlink). */
+	if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT && errno != EISDIR)
+		return ward_fail(err, errno, "replace %s", d->path);
+	if (mknodat(dirfd, name, type_bits(d->type) | perm,
+		    makedev((unsigned)d->major, (unsigned)d->minor)) < 0) {
+		if (errno == EPERM && d->type != 'p')
+			return bind_host_device(dirfd, name, d, err);
+		return ward_fail(err, errno, "create device %s", d->path);
+	}
+	if (fchmodat(dirfd, name, perm, 0) < 0)
+		return ward_fail(err, errno, "chmod %s", d->path);
+	if ((d->has_uid || d->has_gid) &&
+	    fchownat(dirfd, name, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
+		     AT_SYMLINK_NOFOLLOW) < 0)
+		return ward_fail(err, errno, "chown %s", d->path);
+	return 0;
+}
+
+static bool configured(const struct ward_spec *spec, const char *path)
+{
+	for (size_t i = 0; i < spec->linux_.n_devices; i++)
+		if (strcmp(spec->linux_.devices[i].path, path) == 0)
+			return true;
+	return false;
+}
+
+int rootfs_create_devices(int rootfd, const struct ward_spec *spec, struct ward_error *err)
+{
+	cleanup_close int devfd = -1;
+	mode_t old = umask(0);
+	int rc = -1;
+
+	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++)
+		if (!configured(spec, default_devices[i].path) &&
+		    create_device(rootfd, &default_devices[i], err) < 0)
+			goto out;
+	for (size_t i = 0; i < spec->linux_.n_devices; i++) {
+		if (create_device(rootfd, &spec->linux_.devices[i], err) < 0) {
+			ward_error_prefix(err, "linux.devices[%zu]", i);
+			goto out;
+		}
+	}
+	devfd = safe_mkdir_all_in_root(rootfd, "/dev", 0755, err);
+	if (devfd < 0)
+		goto out;
+	for (size_t i = 0; i < ARRAY_SIZE(default_links); i++)
+		if (symlinkat(default_links[i].target, devfd, default_links[i].name) < 0 &&
+		    errno != EEXIST) {
+			ward_fail(err, errno, "create /dev/%s", default_links[i].name);
+			goto out;
+		}
+	/* /dev/ptmx must be the container's own devpts multiplexer. */
+	if (unlinkat(devfd, "ptmx", 0) < 0 && errno != ENOENT) {
+		ward_fail(err, errno, "replace /dev/ptmx");
+		goto out;
+	}
+	if (symlinkat("pts/ptmx", devfd, "ptmx") < 0) {
+		ward_fail(err, errno, "create /dev/ptmx");
+		goto out;
+	}
+	rc = 0;
+out:
+	umask(old);
+	return rc;
+}

@@ -1,0 +1,189 @@
+/* Container side of starting a container: the setup stage (namespaces) and the init stage
+ * (filesystem, process security, execve). Both report errors to ward over their socket and
+ * exit; neither ever returns into ward's code. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/ioprio.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "ward/namespaces.h"
+#include "ward/process.h"
+#include "ward/rootfs.h"
+#include "ward/safepath.h"
+#include "ward/spawn.h"
+#include "ward/sync.h"
+#include "ward/syscalls.h"
+
+__attribute__((noreturn)) static void die(int fd, struct ward_error *err, int status)
+{
+	sync_send_error(fd, err);
+	_exit(status);
+}
+
+static int become_root_in_userns(int fd, struct ward_error *err)
+{
+	struct sync_msg msg;
+
+	if (unshare(CLONE_NEWUSER) < 0)
+		return ward_fail(err, errno, "linux.namespaces: create the user namespace");
+	if (sync_send(fd, SYNC_USERNS_READY, 0, -1, err) < 0 ||
+	    sync_expect(fd, SYNC_USERNS_MAPPED, &msg, NULL, "ward", err) < 0)
+		return -1;
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+		ward_fail(err, errno, "become root in the user namespace");
+		return ward_error_hint(err, "linux.uidMappings and linux.gidMappings must map "
+					    "container ID 0");
+	}
+	return 0;
+}
+
+static int set_hostname(const struct ward_spec *spec, struct ward_error *err)
+{
+	bool own_uts = spec->linux_.namespaces[WARD_NS_UTS].present;
+
+	if ((spec->hostname && *spec->hostname) || (spec->domainname && *spec->domainname)) {
+		if (!own_uts)
+			return ward_fail(err, 0, "hostname: setting it needs a private UTS namespace "
+						 "(add {\"type\": \"uts\"} to linux.namespaces)");
+	}
+	if (spec->hostname && *spec->hostname &&
+	    sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+		return ward_fail(err, errno, "hostname: set \"%s\"", spec->hostname);
+	if (spec->domainname && *spec->domainname &&
+	    setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
+		return ward_fail(err, errno, "domainname: set \"%s\"", spec->domainname);
+	return 0;
+}
+
+static int set_personality(const struct ward_linux *lx, struct ward_error *err)
+{
+	if (!lx->has_personality)
+		return 0;
+	unsigned long persona = strcmp(lx->personality_domain, "LINUX32") == 0 ? PER_LINUX32
+									       : PER_LINUX;
+	if (personality(persona) < 0)
+		return ward_fail(err, errno, "linux.personality: set %s", lx->personality_domain);
+	return 0;
+}
+
+static int set_io_priority(const struct ward_process *p, struct ward_error *err)
+{
+	if (!p->has_io_priority)
+		return 0;
+	int prio = IOPRIO_PRIO_VALUE(p->io_priority_class_value, p->io_priority);
+	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, prio) < 0)
+		return ward_fail(err, errno, "process.ioPriority: set %s %d", p->io_priority_class,
+				 p->io_priority);
+	return 0;
+}
+
+/* Everything from the filesystem view to the last privilege drop, in the order DESIGN.md
+ * gives. Returns with the process ready to execve `exe`. */
+static int prepare_container(const struct ward_init_config *cfg, char **exe,
+			     struct ward_error *err)
+{
+	const struct ward_spec *spec = cfg->spec;
+	const struct ward_process *p = spec->process;
+	cleanup_close int rootfd = -1;
+	cleanup_close int cwdfd = -1;
+
+	/* A session of its own: host terminal signals reach the container only through ward. */
+	if (setsid() < 0)
+		return ward_fail(err, errno, "create a session");
+	rootfd = rootfs_prepare(spec, cfg->rootfs, cfg->bundle, err);
+	if (rootfd < 0)
+		return -1;
+	cwdfd = safe_mkdir_all_in_root(rootfd, p->cwd, 0755, err);
+	if (cwdfd < 0)
+		return ward_error_prefix(err, "process.cwd");
+	close(steal_fd(&cwdfd));
+	if (rootfs_pivot(rootfd, cfg->no_pivot, err) < 0 || rootfs_finalize(spec, err) < 0 ||
+	    set_hostname(spec, err) < 0 || set_personality(&spec->linux_, err) < 0 ||
+	    set_io_priority(p, err) < 0 || process_chdir(p->cwd, err) < 0 ||
+	    process_set_rlimits(p, err) < 0 || caps_set_bounding(&p->caps, err) < 0 ||
+	    process_set_user(p, err) < 0)
+		return -1;
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return ward_fail(err, errno, "process.noNewPrivileges: set no_new_privs");
+	if (caps_apply(&p->caps, err) < 0)
+		return ward_error_prefix(err, "process.capabilities");
+	umask(p->has_umask ? (mode_t)p->umask : 022);
+	return process_find_executable(p, exe, err);
+}
+
+__attribute__((noreturn)) static void init_stage(const struct ward_init_config *cfg, int fd)
+{
+	struct ward_error err = {0};
+	cleanup_free char *exe = NULL;
+	struct sync_msg msg;
+	char *empty_env[] = {NULL};
+
+	if (prepare_container(cfg, &exe, &err) < 0)
+		die(fd, &err, 1);
+	if (sync_send(fd, SYNC_READY, 0, -1, &err) < 0)
+		_exit(1);
+	if (sync_recv(fd, &msg, NULL, &err) < 0 || msg.type != SYNC_START)
+		_exit(1); /* ward went away: nobody will start us */
+
+	/* Only stdio (and the sync socket until execve) may survive into the container. */
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	process_reset_signals();
+	execve(exe, cfg->spec->process->args,
+	       cfg->spec->process->env ? cfg->spec->process->env : empty_env);
+	ward_fail(&err, errno, "exec: \"%s\"", exe);
+	die(fd, &err, 127);
+}
+
+void init_setup_stage(const struct ward_init_config *cfg, int setup_fd, int init_fd)
+{
+	const struct ward_linux *lx = &cfg->spec->linux_;
+	struct ward_error err = {0};
+	int pidfd = -1;
+
+	/* If ward dies mid-setup, so does the setup process (and with it, the init's socket). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+
+	if (ns_join_paths(lx, &err) < 0)
+		die(setup_fd, &err, 1);
+	if (lx->namespaces[WARD_NS_USER].present && !lx->namespaces[WARD_NS_USER].path &&
+	    become_root_in_userns(setup_fd, &err) < 0)
+		die(setup_fd, &err, 1);
+	int flags = ns_new_flags(lx);
+	if (flags && unshare(flags) < 0) {
+		ward_fail(&err, errno, "linux.namespaces: create namespaces");
+		die(setup_fd, &err, 1);
+	}
+	if ((flags & CLONE_NEWTIME) && ns_write_time_offsets(lx, &err) < 0)
+		die(setup_fd, &err, 1);
+
+	struct clone_args args = {
+		.flags = CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)&pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid = sys_clone3(&args);
+	if (pid == 0) {
+		close(setup_fd);
+		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+		init_stage(cfg, init_fd);
+	}
+	if (pid < 0) {
+		ward_fail(&err, errno, "clone the container init");
+		die(setup_fd, &err, 1);
+	}
+	if (sync_send(setup_fd, SYNC_INIT_PID, pid, pidfd, &err) < 0) {
+		kill(pid, SIGKILL);
+		_exit(1);
+	}
+	_exit(0);
+}

@@ -1,0 +1,197 @@
+/* One OCI mount, made with the new mount API onto a target fd resolved inside the root, so a
+ * symlink in the rootfs can never redirect it onto the host. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "ward/mounts.h"
+#include "ward/safepath.h"
+#include "ward/util.h"
+
+/* The filesystem's own explanation of a failed fsconfig ("e tmpfs: Bad value for 'size'"). */
+static void fs_context_reason(int fsfd, char *buf, size_t size)
+{
+	ssize_t n = read(fsfd, buf, size - 1);
+	buf[0] = '\0';
+	if (n <= 2)
+		return;
+	buf[n] = '\0';
+	char *nl = strchr(buf, '\n');
+	if (nl)
+		*nl = '\0';
+	memmove(buf, buf + 2, strlen(buf + 2) + 1); /* drop the "e " severity prefix */
+}
+
+static int fs_fail(struct ward_error *err, int fsfd, int code, const char *what,
+		   const char *type)
+{
+	char reason[256];
+	fs_context_reason(fsfd, reason, sizeof reason);
+	if (reason[0])
+		return ward_fail(err, 0, "%s for %s: %s (%s)", what, type, reason,
+				 strerrordesc_np(code));
+	return ward_fail(err, code, "%s for %s", what, type);
+}
+
+static int set_attrs(int mntfd, uint64_t set, uint64_t clr, bool recursive,
+		     struct ward_error *err)
+{
+	struct mount_attr attr = {.attr_set = set, .attr_clr = clr};
+	unsigned flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
+
+	if (!set && !clr)
+		return 0;
+	if (mount_setattr(mntfd, "", flags, &attr, sizeof attr) < 0)
+		return ward_fail(err, errno, "set mount attributes");
+	return 0;
+}
+
+static int set_propagation(int mntfd, const struct mount_plan *plan, struct ward_error *err)
+{
+	struct mount_attr attr = {.propagation = plan->propagation};
+	unsigned flags = AT_EMPTY_PATH | (plan->propagation_recursive ? AT_RECURSIVE : 0);
+
+	if (!plan->propagation)
+		return 0;
+	if (mount_setattr(mntfd, "", flags, &attr, sizeof attr) < 0)
+		return ward_fail(err, errno, "set mount propagation");
+	return 0;
+}
+
+static int open_bind_source(const char *bundle_dir, const char *source, bool recursive,
+			    struct stat *st, struct ward_error *err)
+{
+	cleanup_free char *abs = NULL;
+	int fd;
+
+	if (!source || !*source)
+		return ward_fail(err, 0, "a bind mount needs a source");
+	if (source[0] != '/') {
+		abs = path_join(bundle_dir, source);
+		if (!abs)
+			return ward_fail(err, ENOMEM, "bind source");
+		source = abs;
+	}
+	fd = open_tree(AT_FDCWD, source,
+		       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+	if (fd < 0)
+		return ward_fail(err, errno, "source %s", source);
+	if (fstat(fd, st) < 0) {
+		int e = errno;
+		close(fd);
+		return ward_fail(err, e, "source %s", source);
+	}
+	return fd;
+}
+
+static int create_fs_mount(const struct ward_mount *m, const struct mount_plan *plan,
+			   struct ward_error *err)
+{
+	const char *type = m->type;
+	cleanup_close int fsfd = -1;
+	int mntfd;
+
+	/* ward is cgroup v2 only: a "cgroup" mount is the unified hierarchy. */
+	if (strcmp(type, "cgroup") == 0)
+		type = "cgroup2";
+	fsfd = fsopen(type, FSOPEN_CLOEXEC);
+	if (fsfd < 0) {
+		if (errno == ENODEV)
+			return ward_fail(err, 0, "filesystem type \"%s\" is not known to this kernel",
+					 m->type);
+		return ward_fail(err, errno, "open a %s filesystem", type);
+	}
+	if (m->source && *m->source && fsconfig(fsfd, FSCONFIG_SET_STRING, "source", m->source,
+						   0) < 0 && errno != EINVAL)
+		return fs_fail(err, fsfd, errno, "set source", type);
+	for (size_t i = 0; plan->sb_flags && plan->sb_flags[i]; i++)
+		if (fsconfig(fsfd, FSCONFIG_SET_FLAG, plan->sb_flags[i], NULL, 0) < 0)
+			return fs_fail(err, fsfd, errno, "set option", type);
+	for (size_t i = 0; plan->data && plan->data[i]; i++) {
+		cleanup_free char *key = strdup(plan->data[i]);
+		if (!key)
+			return ward_fail(err, ENOMEM, "mount options");
+		char *eq = strchr(key, '=');
+		int rc;
+		if (eq) {
+			*eq = '\0';
+			rc = fsconfig(fsfd, FSCONFIG_SET_STRING, key, eq + 1, 0);
+		} else {
+			rc = fsconfig(fsfd, FSCONFIG_SET_FLAG, key, NULL, 0);
+		}
+		if (rc < 0) {
+			char what[300];
+			snprintf(what, sizeof what, "option \"%.200s\"", plan->data[i]);
+			return fs_fail(err, fsfd, errno, what, type);
+		}
+	}
+	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return fs_fail(err, fsfd, errno, "create the filesystem", type);
+	mntfd = fsmount(fsfd, FSMOUNT_CLOEXEC, (unsigned)plan->attr_set);
+	if (mntfd < 0)
+		return ward_fail(err, errno, "mount the %s filesystem", type);
+	return mntfd;
+}
+
+int mount_one(int rootfd, const char *bundle_dir, const struct ward_mount *m, size_t index,
+	      struct ward_error *err)
+{
+	struct mount_plan plan;
+	cleanup_close int mntfd = -1;
+	cleanup_close int target = -1;
+	struct stat st;
+	int rc = -1;
+
+	if (mountopts_parse(m->type, m->options, &plan, err) < 0)
+		return ward_error_prefix(err, "mounts[%zu].options", index);
+	if (plan.idmap) {
+		ward_fail(err, 0, "idmapped mounts are not supported yet");
+		ward_error_prefix(err, "mounts[%zu].options", index);
+		goto out;
+	}
+	if (!plan.bind && (!m->type || !*m->type)) {
+		ward_fail(err, 0, "a mount needs a type unless it is a bind mount");
+		ward_error_prefix(err, "mounts[%zu].type", index);
+		goto out;
+	}
+	if (plan.bind) {
+		mntfd = open_bind_source(bundle_dir, m->source, plan.recursive, &st, err);
+		if (mntfd < 0) {
+			ward_error_prefix(err, "mounts[%zu]", index);
+			goto out;
+		}
+		if (set_attrs(mntfd, plan.attr_set, plan.attr_clr, false, err) < 0)
+			goto fail;
+	} else {
+		mntfd = create_fs_mount(m, &plan, err);
+		if (mntfd < 0)
+			goto fail;
+		st.st_mode = S_IFDIR;
+	}
+	if (set_attrs(mntfd, plan.rec_attr_set, plan.rec_attr_clr, true, err) < 0)
+		goto fail;
+
+	target = safe_mount_target(rootfd, m->destination, !S_ISDIR(st.st_mode), err);
+	if (target < 0)
+		goto fail;
+	if (move_mount(mntfd, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
+	    0) {
+		ward_fail(err, errno, "attach the mount");
+		goto fail;
+	}
+	if (set_propagation(mntfd, &plan, err) < 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	ward_error_prefix(err, "mounts[%zu] (%s)", index, m->destination);
+out:
+	mountopts_clear(&plan);
+	return rc;
+}

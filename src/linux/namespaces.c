@@ -1,0 +1,150 @@
+/* Namespaces: clone flags, joining by path, user namespace id maps. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "ward/namespaces.h"
+#include "ward/spawn.h"
+#include "ward/syscalls.h"
+#include "ward/util.h"
+
+int ns_clone_flag(enum ward_ns_kind kind)
+{
+	switch (kind) {
+	case WARD_NS_PID:
+		return CLONE_NEWPID;
+	case WARD_NS_NETWORK:
+		return CLONE_NEWNET;
+	case WARD_NS_MOUNT:
+		return CLONE_NEWNS;
+	case WARD_NS_IPC:
+		return CLONE_NEWIPC;
+	case WARD_NS_UTS:
+		return CLONE_NEWUTS;
+	case WARD_NS_USER:
+		return CLONE_NEWUSER;
+	case WARD_NS_CGROUP:
+		return CLONE_NEWCGROUP;
+	case WARD_NS_TIME:
+		return CLONE_NEWTIME;
+	case WARD_NS_KINDS:
+		break;
+	}
+	return 0;
+}
+
+int ns_new_flags(const struct ward_linux *lx)
+{
+	int flags = 0;
+	for (int k = 0; k < WARD_NS_KINDS; k++)
+		if (lx->namespaces[k].present && !lx->namespaces[k].path && k != WARD_NS_USER)
+			flags |= ns_clone_flag(k);
+	return flags;
+}
+
+/* The user namespace is joined first: the others may be owned by it. */
+static const enum ward_ns_kind join_order[] = {
+	WARD_NS_USER, WARD_NS_MOUNT, WARD_NS_NETWORK, WARD_NS_IPC,
+	WARD_NS_UTS,  WARD_NS_PID,   WARD_NS_CGROUP,  WARD_NS_TIME,
+};
+
+int ns_join_paths(const struct ward_linux *lx, struct ward_error *err)
+{
+	int fds[WARD_NS_KINDS];
+	int rc = -1;
+
+	for (int k = 0; k < WARD_NS_KINDS; k++)
+		fds[k] = -1;
+	/* Open every path before entering any: joining the mount namespace changes what the
+	 * remaining paths would resolve to. */
+	for (int k = 0; k < WARD_NS_KINDS; k++) {
+		const char *path = lx->namespaces[k].present ? lx->namespaces[k].path : NULL;
+		if (!path)
+			continue;
+		fds[k] = open(path, O_RDONLY | O_CLOEXEC);
+		if (fds[k] < 0) {
+			ward_fail(err, errno, "linux.namespaces: open the %s namespace %s",
+				  spec_ns_name(k), path);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(join_order); i++) {
+		enum ward_ns_kind k = join_order[i];
+		if (fds[k] < 0)
+			continue;
+		if (setns(fds[k], ns_clone_flag(k)) < 0) {
+			ward_fail(err, errno, "linux.namespaces: join the %s namespace %s",
+				  spec_ns_name(k), lx->namespaces[k].path);
+			if (errno == EINVAL)
+				ward_error_hint(err, "the path must be a %s namespace, e.g. "
+						     "/proc/<pid>/ns/%s",
+						spec_ns_name(k),
+						k == WARD_NS_NETWORK ? "net" : spec_ns_name(k));
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	for (int k = 0; k < WARD_NS_KINDS; k++)
+		if (fds[k] >= 0)
+			close(fds[k]);
+	return rc;
+}
+
+static int write_map(pid_t pid, const char *file, const struct ward_id_mapping *m, size_t n,
+		     const char *field, struct ward_error *err)
+{
+	char path[64], buf[340 * 36];
+	size_t used = 0;
+	cleanup_close int fd = -1;
+
+	for (size_t i = 0; i < n; i++)
+		used += (size_t)snprintf(buf + used, sizeof buf - used, "%u %u %u\n",
+					 m[i].container_id, m[i].host_id, m[i].size);
+	snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ward_fail(err, errno, "open %s", path);
+	if (write(fd, buf, used) != (ssize_t)used)
+		return ward_fail(err, errno, "%s: write the user namespace map", field);
+	return 0;
+}
+
+int ns_write_id_maps(pid_t pid, const struct ward_linux *lx, struct ward_error *err)
+{
+	if (lx->n_uid_mappings == 0 || lx->n_gid_mappings == 0)
+		return ward_fail(err, 0, "linux.uidMappings and linux.gidMappings are required with "
+					 "a new user namespace");
+	if (write_map(pid, "uid_map", lx->uid_mappings, lx->n_uid_mappings, "linux.uidMappings",
+		      err) < 0 ||
+	    write_map(pid, "gid_map", lx->gid_mappings, lx->n_gid_mappings, "linux.gidMappings",
+		      err) < 0)
+		return -1;
+	return 0;
+}
+
+int ns_write_time_offsets(const struct ward_linux *lx, struct ward_error *err)
+{
+	char buf[128];
+	size_t used = 0;
+	cleanup_close int fd = -1;
+
+	if (lx->time_monotonic.present)
+		used += (size_t)snprintf(buf + used, sizeof buf - used, "monotonic %lld %u\n",
+					 (long long)lx->time_monotonic.secs,
+					 lx->time_monotonic.nanosecs);
+	if (lx->time_boottime.present)
+		used += (size_t)snprintf(buf + used, sizeof buf - used, "boottime %lld %u\n",
+					 (long long)lx->time_boottime.secs,
+					 lx->time_boottime.nanosecs);
+	if (!used)
+		return 0;
+	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write_all(fd, buf, used) < 0)
+		return ward_fail(err, errno, "linux.timeOffsets: write the time namespace offsets");
+	return 0;
+}

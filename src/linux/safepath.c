@@ -1,0 +1,138 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "ward/safepath.h"
+#include "ward/syscalls.h"
+
+#define IN_ROOT (RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)
+
+int safe_open_in_root(int rootfd, const char *path, int flags)
+{
+	while (*path == '/')
+		path++;
+	if (!*path)
+		path = ".";
+	return sys_openat2(rootfd, path, (uint64_t)(flags | O_CLOEXEC), IN_ROOT);
+}
+
+void path_clean(const char *path, char *out)
+{
+	size_t o = 0;
+	const char *p = path;
+
+	out[o++] = '/';
+	while (*p) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		const char *end = strchrnul(p, '/');
+		size_t n = (size_t)(end - p);
+		if (n == 1 && p[0] == '.') {
+			/* skip */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (o > 1 && out[o - 1] != '/')
+				o--;
+			if (o > 1)
+				o--;
+		} else {
+			if (o > 1)
+				out[o++] = '/';
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		p = end;
+	}
+	out[o] = '\0';
+}
+
+int safe_mkdir_all_in_root(int rootfd, const char *path, mode_t mode, struct ward_error *err)
+{
+	size_t len = strlen(path);
+	cleanup_free char *clean = malloc(len + 2);
+	cleanup_close int parent = -1;
+	char *p;
+
+	if (!clean)
+		return ward_fail(err, ENOMEM, "resolve %s", path);
+	path_clean(path, clean);
+	parent = safe_open_in_root(rootfd, "/", O_PATH | O_DIRECTORY);
+	if (parent < 0)
+		return ward_fail(err, errno, "open the container root");
+	p = clean + 1;
+	while (*p) {
+		char *end = strchrnul(p, '/');
+		char saved = *end;
+		int fd;
+
+		*end = '\0';
+		/* Resolve the prefix from the root each time, so an absolute symlink inside it
+		 * is interpreted against the container root, not the parent directory. */
+		fd = safe_open_in_root(rootfd, clean, O_PATH | O_DIRECTORY);
+		if (fd < 0 && errno == ENOENT) {
+			if (mkdirat(parent, p, mode) < 0 && errno != EEXIST)
+				return ward_fail(err, errno, "create directory %s in the container",
+						 clean);
+			fd = safe_open_in_root(rootfd, clean, O_PATH | O_DIRECTORY);
+			if (fd < 0 && errno == ENOENT)
+				return ward_fail(err, 0, "create directory %s in the container: it "
+							 "is a dangling symbolic link",
+						 clean);
+		}
+		if (fd < 0)
+			return ward_fail(err, errno, "open %s in the container", clean);
+		close(parent);
+		parent = fd;
+		*end = saved;
+		p = *end ? end + 1 : end;
+	}
+	return steal_fd(&parent);
+}
+
+int safe_mount_target(int rootfd, const char *path, bool want_file, struct ward_error *err)
+{
+	size_t len = strlen(path);
+	cleanup_free char *clean = malloc(len + 2);
+	cleanup_close int dirfd = -1;
+	int fd;
+
+	if (!clean)
+		return ward_fail(err, ENOMEM, "resolve %s", path);
+	path_clean(path, clean);
+	fd = safe_open_in_root(rootfd, clean, O_PATH);
+	if (fd >= 0)
+		return fd;
+	if (errno != ENOENT)
+		return ward_fail(err, errno, "open %s in the container", clean);
+	if (!want_file)
+		return safe_mkdir_all_in_root(rootfd, clean, 0755, err);
+
+	char *slash = strrchr(clean, '/');
+	const char *name = slash + 1;
+	if (slash == clean)
+		dirfd = safe_open_in_root(rootfd, "/", O_PATH | O_DIRECTORY);
+	else {
+		*slash = '\0';
+		dirfd = safe_mkdir_all_in_root(rootfd, clean, 0755, err);
+		if (dirfd < 0)
+			return -1;
+		*slash = '/';
+	}
+	if (dirfd < 0)
+		return ward_fail(err, errno, "open the container root");
+	fd = openat(dirfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && errno != EEXIST)
+		return ward_fail(err, errno, "create %s in the container", clean);
+	if (fd >= 0)
+		close(fd);
+	fd = safe_open_in_root(rootfd, clean, O_PATH);
+	if (fd < 0)
+		return ward_fail(err, errno, "open %s in the container", clean);
+	return fd;
+}

@@ -1,0 +1,164 @@
+/* Parent side of starting a container: clone the setup process, answer its requests, and hand
+ * back the init. Two processes run on the container side:
+ *   setup: joins/creates the namespaces (user first, so ward can write its maps), then forks
+ *   init: pid 1 of the new pid namespace; mounts, pivots, drops privileges and execs.
+ * Each has its own socket to ward so their messages can never be confused. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "ward/namespaces.h"
+#include "ward/spawn.h"
+#include "ward/sync.h"
+#include "ward/syscalls.h"
+
+static int reap(pid_t pid)
+{
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return status;
+}
+
+/* Talks to the setup process until it reports the init's pid. */
+static int run_setup_protocol(const struct ward_init_config *cfg, pid_t setup_pid, int fd,
+			      struct ward_spawn *out, struct ward_error *err)
+{
+	struct sync_msg msg;
+	int passed;
+
+	for (;;) {
+		if (sync_recv(fd, &msg, &passed, err) < 0)
+			return -1;
+		switch (msg.type) {
+		case SYNC_USERNS_READY:
+			if (ns_write_id_maps(setup_pid, &cfg->spec->linux_, err) < 0)
+				return -1;
+			if (sync_send(fd, SYNC_USERNS_MAPPED, 0, -1, err) < 0)
+				return -1;
+			break;
+		case SYNC_INIT_PID:
+			if (passed < 0)
+				return ward_fail(err, EPROTO, "the setup process sent no pidfd");
+			out->pid = (pid_t)msg.value;
+			out->pidfd = passed;
+			return 0;
+		case SYNC_ERROR:
+			err->code = msg.code;
+			snprintf(err->msg, sizeof err->msg, "%s", msg.text);
+			return -1;
+		case SYNC_NONE:
+			return ward_fail(err, 0, "the container setup process exited unexpectedly");
+		default:
+			if (passed >= 0)
+				close(passed);
+			return ward_fail(err, EPROTO, "unexpected message %u from the setup process",
+					 msg.type);
+		}
+	}
+}
+
+int spawn_container(const struct ward_init_config *cfg, struct ward_spawn *out,
+		    struct ward_error *err)
+{
+	int setup_sock[2], init_sock[2];
+	struct clone_args args = {.exit_signal = SIGCHLD};
+	struct sync_msg msg;
+	pid_t setup_pid;
+	int status;
+
+	out->pid = -1;
+	out->pidfd = -1;
+	out->sync_fd = -1;
+	if (sync_pair(setup_sock, err) < 0)
+		return -1;
+	if (sync_pair(init_sock, err) < 0) {
+		close(setup_sock[0]);
+		close(setup_sock[1]);
+		return -1;
+	}
+	if (cfg->cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cfg->cgroup_fd;
+	}
+	setup_pid = sys_clone3(&args);
+	if (setup_pid == 0) {
+		close(setup_sock[0]);
+		close(init_sock[0]);
+		init_setup_stage(cfg, setup_sock[1], init_sock[1]);
+	}
+	int clone_errno = errno;
+	close(setup_sock[1]);
+	close(init_sock[1]);
+	out->sync_fd = init_sock[0];
+	if (setup_pid < 0) {
+		close(setup_sock[0]);
+		spawn_release(out);
+		return ward_fail(err, clone_errno, "clone the container setup process");
+	}
+
+	int rc = run_setup_protocol(cfg, setup_pid, setup_sock[0], out, err);
+	close(setup_sock[0]);
+	if (rc < 0)
+		kill(setup_pid, SIGKILL);
+	status = reap(setup_pid);
+	if (rc < 0) {
+		spawn_abort(out);
+		return -1;
+	}
+	if (status != 0) {
+		spawn_abort(out);
+		return ward_fail(err, 0, "the container setup process failed (status %d)", status);
+	}
+	if (sync_expect(out->sync_fd, SYNC_READY, &msg, NULL, "the container init", err) < 0) {
+		spawn_abort(out);
+		return -1;
+	}
+	return 0;
+}
+
+int spawn_start(struct ward_spawn *sp, struct ward_error *err)
+{
+	struct sync_msg msg;
+
+	if (sync_send(sp->sync_fd, SYNC_START, 0, -1, err) < 0)
+		return ward_error_prefix(err, "start the container");
+	/* The socket is close-on-exec: end of file means execve succeeded. */
+	if (sync_recv(sp->sync_fd, &msg, NULL, err) < 0)
+		return -1;
+	close(sp->sync_fd);
+	sp->sync_fd = -1;
+	if (msg.type == SYNC_ERROR) {
+		err->code = msg.code;
+		snprintf(err->msg, sizeof err->msg, "%s", msg.text);
+		return -1;
+	}
+	return 0;
+}
+
+void spawn_abort(struct ward_spawn *sp)
+{
+	if (sp->pidfd >= 0) {
+		siginfo_t info;
+		pidfd_send_signal(sp->pidfd, SIGKILL, NULL, 0);
+		/* Reaps it when it is our child (ward is a subreaper while it waits). */
+		while (waitid(P_PIDFD, (id_t)sp->pidfd, &info, WEXITED) < 0 && errno == EINTR)
+			;
+	}
+	spawn_release(sp);
+}
+
+void spawn_release(struct ward_spawn *sp)
+{
+	if (sp->pidfd >= 0)
+		close(sp->pidfd);
+	if (sp->sync_fd >= 0)
+		close(sp->sync_fd);
+	sp->pidfd = -1;
+	sp->sync_fd = -1;
+}

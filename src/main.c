@@ -1,0 +1,144 @@
+/* ward: global options, the command table, dispatch. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ward/cli.h"
+#include "ward/log.h"
+
+const struct command ward_commands[] = {
+	{"run", cmd_run, "create and run a container in the foreground"},
+	{"spec", cmd_spec, "write a hardened config.json for a new bundle"},
+	{NULL, NULL, NULL},
+};
+
+static void print_usage(FILE *out)
+{
+	fputs("Usage: ward [global options] <command> [options] [arguments]\n"
+	      "\n"
+	      "ward is a hardened, runc-compatible OCI container runtime.\n"
+	      "\n"
+	      "Commands:\n",
+	      out);
+	for (const struct command *c = ward_commands; c->name; c++)
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	fputs("\n"
+	      "Global options:\n"
+	      "  --root DIR               state directory (default /run/ward; $XDG_RUNTIME_DIR/ward\n"
+	      "                           when not root)\n"
+	      "  --log FILE               also write log messages to FILE\n"
+	      "  --log-format text|json   format of the log file (default text)\n"
+	      "  --debug                  log debug messages\n"
+	      "  --systemd-cgroup         cgroupsPath is systemd's slice:prefix:name form\n"
+	      "  --rootless true|false|auto\n"
+	      "  --criu PATH              accepted for compatibility, ignored\n"
+	      "  -v, --version            print version information\n"
+	      "  -h, --help               show this help\n"
+	      "\n"
+	      "Run 'ward <command> --help' for a command's options; see ward(8).\n",
+	      out);
+}
+
+enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS, OPT_CRIU };
+
+static const struct option global_longopts[] = {
+	{"root", required_argument, NULL, OPT_ROOT},
+	{"log", required_argument, NULL, OPT_LOG},
+	{"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+	{"debug", no_argument, NULL, OPT_DEBUG},
+	{"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD},
+	{"rootless", required_argument, NULL, OPT_ROOTLESS},
+	{"criu", required_argument, NULL, OPT_CRIU},
+	{"version", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/* runc's rule: $XDG_RUNTIME_DIR/<name> for unprivileged users, so a caller that passes no
+ * --root (podman <= 5.2 for `state`) finds the same directory every time. */
+static const char *default_root(void)
+{
+	static char buf[4096];
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() != 0 && xdg && *xdg) {
+		snprintf(buf, sizeof buf, "%s/ward", xdg);
+		return buf;
+	}
+	return "/run/ward";
+}
+
+int main(int argc, char **argv)
+{
+	struct global_opts g = {.root = NULL, .rootless = "auto"};
+	struct ward_error err = {0};
+	const char *log_format = "text";
+	int c;
+
+	cli_normalize_args(argc, argv, global_longopts);
+	while ((c = getopt_long(argc, argv, "+vh", global_longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_ROOT:
+			g.root = optarg;
+			break;
+		case OPT_LOG:
+			g.log_path = optarg;
+			break;
+		case OPT_LOG_FORMAT:
+			log_format = optarg;
+			break;
+		case OPT_DEBUG:
+			g.debug = true;
+			break;
+		case OPT_SYSTEMD:
+			g.systemd_cgroup = true;
+			break;
+		case OPT_ROOTLESS:
+			g.rootless = optarg;
+			break;
+		case OPT_CRIU:
+			break;
+		case 'v':
+			print_version();
+			return 0;
+		case 'h':
+			print_usage(stdout);
+			return 0;
+		default:
+			print_usage(stderr);
+			return 1;
+		}
+	}
+	if (strcmp(log_format, "text") != 0 && strcmp(log_format, "json") != 0) {
+		fprintf(stderr, "ward: --log-format: \"%s\" is not text or json\n", log_format);
+		return 1;
+	}
+	if (strcmp(g.rootless, "true") != 0 && strcmp(g.rootless, "false") != 0 &&
+	    strcmp(g.rootless, "auto") != 0) {
+		fprintf(stderr, "ward: --rootless: \"%s\" is not true, false or auto\n", g.rootless);
+		return 1;
+	}
+	g.log_json = strcmp(log_format, "json") == 0;
+	if (log_open(g.log_path, g.log_json, g.debug, &err) < 0) {
+		fprintf(stderr, "ward: %s\n", err.msg);
+		return 1;
+	}
+	if (!g.root)
+		g.root = default_root();
+	if (optind >= argc) {
+		print_usage(stderr);
+		return 1;
+	}
+	const char *name = argv[optind];
+	for (const struct command *cmd = ward_commands; cmd->name; cmd++) {
+		if (strcmp(cmd->name, name) == 0) {
+			int rc = cmd->run(&g, argc - optind, argv + optind);
+			log_close();
+			return rc;
+		}
+	}
+	log_error("unknown command \"%s\" (see 'ward --help')", name);
+	return 1;
+}

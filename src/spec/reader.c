@@ -1,0 +1,472 @@
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ward/cleanup.h"
+#include "reader.h"
+
+void rd_init(struct reader *r, const char *origin, struct ward_error *err)
+{
+	r->err = err;
+	r->origin = origin;
+	r->path[0] = '\0';
+	r->len = 0;
+}
+
+static void rd_append(struct reader *r, const char *s, size_t n)
+{
+	if (r->len + n >= sizeof r->path) {
+		n = sizeof r->path - 1 - r->len;
+	}
+	memcpy(r->path + r->len, s, n);
+	r->len += n;
+	r->path[r->len] = '\0';
+}
+
+size_t rd_push_key(struct reader *r, const char *key)
+{
+	size_t saved = r->len;
+	size_t n = strlen(key);
+
+	if (r->len > 0)
+		rd_append(r, ".", 1);
+	/* Keys come from the document: keep paths readable when one is huge. */
+	if (n > 64) {
+		rd_append(r, key, 60);
+		rd_append(r, "...", 3);
+	} else {
+		rd_append(r, key, n);
+	}
+	return saved;
+}
+
+size_t rd_push_index(struct reader *r, size_t index)
+{
+	size_t saved = r->len;
+	char buf[32];
+	int n = snprintf(buf, sizeof buf, "[%zu]", index);
+	rd_append(r, buf, (size_t)n);
+	return saved;
+}
+
+void rd_pop(struct reader *r, size_t saved)
+{
+	r->len = saved;
+	r->path[saved] = '\0';
+}
+
+int rd_error(struct reader *r, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (r->len > 0)
+		return ward_fail(r->err, 0, "%s: %s: %s", r->origin, r->path, msg);
+	return ward_fail(r->err, 0, "%s: %s", r->origin, msg);
+}
+
+int rd_nomem(struct reader *r)
+{
+	return ward_fail(r->err, ENOMEM, "%s: %s", r->origin, r->len ? r->path : "reading");
+}
+
+/* A short, printable rendering of a value for "got ..." in messages. */
+static void describe(const struct json_node *n, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	switch (n->type) {
+	case JSON_NULL:
+		snprintf(buf, size, "null");
+		return;
+	case JSON_BOOL:
+		snprintf(buf, size, "%s", n->boolean ? "true" : "false");
+		return;
+	case JSON_ARRAY:
+	case JSON_OBJECT:
+		snprintf(buf, size, "%s", json_type_name(n->type));
+		return;
+	case JSON_NUMBER:
+	case JSON_STRING:
+		break;
+	}
+	if (n->type == JSON_STRING)
+		buf[o++] = '"';
+	for (size_t i = 0; i < n->len && o + 8 < size; i++) {
+		unsigned char c = (unsigned char)n->str[i];
+		if (i >= 40) {
+			o += (size_t)snprintf(buf + o, size - o, "...");
+			break;
+		}
+		if (c == '"' || c == '\\')
+			o += (size_t)snprintf(buf + o, size - o, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+		else
+			buf[o++] = (char)c;
+	}
+	if (n->type == JSON_STRING)
+		buf[o++] = '"';
+	buf[o] = '\0';
+}
+
+int rd_expected(struct reader *r, const struct json_node *n, const char *what)
+{
+	char got[128];
+	describe(n, got, sizeof got);
+	return rd_error(r, "expected %s, got %s", what, got);
+}
+
+void *rd_calloc(struct reader *r, size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+	if (!p)
+		rd_nomem(r);
+	return p;
+}
+
+int rd_node_string(struct reader *r, const struct json_node *n, char **out)
+{
+	char *s;
+
+	if (n->type != JSON_STRING)
+		return rd_expected(r, n, "a string");
+	if (memchr(n->str, '\0', n->len))
+		return rd_error(r, "string contains a NUL byte");
+	s = strdup(n->str);
+	if (!s)
+		return rd_nomem(r);
+	free(*out);
+	*out = s;
+	return 0;
+}
+
+/* Parses an integer literal strictly: no fraction, no exponent. */
+static int parse_integer(const struct json_node *n, bool *negative, uint64_t *magnitude)
+{
+	const char *s = n->str;
+	uint64_t v = 0;
+
+	*negative = false;
+	if (*s == '-') {
+		*negative = true;
+		s++;
+	}
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		unsigned d = (unsigned)(*s - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	*magnitude = v;
+	return 0;
+}
+
+static int read_unsigned(struct reader *r, const struct json_node *n, uint64_t max,
+			 const char *what, uint64_t *out)
+{
+	bool neg;
+	uint64_t v;
+
+	if (n->type != JSON_NUMBER || parse_integer(n, &neg, &v) == -EINVAL)
+		return rd_expected(r, n, what);
+	if ((neg && v != 0) || v > max || parse_integer(n, &neg, &v) == -ERANGE) {
+		char got[128];
+		describe(n, got, sizeof got);
+		return rd_error(r, "expected %s, got %s (out of range)", what, got);
+	}
+	*out = v;
+	return 0;
+}
+
+static int read_signed(struct reader *r, const struct json_node *n, int64_t min, int64_t max,
+		       const char *what, int64_t *out)
+{
+	bool neg;
+	uint64_t v;
+	int rc;
+
+	if (n->type != JSON_NUMBER)
+		return rd_expected(r, n, what);
+	rc = parse_integer(n, &neg, &v);
+	if (rc == -EINVAL)
+		return rd_expected(r, n, what);
+	if (rc == 0 && !neg && v <= (uint64_t)max) {
+		*out = (int64_t)v;
+		return 0;
+	}
+	if (rc == 0 && neg && v <= (uint64_t)INT64_MAX + 1) {
+		int64_t s = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+		if (s >= min) {
+			*out = s;
+			return 0;
+		}
+	}
+	char got[128];
+	describe(n, got, sizeof got);
+	return rd_error(r, "expected %s, got %s (out of range)", what, got);
+}
+
+int rd_node_u64(struct reader *r, const struct json_node *n, uint64_t *out)
+{
+	return read_unsigned(r, n, UINT64_MAX, "an unsigned 64-bit integer", out);
+}
+
+int rd_node_u32(struct reader *r, const struct json_node *n, uint32_t *out)
+{
+	uint64_t v;
+	if (read_unsigned(r, n, UINT32_MAX, "an unsigned 32-bit integer", &v) < 0)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int rd_node_i64(struct reader *r, const struct json_node *n, int64_t *out)
+{
+	return read_signed(r, n, INT64_MIN, INT64_MAX, "a 64-bit integer", out);
+}
+
+int rd_node_object(struct reader *r, const struct json_node *n)
+{
+	if (n->type != JSON_OBJECT)
+		return rd_expected(r, n, "an object");
+	return 0;
+}
+
+int rd_node_array(struct reader *r, const struct json_node *n)
+{
+	if (n->type != JSON_ARRAY)
+		return rd_expected(r, n, "an array");
+	return 0;
+}
+
+int rd_node_strv(struct reader *r, const struct json_node *n, char ***out)
+{
+	const struct json_node *c;
+	char **v;
+	size_t i = 0;
+
+	if (rd_node_array(r, n) < 0)
+		return -1;
+	v = rd_calloc(r, n->count + 1, sizeof *v);
+	if (!v)
+		return -1;
+	json_foreach(c, n)
+	{
+		size_t saved = rd_push_index(r, i);
+		if (rd_node_string(r, c, &v[i]) < 0) {
+			strv_free(v);
+			return -1;
+		}
+		rd_pop(r, saved);
+		i++;
+	}
+	strv_free(*out);
+	*out = v;
+	return 0;
+}
+
+#define MEMBER(r, obj, key, call)                                                                  \
+	({                                                                                         \
+		const struct json_node *_n = json_get(obj, key);                                   \
+		int _rc = 0;                                                                       \
+		if (_n) {                                                                          \
+			size_t _saved = rd_push_key(r, key);                                       \
+			_rc = (call);                                                              \
+			if (_rc == 0)                                                              \
+				rd_pop(r, _saved);                                                 \
+		}                                                                                  \
+		_rc;                                                                               \
+	})
+
+static void set_present(bool *present, const struct json_node *obj, const char *key)
+{
+	if (present)
+		*present = json_get(obj, key) != NULL;
+}
+
+int rd_string(struct reader *r, const struct json_node *obj, const char *key, char **out)
+{
+	return MEMBER(r, obj, key, rd_node_string(r, _n, out));
+}
+
+static int node_bool(struct reader *r, const struct json_node *n, bool *out)
+{
+	if (n->type != JSON_BOOL)
+		return rd_expected(r, n, "a boolean");
+	*out = n->boolean;
+	return 0;
+}
+
+int rd_bool(struct reader *r, const struct json_node *obj, const char *key, bool *out,
+	    bool *present)
+{
+	if (MEMBER(r, obj, key, node_bool(r, _n, out)) < 0)
+		return -1;
+	set_present(present, obj, key);
+	return 0;
+}
+
+int rd_u64(struct reader *r, const struct json_node *obj, const char *key, uint64_t *out,
+	   bool *present)
+{
+	if (MEMBER(r, obj, key, rd_node_u64(r, _n, out)) < 0)
+		return -1;
+	set_present(present, obj, key);
+	return 0;
+}
+
+int rd_i64(struct reader *r, const struct json_node *obj, const char *key, int64_t *out,
+	   bool *present)
+{
+	if (MEMBER(r, obj, key, rd_node_i64(r, _n, out)) < 0)
+		return -1;
+	set_present(present, obj, key);
+	return 0;
+}
+
+int rd_u32(struct reader *r, const struct json_node *obj, const char *key, uint32_t *out,
+	   bool *present)
+{
+	if (MEMBER(r, obj, key, rd_node_u32(r, _n, out)) < 0)
+		return -1;
+	set_present(present, obj, key);
+	return 0;
+}
+
+static int node_i32(struct reader *r, const struct json_node *n, int32_t *out)
+{
+	int64_t v;
+	if (read_signed(r, n, INT32_MIN, INT32_MAX, "a 32-bit integer", &v) < 0)
+		return -1;
+	*out = (int32_t)v;
+	return 0;
+}
+
+int rd_i32(struct reader *r, const struct json_node *obj, const char *key, int32_t *out,
+	   bool *present)
+{
+	if (MEMBER(r, obj, key, node_i32(r, _n, out)) < 0)
+		return -1;
+	set_present(present, obj, key);
+	return 0;
+}
+
+static int node_u16(struct reader *r, const struct json_node *n, uint16_t *out)
+{
+	uint64_t v;
+	if (read_unsigned(r, n, UINT16_MAX, "an unsigned 16-bit integer", &v) < 0)
+		return -1;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+int rd_u16(struct reader *r, const struct json_node *obj, const char *key, uint16_t *out,
+	   bool *present)
+{
+	if (MEMBER(r, obj, key, node_u16(r, _n, out)) < 0)
+		return -1;
+	set_present(present, obj, key);
+	return 0;
+}
+
+int rd_strv(struct reader *r, const struct json_node *obj, const char *key, char ***out)
+{
+	return MEMBER(r, obj, key, rd_node_strv(r, _n, out));
+}
+
+void kv_free(struct ward_kv *kv, size_t n)
+{
+	if (!kv)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(kv[i].key);
+		free(kv[i].value);
+	}
+	free(kv);
+}
+
+static int node_string_map(struct reader *r, const struct json_node *n, struct ward_kv **out,
+			   size_t *count)
+{
+	const struct json_node *c;
+	struct ward_kv *kv;
+	size_t i = 0;
+
+	if (rd_node_object(r, n) < 0)
+		return -1;
+	kv = rd_calloc(r, n->count, sizeof *kv);
+	if (!kv)
+		return -1;
+	json_foreach(c, n)
+	{
+		size_t saved = rd_push_key(r, c->key);
+		if (memchr(c->key, '\0', c->key_len)) {
+			kv_free(kv, i);
+			return rd_error(r, "key contains a NUL byte");
+		}
+		if (c->type == JSON_NULL) {
+			rd_pop(r, saved);
+			continue;
+		}
+		kv[i].key = strdup(c->key);
+		if (!kv[i].key || rd_node_string(r, c, &kv[i].value) < 0) {
+			if (!kv[i].key)
+				rd_nomem(r);
+			kv_free(kv, i + 1);
+			return -1;
+		}
+		rd_pop(r, saved);
+		i++;
+	}
+	kv_free(*out, *count);
+	*out = kv;
+	*count = i;
+	return 0;
+}
+
+int rd_string_map(struct reader *r, const struct json_node *obj, const char *key,
+		  struct ward_kv **out, size_t *n)
+{
+	return MEMBER(r, obj, key, node_string_map(r, _n, out, n));
+}
+
+int rd_object(struct reader *r, const struct json_node *obj, const char *key,
+	      const struct json_node **out)
+{
+	*out = NULL;
+	if (MEMBER(r, obj, key, rd_node_object(r, _n)) < 0)
+		return -1;
+	*out = json_get(obj, key);
+	return 0;
+}
+
+int rd_array(struct reader *r, const struct json_node *obj, const char *key,
+	     const struct json_node **out)
+{
+	*out = NULL;
+	if (MEMBER(r, obj, key, rd_node_array(r, _n)) < 0)
+		return -1;
+	*out = json_get(obj, key);
+	return 0;
+}
+
+int rd_require(struct reader *r, const struct json_node *obj, const char *key)
+{
+	if (json_get(obj, key))
+		return 0;
+	size_t saved = rd_push_key(r, key);
+	rd_error(r, "missing required field");
+	rd_pop(r, saved);
+	return -1;
+}
