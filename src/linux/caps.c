@@ -62,22 +62,11 @@ int caps_apply(const struct ward_capabilities *caps, struct ward_error *err)
 				     "and in the bounding set");
 		goto out;
 	}
-	if (caps->ambient) {
-		cap_iab_t iab = cap_iab_get_proc();
-		int max = (int)cap_max_bits();
-		if (!iab) {
-			ward_fail(err, errno, "read capabilities");
-			goto out;
-		}
-		for (int i = 0; i < 64 && i < max; i++) {
-			if (((caps->ambient >> i) & 1) &&
-			    cap_iab_set_vector(iab, CAP_IAB_AMB, (cap_value_t)i, CAP_SET) < 0) {
-				cap_free(iab);
-				ward_fail(err, errno, "raise ambient capability %d", i);
-				goto out;
-			}
-		}
-		if (apply_iab(iab, err, "ambient") < 0) {
+	/* Raised one by one: cap_iab_set_proc() would want CAP_SETPCAP, which a process with a
+	 * minimal set no longer has. Inheritable is already set by cap_set_proc() above. */
+	for (int i = 0; i < 64 && i < (int)cap_max_bits(); i++) {
+		if (((caps->ambient >> i) & 1) && cap_set_ambient((cap_value_t)i, CAP_SET) < 0) {
+			ward_fail(err, errno, "raise ambient capability %d", i);
 			ward_error_hint(err, "ambient capabilities must also be permitted and "
 					     "inheritable");
 			goto out;

@@ -40,6 +40,20 @@ static int strv_push(char ***v, const char *s)
 	return nv[n] ? 0 : -1;
 }
 
+static void strv_remove(char **v, const char *s)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; v && v[i]; i++) {
+		if (strcmp(v[i], s) == 0)
+			free(v[i]);
+		else
+			v[o++] = v[i];
+	}
+	if (v)
+		v[o] = NULL;
+}
+
 static const struct libmnt_optmap *find_kernel_option(const char *name)
 {
 	const struct libmnt_optmap *m = mnt_get_builtin_optmap(MNT_LINUX_MAP);
@@ -110,6 +124,8 @@ static int apply_kernel_option(const struct libmnt_optmap *m, const char *opt, b
 		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(ms_to_sb); i++) {
 		if (ms_to_sb[i].ms == ms) {
+			/* The last of "sync" and "async" wins, as with every other pair. */
+			strv_remove(plan->sb_flags, ms_to_sb[i].name);
 			if (!clear && strv_push(&plan->sb_flags, ms_to_sb[i].name) < 0)
 				return ward_fail(err, ENOMEM, "mount options");
 			return 0;

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -52,7 +53,17 @@ void path_clean(const char *path, char *out)
 	out[o] = '\0';
 }
 
-int safe_mkdir_all_in_root(int rootfd, const char *path, mode_t mode, struct ward_error *err)
+/* Follows a dangling symlink the way the kernel would inside the root: its target is taken
+ * relative to the root (absolute) or to its directory (relative), then the rest of the path. */
+static char *expand_link(const char *prefix_dir, const char *link, const char *rest)
+{
+	char *out = NULL;
+	if (asprintf(&out, "%s/%s/%s", link[0] == '/' ? "" : prefix_dir, link, rest) < 0)
+		return NULL;
+	return out;
+}
+
+static int mkdir_all(int rootfd, const char *path, mode_t mode, int depth, struct ward_error *err)
 {
 	size_t len = strlen(path);
 	cleanup_free char *clean = malloc(len + 2);
@@ -61,6 +72,8 @@ int safe_mkdir_all_in_root(int rootfd, const char *path, mode_t mode, struct war
 
 	if (!clean)
 		return ward_fail(err, ENOMEM, "resolve %s", path);
+	if (depth > 40)
+		return ward_fail(err, ELOOP, "create directory %s in the container", path);
 	path_clean(path, clean);
 	parent = safe_open_in_root(rootfd, "/", O_PATH | O_DIRECTORY);
 	if (parent < 0)
@@ -80,10 +93,20 @@ int safe_mkdir_all_in_root(int rootfd, const char *path, mode_t mode, struct war
 				return ward_fail(err, errno, "create directory %s in the container",
 						 clean);
 			fd = safe_open_in_root(rootfd, clean, O_PATH | O_DIRECTORY);
-			if (fd < 0 && errno == ENOENT)
-				return ward_fail(err, 0, "create directory %s in the container: it "
-							 "is a dangling symbolic link",
-						 clean);
+			if (fd < 0 && errno == ENOENT) {
+				char link[PATH_MAX];
+				ssize_t n = readlinkat(parent, p, link, sizeof link - 1);
+				if (n < 0)
+					return ward_fail(err, ENOENT, "create directory %s", clean);
+				link[n] = '\0';
+				*(p > clean + 1 ? p - 1 : p) = '\0';
+				cleanup_free char *next =
+					expand_link(p > clean + 1 ? clean : "", link,
+						    saved ? end + 1 : "");
+				if (!next)
+					return ward_fail(err, ENOMEM, "resolve %s", path);
+				return mkdir_all(rootfd, next, mode, depth + 1, err);
+			}
 		}
 		if (fd < 0)
 			return ward_fail(err, errno, "open %s in the container", clean);
@@ -93,6 +116,11 @@ int safe_mkdir_all_in_root(int rootfd, const char *path, mode_t mode, struct war
 		p = *end ? end + 1 : end;
 	}
 	return steal_fd(&parent);
+}
+
+int safe_mkdir_all_in_root(int rootfd, const char *path, mode_t mode, struct ward_error *err)
+{
+	return mkdir_all(rootfd, path, mode, 0, err);
 }
 
 int safe_mount_target(int rootfd, const char *path, bool want_file, struct ward_error *err)

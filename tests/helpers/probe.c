@@ -1,1 +1,73 @@
-int main(void){return 0;}
+/* probe: prints facts about the process it runs as, from inside a test container.
+ *   probe limits    every resource limit as "NAME soft hard"
+ *   probe fds       the open file descriptors
+ *   probe groups    uid, gid and supplementary groups
+ * Static so it runs in any rootfs. */
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static void print_limits(void)
+{
+	static const struct {
+		const char *name;
+		int res;
+	} table[] = {
+		{"RLIMIT_AS", RLIMIT_AS},	  {"RLIMIT_CORE", RLIMIT_CORE},
+		{"RLIMIT_CPU", RLIMIT_CPU},	  {"RLIMIT_DATA", RLIMIT_DATA},
+		{"RLIMIT_FSIZE", RLIMIT_FSIZE},	  {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+		{"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+		{"RLIMIT_NICE", RLIMIT_NICE},	  {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+		{"RLIMIT_NPROC", RLIMIT_NPROC},	  {"RLIMIT_RSS", RLIMIT_RSS},
+		{"RLIMIT_RTPRIO", RLIMIT_RTPRIO}, {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+		{"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING}, {"RLIMIT_STACK", RLIMIT_STACK},
+	};
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+		struct rlimit rl;
+		getrlimit(table[i].res, &rl);
+		printf("%s %llu %llu\n", table[i].name, (unsigned long long)rl.rlim_cur,
+		       (unsigned long long)rl.rlim_max);
+	}
+}
+
+static void print_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && (size_t)atoi(e->d_name) != (size_t)dirfd(d))
+			printf("%s\n", e->d_name);
+	closedir(d);
+}
+
+static void print_groups(void)
+{
+	gid_t groups[64];
+	int n = getgroups(64, groups);
+	printf("uid=%u gid=%u groups=", getuid(), getgid());
+	for (int i = 0; i < n; i++)
+		printf("%s%u", i ? "," : "", groups[i]);
+	printf("\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: probe limits|fds|groups\n");
+		return 2;
+	}
+	if (strcmp(argv[1], "limits") == 0)
+		print_limits();
+	else if (strcmp(argv[1], "fds") == 0)
+		print_fds();
+	else if (strcmp(argv[1], "groups") == 0)
+		print_groups();
+	else
+		return 2;
+	return 0;
+}

@@ -1,0 +1,116 @@
+# Shared setup for the integration tests: a busybox-static root filesystem built once, bundles
+# made from `ward spec` and edited with jq, a private state root per test script, and checks
+# that nothing is left behind on the host.
+# shellcheck shell=bash
+
+set -u
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/tap.sh"
+
+: "${WARD:?WARD must point at the ward binary (make check sets it)}"
+: "${WARD_TEST_WORK:=${TMPDIR:-/tmp}/ward-tests}"
+: "${WARD_HELPERS:=}"
+
+if [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP the integration tests start real containers and must run as root"
+	exit 0
+fi
+for tool in jq busybox; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "Bail out! $tool is not installed (contrib/test installs it)"
+		exit 1
+	fi
+done
+
+TEST_NAME=$(basename "$0" .sh)
+WORK="$WARD_TEST_WORK/$TEST_NAME.$$"
+STATE_ROOT="$WORK/state"
+ROOTFS="$WARD_TEST_WORK/rootfs"
+mkdir -p "$WORK"
+
+# The shared rootfs is read-only for tests (root.readonly); a test that must write into a
+# rootfs makes its own copy with private_rootfs.
+build_rootfs() {
+	(
+		flock 9
+		[ -x "$ROOTFS/bin/sh" ] && exit 0
+		rm -rf "$ROOTFS.tmp"
+		mkdir -p "$ROOTFS.tmp"/{bin,proc,sys,dev,etc,tmp,root,home}
+		cp "$(command -v busybox)" "$ROOTFS.tmp/bin/busybox"
+		for applet in $("$ROOTFS.tmp/bin/busybox" --list); do
+			[ "$applet" = busybox ] || ln -s busybox "$ROOTFS.tmp/bin/$applet"
+		done
+		if [ -n "$WARD_HELPERS" ] && [ -x "$WARD_HELPERS/probe" ]; then
+			cp "$WARD_HELPERS/probe" "$ROOTFS.tmp/bin/probe"
+		fi
+		echo 'root:x:0:0:root:/root:/bin/sh' >"$ROOTFS.tmp/etc/passwd"
+		echo 'root:x:0:' >"$ROOTFS.tmp/etc/group"
+		chmod 1777 "$ROOTFS.tmp/tmp"
+		mv "$ROOTFS.tmp" "$ROOTFS"
+	) 9>"$WARD_TEST_WORK/.rootfs.lock"
+}
+build_rootfs
+
+private_rootfs() { # private_rootfs DIR: a writable copy of the rootfs
+	cp -a "$ROOTFS" "$1"
+}
+
+# new_bundle NAME [COMMAND...]: a bundle from `ward spec` whose process runs COMMAND with sh -c.
+new_bundle() {
+	local b="$WORK/$1"
+	shift
+	mkdir -p "$b"
+	"$WARD" spec -b "$b" || return 1
+	local cmd=${1:-true}
+	jq --arg root "$ROOTFS" --arg cmd "$cmd" \
+		'.root.path = $root | .process.args = ["sh", "-c", $cmd]' "$b/config.json" >"$b/config.tmp" &&
+		mv "$b/config.tmp" "$b/config.json"
+	echo "$b"
+}
+
+edit_config() { # edit_config BUNDLE JQ-FILTER [jq args...]
+	local b=$1 filter=$2
+	shift 2
+	jq "$@" "$filter" "$b/config.json" >"$b/config.tmp" && mv "$b/config.tmp" "$b/config.json"
+}
+
+# ward_run BUNDLE ID [extra run flags]: sets OUT, ERR, RC.
+ward_run() {
+	local b=$1 id=$2
+	shift 2
+	OUT=$("$WARD" --root "$STATE_ROOT" run -b "$b" "$@" "$id" 2>"$WORK/stderr" </dev/null)
+	RC=$?
+	ERR=$(cat "$WORK/stderr")
+}
+
+host_mounts() { # the host's mount table without per-process noise
+	awk '{print $5, $10}' /proc/self/mountinfo | sort
+}
+
+HOST_MOUNTS_BEFORE=$(host_mounts)
+
+# Nothing a test did may remain: state directories, mounts on the host, container processes.
+assert_no_leftovers() {
+	local name=${1:-leaves_nothing_behind}
+	local problems=()
+	if [ -d "$STATE_ROOT" ] && [ -n "$(ls -A "$STATE_ROOT")" ]; then
+		problems+=("state root not empty: $(ls -A "$STATE_ROOT" | tr '\n' ' ')")
+	fi
+	local now
+	now=$(host_mounts)
+	if [ "$now" != "$HOST_MOUNTS_BEFORE" ]; then
+		problems+=("host mount table changed: $(diff <(echo "$HOST_MOUNTS_BEFORE") <(echo "$now") | tr '\n' ' ')")
+	fi
+	if pgrep -f "ward-test-marker-$$" >/dev/null; then
+		problems+=("container processes still running")
+	fi
+	if [ ${#problems[@]} -eq 0 ]; then ok "$name"; else not_ok "$name" "${problems[@]}"; fi
+}
+
+cleanup() {
+	pkill -9 -f "ward-test-marker-$$" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+MARK="ward-test-marker-$$"

@@ -1,0 +1,44 @@
+# Minimal TAP producer for the integration scripts (automake's tap-driver reads it).
+# shellcheck shell=bash
+
+TAP_N=0
+TAP_FAILED=0
+
+plan() { echo "1..$1"; }
+
+ok() { # ok NAME: the last check passed
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N - $1"
+}
+
+not_ok() { # not_ok NAME [diagnostic...]
+	TAP_N=$((TAP_N + 1))
+	TAP_FAILED=$((TAP_FAILED + 1))
+	echo "not ok $TAP_N - $1"
+	shift
+	for line in "$@"; do diag "$line"; done
+}
+
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+
+# check NAME COMMAND...: one test point from a command's exit status.
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name" "command failed: $*"; fi
+}
+
+# is NAME GOT EXPECTED
+is() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:      '$2'" "expected: '$3'"; fi
+}
+
+# like NAME GOT REGEX (extended regular expression)
+like() {
+	if printf '%s' "$2" | grep -Eq -- "$3"; then ok "$1"; else not_ok "$1" "got:      '$2'" "expected to match: /$3/"; fi
+}
+
+# unlike NAME GOT REGEX
+unlike() {
+	if printf '%s' "$2" | grep -Eq -- "$3"; then not_ok "$1" "got:      '$2'" "expected not to match: /$3/"; else ok "$1"; fi
+}

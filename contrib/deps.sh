@@ -1,0 +1,19 @@
+# Debian packages ward needs: sourced by contrib/quickstart and contrib/test.
+# shellcheck shell=bash
+WARD_BUILD_DEPS="build-essential autoconf automake libtool pkg-config git libseccomp-dev libcap-dev libselinux1-dev libyajl-dev libmount-dev check busybox-static"
+WARD_TEST_DEPS="jq clang-format procps"
+
+apt_install() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "contrib: run me as root (sudo $0): I install packages and start containers" >&2
+		exit 1
+	fi
+	local missing=()
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "contrib: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}

@@ -1,0 +1,75 @@
+#!/bin/bash
+# The filesystem view: pivoted root, read-only root, configured mounts with their flags,
+# default and configured devices, symlinked destinations that must stay inside the root.
+. "$(dirname "$0")/lib/common.sh"
+plan 20
+
+mountinfo_of() { # mountinfo_of MOUNTPOINT: "fstype options superoptions" from OUT
+	echo "$OUT" | awk -v m="$1" '$5 == m { for (i = 7; $i != "-"; i++); print $(i+1), $6, $(i+3) }' | tail -n 1
+}
+
+b=$(new_bundle root 'stat -c %d:%i /; cat /proc/self/mountinfo; touch /newfile 2>&1; echo $?')
+ward_run "$b" root
+is root_is_the_bundle_rootfs "$(echo "$OUT" | head -n 1)" "$(stat -c %d:%i "$ROOTFS")"
+like root_is_mounted_read_only "$(mountinfo_of /)" '^[^ ]+ ro[, ]'
+like root_is_not_writable "$(echo "$OUT" | tail -n 2 | tr '\n' ' ')" 'Read-only file system 1 $'
+unlike root_is_not_shared_with_the_host "$(echo "$OUT" | awk '$5 == "/"')" 'shared:'
+like proc_is_mounted_nosuid_nodev_noexec "$(mountinfo_of /proc)" '^proc rw,nosuid,nodev,noexec'
+like sysfs_is_read_only "$(mountinfo_of /sys)" '^sysfs ro,nosuid,nodev,noexec'
+like devpts_gets_its_options "$(mountinfo_of /dev/pts)" '^devpts .*(gid=5.*mode=620.*ptmxmode=666)'
+
+mkdir -p "$WORK/hostdir" "$WORK/rw"
+echo host-data >"$WORK/hostdir/file"
+echo file-data >"$WORK/single"
+b=$(new_bundle binds 'cat /data/file; touch /data/x 2>/dev/null && echo writable || echo readonly;
+	touch /rw/created; cat /etc/single; cat /proc/self/mountinfo; echo tmpfs:$(stat -c %a /scratch)')
+mkdir -p "$b/relsrc"
+echo relative >"$b/relsrc/file"
+edit_config "$b" '.mounts += [
+	{destination: "/data", type: "bind", source: $host, options: ["rbind", "ro", "nosuid"]},
+	{destination: "/rw", type: "bind", source: $rw, options: ["bind"]},
+	{destination: "/etc/single", type: "none", source: $single, options: ["bind", "ro"]},
+	{destination: "/rel", type: "bind", source: "relsrc", options: ["bind"]},
+	{destination: "/scratch", type: "tmpfs", source: "tmpfs", options: ["size=1m", "mode=700", "noexec"]}]' \
+	--arg host "$WORK/hostdir" --arg rw "$WORK/rw" --arg single "$WORK/single"
+ward_run "$b" binds
+is bind_mount_shows_the_host_directory "$(echo "$OUT" | sed -n 1p)" host-data
+is read_only_bind_cannot_be_written "$(echo "$OUT" | sed -n 2p)" readonly
+check writable_bind_writes_through_to_the_host test -f "$WORK/rw/created"
+is file_bind_mount_creates_its_target "$(echo "$OUT" | sed -n 3p)" file-data
+like bind_mount_gets_its_flags "$(mountinfo_of /data)" ' ro,nosuid'
+like tmpfs_gets_size_and_mode "$(mountinfo_of /scratch)" '^tmpfs rw,.*noexec.* rw,size=1024k,mode=700'
+is tmpfs_mode_is_visible_inside "$(echo "$OUT" | tail -n 1)" tmpfs:700
+like relative_bind_source_is_taken_from_the_bundle "$(mountinfo_of /rel)" '^ext4|^xfs|^btrfs|^tmpfs|^overlay'
+
+# A destination that is a symlink pointing out of the root (absolute and through "..") must
+# land inside the root, never on the host.
+mkdir -p "$WORK/escape-target"
+private_rootfs "$WORK/evilroot"
+ln -s "$WORK/escape-target" "$WORK/evilroot/abs-link"
+ln -s "../../../../../../../../$WORK/escape-target" "$WORK/evilroot/rel-link"
+b=$(new_bundle evil 'ls -d /abs-link/ /rel-link/ >/dev/null; test -e '"$WORK"'/escape-target/m1 && echo inside-root')
+edit_config "$b" '.root.path = $r | .root.readonly = false | .mounts += [
+	{destination: "/abs-link/m1", type: "tmpfs", source: "tmpfs"},
+	{destination: "/rel-link/m2", type: "tmpfs", source: "tmpfs"}]' --arg r "$WORK/evilroot"
+ward_run "$b" evil
+is symlinked_destination_resolves_inside_the_root "$RC:$OUT" "0:inside-root"
+is nothing_is_created_on_the_host_through_symlinks "$(ls -A "$WORK/escape-target")" ""
+
+b=$(new_bundle devs 'stat -c "%n %F %t:%T %a %u" /dev/null /dev/zero /dev/tty /dev/mynull; readlink /dev/ptmx; readlink /dev/fd; echo x >/dev/null && echo null-writable')
+edit_config "$b" '.linux.devices = [{path: "/dev/mynull", type: "c", major: 1, minor: 3, fileMode: 384, uid: 1000}]'
+ward_run "$b" devs
+is creates_the_default_and_configured_devices "$OUT" "/dev/null character special file 1:3 666 0
+/dev/zero character special file 1:5 666 0
+/dev/tty character special file 5:0 666 0
+/dev/mynull character special file 1:3 600 1000
+pts/ptmx
+/proc/self/fd
+null-writable"
+
+b=$(new_bundle nopivot 'stat -c %d:%i /; echo ok')
+ward_run "$b" nopivot --no-pivot
+is no_pivot_moves_the_root "$OUT" "$(stat -c %d:%i "$ROOTFS")
+ok"
+
+assert_no_leftovers
