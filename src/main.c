@@ -9,7 +9,15 @@
 #include "ward/log.h"
 
 const struct command ward_commands[] = {
-	{"run", cmd_run, "create and run a container in the foreground"},
+	{"create", cmd_create, "create a container (its process waits for start)"},
+	{"start", cmd_start, "start the process of a created container"},
+	{"run", cmd_run, "create and start a container (in the foreground by default)"},
+	{"state", cmd_state, "print a container's state as JSON"},
+	{"list", cmd_list, "list containers"},
+	{"kill", cmd_kill, "send a signal to a container's process(es)"},
+	{"delete", cmd_delete, "delete a container"},
+	{"ps", cmd_ps, "list a container's processes"},
+	{"features", cmd_features, "print the OCI features document of this build"},
 	{"spec", cmd_spec, "write a hardened config.json for a new bundle"},
 	{NULL, NULL, NULL},
 };
@@ -26,7 +34,8 @@ static void print_usage(FILE *out)
 		fprintf(out, "  %-10s %s\n", c->name, c->summary);
 	fputs("\n"
 	      "Global options:\n"
-	      "  --root DIR               state directory (default /run/ward; $XDG_RUNTIME_DIR/ward\n"
+	      "  --root DIR               state directory (default /run/ward; "
+	      "$XDG_RUNTIME_DIR/ward\n"
 	      "                           when not root)\n"
 	      "  --log FILE               also write log messages to FILE\n"
 	      "  --log-format text|json   format of the log file (default text)\n"
@@ -117,7 +126,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(g.rootless, "true") != 0 && strcmp(g.rootless, "false") != 0 &&
 	    strcmp(g.rootless, "auto") != 0) {
-		fprintf(stderr, "ward: --rootless: \"%s\" is not true, false or auto\n", g.rootless);
+		fprintf(stderr, "ward: --rootless: \"%s\" is not true, false or auto\n",
+			g.rootless);
 		return 1;
 	}
 	g.log_json = strcmp(log_format, "json") == 0;

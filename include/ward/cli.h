@@ -25,8 +25,25 @@ struct command {
 
 extern const struct command ward_commands[];
 
+int cmd_create(const struct global_opts *g, int argc, char **argv);
+int cmd_delete(const struct global_opts *g, int argc, char **argv);
+int cmd_exec(const struct global_opts *g, int argc, char **argv);
+int cmd_features(const struct global_opts *g, int argc, char **argv);
+int cmd_kill(const struct global_opts *g, int argc, char **argv);
+int cmd_list(const struct global_opts *g, int argc, char **argv);
+int cmd_ps(const struct global_opts *g, int argc, char **argv);
 int cmd_run(const struct global_opts *g, int argc, char **argv);
 int cmd_spec(const struct global_opts *g, int argc, char **argv);
+int cmd_start(const struct global_opts *g, int argc, char **argv);
+int cmd_state(const struct global_opts *g, int argc, char **argv);
+
+/* A signal by number, name or SIG-name ("9", "KILL", "SIGKILL"); -1 if unknown. */
+int cli_parse_signal(const char *s);
+/* Exactly one container ID left in argv after the options, or a usage error (returns NULL). */
+const char *cli_one_id(const char *cmd, int argc, char **argv);
+/* Prints a JSON value built by the caller with yajl (pretty: indented). */
+struct yajl_gen_t;
+void cli_print_json(struct yajl_gen_t *g, bool trailing_newline);
 
 /* Rewrites Go-style single-dash long options ("-bundle", "-no-subreaper=x") to "--..." when the
  * name is a long option of the command, as runc's callers sometimes send them. */

@@ -1,22 +1,89 @@
-/* Container lifecycle orchestration: spec -> state directory -> spawn -> wait. */
+/* Container lifecycle orchestration: spec -> state directory -> spawn -> the runc verbs. */
 #ifndef WARD_CONTAINER_H
 #define WARD_CONTAINER_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "ward/error.h"
+#include "ward/spawn.h"
+#include "ward/state.h"
 
-struct run_options {
-	const char *root;   /* state root */
+struct create_options {
+	const char *root; /* state root */
 	const char *id;
-	const char *bundle; /* may be relative */
+	const char *bundle; /* may be relative; default "." */
 	const char *pid_file;
+	const char *console_socket;
 	bool no_pivot;
-	bool keep;
+	bool no_new_keyring;
+	int preserve_fds;
+	bool systemd_cgroup;
+	bool foreground; /* `run` without --detach: ward stays the init's parent */
+	bool keep;	 /* `run --keep` */
 };
 
-/* `ward run` in the foreground: creates, starts and waits for the container, forwarding
- * signals. *exit_status is the container's (128+N when killed by signal N). */
-int container_run(const struct run_options *opts, int *exit_status, struct ward_error *err);
+/* A created container still held by the process that created it (for `run`). */
+struct created_container {
+	struct ward_spec *spec;
+	struct ward_state state;
+	int rootfd, dirfd;
+	struct ward_spawn spawn;
+	int console_fd; /* foreground terminal: ward's end of the console socket pair */
+};
+
+int container_create(const struct create_options *o, struct created_container *c,
+		     struct ward_error *err);
+void container_release(struct created_container *c);
+
+/* `ward run`: create, start, wait; *exit_status is the container's (128+N for signal N). */
+int container_run(const struct create_options *o, bool detach, int *exit_status,
+		  struct ward_error *err);
+int container_start(const char *root, const char *id, struct ward_error *err);
+int container_kill(const char *root, const char *id, int sig, bool all, struct ward_error *err);
+int container_delete(const char *root, const char *id, bool force, struct ward_error *err);
+
+struct container_info {
+	struct ward_state state;
+	enum ward_status status;
+};
+int container_info(const char *root, const char *id, struct container_info *info,
+		   struct ward_error *err);
+/* Every container under root (unreadable ones are skipped). */
+int container_list(const char *root, struct container_info **list, size_t *n,
+		   struct ward_error *err);
+void container_info_clear(struct container_info *info);
+/* Host pids of the container's processes. */
+int container_pids(const char *root, const char *id, pid_t **pids, size_t *n,
+		   struct ward_error *err);
+
+struct exec_options {
+	const char *root;
+	const char *id;
+	const char *process_file; /* --process: a process.json; else the fields below */
+	char **args;
+	bool tty;
+	const char *cwd;
+	char **env; /* appended to the container's env */
+	bool has_user;
+	uid_t uid;
+	gid_t gid;
+	gid_t *additional_gids;
+	size_t n_additional_gids;
+	char **caps; /* added to the container's capabilities */
+	bool no_new_privs;
+	const char *apparmor;
+	const char *process_label;
+	const char *pid_file;
+	const char *console_socket;
+	bool detach;
+	int preserve_fds;
+	bool ignore_paused;
+};
+/* *exit_status: the process's status (foreground) or 0 (detached). */
+int container_exec(const struct exec_options *o, int *exit_status, struct ward_error *err);
+
+/* Running inside a (possibly hostile) state root is fine: IDs are validated and every path is
+ * relative to the root's fd. */
 
 #endif

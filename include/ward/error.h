@@ -7,7 +7,7 @@
 #define WARD_ERROR_MAX 2048
 
 struct ward_error {
-	int code;		   /* errno value, 0 when the error is not a system error */
+	int code;		  /* errno value, 0 when the error is not a system error */
 	char msg[WARD_ERROR_MAX]; /* what failed, with context; no trailing newline */
 };
 

@@ -9,9 +9,9 @@
 
 #include "ward/error.h"
 
-#define JSON_MAX_DEPTH	 64
-#define JSON_MAX_VALUES	 (1u << 20)
-#define JSON_MAX_BYTES	 (16u << 20)
+#define JSON_MAX_DEPTH	64
+#define JSON_MAX_VALUES (1u << 20)
+#define JSON_MAX_BYTES	(16u << 20)
 
 enum json_type { JSON_NULL, JSON_BOOL, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT };
 
@@ -22,9 +22,9 @@ struct json_node {
 	 * but a string may also contain NUL bytes: len is authoritative. */
 	const char *str;
 	size_t len;
-	const char *key;	/* the member name when this node is inside an object */
+	const char *key; /* the member name when this node is inside an object */
 	size_t key_len;
-	struct json_node *next; /* next sibling in the parent container */
+	struct json_node *next;		/* next sibling in the parent container */
 	struct json_node *first, *last; /* children of an array or object */
 	size_t count;
 };

@@ -11,10 +11,20 @@
 
 struct ward_init_config {
 	const struct ward_spec *spec;
+	const char *id;
 	const char *bundle; /* absolute */
 	const char *rootfs; /* absolute host path of root.path */
 	bool no_pivot;
-	int cgroup_fd; /* -1: stay in the caller's cgroup */
+	bool no_new_keyring;
+	int cgroup_fd;	  /* -1: stay in the caller's cgroup */
+	int exec_fifo_fd; /* read end of exec.fifo: the init waits on it for `start` */
+	int console_fd;	  /* connected console socket when process.terminal, else -1 */
+	int preserve_fds; /* fds 3 .. 3+n-1 are passed to the process */
+	char *const *env; /* the process's environment (the config's, plus LISTEN_*) */
+	/* Runs the prestart and createRuntime hooks (in ward, the runtime namespace) when the
+	 * init reaches that point of its setup; may be NULL when there are none. */
+	int (*runtime_hooks)(void *ctx, pid_t pid, struct ward_error *err);
+	void *hooks_ctx;
 };
 
 struct ward_spawn {
@@ -27,15 +37,16 @@ struct ward_spawn {
  * failure nothing is left running. */
 int spawn_container(const struct ward_init_config *cfg, struct ward_spawn *out,
 		    struct ward_error *err);
-/* Lets the init exec the user process; returns once execve succeeded (or with its error). */
-int spawn_start(struct ward_spawn *sp, struct ward_error *err);
+/* After the init was started through exec.fifo: returns once execve succeeded (or with the
+ * error that stopped it). Only for `run`, which keeps the setup socket open. */
+int spawn_wait_exec(struct ward_spawn *sp, struct ward_error *err);
 /* Kills a spawned init that will not be started, and releases the handles. */
 void spawn_abort(struct ward_spawn *sp);
 void spawn_release(struct ward_spawn *sp);
 
 /* Container side (runs in the cloned processes; never returns). */
 __attribute__((noreturn)) void init_setup_stage(const struct ward_init_config *cfg, int setup_fd,
-						 int init_fd);
+						int init_fd);
 
 int ns_clone_flag(enum ward_ns_kind kind);
 

@@ -317,6 +317,9 @@ int spec_parse_resources(const char *buf, size_t len, const char *origin,
 void spec_resources_clear(struct ward_resources *r);
 
 const char *spec_ns_name(enum ward_ns_kind kind);
+/* Capability names in number order ("CAP_CHOWN" is 0), as the parser accepts them. */
+const char *spec_cap_name(int cap);
+int spec_cap_count(void);
 const char *spec_hook_name(enum ward_hook_kind kind);
 /* Value of annotation key, or NULL. */
 const char *spec_annotation(const struct ward_spec *spec, const char *key);

@@ -1,4 +1,5 @@
-/* The state directory: <root>/<id>/ with state.json, written atomically. */
+/* The state directory: <root>/<id>/ holds state.json (written atomically), a copy of the
+ * bundle's config.json taken at create, and exec.fifo until the container is started. */
 #ifndef WARD_STATE_H
 #define WARD_STATE_H
 
@@ -7,16 +8,22 @@
 #include <sys/types.h>
 
 #include "ward/error.h"
+#include "ward/spec.h"
+
+enum ward_status { STATUS_CREATING, STATUS_CREATED, STATUS_RUNNING, STATUS_PAUSED, STATUS_STOPPED };
 
 struct ward_state {
-	const char *oci_version;
-	const char *id;
+	char *oci_version;
+	char *id;
 	pid_t pid;
 	uint64_t start_time; /* field 22 of /proc/<pid>/stat: detects pid reuse */
-	const char *bundle;
-	const char *rootfs;
+	char *bundle;
+	char *rootfs;
 	char created[64]; /* RFC 3339 */
 	uid_t owner;
+	bool own_pid_ns; /* the container has a private pid namespace */
+	struct ward_kv *annotations;
+	size_t n_annotations;
 };
 
 /* Container IDs: runc's character set [A-Za-z0-9_+.-], not "." or "..", at most 255 bytes,
@@ -24,11 +31,26 @@ struct ward_state {
 int state_validate_id(const char *id, struct ward_error *err);
 /* Opens (creating with mode 0700 if needed) the state root. */
 int state_open_root(const char *root, struct ward_error *err);
-/* Creates <root>/<id>; fails if the container exists. */
+/* Creates <root>/<id> and locks it; fails if the container exists. */
 int state_create_dir(int rootfd, const char *id, struct ward_error *err);
+/* Opens and locks <root>/<id>; "container \"<id>\" does not exist" when it is not there. */
+int state_open_dir(int rootfd, const char *id, struct ward_error *err);
 int state_remove_dir(int rootfd, const char *id, struct ward_error *err);
+
 int state_write(int dirfd, const struct ward_state *st, struct ward_error *err);
+/* Reads state.json; -ENOENT (without filling err) when a create died before writing it. */
+int state_read(int dirfd, struct ward_state *st, struct ward_error *err);
+void state_clear(struct ward_state *st);
+/* The config.json copied at create. */
+struct ward_spec *state_read_config(int dirfd, struct ward_error *err);
+
+/* Derived from the live process (start time checked against pid reuse) and exec.fifo. */
+enum ward_status state_status(int dirfd, const struct ward_state *st);
+const char *state_status_name(enum ward_status s);
+/* True when pid is alive, not a zombie, and started at start_time. */
+bool state_process_alive(pid_t pid, uint64_t start_time);
 int state_read_start_time(pid_t pid, uint64_t *out);
+
 void state_now_rfc3339(char *buf, size_t size);
 /* Writes the pid file: decimal pid, no newline, atomically. */
 int state_write_pid_file(const char *path, pid_t pid, struct ward_error *err);

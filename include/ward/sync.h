@@ -13,8 +13,9 @@ enum sync_type {
 	SYNC_USERNS_READY,  /* setup -> ward: write my uid/gid maps */
 	SYNC_USERNS_MAPPED, /* ward -> setup: maps written */
 	SYNC_INIT_PID,	    /* setup -> ward: the init's pid, with its pidfd */
+	SYNC_RUNTIME_HOOKS, /* init -> ward: run prestart and createRuntime hooks now */
+	SYNC_HOOKS_DONE,    /* ward -> init: they succeeded */
 	SYNC_READY,	    /* init -> ward: set up, waiting for start */
-	SYNC_START,	    /* ward -> init: exec the process */
 	SYNC_ERROR,	    /* either way: the error that stopped it */
 };
 
@@ -33,7 +34,7 @@ int sync_send_error(int fd, const struct ward_error *e);
  * reported as type SYNC_NONE. */
 int sync_recv(int fd, struct sync_msg *msg, int *got_fd, struct ward_error *err);
 /* Waits for a message of the given type; SYNC_ERROR is turned into err. */
-int sync_expect(int fd, enum sync_type type, struct sync_msg *msg, int *got_fd,
-		const char *peer, struct ward_error *err);
+int sync_expect(int fd, enum sync_type type, struct sync_msg *msg, int *got_fd, const char *peer,
+		struct ward_error *err);
 
 #endif

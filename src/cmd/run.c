@@ -1,71 +1,71 @@
-/* ward run: create and start a container in the foreground, return its exit status. */
-#include <getopt.h>
+/* ward run: create and start a container; in the foreground, return its exit status. */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "ward/cli.h"
-#include "ward/container.h"
+#include "create_flags.h"
 
 static const char usage[] =
 	"Usage: ward [global options] run [options] <container-id>\n"
 	"\n"
-	"Creates and starts a container from an OCI bundle, in the foreground. ward forwards\n"
-	"the signals it receives to the container's process and exits with its status\n"
-	"(128+N when the process was killed by signal N).\n"
+	"Creates and starts a container from an OCI bundle. In the foreground ward forwards the\n"
+	"signals it receives to the container's process (or connects your terminal to it when\n"
+	"process.terminal is true), exits with its status (128+N when it was killed by signal\n"
+	"N) and deletes the container unless --keep.\n"
 	"\n"
 	"Options:\n"
-	"  -b, --bundle DIR    the bundle directory holding config.json (default: .)\n"
-	"      --pid-file F    write the container process's host PID to F\n"
-	"      --no-pivot      use MS_MOVE + chroot instead of pivot_root (ramdisk roots)\n"
-	"      --keep          keep the container's state after it exits\n"
-	"  -h, --help          show this help\n";
-
-enum { OPT_PID_FILE = 256, OPT_NO_PIVOT, OPT_KEEP };
+	"  -b, --bundle DIR          the bundle directory holding config.json (default: .)\n"
+	"  -d, --detach              start the container and return (delete it later)\n"
+	"      --keep                keep the container's state after it exits\n"
+	"      --pid-file F          write the container process's host PID to F (no newline)\n"
+	"      --console-socket S    with --detach: send the pty master to the socket S\n"
+	"      --no-pivot            use MS_MOVE + chroot instead of pivot_root\n"
+	"      --no-new-keyring      keep the caller's session keyring\n"
+	"      --preserve-fds N      pass fds 3 .. 3+N-1 to the container (after LISTEN_FDS)\n"
+	"      --no-subreaper        accepted for compatibility\n"
+	"  -h, --help                show this help\n";
 
 static const struct option longopts[] = {
-	{"bundle", required_argument, NULL, 'b'},
-	{"pid-file", required_argument, NULL, OPT_PID_FILE},
-	{"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
+	CREATE_LONGOPTS,
+	{"detach", no_argument, NULL, 'd'},
 	{"keep", no_argument, NULL, OPT_KEEP},
-	{"help", no_argument, NULL, 'h'},
+	{"no-subreaper", no_argument, NULL, OPT_NO_SUBREAPER},
 	{NULL, 0, NULL, 0},
 };
 
 int cmd_run(const struct global_opts *g, int argc, char **argv)
 {
-	struct run_options o = {.root = g->root};
+	struct create_options o = {.root = g->root, .systemd_cgroup = g->systemd_cgroup};
 	struct ward_error err = {0};
-	int c, status = 0;
+	bool detach = false;
+	const char *id;
+	int ch, status = 0;
 
 	cli_normalize_args(argc, argv, longopts);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+b:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'b':
-			o.bundle = optarg;
-			break;
-		case OPT_PID_FILE:
-			o.pid_file = optarg;
-			break;
-		case OPT_NO_PIVOT:
-			o.no_pivot = true;
-			break;
-		case OPT_KEEP:
-			o.keep = true;
-			break;
+	while ((ch = getopt_long(argc, argv, "+b:dh", longopts, NULL)) != -1) {
+		switch (ch) {
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
-		default:
-			return cli_usage_error("run", "unknown option");
+		case 'd':
+			detach = true;
+			continue;
+		case OPT_KEEP:
+			o.keep = true;
+			continue;
+		case OPT_NO_SUBREAPER:
+			continue;
 		}
+		int r = create_flag("run", ch, optarg, &o);
+		if (r < 0)
+			return 1;
+		if (r == 0)
+			return cli_usage_error("run", "unknown option");
 	}
-	if (optind != argc - 1)
-		return cli_usage_error("run", "expected exactly one container ID, got %d arguments",
-				       argc - optind);
-	o.id = argv[optind];
-	if (container_run(&o, &status, &err) < 0)
+	id = cli_one_id("run", argc, argv);
+	if (!id)
+		return 1;
+	o.id = id;
+	if (container_run(&o, detach, &status, &err) < 0)
 		return cli_fail(&err);
 	return status;
 }

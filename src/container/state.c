@@ -4,12 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
 #include "ward/cleanup.h"
+#include "ward/json.h"
 #include "ward/state.h"
 #include "ward/util.h"
 
@@ -25,8 +27,8 @@ int state_validate_id(const char *id, struct ward_error *err)
 		return ward_fail(err, 0, "invalid container ID \"%s\"", id);
 	for (const char *p = id; *p; p++) {
 		char c = *p;
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			  c == '_' || c == '+' || c == '-' || c == '.';
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '_' || c == '+' || c == '-' || c == '.';
 		if (!ok)
 			return ward_fail(err, 0,
 					 "invalid container ID \"%.64s\": only letters, digits and "
@@ -69,9 +71,32 @@ int state_create_dir(int rootfd, const char *id, struct ward_error *err)
 			return ward_fail(err, 0, "container \"%s\" already exists", id);
 		return ward_fail(err, errno, "create the state directory of %s", id);
 	}
-	fd = openat(rootfd, id, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return ward_fail(err, errno, "open the state directory of %s", id);
+	if (flock(fd, LOCK_EX) < 0) {
+		int e = errno;
+		close(fd);
+		return ward_fail(err, e, "lock the state of %s", id);
+	}
+	return fd;
+}
+
+int state_open_dir(int rootfd, const char *id, struct ward_error *err)
+{
+	int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return ward_fail(err, 0, "container \"%s\" does not exist", id);
+		return ward_fail(err, errno, "open the state of %s", id);
+	}
+	/* Operations on one container are serialised: a create in progress holds this lock. */
+	if (flock(fd, LOCK_EX) < 0) {
+		int e = errno;
+		close(fd);
+		return ward_fail(err, e, "lock the state of %s", id);
+	}
 	return fd;
 }
 
@@ -113,7 +138,7 @@ void state_now_rfc3339(char *buf, size_t size)
 	snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
 }
 
-int state_read_start_time(pid_t pid, uint64_t *out)
+static int read_proc_stat(pid_t pid, char *state, uint64_t *start_time)
 {
 	char path[64], buf[1024];
 	cleanup_close int fd = -1;
@@ -129,15 +154,47 @@ int state_read_start_time(pid_t pid, uint64_t *out)
 	buf[n] = '\0';
 	/* The command name may contain spaces and parentheses: count from the last ')'. */
 	char *p = strrchr(buf, ')');
-	if (!p)
+	if (!p || p[1] != ' ')
 		return -EIO;
+	*state = p[2];
 	p++;
-	for (int field = 2; field < 22 && p; field++)
+	for (int field = 3; field < 22 && p; field++)
 		p = strchr(p + 1, ' ');
 	if (!p)
 		return -EIO;
-	*out = strtoull(p + 1, NULL, 10);
+	*start_time = strtoull(p + 1, NULL, 10);
 	return 0;
+}
+
+int state_read_start_time(pid_t pid, uint64_t *out)
+{
+	char st;
+	return read_proc_stat(pid, &st, out);
+}
+
+bool state_process_alive(pid_t pid, uint64_t start_time)
+{
+	char st;
+	uint64_t t;
+
+	if (pid <= 0 || read_proc_stat(pid, &st, &t) < 0)
+		return false;
+	return t == start_time && st != 'Z' && st != 'X';
+}
+
+enum ward_status state_status(int dirfd, const struct ward_state *st)
+{
+	if (!state_process_alive(st->pid, st->start_time))
+		return STATUS_STOPPED;
+	if (faccessat(dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return STATUS_CREATED;
+	return STATUS_RUNNING;
+}
+
+const char *state_status_name(enum ward_status s)
+{
+	static const char *const names[] = {"creating", "created", "running", "paused", "stopped"};
+	return names[s];
 }
 
 #define GS(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
@@ -168,11 +225,113 @@ int state_write(int dirfd, const struct ward_state *st, struct ward_error *err)
 	GS(g, st->created);
 	GS(g, "owner_uid");
 	yajl_gen_integer(g, st->owner);
+	GS(g, "own_pid_ns");
+	yajl_gen_bool(g, st->own_pid_ns);
+	GS(g, "annotations");
+	yajl_gen_map_open(g);
+	for (size_t i = 0; i < st->n_annotations; i++) {
+		GS(g, st->annotations[i].key);
+		GS(g, st->annotations[i].value);
+	}
+	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 	yajl_gen_get_buf(g, &buf, &len);
 	rc = write_file_atomic(dirfd, "state.json", buf, len, 0600, err);
 	yajl_gen_free(g);
 	return rc;
+}
+
+static char *dup_member(const struct json_node *obj, const char *key)
+{
+	const struct json_node *n = json_get(obj, key);
+	return n && n->type == JSON_STRING ? strdup(n->str) : strdup("");
+}
+
+static int64_t int_member(const struct json_node *obj, const char *key)
+{
+	const struct json_node *n = json_get(obj, key);
+	return n && n->type == JSON_NUMBER ? strtoll(n->str, NULL, 10) : 0;
+}
+
+int state_read(int dirfd, struct ward_state *st, struct ward_error *err)
+{
+	cleanup_free char *buf = NULL;
+	cleanup_close int fd = openat(dirfd, "state.json", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct json_doc *doc;
+	const struct json_node *root, *ann, *c;
+	size_t len;
+
+	memset(st, 0, sizeof *st);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return -ENOENT;
+		return ward_fail(err, errno, "open state.json");
+	}
+	if (read_fd_limited(fd, JSON_MAX_BYTES, &buf, &len, err) < 0)
+		return ward_error_prefix(err, "read state.json");
+	doc = json_parse(buf, len, err);
+	if (!doc)
+		return ward_error_prefix(err, "state.json");
+	root = json_root(doc);
+	st->oci_version = dup_member(root, "ociVersion");
+	st->id = dup_member(root, "id");
+	st->bundle = dup_member(root, "bundle");
+	st->rootfs = dup_member(root, "rootfs");
+	const struct json_node *created = json_get(root, "created");
+	if (created && created->type == JSON_STRING)
+		snprintf(st->created, sizeof st->created, "%s", created->str);
+	st->pid = (pid_t)int_member(root, "pid");
+	st->start_time = (uint64_t)int_member(root, "init_start_time");
+	st->owner = (uid_t)int_member(root, "owner_uid");
+	const struct json_node *own = json_get(root, "own_pid_ns");
+	st->own_pid_ns = own && own->type == JSON_BOOL && own->boolean;
+	ann = json_get(root, "annotations");
+	if (ann && ann->type == JSON_OBJECT && ann->count) {
+		st->annotations = calloc(ann->count, sizeof *st->annotations);
+		json_foreach(c, ann)
+		{
+			if (!st->annotations || c->type != JSON_STRING)
+				continue;
+			st->annotations[st->n_annotations].key = strdup(c->key);
+			st->annotations[st->n_annotations].value = strdup(c->str);
+			st->n_annotations++;
+		}
+	}
+	json_free(doc);
+	if (!st->oci_version || !st->id || !st->bundle || !st->rootfs) {
+		state_clear(st);
+		return ward_fail(err, ENOMEM, "read state.json");
+	}
+	return 0;
+}
+
+void state_clear(struct ward_state *st)
+{
+	free(st->oci_version);
+	free(st->id);
+	free(st->bundle);
+	free(st->rootfs);
+	for (size_t i = 0; i < st->n_annotations; i++) {
+		free(st->annotations[i].key);
+		free(st->annotations[i].value);
+	}
+	free(st->annotations);
+	memset(st, 0, sizeof *st);
+}
+
+struct ward_spec *state_read_config(int dirfd, struct ward_error *err)
+{
+	cleanup_free char *buf = NULL;
+	cleanup_close int fd = openat(dirfd, "config.json", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	size_t len;
+
+	if (fd < 0) {
+		ward_fail(err, errno, "open the container's config.json");
+		return NULL;
+	}
+	if (read_fd_limited(fd, JSON_MAX_BYTES, &buf, &len, err) < 0)
+		return NULL;
+	return spec_parse(buf, len, "config.json", err);
 }
 
 int state_write_pid_file(const char *path, pid_t pid, struct ward_error *err)

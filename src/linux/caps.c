@@ -58,8 +58,9 @@ int caps_apply(const struct ward_capabilities *caps, struct ward_error *err)
 		goto out;
 	if (cap_set_proc(c) < 0) {
 		ward_fail(err, errno, "set the effective, permitted and inheritable capabilities");
-		ward_error_hint(err, "effective and inheritable capabilities must also be permitted "
-				     "and in the bounding set");
+		ward_error_hint(err,
+				"effective and inheritable capabilities must also be permitted "
+				"and in the bounding set");
 		goto out;
 	}
 	/* Raised one by one: cap_iab_set_proc() would want CAP_SETPCAP, which a process with a

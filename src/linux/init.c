@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/ioprio.h>
+#include <linux/keyctl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -15,6 +17,8 @@
 #include <unistd.h>
 
 #include "ward/cleanup.h"
+#include "ward/console.h"
+#include "ward/hooks.h"
 #include "ward/namespaces.h"
 #include "ward/process.h"
 #include "ward/rootfs.h"
@@ -52,8 +56,9 @@ static int set_hostname(const struct ward_spec *spec, struct ward_error *err)
 
 	if ((spec->hostname && *spec->hostname) || (spec->domainname && *spec->domainname)) {
 		if (!own_uts)
-			return ward_fail(err, 0, "hostname: setting it needs a private UTS namespace "
-						 "(add {\"type\": \"uts\"} to linux.namespaces)");
+			return ward_fail(err, 0,
+					 "hostname: setting it needs a private UTS namespace "
+					 "(add {\"type\": \"uts\"} to linux.namespaces)");
 	}
 	if (spec->hostname && *spec->hostname &&
 	    sethostname(spec->hostname, strlen(spec->hostname)) < 0)
@@ -68,8 +73,8 @@ static int set_personality(const struct ward_linux *lx, struct ward_error *err)
 {
 	if (!lx->has_personality)
 		return 0;
-	unsigned long persona = strcmp(lx->personality_domain, "LINUX32") == 0 ? PER_LINUX32
-									       : PER_LINUX;
+	unsigned long persona =
+		strcmp(lx->personality_domain, "LINUX32") == 0 ? PER_LINUX32 : PER_LINUX;
 	if (personality(persona) < 0)
 		return ward_fail(err, errno, "linux.personality: set %s", lx->personality_domain);
 	return 0;
@@ -86,9 +91,51 @@ static int set_io_priority(const struct ward_process *p, struct ward_error *err)
 	return 0;
 }
 
+static bool has_hooks(const struct ward_spec *spec, enum ward_hook_kind kind)
+{
+	return spec->hooks.count[kind] > 0;
+}
+
+/* The host pid of this process: /proc is still the host's procfs until pivot_root. */
+static pid_t host_pid(void)
+{
+	char buf[32];
+	ssize_t n = readlink("/proc/self", buf, sizeof buf - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return (pid_t)atoi(buf);
+}
+
+static int run_container_hooks(const struct ward_init_config *cfg, enum ward_hook_kind kind,
+			       pid_t pid, const char *status, struct ward_error *err)
+{
+	if (!has_hooks(cfg->spec, kind))
+		return 0;
+	cleanup_free char *state = hooks_state_json(cfg->spec, cfg->id, status, pid, cfg->bundle);
+	if (!state)
+		return ward_fail(err, ENOMEM, "hooks");
+	return hooks_run(cfg->spec, kind, state, err);
+}
+
+/* Asks ward to run the prestart and createRuntime hooks, which belong to the runtime
+ * namespace, at the point the runtime spec puts them: namespaces and mounts are ready, the
+ * root is not pivoted yet. */
+static int request_runtime_hooks(const struct ward_init_config *cfg, int fd, struct ward_error *err)
+{
+	struct sync_msg msg;
+
+	if (!has_hooks(cfg->spec, WARD_HOOK_PRESTART) &&
+	    !has_hooks(cfg->spec, WARD_HOOK_CREATE_RUNTIME))
+		return 0;
+	if (sync_send(fd, SYNC_RUNTIME_HOOKS, 0, -1, err) < 0)
+		return -1;
+	return sync_expect(fd, SYNC_HOOKS_DONE, &msg, NULL, "ward", err);
+}
+
 /* Everything from the filesystem view to the last privilege drop, in the order DESIGN.md
  * gives. Returns with the process ready to execve `exe`. */
-static int prepare_container(const struct ward_init_config *cfg, char **exe,
+static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t pid, char **exe,
 			     struct ward_error *err)
 {
 	const struct ward_spec *spec = cfg->spec;
@@ -102,15 +149,28 @@ static int prepare_container(const struct ward_init_config *cfg, char **exe,
 	rootfd = rootfs_prepare(spec, cfg->rootfs, cfg->bundle, err);
 	if (rootfd < 0)
 		return -1;
+	if (request_runtime_hooks(cfg, fd, err) < 0 ||
+	    run_container_hooks(cfg, WARD_HOOK_CREATE_CONTAINER, pid, "created", err) < 0)
+		return -1;
 	cwdfd = safe_mkdir_all_in_root(rootfd, p->cwd, 0755, err);
 	if (cwdfd < 0)
 		return ward_error_prefix(err, "process.cwd");
 	close(steal_fd(&cwdfd));
-	if (rootfs_pivot(rootfd, cfg->no_pivot, err) < 0 || rootfs_finalize(spec, err) < 0 ||
-	    set_hostname(spec, err) < 0 || set_personality(&spec->linux_, err) < 0 ||
-	    set_io_priority(p, err) < 0 || process_chdir(p->cwd, err) < 0 ||
-	    process_set_rlimits(p, err) < 0 || caps_set_bounding(&p->caps, err) < 0 ||
-	    process_set_user(p, err) < 0)
+	if (rootfs_pivot(rootfd, cfg->no_pivot, err) < 0)
+		return -1;
+	if (cfg->console_fd >= 0 && console_setup(p, cfg->console_fd, err) < 0)
+		return -1;
+	if (rootfs_finalize(spec, err) < 0 || set_hostname(spec, err) < 0 ||
+	    set_personality(&spec->linux_, err) < 0 || set_io_priority(p, err) < 0)
+		return -1;
+	/* A fresh session keyring: keys of the host's session must not be reachable. */
+	if (!cfg->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
+	    errno != ENOSYS)
+		return ward_fail(err, errno,
+				 "create a session keyring (use --no-new-keyring to "
+				 "keep the caller's)");
+	if (process_chdir(p->cwd, err) < 0 || process_set_rlimits(p, err) < 0 ||
+	    caps_set_bounding(&p->caps, err) < 0 || process_set_user(p, err) < 0)
 		return -1;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return ward_fail(err, errno, "process.noNewPrivileges: set no_new_privs");
@@ -120,27 +180,83 @@ static int prepare_container(const struct ward_init_config *cfg, char **exe,
 	return process_find_executable(p, exe, err);
 }
 
+/* Blocks until `start` writes to exec.fifo. */
+static int wait_for_start(int fifo, struct ward_error *err)
+{
+	struct pollfd pfd = {.fd = fifo, .events = POLLIN};
+	char byte;
+
+	for (;;) {
+		if (poll(&pfd, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return ward_fail(err, errno, "wait for start");
+		}
+		ssize_t n = read(fifo, &byte, 1);
+		if (n == 1)
+			return 0;
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		return ward_fail(err, n < 0 ? errno : 0, "exec.fifo was closed without a start");
+	}
+}
+
+/* Only stdio, the preserved fds (and the setup socket, until execve) survive into the
+ * container. */
+static void close_inherited_fds(int preserve)
+{
+	for (int fd = 3; fd < 3 + preserve; fd++)
+		fcntl(fd, F_SETFD, 0);
+	syscall(SYS_close_range, 3 + preserve, ~0U, CLOSE_RANGE_CLOEXEC);
+}
+
 __attribute__((noreturn)) static void init_stage(const struct ward_init_config *cfg, int fd)
 {
 	struct ward_error err = {0};
 	cleanup_free char *exe = NULL;
-	struct sync_msg msg;
 	char *empty_env[] = {NULL};
+	pid_t pid = host_pid();
 
-	if (prepare_container(cfg, &exe, &err) < 0)
+	if (prepare_container(cfg, fd, pid, &exe, &err) < 0)
 		die(fd, &err, 1);
 	if (sync_send(fd, SYNC_READY, 0, -1, &err) < 0)
 		_exit(1);
-	if (sync_recv(fd, &msg, NULL, &err) < 0 || msg.type != SYNC_START)
-		_exit(1); /* ward went away: nobody will start us */
+	if (wait_for_start(cfg->exec_fifo_fd, &err) < 0)
+		die(fd, &err, 1);
+	close(cfg->exec_fifo_fd);
+	if (run_container_hooks(cfg, WARD_HOOK_START_CONTAINER, pid, "created", &err) < 0)
+		die(fd, &err, 1);
 
-	/* Only stdio (and the sync socket until execve) may survive into the container. */
-	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	close_inherited_fds(cfg->preserve_fds);
 	process_reset_signals();
-	execve(exe, cfg->spec->process->args,
-	       cfg->spec->process->env ? cfg->spec->process->env : empty_env);
+	execve(exe, cfg->spec->process->args, cfg->env ? cfg->env : empty_env);
 	ward_fail(&err, errno, "exec: \"%s\"", exe);
 	die(fd, &err, 127);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* Closes every fd ward had open except stdio, the preserved ones and those the container
+ * setup needs: the state directory's lock, the log file and the like must not live on in the
+ * container. */
+static void close_unneeded_fds(const struct ward_init_config *cfg, int setup_fd, int init_fd)
+{
+	int keep[8], n = 0, from = 3 + cfg->preserve_fds;
+	int candidates[] = {setup_fd, init_fd, cfg->exec_fifo_fd, cfg->console_fd, cfg->cgroup_fd};
+
+	for (size_t i = 0; i < ARRAY_SIZE(candidates); i++)
+		if (candidates[i] >= from)
+			keep[n++] = candidates[i];
+	qsort(keep, (size_t)n, sizeof keep[0], cmp_int);
+	for (int i = 0; i < n; i++) {
+		if (keep[i] > from)
+			syscall(SYS_close_range, from, keep[i] - 1, 0);
+		from = keep[i] + 1;
+	}
+	syscall(SYS_close_range, from, ~0U, 0);
 }
 
 void init_setup_stage(const struct ward_init_config *cfg, int setup_fd, int init_fd)
@@ -149,6 +265,7 @@ void init_setup_stage(const struct ward_init_config *cfg, int setup_fd, int init
 	struct ward_error err = {0};
 	int pidfd = -1;
 
+	close_unneeded_fds(cfg, setup_fd, init_fd);
 	/* If ward dies mid-setup, so does the setup process (and with it, the init's socket). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);

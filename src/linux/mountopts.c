@@ -14,8 +14,8 @@ static const struct {
 	unsigned long ms;
 	uint64_t attr;
 } ms_to_attr[] = {
-	{MS_RDONLY, MOUNT_ATTR_RDONLY},	      {MS_NOSUID, MOUNT_ATTR_NOSUID},
-	{MS_NODEV, MOUNT_ATTR_NODEV},	      {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+	{MS_RDONLY, MOUNT_ATTR_RDONLY},		{MS_NOSUID, MOUNT_ATTR_NOSUID},
+	{MS_NODEV, MOUNT_ATTR_NODEV},		{MS_NOEXEC, MOUNT_ATTR_NOEXEC},
 	{MS_NODIRATIME, MOUNT_ATTR_NODIRATIME}, {MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW},
 };
 
@@ -113,8 +113,9 @@ static int apply_kernel_option(const struct libmnt_optmap *m, const char *opt, b
 		return 0;
 	}
 	if (ms == MS_REMOUNT)
-		return ward_fail(err, 0, "option \"remount\" is not supported in a container "
-					 "config");
+		return ward_fail(err, 0,
+				 "option \"remount\" is not supported in a container "
+				 "config");
 	if (recursive) {
 		if (apply_attr(ms, clear, &plan->rec_attr_set, &plan->rec_attr_clr))
 			return 0;

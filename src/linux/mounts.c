@@ -28,8 +28,7 @@ static void fs_context_reason(int fsfd, char *buf, size_t size)
 	memmove(buf, buf + 2, strlen(buf + 2) + 1); /* drop the "e " severity prefix */
 }
 
-static int fs_fail(struct ward_error *err, int fsfd, int code, const char *what,
-		   const char *type)
+static int fs_fail(struct ward_error *err, int fsfd, int code, const char *what, const char *type)
 {
 	char reason[256];
 	fs_context_reason(fsfd, reason, sizeof reason);
@@ -39,8 +38,7 @@ static int fs_fail(struct ward_error *err, int fsfd, int code, const char *what,
 	return ward_fail(err, code, "%s for %s", what, type);
 }
 
-static int set_attrs(int mntfd, uint64_t set, uint64_t clr, bool recursive,
-		     struct ward_error *err)
+static int set_attrs(int mntfd, uint64_t set, uint64_t clr, bool recursive, struct ward_error *err)
 {
 	struct mount_attr attr = {.attr_set = set, .attr_clr = clr};
 	unsigned flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
@@ -103,12 +101,13 @@ static int create_fs_mount(const struct ward_mount *m, const struct mount_plan *
 	fsfd = fsopen(type, FSOPEN_CLOEXEC);
 	if (fsfd < 0) {
 		if (errno == ENODEV)
-			return ward_fail(err, 0, "filesystem type \"%s\" is not known to this kernel",
+			return ward_fail(err, 0,
+					 "filesystem type \"%s\" is not known to this kernel",
 					 m->type);
 		return ward_fail(err, errno, "open a %s filesystem", type);
 	}
-	if (m->source && *m->source && fsconfig(fsfd, FSCONFIG_SET_STRING, "source", m->source,
-						   0) < 0 && errno != EINVAL)
+	if (m->source && *m->source &&
+	    fsconfig(fsfd, FSCONFIG_SET_STRING, "source", m->source, 0) < 0 && errno != EINVAL)
 		return fs_fail(err, fsfd, errno, "set source", type);
 	for (size_t i = 0; plan->sb_flags && plan->sb_flags[i]; i++)
 		if (fsconfig(fsfd, FSCONFIG_SET_FLAG, plan->sb_flags[i], NULL, 0) < 0)

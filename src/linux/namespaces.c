@@ -80,8 +80,9 @@ int ns_join_paths(const struct ward_linux *lx, struct ward_error *err)
 			ward_fail(err, errno, "linux.namespaces: join the %s namespace %s",
 				  spec_ns_name(k), lx->namespaces[k].path);
 			if (errno == EINVAL)
-				ward_error_hint(err, "the path must be a %s namespace, e.g. "
-						     "/proc/<pid>/ns/%s",
+				ward_error_hint(err,
+						"the path must be a %s namespace, e.g. "
+						"/proc/<pid>/ns/%s",
 						spec_ns_name(k),
 						k == WARD_NS_NETWORK ? "net" : spec_ns_name(k));
 			goto out;
@@ -117,8 +118,9 @@ static int write_map(pid_t pid, const char *file, const struct ward_id_mapping *
 int ns_write_id_maps(pid_t pid, const struct ward_linux *lx, struct ward_error *err)
 {
 	if (lx->n_uid_mappings == 0 || lx->n_gid_mappings == 0)
-		return ward_fail(err, 0, "linux.uidMappings and linux.gidMappings are required with "
-					 "a new user namespace");
+		return ward_fail(err, 0,
+				 "linux.uidMappings and linux.gidMappings are required with "
+				 "a new user namespace");
 	if (write_map(pid, "uid_map", lx->uid_mappings, lx->n_uid_mappings, "linux.uidMappings",
 		      err) < 0 ||
 	    write_map(pid, "gid_map", lx->gid_mappings, lx->n_gid_mappings, "linux.gidMappings",

@@ -41,7 +41,8 @@ int process_set_user(const struct ward_process *p, struct ward_error *err)
 	 * denied in a user namespace set up with "setgroups deny": then there are none. */
 	if (setgroups(p->n_additional_gids, p->additional_gids) < 0 &&
 	    !(errno == EPERM && p->n_additional_gids == 0))
-		return ward_fail(err, errno, "process.user.additionalGids: set supplementary groups");
+		return ward_fail(err, errno,
+				 "process.user.additionalGids: set supplementary groups");
 	if (setresgid(p->gid, p->gid, p->gid) < 0)
 		return ward_fail(err, errno, "process.user.gid: switch to group %u", p->gid);
 	if (setresuid(p->uid, p->uid, p->uid) < 0)

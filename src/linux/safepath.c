@@ -100,9 +100,8 @@ static int mkdir_all(int rootfd, const char *path, mode_t mode, int depth, struc
 					return ward_fail(err, ENOENT, "create directory %s", clean);
 				link[n] = '\0';
 				*(p > clean + 1 ? p - 1 : p) = '\0';
-				cleanup_free char *next =
-					expand_link(p > clean + 1 ? clean : "", link,
-						    saved ? end + 1 : "");
+				cleanup_free char *next = expand_link(p > clean + 1 ? clean : "",
+								      link, saved ? end + 1 : "");
 				if (!next)
 					return ward_fail(err, ENOMEM, "resolve %s", path);
 				return mkdir_all(rootfd, next, mode, depth + 1, err);

@@ -57,8 +57,42 @@ static int run_setup_protocol(const struct ward_init_config *cfg, pid_t setup_pi
 		default:
 			if (passed >= 0)
 				close(passed);
-			return ward_fail(err, EPROTO, "unexpected message %u from the setup process",
-					 msg.type);
+			return ward_fail(err, EPROTO,
+					 "unexpected message %u from the setup process", msg.type);
+		}
+	}
+}
+
+/* Talks to the init until it is ready, running the runtime hooks when it asks. */
+static int run_init_protocol(const struct ward_init_config *cfg, struct ward_spawn *out,
+			     struct ward_error *err)
+{
+	struct sync_msg msg;
+
+	for (;;) {
+		if (sync_recv(out->sync_fd, &msg, NULL, err) < 0)
+			return -1;
+		switch (msg.type) {
+		case SYNC_READY:
+			return 0;
+		case SYNC_RUNTIME_HOOKS:
+			if (cfg->runtime_hooks &&
+			    cfg->runtime_hooks(cfg->hooks_ctx, out->pid, err) < 0) {
+				sync_send_error(out->sync_fd, err);
+				return -1;
+			}
+			if (sync_send(out->sync_fd, SYNC_HOOKS_DONE, 0, -1, err) < 0)
+				return -1;
+			break;
+		case SYNC_ERROR:
+			err->code = msg.code;
+			snprintf(err->msg, sizeof err->msg, "%s", msg.text);
+			return -1;
+		case SYNC_NONE:
+			return ward_fail(err, 0, "the container init exited during its setup");
+		default:
+			return ward_fail(err, EPROTO,
+					 "unexpected message %u from the container init", msg.type);
 		}
 	}
 }
@@ -68,7 +102,6 @@ int spawn_container(const struct ward_init_config *cfg, struct ward_spawn *out,
 {
 	int setup_sock[2], init_sock[2];
 	struct clone_args args = {.exit_signal = SIGCHLD};
-	struct sync_msg msg;
 	pid_t setup_pid;
 	int status;
 
@@ -115,19 +148,17 @@ int spawn_container(const struct ward_init_config *cfg, struct ward_spawn *out,
 		spawn_abort(out);
 		return ward_fail(err, 0, "the container setup process failed (status %d)", status);
 	}
-	if (sync_expect(out->sync_fd, SYNC_READY, &msg, NULL, "the container init", err) < 0) {
+	if (run_init_protocol(cfg, out, err) < 0) {
 		spawn_abort(out);
 		return -1;
 	}
 	return 0;
 }
 
-int spawn_start(struct ward_spawn *sp, struct ward_error *err)
+int spawn_wait_exec(struct ward_spawn *sp, struct ward_error *err)
 {
 	struct sync_msg msg;
 
-	if (sync_send(sp->sync_fd, SYNC_START, 0, -1, err) < 0)
-		return ward_error_prefix(err, "start the container");
 	/* The socket is close-on-exec: end of file means execve succeeded. */
 	if (sync_recv(sp->sync_fd, &msg, NULL, err) < 0)
 		return -1;

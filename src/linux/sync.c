@@ -16,8 +16,9 @@ int sync_pair(int fds[2], struct ward_error *err)
 
 static const char *type_name(uint32_t t)
 {
-	static const char *const names[] = {"none",  "userns-ready", "userns-mapped", "init-pid",
-					    "ready", "start",	     "error"};
+	static const char *const names[] = {"none",	"userns-ready",	 "userns-mapped",
+					    "init-pid", "runtime-hooks", "hooks-done",
+					    "ready",	"error"};
 	return t < sizeof names / sizeof names[0] ? names[t] : "unknown";
 }
 
@@ -103,8 +104,8 @@ int sync_recv(int fd, struct sync_msg *msg, int *got_fd, struct ward_error *err)
 	return 0;
 }
 
-int sync_expect(int fd, enum sync_type type, struct sync_msg *msg, int *got_fd,
-		const char *peer, struct ward_error *err)
+int sync_expect(int fd, enum sync_type type, struct sync_msg *msg, int *got_fd, const char *peer,
+		struct ward_error *err)
 {
 	if (sync_recv(fd, msg, got_fd, err) < 0)
 		return -1;

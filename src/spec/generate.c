@@ -38,9 +38,18 @@ static const char *const default_caps[] = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_N
 static const char *const no_caps[] = {NULL};
 
 static const char *const masked_paths[] = {
-	"/proc/acpi",	    "/proc/asound",	  "/proc/interrupts", "/proc/kcore",
-	"/proc/keys",	    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-	"/proc/sched_debug", "/proc/scsi",	  "/sys/firmware",    "/sys/devices/virtual/powercap",
+	"/proc/acpi",
+	"/proc/asound",
+	"/proc/interrupts",
+	"/proc/kcore",
+	"/proc/keys",
+	"/proc/latency_stats",
+	"/proc/timer_list",
+	"/proc/timer_stats",
+	"/proc/sched_debug",
+	"/proc/scsi",
+	"/sys/firmware",
+	"/sys/devices/virtual/powercap",
 	NULL,
 };
 
@@ -96,7 +105,8 @@ static void gen_mounts(yajl_gen g)
 {
 	S(g, "mounts");
 	yajl_gen_array_open(g);
-	gen_mount(g, "/proc", "proc", "proc", (const char *const[]){"nosuid", "noexec", "nodev", NULL});
+	gen_mount(g, "/proc", "proc", "proc",
+		  (const char *const[]){"nosuid", "noexec", "nodev", NULL});
 	gen_mount(g, "/dev", "tmpfs", "tmpfs",
 		  (const char *const[]){"nosuid", "strictatime", "mode=755", "size=65536k", NULL});
 	gen_mount(g, "/dev/pts", "devpts", "devpts",

@@ -6,8 +6,8 @@
 #include "reader.h"
 
 static const char *const ns_names[WARD_NS_KINDS] = {
-	[WARD_NS_PID] = "pid",	   [WARD_NS_NETWORK] = "network", [WARD_NS_MOUNT] = "mount",
-	[WARD_NS_IPC] = "ipc",	   [WARD_NS_UTS] = "uts",	  [WARD_NS_USER] = "user",
+	[WARD_NS_PID] = "pid",	     [WARD_NS_NETWORK] = "network", [WARD_NS_MOUNT] = "mount",
+	[WARD_NS_IPC] = "ipc",	     [WARD_NS_UTS] = "uts",	    [WARD_NS_USER] = "user",
 	[WARD_NS_CGROUP] = "cgroup", [WARD_NS_TIME] = "time",
 };
 
@@ -37,8 +37,9 @@ static int read_namespaces(struct reader *r, const struct json_node *arr, struct
 		if (kind < 0) {
 			free(path);
 			rd_push_key(r, "type");
-			return rd_error(r, "unknown namespace type \"%.64s\" (expected pid, network, "
-					   "mount, ipc, uts, user, cgroup or time)",
+			return rd_error(r,
+					"unknown namespace type \"%.64s\" (expected pid, network, "
+					"mount, ipc, uts, user, cgroup or time)",
 					type);
 		}
 		if (lx->namespaces[kind].present) {
@@ -91,9 +92,10 @@ int spec_read_id_mappings(struct reader *r, const struct json_node *obj, const c
 			return -1;
 		if (m->size == 0)
 			return rd_error(r, "size must be at least 1");
-		if ((uint64_t)m->container_id + m->size > (uint64_t)UINT32_MAX + 1 ||
-		    (uint64_t)m->host_id + m->size > (uint64_t)UINT32_MAX + 1)
-			return rd_error(r, "the range ends past 4294967295");
+		/* The kernel refuses a range that reaches 4294967295: (uid_t)-1 is no ID. */
+		if ((uint64_t)m->container_id + m->size > UINT32_MAX ||
+		    (uint64_t)m->host_id + m->size > UINT32_MAX)
+			return rd_error(r, "the range ends past 4294967294, the largest ID");
 		for (size_t j = 0; j + 1 < i; j++) {
 			const struct ward_id_mapping *o = &(*out)[j];
 			if (ranges_overlap(m->container_id, m->size, o->container_id, o->size))
@@ -150,15 +152,16 @@ static int read_devices(struct reader *r, const struct json_node *arr, struct wa
 					(long long)d->major, (long long)d->minor);
 		if (d->has_file_mode && d->file_mode > 07777) {
 			rd_push_key(r, "fileMode");
-			return rd_error(r, "%u is not a permission mode (0 to 07777)", d->file_mode);
+			return rd_error(r, "%u is not a permission mode (0 to 07777)",
+					d->file_mode);
 		}
 		rd_pop(r, saved);
 	}
 	return 0;
 }
 
-static int read_paths(struct reader *r, const struct json_node *obj, const char *key,
-		      char ***out, bool *present)
+static int read_paths(struct reader *r, const struct json_node *obj, const char *key, char ***out,
+		      bool *present)
 {
 	const struct json_node *arr;
 	if (rd_array(r, obj, key, &arr) < 0 || rd_strv(r, obj, key, out) < 0)
@@ -174,8 +177,7 @@ static int read_paths(struct reader *r, const struct json_node *obj, const char 
 	return 0;
 }
 
-static int read_time_offset(struct reader *r, const struct json_node *n,
-			    struct ward_time_offset *t)
+static int read_time_offset(struct reader *r, const struct json_node *n, struct ward_time_offset *t)
 {
 	if (rd_node_object(r, n) < 0 || rd_i64(r, n, "secs", &t->secs, NULL) < 0 ||
 	    rd_u32(r, n, "nanosecs", &t->nanosecs, NULL) < 0)
@@ -188,15 +190,15 @@ static int read_time_offset(struct reader *r, const struct json_node *n,
 
 static int read_time_offsets(struct reader *r, const struct json_node *n, struct ward_linux *lx)
 {
-	const struct json_node *c;
+	cleanup_free const struct json_node **members = NULL;
+	size_t n_members;
 
-	json_foreach(c, n)
-	{
+	members = rd_members(r, n, &n_members);
+	if (!members)
+		return -1;
+	for (const struct json_node **m = members; *m; m++) {
+		const struct json_node *c = *m;
 		size_t saved = rd_push_key(r, c->key);
-		if (c->type == JSON_NULL) {
-			rd_pop(r, saved);
-			continue;
-		}
 		if (strcmp(c->key, "monotonic") == 0) {
 			if (read_time_offset(r, c, &lx->time_monotonic) < 0)
 				return -1;
@@ -214,14 +216,17 @@ static int read_time_offsets(struct reader *r, const struct json_node *n, struct
 
 static int read_net_devices(struct reader *r, const struct json_node *n, struct ward_linux *lx)
 {
-	const struct json_node *c;
-	size_t i = 0;
+	cleanup_free const struct json_node **members = NULL;
+	size_t i = 0, n_members;
 
-	lx->net_devices = rd_calloc(r, n->count, sizeof *lx->net_devices);
+	members = rd_members(r, n, &n_members);
+	if (!members)
+		return -1;
+	lx->net_devices = rd_calloc(r, n_members, sizeof *lx->net_devices);
 	if (!lx->net_devices)
 		return -1;
-	json_foreach(c, n)
-	{
+	for (const struct json_node **m = members; *m; m++) {
+		const struct json_node *c = *m;
 		size_t saved = rd_push_key(r, c->key);
 		struct ward_kv *kv = &lx->net_devices[i];
 		if (memchr(c->key, '\0', c->key_len) || c->key_len == 0 || c->key_len > 15)
@@ -237,7 +242,7 @@ static int read_net_devices(struct reader *r, const struct json_node *n, struct 
 	return 0;
 }
 
-static const char *const propagations[] = {"private", "rprivate", "slave",	 "rslave",
+static const char *const propagations[] = {"private", "rprivate", "slave",	"rslave",
 					   "shared",  "rshared",  "unbindable", "runbindable"};
 
 int spec_read_linux(struct reader *r, const struct json_node *n, struct ward_linux *lx)
@@ -245,8 +250,10 @@ int spec_read_linux(struct reader *r, const struct json_node *n, struct ward_lin
 	const struct json_node *ns, *devices, *res, *seccomp, *pers, *tofs, *netdevs, *rdt;
 
 	if (rd_node_object(r, n) < 0 || rd_array(r, n, "namespaces", &ns) < 0 ||
-	    spec_read_id_mappings(r, n, "uidMappings", &lx->uid_mappings, &lx->n_uid_mappings) < 0 ||
-	    spec_read_id_mappings(r, n, "gidMappings", &lx->gid_mappings, &lx->n_gid_mappings) < 0 ||
+	    spec_read_id_mappings(r, n, "uidMappings", &lx->uid_mappings, &lx->n_uid_mappings) <
+		    0 ||
+	    spec_read_id_mappings(r, n, "gidMappings", &lx->gid_mappings, &lx->n_gid_mappings) <
+		    0 ||
 	    rd_array(r, n, "devices", &devices) < 0 ||
 	    rd_string(r, n, "cgroupsPath", &lx->cgroups_path) < 0 ||
 	    rd_object(r, n, "resources", &res) < 0 ||
@@ -286,9 +293,10 @@ int spec_read_linux(struct reader *r, const struct json_node *n, struct ward_lin
 			ok |= strcmp(lx->rootfs_propagation, propagations[i]) == 0;
 		if (!ok) {
 			rd_push_key(r, "rootfsPropagation");
-			return rd_error(r, "unknown propagation \"%.64s\" (expected private, "
-					   "rprivate, slave, rslave, shared, rshared, unbindable "
-					   "or runbindable)",
+			return rd_error(r,
+					"unknown propagation \"%.64s\" (expected private, "
+					"rprivate, slave, rslave, shared, rshared, unbindable "
+					"or runbindable)",
 					lx->rootfs_propagation);
 		}
 	}
@@ -304,7 +312,8 @@ int spec_read_linux(struct reader *r, const struct json_node *n, struct ward_lin
 		    lx->sysctl[i].key[0] == '/' || lx->sysctl[i].key[0] == '.') {
 			rd_push_key(r, "sysctl");
 			rd_push_key(r, lx->sysctl[i].key);
-			return rd_error(r, "not a sysctl name (names look like \"net.ipv4.ip_forward\")");
+			return rd_error(
+				r, "not a sysctl name (names look like \"net.ipv4.ip_forward\")");
 		}
 	}
 	if (pers) {

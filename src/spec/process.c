@@ -27,8 +27,9 @@ static int read_cap_set(struct reader *r, const struct json_node *caps, const ch
 			return -1;
 		int cap = spec_cap_from_name(name);
 		if (cap < 0)
-			return rd_error(r, "unknown capability \"%.64s\" (names look like "
-					   "\"CAP_NET_BIND_SERVICE\")",
+			return rd_error(r,
+					"unknown capability \"%.64s\" (names look like "
+					"\"CAP_NET_BIND_SERVICE\")",
 					name);
 		*mask |= 1ull << cap;
 		rd_pop(r, s2);
@@ -70,8 +71,9 @@ static int read_rlimits(struct reader *r, const struct json_node *arr, struct wa
 		rl->resource = spec_rlimit_from_name(rl->type);
 		if (rl->resource < 0) {
 			rd_push_key(r, "type");
-			return rd_error(r, "unknown rlimit \"%.64s\" (names look like \"RLIMIT_NOFILE\")",
-					rl->type);
+			return rd_error(
+				r, "unknown rlimit \"%.64s\" (names look like \"RLIMIT_NOFILE\")",
+				rl->type);
 		}
 		if (rl->soft > rl->hard)
 			return rd_error(r, "soft limit %llu is above the hard limit %llu",
@@ -96,7 +98,8 @@ static int read_user(struct reader *r, const struct json_node *u, struct ward_pr
 		return -1;
 	if (p->has_umask && p->umask > 0777) {
 		size_t saved = rd_push_key(r, "umask");
-		rd_error(r, "%u is not a file mode mask (0 to 0777, written in decimal: 18 for 022)",
+		rd_error(r,
+			 "%u is not a file mode mask (0 to 0777, written in decimal: 18 for 022)",
 			 p->umask);
 		rd_pop(r, saved);
 		return -1;
@@ -156,8 +159,9 @@ static int read_io_priority(struct reader *r, const struct json_node *n, struct 
 		if (strcmp(ioprio_classes[i].name, p->io_priority_class) == 0)
 			p->io_priority_class_value = ioprio_classes[i].value;
 	if (p->io_priority_class_value < 0)
-		return rd_error(r, "class \"%.64s\" is not IOPRIO_CLASS_RT, IOPRIO_CLASS_BE or "
-				   "IOPRIO_CLASS_IDLE",
+		return rd_error(r,
+				"class \"%.64s\" is not IOPRIO_CLASS_RT, IOPRIO_CLASS_BE or "
+				"IOPRIO_CLASS_IDLE",
 				p->io_priority_class);
 	if (p->io_priority < 0 || p->io_priority > 7)
 		return rd_error(r, "priority %d is out of range (0 to 7)", p->io_priority);
@@ -169,14 +173,14 @@ static const struct {
 	const char *name;
 	int value;
 } sched_policies[] = {
-	{"SCHED_OTHER", SCHED_OTHER}, {"SCHED_FIFO", SCHED_FIFO},   {"SCHED_RR", SCHED_RR},
-	{"SCHED_BATCH", SCHED_BATCH}, {"SCHED_ISO", 4},		    {"SCHED_IDLE", SCHED_IDLE},
+	{"SCHED_OTHER", SCHED_OTHER}, {"SCHED_FIFO", SCHED_FIFO}, {"SCHED_RR", SCHED_RR},
+	{"SCHED_BATCH", SCHED_BATCH}, {"SCHED_ISO", 4},		  {"SCHED_IDLE", SCHED_IDLE},
 	{"SCHED_DEADLINE", 6},
 };
 
 static const char *const sched_flags[] = {
-	"SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM",	 "SCHED_FLAG_DL_OVERRUN",
-	"SCHED_FLAG_KEEP_POLICY",   "SCHED_FLAG_KEEP_PARAMS",	 "SCHED_FLAG_UTIL_CLAMP_MIN",
+	"SCHED_FLAG_RESET_ON_FORK",  "SCHED_FLAG_RECLAIM",     "SCHED_FLAG_DL_OVERRUN",
+	"SCHED_FLAG_KEEP_POLICY",    "SCHED_FLAG_KEEP_PARAMS", "SCHED_FLAG_UTIL_CLAMP_MIN",
 	"SCHED_FLAG_UTIL_CLAMP_MAX",
 };
 

@@ -176,11 +176,15 @@ static int read_unsigned(struct reader *r, const struct json_node *n, uint64_t m
 			 const char *what, uint64_t *out)
 {
 	bool neg;
-	uint64_t v;
+	uint64_t v = 0;
+	int rc;
 
-	if (n->type != JSON_NUMBER || parse_integer(n, &neg, &v) == -EINVAL)
+	if (n->type != JSON_NUMBER)
 		return rd_expected(r, n, what);
-	if ((neg && v != 0) || v > max || parse_integer(n, &neg, &v) == -ERANGE) {
+	rc = parse_integer(n, &neg, &v);
+	if (rc == -EINVAL)
+		return rd_expected(r, n, what);
+	if (rc == -ERANGE || (neg && v != 0) || v > max) {
 		char got[128];
 		describe(n, got, sizeof got);
 		return rd_error(r, "expected %s, got %s (out of range)", what, got);
@@ -385,6 +389,64 @@ int rd_strv(struct reader *r, const struct json_node *obj, const char *key, char
 	return MEMBER(r, obj, key, rd_node_strv(r, _n, out));
 }
 
+struct member_ref {
+	const struct json_node *node;
+	size_t pos;
+};
+
+static int same_key(const struct json_node *a, const struct json_node *b)
+{
+	return a->key_len == b->key_len && memcmp(a->key, b->key, a->key_len) == 0;
+}
+
+static int cmp_member(const void *pa, const void *pb)
+{
+	const struct member_ref *a = pa, *b = pb;
+	size_t n = a->node->key_len < b->node->key_len ? a->node->key_len : b->node->key_len;
+	int c = memcmp(a->node->key, b->node->key, n);
+
+	if (c)
+		return c;
+	if (a->node->key_len != b->node->key_len)
+		return a->node->key_len < b->node->key_len ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* Sorting (rather than a json_get per member) keeps this O(n log n) on hostile objects with a
+ * million members. */
+const struct json_node **rd_members(struct reader *r, const struct json_node *n, size_t *count)
+{
+	cleanup_free struct member_ref *refs = rd_calloc(r, n->count, sizeof *refs);
+	cleanup_free bool *keep = rd_calloc(r, n->count, sizeof *keep);
+	const struct json_node **out = rd_calloc(r, n->count + 1, sizeof *out);
+	const struct json_node *c;
+	size_t i = 0, o = 0;
+
+	if (!refs || !keep || !out) {
+		free(out);
+		return NULL;
+	}
+	json_foreach(c, n)
+	{
+		refs[i].node = c;
+		refs[i].pos = i;
+		i++;
+	}
+	qsort(refs, n->count, sizeof *refs, cmp_member);
+	for (i = 0; i < n->count; i++) {
+		bool last = i + 1 == n->count || !same_key(refs[i].node, refs[i + 1].node);
+		keep[refs[i].pos] = last && refs[i].node->type != JSON_NULL;
+	}
+	i = 0;
+	json_foreach(c, n)
+	{
+		if (keep[i++])
+			out[o++] = c;
+	}
+	*count = o;
+	return out;
+}
+
 void kv_free(struct ward_kv *kv, size_t n)
 {
 	if (!kv)
@@ -399,25 +461,24 @@ void kv_free(struct ward_kv *kv, size_t n)
 static int node_string_map(struct reader *r, const struct json_node *n, struct ward_kv **out,
 			   size_t *count)
 {
-	const struct json_node *c;
+	cleanup_free const struct json_node **members = NULL;
 	struct ward_kv *kv;
-	size_t i = 0;
+	size_t i = 0, n_members;
 
 	if (rd_node_object(r, n) < 0)
 		return -1;
-	kv = rd_calloc(r, n->count, sizeof *kv);
+	members = rd_members(r, n, &n_members);
+	if (!members)
+		return -1;
+	kv = rd_calloc(r, n_members, sizeof *kv);
 	if (!kv)
 		return -1;
-	json_foreach(c, n)
-	{
+	for (const struct json_node **m = members; *m; m++) {
+		const struct json_node *c = *m;
 		size_t saved = rd_push_key(r, c->key);
 		if (memchr(c->key, '\0', c->key_len)) {
 			kv_free(kv, i);
 			return rd_error(r, "key contains a NUL byte");
-		}
-		if (c->type == JSON_NULL) {
-			rd_pop(r, saved);
-			continue;
 		}
 		kv[i].key = strdup(c->key);
 		if (!kv[i].key || rd_node_string(r, c, &kv[i].value) < 0) {

@@ -64,6 +64,11 @@ int rd_array(struct reader *r, const struct json_node *obj, const char *key,
 /* Fails with "missing required field" unless key is present and not null. */
 int rd_require(struct reader *r, const struct json_node *obj, const char *key);
 
+/* The members of object n that count, in document order and NULL-terminated: of a key given
+ * more than once only the last (as json_get), and none whose value is null. Free the array,
+ * not its elements. NULL (with r's error set) when out of memory. */
+const struct json_node **rd_members(struct reader *r, const struct json_node *n, size_t *count);
+
 /* Allocates n zeroed elements (n may be 0: returns a valid pointer). */
 void *rd_calloc(struct reader *r, size_t n, size_t size);
 

@@ -31,8 +31,8 @@ static int read_device_rules(struct reader *r, const struct json_node *arr,
 		if (type) {
 			if (strlen(type) != 1 || !strchr("acb", type[0])) {
 				rd_push_key(r, "type");
-				return rd_error(r, "\"%.16s\" is not a device rule type (a, c or b)",
-						type);
+				return rd_error(
+					r, "\"%.16s\" is not a device rule type (a, c or b)", type);
 			}
 			d->type = type[0];
 		}
@@ -42,8 +42,9 @@ static int read_device_rules(struct reader *r, const struct json_node *arr,
 			for (const char *a = d->access; *a; a++) {
 				if (!strchr("rwm", *a)) {
 					rd_push_key(r, "access");
-					return rd_error(r, "\"%.16s\" is not a combination of r, w "
-							   "and m",
+					return rd_error(r,
+							"\"%.16s\" is not a combination of r, w "
+							"and m",
 							d->access);
 				}
 			}
@@ -56,7 +57,8 @@ static int read_device_rules(struct reader *r, const struct json_node *arr,
 static int read_memory(struct reader *r, const struct json_node *m, struct ward_resources *res)
 {
 	if (rd_i64(r, m, "limit", &res->memory_limit, &res->has_memory_limit) < 0 ||
-	    rd_i64(r, m, "reservation", &res->memory_reservation, &res->has_memory_reservation) < 0 ||
+	    rd_i64(r, m, "reservation", &res->memory_reservation, &res->has_memory_reservation) <
+		    0 ||
 	    rd_i64(r, m, "swap", &res->memory_swap, &res->has_memory_swap) < 0 ||
 	    rd_i64(r, m, "kernel", &res->memory_kernel, &res->has_memory_kernel) < 0 ||
 	    rd_i64(r, m, "kernelTCP", &res->memory_kernel_tcp, &res->has_memory_kernel_tcp) < 0 ||
@@ -178,8 +180,7 @@ static int read_blkio(struct reader *r, const struct json_node *b, struct ward_r
 	return 0;
 }
 
-static int read_hugepages(struct reader *r, const struct json_node *arr,
-			  struct ward_resources *res)
+static int read_hugepages(struct reader *r, const struct json_node *arr, struct ward_resources *res)
 {
 	const struct json_node *c;
 	size_t i = 0;
@@ -193,8 +194,8 @@ static int read_hugepages(struct reader *r, const struct json_node *arr,
 		struct ward_hugepage_limit *h = &res->hugepage_limits[i];
 		res->n_hugepage_limits = ++i;
 		if (rd_node_object(r, c) < 0 || rd_require(r, c, "pageSize") < 0 ||
-		    rd_string(r, c, "pageSize", &h->page_size) < 0 || rd_require(r, c, "limit") < 0 ||
-		    rd_u64(r, c, "limit", &h->limit, NULL) < 0)
+		    rd_string(r, c, "pageSize", &h->page_size) < 0 ||
+		    rd_require(r, c, "limit") < 0 || rd_u64(r, c, "limit", &h->limit, NULL) < 0)
 			return -1;
 		/* The page size becomes part of a cgroup file name: "2MB", "1GB". */
 		size_t len = strlen(h->page_size);
@@ -204,7 +205,8 @@ static int read_hugepages(struct reader *r, const struct json_node *arr,
 		ok = ok && strchr("KMG", h->page_size[len - 2]) && h->page_size[len - 1] == 'B';
 		if (!ok) {
 			rd_push_key(r, "pageSize");
-			return rd_error(r, "\"%.16s\" is not a huge page size (e.g. \"2MB\", \"1GB\")",
+			return rd_error(r,
+					"\"%.16s\" is not a huge page size (e.g. \"2MB\", \"1GB\")",
 					h->page_size);
 		}
 		rd_pop(r, saved);
@@ -243,14 +245,17 @@ static int read_network(struct reader *r, const struct json_node *n, struct ward
 
 static int read_rdma(struct reader *r, const struct json_node *n, struct ward_resources *res)
 {
-	const struct json_node *c;
-	size_t i = 0;
+	cleanup_free const struct json_node **members = NULL;
+	size_t i = 0, n_members;
 
-	res->rdma = rd_calloc(r, n->count, sizeof *res->rdma);
+	members = rd_members(r, n, &n_members);
+	if (!members)
+		return -1;
+	res->rdma = rd_calloc(r, n_members, sizeof *res->rdma);
 	if (!res->rdma)
 		return -1;
-	json_foreach(c, n)
-	{
+	for (const struct json_node **m = members; *m; m++) {
+		const struct json_node *c = *m;
 		size_t saved = rd_push_key(r, c->key);
 		struct ward_rdma_limit *l = &res->rdma[i];
 		if (memchr(c->key, '\0', c->key_len) || !c->key_len || strpbrk(c->key, " \n/"))
@@ -307,8 +312,7 @@ int spec_read_resources(struct reader *r, const struct json_node *n, struct ward
 	SECTION(devices, "devices", read_device_rules(r, devices, res));
 	SECTION(mem, "memory", read_memory(r, mem, res));
 	SECTION(cpu, "cpu", read_cpu(r, cpu, res));
-	SECTION(pids, "pids",
-		rd_i64(r, pids, "limit", &res->pids_limit, &res->has_pids_limit));
+	SECTION(pids, "pids", rd_i64(r, pids, "limit", &res->pids_limit, &res->has_pids_limit));
 	SECTION(blkio, "blockIO", read_blkio(r, blkio, res));
 	SECTION(huge, "hugepageLimits", read_hugepages(r, huge, res));
 	SECTION(net, "network", read_network(r, net, res));

@@ -6,9 +6,9 @@
 #include "reader.h"
 
 static const char *const actions[] = {
-	"SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
-	"SCMP_ACT_ERRNO", "SCMP_ACT_TRACE",	   "SCMP_ACT_ALLOW",	   "SCMP_ACT_LOG",
-	"SCMP_ACT_NOTIFY",
+	"SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
+	"SCMP_ACT_TRAP",  "SCMP_ACT_ERRNO",	   "SCMP_ACT_TRACE",
+	"SCMP_ACT_ALLOW", "SCMP_ACT_LOG",	   "SCMP_ACT_NOTIFY",
 };
 
 static const char *const operators[] = {
@@ -35,9 +35,10 @@ static int check_action(struct reader *r, const char *action)
 {
 	if (in_list(action, actions, ARRAY_SIZE(actions)))
 		return 0;
-	return rd_error(r, "unknown action \"%.64s\" (expected one of SCMP_ACT_ALLOW, "
-			   "SCMP_ACT_ERRNO, SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, "
-			   "SCMP_ACT_TRAP, SCMP_ACT_TRACE, SCMP_ACT_LOG, SCMP_ACT_NOTIFY)",
+	return rd_error(r,
+			"unknown action \"%.64s\" (expected one of SCMP_ACT_ALLOW, "
+			"SCMP_ACT_ERRNO, SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, "
+			"SCMP_ACT_TRAP, SCMP_ACT_TRACE, SCMP_ACT_LOG, SCMP_ACT_NOTIFY)",
 			action);
 }
 
@@ -57,8 +58,8 @@ static int read_args(struct reader *r, const struct json_node *arr, struct ward_
 		if (rd_node_object(r, c) < 0 || rd_require(r, c, "index") < 0 ||
 		    rd_u32(r, c, "index", &a->index, NULL) < 0 || rd_require(r, c, "value") < 0 ||
 		    rd_u64(r, c, "value", &a->value, NULL) < 0 ||
-		    rd_u64(r, c, "valueTwo", &a->value_two, NULL) < 0 || rd_require(r, c, "op") < 0 ||
-		    rd_string(r, c, "op", &a->op) < 0)
+		    rd_u64(r, c, "valueTwo", &a->value_two, NULL) < 0 ||
+		    rd_require(r, c, "op") < 0 || rd_string(r, c, "op", &a->op) < 0)
 			return -1;
 		if (a->index > 5) {
 			rd_push_key(r, "index");
@@ -66,8 +67,9 @@ static int read_args(struct reader *r, const struct json_node *arr, struct ward_
 		}
 		if (!in_list(a->op, operators, ARRAY_SIZE(operators))) {
 			rd_push_key(r, "op");
-			return rd_error(r, "unknown operator \"%.64s\" (expected SCMP_CMP_EQ, NE, LT, "
-					   "LE, GE, GT or MASKED_EQ)",
+			return rd_error(r,
+					"unknown operator \"%.64s\" (expected SCMP_CMP_EQ, NE, LT, "
+					"LE, GE, GT or MASKED_EQ)",
 					a->op);
 		}
 		rd_pop(r, saved);
@@ -120,7 +122,8 @@ int spec_read_seccomp(struct reader *r, const struct json_node *n, struct ward_s
 
 	if (rd_require(r, n, "defaultAction") < 0 ||
 	    rd_string(r, n, "defaultAction", &sc->default_action) < 0 ||
-	    rd_u32(r, n, "defaultErrnoRet", &sc->default_errno_ret, &sc->has_default_errno_ret) < 0 ||
+	    rd_u32(r, n, "defaultErrnoRet", &sc->default_errno_ret, &sc->has_default_errno_ret) <
+		    0 ||
 	    rd_strv(r, n, "architectures", &sc->architectures) < 0 ||
 	    rd_strv(r, n, "flags", &sc->flags) < 0 ||
 	    rd_string(r, n, "listenerPath", &sc->listener_path) < 0 ||
@@ -135,8 +138,9 @@ int spec_read_seccomp(struct reader *r, const struct json_node *n, struct ward_s
 		if (strncmp(sc->architectures[i], "SCMP_ARCH_", 10) != 0) {
 			rd_push_key(r, "architectures");
 			rd_push_index(r, i);
-			return rd_error(r, "\"%.64s\" is not an architecture name (names look like "
-					   "\"SCMP_ARCH_X86_64\")",
+			return rd_error(r,
+					"\"%.64s\" is not an architecture name (names look like "
+					"\"SCMP_ARCH_X86_64\")",
 					sc->architectures[i]);
 		}
 	}

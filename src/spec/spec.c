@@ -107,9 +107,9 @@ static int read_spec(struct reader *r, const struct json_node *n, struct ward_sp
 	if (rd_node_object(r, n) < 0)
 		return -1;
 	if (rd_require(r, n, "ociVersion") < 0 ||
-	    rd_string(r, n, "ociVersion", &spec->oci_version) < 0 ||
-	    rd_require(r, n, "root") < 0 || rd_object(r, n, "root", &root) < 0 ||
-	    rd_array(r, n, "mounts", &mounts) < 0 || rd_object(r, n, "process", &process) < 0 ||
+	    rd_string(r, n, "ociVersion", &spec->oci_version) < 0 || rd_require(r, n, "root") < 0 ||
+	    rd_object(r, n, "root", &root) < 0 || rd_array(r, n, "mounts", &mounts) < 0 ||
+	    rd_object(r, n, "process", &process) < 0 ||
 	    rd_string(r, n, "hostname", &spec->hostname) < 0 ||
 	    rd_string(r, n, "domainname", &spec->domainname) < 0 ||
 	    rd_object(r, n, "hooks", &hooks) < 0 ||
@@ -119,8 +119,9 @@ static int read_spec(struct reader *r, const struct json_node *n, struct ward_sp
 
 	if (strncmp(spec->oci_version, "1.", 2) != 0) {
 		rd_push_key(r, "ociVersion");
-		return rd_error(r, "version \"%.32s\" is not supported (ward implements runtime-spec "
-				   "1.0 to 1.2)",
+		return rd_error(r,
+				"version \"%.32s\" is not supported (ward implements runtime-spec "
+				"1.0 to 1.2)",
 				spec->oci_version);
 	}
 	size_t saved = rd_push_key(r, "root");

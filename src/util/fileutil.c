@@ -43,8 +43,19 @@ ssize_t read_all(int fd, void *buf, size_t len)
 	return (ssize_t)got;
 }
 
+/* "16 MiB", or the byte count when the limit is not a whole number of MiB. */
+static const char *format_limit(size_t max, char *buf, size_t size)
+{
+	if (max >= (1u << 20) && max % (1u << 20) == 0)
+		snprintf(buf, size, "%zu MiB", max >> 20);
+	else
+		snprintf(buf, size, "%zu-byte", max);
+	return buf;
+}
+
 int read_fd_limited(int fd, size_t max, char **out, size_t *len, struct ward_error *err)
 {
+	char lim[64];
 	size_t cap = 8192, used = 0;
 	char *buf = malloc(cap + 1);
 
@@ -54,8 +65,8 @@ int read_fd_limited(int fd, size_t max, char **out, size_t *len, struct ward_err
 		if (used == cap) {
 			if (cap > max) {
 				free(buf);
-				return ward_fail(err, EFBIG, "larger than the %zu MiB limit",
-						 max >> 20);
+				return ward_fail(err, EFBIG, "larger than the %s limit",
+						 format_limit(max, lim, sizeof lim));
 			}
 			cap *= 2;
 			char *nb = realloc(buf, cap + 1);
@@ -78,7 +89,8 @@ int read_fd_limited(int fd, size_t max, char **out, size_t *len, struct ward_err
 		used += (size_t)n;
 		if (used > max) {
 			free(buf);
-			return ward_fail(err, EFBIG, "larger than the %zu MiB limit", max >> 20);
+			return ward_fail(err, EFBIG, "larger than the %s limit",
+					 format_limit(max, lim, sizeof lim));
 		}
 	}
 	buf[used] = '\0';
@@ -87,11 +99,11 @@ int read_fd_limited(int fd, size_t max, char **out, size_t *len, struct ward_err
 	return 0;
 }
 
-int read_file_limited(const char *path, size_t max, char **out, size_t *len,
-		      struct ward_error *err)
+int read_file_limited(const char *path, size_t max, char **out, size_t *len, struct ward_error *err)
 {
 	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	struct stat st;
+	char lim[64];
 
 	if (fd < 0)
 		return ward_fail(err, errno, "open %s", path);
@@ -100,8 +112,8 @@ int read_file_limited(const char *path, size_t max, char **out, size_t *len,
 	if (S_ISDIR(st.st_mode))
 		return ward_fail(err, EISDIR, "read %s", path);
 	if (S_ISREG(st.st_mode) && (size_t)st.st_size > max)
-		return ward_fail(err, 0, "%s is %lld bytes, larger than the %zu MiB limit", path,
-				 (long long)st.st_size, max >> 20);
+		return ward_fail(err, 0, "%s is %lld bytes, larger than the %s limit", path,
+				 (long long)st.st_size, format_limit(max, lim, sizeof lim));
 	if (read_fd_limited(fd, max, out, len, err) < 0)
 		return ward_error_prefix(err, "%s", path);
 	return 0;

@@ -228,13 +228,20 @@ struct json_doc *json_parse(const char *buf, size_t len, struct ward_error *err)
 		return NULL;
 	}
 	yajl_config(h, yajl_allow_comments, 0);
+	bool at_end = false;
 	st = yajl_parse(h, (const unsigned char *)buf, len);
-	if (st == yajl_status_ok)
+	if (st == yajl_status_ok) {
 		st = yajl_complete_parse(h);
+		at_end = true; /* yajl counts bytes per call: this one consumed none */
+	}
 	if (st != yajl_status_ok) {
-		size_t line, col, off = yajl_get_bytes_consumed(h);
+		size_t line, col, off = at_end ? len : yajl_get_bytes_consumed(h);
 		if (off > len)
 			off = len;
+		/* We cancel from a callback after yajl consumed the byte that went over a limit:
+		 * point at that byte. */
+		if (b.limit_error && off > 0)
+			off--;
 		locate(buf, off, &line, &col);
 		if (b.limit_error) {
 			ward_fail(err, 0, "invalid JSON at line %zu, column %zu: %s", line, col,
@@ -246,7 +253,8 @@ struct json_doc *json_parse(const char *buf, size_t len, struct ward_error *err)
 			if (m)
 				yajl_free_error(h, m);
 			first_line(msg);
-			ward_fail(err, 0, "invalid JSON at line %zu, column %zu: %s", line, col, msg);
+			ward_fail(err, 0, "invalid JSON at line %zu, column %zu: %s", line, col,
+				  msg);
 		}
 		yajl_free(h);
 		json_free(b.doc);

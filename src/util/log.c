@@ -102,11 +102,11 @@ void log_msg(enum log_level level, const char *fmt, ...)
 		} else {
 			char now[64], line[sizeof msg + 128];
 			rfc3339_now(now, sizeof now);
-			int n = snprintf(line, sizeof line, "time=\"%s\" level=%s msg=\"%s\"\n", now,
-					 level_names[level], msg);
+			int n = snprintf(line, sizeof line, "time=\"%s\" level=%s msg=\"%s\"\n",
+					 now, level_names[level], msg);
 			if (n > 0)
-				write_all(logger.fd, line, (size_t)n < sizeof line ? (size_t)n
-										: sizeof line - 1);
+				write_all(logger.fd, line,
+					  (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 		}
 	}
 	/* Errors always reach stderr, as runc and crun do: conmon reads them from there. */

@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,8 @@ int parse_long(const char *s, long min, long max, long *out)
 	char *end;
 	long v;
 
-	if (!s || !*s)
+	/* strtol() would skip leading white space; a number is digits only. */
+	if (!s || !*s || isspace((unsigned char)*s))
 		return -EINVAL;
 	errno = 0;
 	v = strtol(s, &end, 10);
@@ -51,6 +53,10 @@ char *path_join(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb;
 	char *p;
+
+	/* An empty base is the current directory: "" + "b" is "b", not "/b". */
+	if (!*a)
+		return strdup(b);
 
 	while (la > 1 && a[la - 1] == '/')
 		la--;

@@ -1,0 +1,37 @@
+/* Options shared by `create` and `run` (runc spells them the same for both). */
+#ifndef WARD_CMD_CREATE_FLAGS_H
+#define WARD_CMD_CREATE_FLAGS_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "ward/cli.h"
+#include "ward/container.h"
+
+enum {
+	OPT_PID_FILE = 256,
+	OPT_CONSOLE_SOCKET,
+	OPT_NO_PIVOT,
+	OPT_NO_NEW_KEYRING,
+	OPT_PRESERVE_FDS,
+	OPT_PIDFD_SOCKET,
+	OPT_NO_SUBREAPER,
+	OPT_KEEP,
+	OPT_DETACH,
+};
+
+#define CREATE_LONGOPTS                                                                            \
+	{"bundle", required_argument, NULL, 'b'},                                                  \
+		{"pid-file", required_argument, NULL, OPT_PID_FILE},                               \
+		{"console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET},                   \
+		{"no-pivot", no_argument, NULL, OPT_NO_PIVOT},                                     \
+		{"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},                         \
+		{"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},                       \
+	{                                                                                          \
+		"help", no_argument, NULL, 'h'                                                     \
+	}
+
+/* Applies one create/run option; returns 1 if handled, 0 if not one of them, -1 on error. */
+int create_flag(const char *cmd, int c, const char *arg, struct create_options *o);
+
+#endif

@@ -1,0 +1,136 @@
+/* ward features: the OCI features document, reflecting what this build really does. */
+#include <getopt.h>
+#include <libmount/libmount.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+
+#include "commit.h"
+#include "ward/cli.h"
+#include "ward/spec.h"
+
+#define GS(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
+
+static const char usage[] = "Usage: ward features\n"
+			    "\n"
+			    "Prints the OCI runtime features document (JSON) of this build.\n";
+
+static void gen_bool_obj(yajl_gen g, const char *key, bool v)
+{
+	GS(g, key);
+	yajl_gen_map_open(g);
+	GS(g, "enabled");
+	yajl_gen_bool(g, v);
+	yajl_gen_map_close(g);
+}
+
+static void gen_mount_options(yajl_gen g)
+{
+	static const char *const recursive[] = {
+		"rro",		"rrw",	     "rnosuid",	     "rsuid",
+		"rnodev",	"rdev",	     "rnoexec",	     "rexec",
+		"rnodiratime",	"rdiratime", "rrelatime",    "rnorelatime",
+		"rnoatime",	"ratime",    "rstrictatime", "rnostrictatime",
+		"rnosymfollow", "rsymfollow"};
+	const struct libmnt_optmap *m = mnt_get_builtin_optmap(MNT_LINUX_MAP);
+
+	GS(g, "mountOptions");
+	yajl_gen_array_open(g);
+	for (; m && m->name; m++)
+		if (strcmp(m->name, "remount") != 0)
+			GS(g, m->name);
+	for (size_t i = 0; i < sizeof recursive / sizeof recursive[0]; i++)
+		GS(g, recursive[i]);
+	yajl_gen_array_close(g);
+}
+
+int cmd_features(const struct global_opts *g, int argc, char **argv)
+{
+	static const char *const hooks[] = {"prestart",	      "createRuntime", "createContainer",
+					    "startContainer", "poststart",     "poststop"};
+	static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network",
+						 "pid",	   "time", "user",  "uts"};
+	const struct scmp_version *sv = seccomp_version();
+	char seccomp_ver[32];
+	int ch;
+
+	(void)g;
+	optind = 1;
+	while ((ch = getopt(argc, argv, "+h")) != -1) {
+		if (ch == 'h') {
+			fputs(usage, stdout);
+			return 0;
+		}
+		return cli_usage_error("features", "unknown option");
+	}
+	snprintf(seccomp_ver, sizeof seccomp_ver, "%u.%u.%u", sv->major, sv->minor, sv->micro);
+
+	yajl_gen y = yajl_gen_alloc(NULL);
+	yajl_gen_config(y, yajl_gen_beautify, 1);
+	yajl_gen_config(y, yajl_gen_indent_string, "    ");
+	yajl_gen_map_open(y);
+	GS(y, "ociVersionMin");
+	GS(y, "1.0.0");
+	GS(y, "ociVersionMax");
+	GS(y, WARD_OCI_VERSION);
+	GS(y, "hooks");
+	yajl_gen_array_open(y);
+	for (size_t i = 0; i < sizeof hooks / sizeof hooks[0]; i++)
+		GS(y, hooks[i]);
+	yajl_gen_array_close(y);
+	gen_mount_options(y);
+
+	GS(y, "linux");
+	yajl_gen_map_open(y);
+	GS(y, "namespaces");
+	yajl_gen_array_open(y);
+	for (size_t i = 0; i < sizeof namespaces / sizeof namespaces[0]; i++)
+		GS(y, namespaces[i]);
+	yajl_gen_array_close(y);
+	GS(y, "capabilities");
+	yajl_gen_array_open(y);
+	for (int c = 0; c < spec_cap_count(); c++)
+		GS(y, spec_cap_name(c));
+	yajl_gen_array_close(y);
+	/* What is not implemented yet is reported as such: callers switch features off. */
+	GS(y, "cgroup");
+	yajl_gen_map_open(y);
+	GS(y, "v1");
+	yajl_gen_bool(y, 0);
+	GS(y, "v2");
+	yajl_gen_bool(y, 0);
+	GS(y, "systemd");
+	yajl_gen_bool(y, 0);
+	GS(y, "systemdUser");
+	yajl_gen_bool(y, 0);
+	GS(y, "rdma");
+	yajl_gen_bool(y, 0);
+	yajl_gen_map_close(y);
+	gen_bool_obj(y, "seccomp", false);
+	gen_bool_obj(y, "apparmor", false);
+	gen_bool_obj(y, "selinux", false);
+	gen_bool_obj(y, "intelRdt", false);
+	GS(y, "mountExtensions");
+	yajl_gen_map_open(y);
+	gen_bool_obj(y, "idmap", false);
+	yajl_gen_map_close(y);
+	yajl_gen_map_close(y);
+
+	GS(y, "annotations");
+	yajl_gen_map_open(y);
+	GS(y, "org.ward.version");
+	GS(y, PACKAGE_VERSION);
+	GS(y, "org.ward.commit");
+	GS(y, WARD_COMMIT);
+	GS(y, "io.github.seccomp.libseccomp.version");
+	GS(y, seccomp_ver);
+	yajl_gen_map_close(y);
+	GS(y, "potentiallyUnsafeConfigAnnotations");
+	yajl_gen_array_open(y);
+	yajl_gen_array_close(y);
+	yajl_gen_map_close(y);
+	cli_print_json(y, true);
+	yajl_gen_free(y);
+	return 0;
+}

@@ -1,0 +1,308 @@
+/* `create` (and the first half of `run`): config -> state directory -> a container init that
+ * waits on exec.fifo, fully set up. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "ward/console.h"
+#include "ward/container.h"
+#include "ward/hooks.h"
+#include "ward/json.h"
+#include "ward/log.h"
+#include "ward/util.h"
+
+static int resolve_bundle(const char *bundle, char **out, struct ward_error *err)
+{
+	char buf[PATH_MAX];
+	if (!realpath(bundle ? bundle : ".", buf))
+		return ward_fail(err, errno, "--bundle %s", bundle ? bundle : ".");
+	*out = strdup(buf);
+	return *out ? 0 : ward_fail(err, ENOMEM, "bundle");
+}
+
+static int resolve_rootfs(const char *bundle, const char *root_path, char **out,
+			  struct ward_error *err)
+{
+	cleanup_free char *joined = NULL;
+	char buf[PATH_MAX];
+	struct stat st;
+
+	if (root_path[0] != '/') {
+		joined = path_join(bundle, root_path);
+		if (!joined)
+			return ward_fail(err, ENOMEM, "root.path");
+		root_path = joined;
+	}
+	if (!realpath(root_path, buf))
+		return ward_fail(err, errno, "config.json: root.path: %s", root_path);
+	if (stat(buf, &st) < 0 || !S_ISDIR(st.st_mode))
+		return ward_fail(err, ENOTDIR, "config.json: root.path: %s", root_path);
+	*out = strdup(buf);
+	return *out ? 0 : ward_fail(err, ENOMEM, "root.path");
+}
+
+/* What runc's callers rely on before anything is created. */
+static int check_request(const struct create_options *o, const struct ward_spec *spec,
+			 struct ward_error *err)
+{
+	if (!spec->process)
+		return ward_fail(err, 0,
+				 "config.json: process: missing; a container needs a "
+				 "process to run");
+	if (!spec->linux_.namespaces[WARD_NS_MOUNT].present)
+		return ward_fail(err, 0,
+				 "config.json: linux.namespaces: a mount namespace is "
+				 "required (add {\"type\": \"mount\"})");
+	if (spec->linux_.namespaces[WARD_NS_MOUNT].path)
+		return ward_fail(err, 0,
+				 "config.json: linux.namespaces: joining an existing mount "
+				 "namespace is not supported (remove its \"path\")");
+	if (spec->process->terminal && !o->console_socket && !o->foreground)
+		return ward_fail(err, 0,
+				 "process.terminal is true: --console-socket is required "
+				 "when the container is detached");
+	if (!spec->process->terminal && o->console_socket)
+		return ward_fail(err, 0,
+				 "--console-socket needs process.terminal set to true in "
+				 "config.json");
+	if (o->systemd_cgroup && access("/run/systemd/system", F_OK) < 0)
+		return ward_fail(err, 0,
+				 "--systemd-cgroup: systemd is not running on this host "
+				 "(/run/systemd/system is missing); drop the flag to use "
+				 "plain cgroup paths");
+	for (int fd = 3; fd < 3 + o->preserve_fds; fd++) {
+		struct stat st;
+		if (fstat(fd, &st) < 0)
+			return ward_fail(err, errno, "--preserve-fds: fd %d", fd);
+	}
+	return 0;
+}
+
+/* LISTEN_FDS (socket activation) passes its fds to the container as fds 3.., before the
+ * --preserve-fds ones; the container sees LISTEN_PID=1. */
+static int listen_fds(void)
+{
+	const char *s = getenv("LISTEN_FDS");
+	long n;
+	if (!s || parse_long(s, 1, 4096, &n) < 0)
+		return 0;
+	return (int)n;
+}
+
+static char **build_env(const struct ward_process *p, int nlisten)
+{
+	size_t n = strv_length(p->env);
+	char **env = calloc(n + 3, sizeof *env);
+	size_t o = 0;
+
+	if (!env)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (nlisten && (strncmp(p->env[i], "LISTEN_FDS=", 11) == 0 ||
+				strncmp(p->env[i], "LISTEN_PID=", 11) == 0))
+			continue;
+		env[o++] = strdup(p->env[i]);
+	}
+	if (nlisten) {
+		if (asprintf(&env[o++], "LISTEN_FDS=%d", nlisten) < 0)
+			env[o - 1] = NULL;
+		env[o++] = strdup("LISTEN_PID=1");
+	}
+	for (size_t i = 0; i < o; i++) {
+		if (!env[i]) {
+			strv_free(env);
+			return NULL;
+		}
+	}
+	return env;
+}
+
+struct hooks_ctx {
+	const struct ward_spec *spec;
+	const char *id;
+	const char *bundle;
+};
+
+static int runtime_hooks(void *ctx, pid_t pid, struct ward_error *err)
+{
+	struct hooks_ctx *h = ctx;
+	cleanup_free char *state = hooks_state_json(h->spec, h->id, "creating", pid, h->bundle);
+
+	if (!state)
+		return ward_fail(err, ENOMEM, "hooks");
+	if (hooks_run(h->spec, WARD_HOOK_PRESTART, state, err) < 0 ||
+	    hooks_run(h->spec, WARD_HOOK_CREATE_RUNTIME, state, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int write_oom_score_adj(pid_t pid, int value, struct ward_error *err)
+{
+	char path[64], buf[16];
+	cleanup_close int fd = -1;
+	int n = snprintf(buf, sizeof buf, "%d", value);
+
+	snprintf(path, sizeof path, "/proc/%d/oom_score_adj", pid);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, buf, (size_t)n) != n)
+		return ward_fail(err, errno, "process.oomScoreAdj: set %d", value);
+	return 0;
+}
+
+static int copy_config(int dirfd, const char *buf, size_t len, struct ward_error *err)
+{
+	return write_file_atomic(dirfd, "config.json", buf, len, 0600, err);
+}
+
+int container_create(const struct create_options *o, struct created_container *c,
+		     struct ward_error *err)
+{
+	cleanup_free char *bundle = NULL;
+	cleanup_free char *rootfs = NULL;
+	cleanup_free char *config_path = NULL;
+	cleanup_free char *config = NULL;
+	cleanup_strv char **env = NULL;
+	cleanup_close int fifo = -1;
+	cleanup_close int console = -1;
+	size_t config_len;
+	int console_pair[2] = {-1, -1};
+	bool dir_created = false;
+
+	memset(c, 0, sizeof *c);
+	c->rootfd = c->dirfd = c->console_fd = -1;
+	c->spawn.pid = c->spawn.pidfd = c->spawn.sync_fd = -1;
+
+	if (state_validate_id(o->id, err) < 0 || resolve_bundle(o->bundle, &bundle, err) < 0)
+		return -1;
+	config_path = path_join(bundle, "config.json");
+	if (!config_path)
+		return ward_fail(err, ENOMEM, "bundle");
+	if (read_file_limited(config_path, JSON_MAX_BYTES, &config, &config_len, err) < 0)
+		return ward_error_prefix(err, "config.json");
+	c->spec = spec_parse(config, config_len, "config.json", err);
+	if (!c->spec)
+		return -1;
+	if (check_request(o, c->spec, err) < 0 ||
+	    resolve_rootfs(bundle, c->spec->root_path, &rootfs, err) < 0)
+		goto fail;
+	int nlisten = listen_fds();
+	env = build_env(c->spec->process, nlisten);
+	if (!env) {
+		ward_fail(err, ENOMEM, "process.env");
+		goto fail;
+	}
+
+	c->rootfd = state_open_root(o->root, err);
+	if (c->rootfd < 0)
+		goto fail;
+	c->dirfd = state_create_dir(c->rootfd, o->id, err);
+	if (c->dirfd < 0)
+		goto fail;
+	dir_created = true;
+	if (copy_config(c->dirfd, config, config_len, err) < 0)
+		goto fail;
+	if (mkfifoat(c->dirfd, "exec.fifo", 0600) < 0) {
+		ward_fail(err, errno, "create exec.fifo");
+		goto fail;
+	}
+	fifo = openat(c->dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0) {
+		ward_fail(err, errno, "open exec.fifo");
+		goto fail;
+	}
+	if (c->spec->process->terminal) {
+		if (o->console_socket) {
+			console = console_connect(o->console_socket, err);
+			if (console < 0)
+				goto fail;
+		} else {
+			if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console_pair) < 0) {
+				ward_fail(err, errno, "create the terminal socket pair");
+				goto fail;
+			}
+			console = console_pair[1];
+			c->console_fd = console_pair[0];
+		}
+	}
+
+	struct hooks_ctx hctx = {.spec = c->spec, .id = o->id, .bundle = bundle};
+	struct ward_init_config cfg = {
+		.spec = c->spec,
+		.id = o->id,
+		.bundle = bundle,
+		.rootfs = rootfs,
+		.no_pivot = o->no_pivot,
+		.no_new_keyring = o->no_new_keyring,
+		.cgroup_fd = -1,
+		.exec_fifo_fd = fifo,
+		.console_fd = console,
+		.preserve_fds = nlisten + o->preserve_fds,
+		.env = env,
+		.runtime_hooks = runtime_hooks,
+		.hooks_ctx = &hctx,
+	};
+	if (spawn_container(&cfg, &c->spawn, err) < 0)
+		goto fail;
+	log_debug("container %s: init is pid %d", o->id, c->spawn.pid);
+
+	if (c->spec->process->has_oom_score_adj &&
+	    write_oom_score_adj(c->spawn.pid, c->spec->process->oom_score_adj, err) < 0)
+		goto fail;
+
+	struct ward_state *st = &c->state;
+	st->oci_version = strdup(c->spec->oci_version);
+	st->id = strdup(o->id);
+	st->bundle = strdup(bundle);
+	st->rootfs = strdup(rootfs);
+	st->pid = c->spawn.pid;
+	st->owner = geteuid();
+	st->own_pid_ns = c->spec->linux_.namespaces[WARD_NS_PID].present &&
+			 !c->spec->linux_.namespaces[WARD_NS_PID].path;
+	st->annotations = c->spec->annotations;
+	st->n_annotations = c->spec->n_annotations;
+	state_read_start_time(st->pid, &st->start_time);
+	state_now_rfc3339(st->created, sizeof st->created);
+	int rc = st->oci_version && st->id && st->bundle && st->rootfs
+			 ? state_write(c->dirfd, st, err)
+			 : ward_fail(err, ENOMEM, "state");
+	st->annotations = NULL; /* borrowed from the spec */
+	st->n_annotations = 0;
+	if (rc < 0)
+		goto fail;
+	if (o->pid_file && state_write_pid_file(o->pid_file, c->spawn.pid, err) < 0)
+		goto fail;
+	return 0;
+
+fail:
+	spawn_abort(&c->spawn);
+	if (dir_created) {
+		struct ward_error ignored;
+		state_remove_dir(c->rootfd, o->id, &ignored);
+	}
+	if (console_pair[0] >= 0)
+		c->console_fd = -1, close(console_pair[0]);
+	container_release(c);
+	return -1;
+}
+
+void container_release(struct created_container *c)
+{
+	spawn_release(&c->spawn);
+	state_clear(&c->state);
+	spec_free(c->spec);
+	c->spec = NULL;
+	if (c->dirfd >= 0)
+		close(c->dirfd);
+	if (c->rootfd >= 0)
+		close(c->rootfd);
+	if (c->console_fd >= 0)
+		close(c->console_fd);
+	c->dirfd = c->rootfd = c->console_fd = -1;
+}

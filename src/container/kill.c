@@ -1,0 +1,166 @@
+/* `kill`: signal the container's init, or all its processes. */
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "ward/container.h"
+#include "ward/log.h"
+#include "ward/util.h"
+#include "internal.h"
+
+int open_container(const char *root, const char *id, int *rootfd, int *dirfd, struct ward_state *st,
+		   struct ward_error *err)
+{
+	int rc;
+
+	*rootfd = *dirfd = -1;
+	if (state_validate_id(id, err) < 0)
+		return -1;
+	*rootfd = state_open_root(root, err);
+	if (*rootfd < 0)
+		return -1;
+	*dirfd = state_open_dir(*rootfd, id, err);
+	if (*dirfd < 0)
+		return -1;
+	rc = state_read(*dirfd, st, err);
+	if (rc == -ENOENT)
+		return ward_fail(err, 0,
+				 "container \"%s\" does not exist (its create did not finish; "
+				 "`ward delete --force %s` removes what is left)",
+				 id, id);
+	return rc;
+}
+
+int open_init_pidfd(const struct ward_state *st)
+{
+	if (!state_process_alive(st->pid, st->start_time))
+		return -1;
+	int fd = pidfd_open(st->pid, 0);
+	/* The pid may have been reused between the check and the open: check again. */
+	if (fd >= 0 && !state_process_alive(st->pid, st->start_time)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+bool wait_exit(int pidfd, int timeout_ms)
+{
+	struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+	int n;
+	do
+		n = poll(&pfd, 1, timeout_ms);
+	while (n < 0 && errno == EINTR);
+	return n > 0;
+}
+
+static bool same_pid_ns(pid_t pid, const struct stat *ns)
+{
+	char path[64];
+	struct stat st;
+	snprintf(path, sizeof path, "/proc/%d/ns/pid", pid);
+	return stat(path, &st) == 0 && st.st_ino == ns->st_ino && st.st_dev == ns->st_dev;
+}
+
+int container_pids_of(const struct ward_state *st, pid_t **out, size_t *n, struct ward_error *err)
+{
+	char path[64];
+	struct stat ns;
+	size_t cap = 16;
+	DIR *d;
+	struct dirent *e;
+
+	*n = 0;
+	*out = malloc(cap * sizeof **out);
+	if (!*out)
+		return ward_fail(err, ENOMEM, "list processes");
+	if (!state_process_alive(st->pid, st->start_time))
+		return 0;
+	if (!st->own_pid_ns) {
+		(*out)[(*n)++] = st->pid;
+		return 0;
+	}
+	snprintf(path, sizeof path, "/proc/%d/ns/pid", st->pid);
+	if (stat(path, &ns) < 0)
+		return 0;
+	d = opendir("/proc");
+	if (!d)
+		return ward_fail(err, errno, "open /proc");
+	while ((e = readdir(d)) != NULL) {
+		long pid;
+		if (parse_long(e->d_name, 1, INT32_MAX, &pid) < 0 || !same_pid_ns((pid_t)pid, &ns))
+			continue;
+		if (*n == cap) {
+			pid_t *np = realloc(*out, cap * 2 * sizeof *np);
+			if (!np)
+				break;
+			*out = np;
+			cap *= 2;
+		}
+		(*out)[(*n)++] = (pid_t)pid;
+	}
+	closedir(d);
+	return 0;
+}
+
+int signal_all(const struct ward_state *st, int sig, struct ward_error *err)
+{
+	cleanup_free pid_t *pids = NULL;
+	size_t n;
+
+	if (container_pids_of(st, &pids, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int fd = pidfd_open(pids[i], 0);
+		if (fd < 0)
+			continue;
+		pidfd_send_signal(fd, sig, NULL, 0);
+		close(fd);
+	}
+	return 0;
+}
+
+int container_kill(const char *root, const char *id, int sig, bool all, struct ward_error *err)
+{
+	cleanup_close int rootfd = -1;
+	cleanup_close int dirfd = -1;
+	cleanup_close int pidfd = -1;
+	struct ward_state st;
+	int rc = -1;
+
+	if (open_container(root, id, &rootfd, &dirfd, &st, err) < 0)
+		return -1;
+	pidfd = open_init_pidfd(&st);
+	if (pidfd < 0) {
+		/* runc ignores "not running" with --all. */
+		rc = all ? 0 : ward_fail(err, 0, "container not running");
+		goto out;
+	}
+	if (all && st.own_pid_ns && sig == SIGKILL) {
+		/* Killing the init of a pid namespace kills every process in it. */
+		rc = pidfd_send_signal(pidfd, sig, NULL, 0) < 0
+			     ? ward_fail(err, errno, "kill container %s", id)
+			     : 0;
+		goto out;
+	}
+	if (all) {
+		rc = signal_all(&st, sig, err);
+		goto out;
+	}
+	if (pidfd_send_signal(pidfd, sig, NULL, 0) < 0) {
+		rc = ward_fail(err, errno, "kill container %s", id);
+		goto out;
+	}
+	rc = 0;
+out:
+	state_clear(&st);
+	return rc;
+}

@@ -1,0 +1,149 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+
+#include "ward/cleanup.h"
+#include "ward/hooks.h"
+#include "ward/syscalls.h"
+#include "ward/util.h"
+
+#define GS(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
+
+char *hooks_state_json(const struct ward_spec *spec, const char *id, const char *status, pid_t pid,
+		       const char *bundle)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	const unsigned char *buf;
+	size_t len;
+	char *out = NULL;
+
+	if (!g)
+		return NULL;
+	yajl_gen_map_open(g);
+	GS(g, "ociVersion");
+	GS(g, spec->oci_version);
+	GS(g, "id");
+	GS(g, id);
+	GS(g, "status");
+	GS(g, status);
+	if (pid > 0) {
+		GS(g, "pid");
+		yajl_gen_integer(g, pid);
+	}
+	GS(g, "bundle");
+	GS(g, bundle);
+	if (spec->n_annotations) {
+		GS(g, "annotations");
+		yajl_gen_map_open(g);
+		for (size_t i = 0; i < spec->n_annotations; i++) {
+			GS(g, spec->annotations[i].key);
+			GS(g, spec->annotations[i].value);
+		}
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_map_close(g);
+	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok) {
+		out = malloc(len + 1);
+		if (out) {
+			memcpy(out, buf, len);
+			out[len] = '\0';
+		}
+	}
+	yajl_gen_free(g);
+	return out;
+}
+
+static long ms_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+static int run_one(const struct ward_hook *h, const char *state, struct ward_error *err)
+{
+	int in[2];
+	int pidfd = -1;
+	char *empty[] = {NULL};
+	char *default_args[] = {h->path, NULL};
+	struct clone_args args = {
+		.flags = CLONE_PIDFD, .pidfd = (uint64_t)(uintptr_t)&pidfd, .exit_signal = SIGCHLD};
+	pid_t pid;
+	siginfo_t info;
+
+	if (pipe2(in, O_CLOEXEC) < 0)
+		return ward_fail(err, errno, "create a pipe");
+	pid = sys_clone3(&args);
+	if (pid == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		dup2(in[0], STDIN_FILENO);
+		syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+		execve(h->path, h->args && h->args[0] ? h->args : default_args,
+		       h->env ? h->env : empty);
+		_exit(127);
+	}
+	close(in[0]);
+	if (pid < 0) {
+		close(in[1]);
+		return ward_fail(err, errno, "start %s", h->path);
+	}
+	/* A hook that does not read its stdin must not block us: the state is small (a pipe
+	 * buffer holds it) and a closed reader only costs an EPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	write_all(in[1], state, strlen(state));
+	close(in[1]);
+
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+	for (;;) {
+		int timeout = -1;
+		if (h->has_timeout) {
+			long left = (long)h->timeout * 1000 - ms_since(&start);
+			timeout = left > 0 ? (int)left : 0;
+		}
+		int n = poll(&pfd, 1, timeout);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0) {
+			pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+			waitid(P_PIDFD, (id_t)pidfd, &info, WEXITED);
+			close(pidfd);
+			return ward_fail(err, ETIMEDOUT, "%s did not finish within %d seconds",
+					 h->path, h->timeout);
+		}
+		break;
+	}
+	memset(&info, 0, sizeof info);
+	while (waitid(P_PIDFD, (id_t)pidfd, &info, WEXITED) < 0 && errno == EINTR)
+		;
+	close(pidfd);
+	if (info.si_code == CLD_EXITED && info.si_status == 0)
+		return 0;
+	if (info.si_code == CLD_EXITED && info.si_status == 127)
+		return ward_fail(err, 0, "%s could not be executed (status 127)", h->path);
+	if (info.si_code == CLD_EXITED)
+		return ward_fail(err, 0, "%s exited with status %d", h->path, info.si_status);
+	return ward_fail(err, 0, "%s was killed by signal %d", h->path, info.si_status);
+}
+
+int hooks_run(const struct ward_spec *spec, enum ward_hook_kind kind, const char *state_json,
+	      struct ward_error *err)
+{
+	for (size_t i = 0; i < spec->hooks.count[kind]; i++) {
+		if (run_one(&spec->hooks.list[kind][i], state_json, err) < 0)
+			return ward_error_prefix(err, "hooks.%s[%zu]", spec_hook_name(kind), i);
+	}
+	return 0;
+}
