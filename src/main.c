@@ -14,6 +14,7 @@ const struct command ward_commands[] = {
 	{"run", cmd_run, "create and start a container (in the foreground by default)"},
 	{"state", cmd_state, "print a container's state as JSON"},
 	{"list", cmd_list, "list containers"},
+	{"exec", cmd_exec, "run a new process inside a running container"},
 	{"kill", cmd_kill, "send a signal to a container's process(es)"},
 	{"delete", cmd_delete, "delete a container"},
 	{"ps", cmd_ps, "list a container's processes"},

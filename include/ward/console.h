@@ -8,9 +8,11 @@
 #include "ward/error.h"
 #include "ward/spec.h"
 
-/* Runs in the container after pivot_root. Sends the master over socket_fd as one SCM_RIGHTS
+/* Runs in the container after pivot_root; binds the slave onto /dev/console for the container's
+ * init (not for exec'd processes). Sends the master over socket_fd as one SCM_RIGHTS
  * message (payload "/dev/ptmx", as runc's callers expect) and closes it. */
-int console_setup(const struct ward_process *p, int socket_fd, struct ward_error *err);
+int console_setup(const struct ward_process *p, int socket_fd, bool bind_dev_console,
+		  struct ward_error *err);
 
 /* Connects to the caller's --console-socket (AF_UNIX stream). */
 int console_connect(const char *path, struct ward_error *err);

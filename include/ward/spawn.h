@@ -25,6 +25,12 @@ struct ward_init_config {
 	 * init reaches that point of its setup; may be NULL when there are none. */
 	int (*runtime_hooks)(void *ctx, pid_t pid, struct ward_error *err);
 	void *hooks_ctx;
+
+	/* exec into a running container instead of creating one: join the namespaces (the
+	 * CLONE_NEW* flags given) of the process behind join_pidfd and run `process`. */
+	int join_pidfd;
+	int join_ns_flags;
+	const struct ward_process *process; /* the process to run (spec->process for create) */
 };
 
 struct ward_spawn {
@@ -33,8 +39,9 @@ struct ward_spawn {
 	int sync_fd; /* ward's end of the init's setup socket */
 };
 
-/* Clones the container init and waits until it is fully set up and waiting for start. On
- * failure nothing is left running. */
+/* Clones the container init (or, with join_pidfd, a process inside a running container) and
+ * waits until it is fully set up: waiting for start, or about to execve. On failure nothing is
+ * left running. */
 int spawn_container(const struct ward_init_config *cfg, struct ward_spawn *out,
 		    struct ward_error *err);
 /* After the init was started through exec.fifo: returns once execve succeeded (or with the

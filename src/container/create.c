@@ -247,6 +247,8 @@ int container_create(const struct create_options *o, struct created_container *c
 		.env = env,
 		.runtime_hooks = runtime_hooks,
 		.hooks_ctx = &hctx,
+		.join_pidfd = -1,
+		.process = c->spec->process,
 	};
 	if (spawn_container(&cfg, &c->spawn, err) < 0)
 		goto fail;

@@ -54,7 +54,8 @@ static int send_fd(int sock, int fd, struct ward_error *err)
 	return 0;
 }
 
-int console_setup(const struct ward_process *p, int socket_fd, struct ward_error *err)
+int console_setup(const struct ward_process *p, int socket_fd, bool bind_dev_console,
+		  struct ward_error *err)
 {
 	cleanup_close int master = -1;
 	cleanup_close int slave = -1;
@@ -86,17 +87,20 @@ int console_setup(const struct ward_process *p, int socket_fd, struct ward_error
 		if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
 			return ward_fail(err, errno, "process.consoleSize: set the window size");
 	}
-	/* /dev/console is the pty, bound from the slave's fd. */
-	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (root < 0)
-		return ward_fail(err, errno, "open /");
-	target = safe_mount_target(root, "/dev/console", true, err);
-	if (target < 0)
-		return ward_error_prefix(err, "process.terminal");
-	tree = open_tree(slave, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-	if (tree < 0 ||
-	    move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return ward_fail(err, errno, "process.terminal: bind the pty onto /dev/console");
+	if (bind_dev_console) {
+		/* /dev/console is the pty, bound from the slave's fd. */
+		root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root < 0)
+			return ward_fail(err, errno, "open /");
+		target = safe_mount_target(root, "/dev/console", true, err);
+		if (target < 0)
+			return ward_error_prefix(err, "process.terminal");
+		tree = open_tree(slave, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		if (tree < 0 || move_mount(tree, "", target, "",
+					   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return ward_fail(err, errno,
+					 "process.terminal: bind the pty onto /dev/console");
+	}
 
 	if (ioctl(slave, TIOCSCTTY, 0) < 0)
 		return ward_fail(err, errno,

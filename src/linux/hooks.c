@@ -120,7 +120,7 @@ static int run_one(const struct ward_hook *h, const char *state, struct ward_err
 			pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
 			waitid(P_PIDFD, (id_t)pidfd, &info, WEXITED);
 			close(pidfd);
-			return ward_fail(err, ETIMEDOUT, "%s did not finish within %d seconds",
+			return ward_fail(err, 0, "%s did not finish within %d seconds (killed)",
 					 h->path, h->timeout);
 		}
 		break;

@@ -139,7 +139,7 @@ static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t p
 			     struct ward_error *err)
 {
 	const struct ward_spec *spec = cfg->spec;
-	const struct ward_process *p = spec->process;
+	const struct ward_process *p = cfg->process;
 	cleanup_close int rootfd = -1;
 	cleanup_close int cwdfd = -1;
 
@@ -158,7 +158,7 @@ static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t p
 	close(steal_fd(&cwdfd));
 	if (rootfs_pivot(rootfd, cfg->no_pivot, err) < 0)
 		return -1;
-	if (cfg->console_fd >= 0 && console_setup(p, cfg->console_fd, err) < 0)
+	if (cfg->console_fd >= 0 && console_setup(p, cfg->console_fd, true, err) < 0)
 		return -1;
 	if (rootfs_finalize(spec, err) < 0 || set_hostname(spec, err) < 0 ||
 	    set_personality(&spec->linux_, err) < 0 || set_io_priority(p, err) < 0)
@@ -229,7 +229,7 @@ __attribute__((noreturn)) static void init_stage(const struct ward_init_config *
 
 	close_inherited_fds(cfg->preserve_fds);
 	process_reset_signals();
-	execve(exe, cfg->spec->process->args, cfg->env ? cfg->env : empty_env);
+	execve(exe, cfg->process->args, cfg->env ? cfg->env : empty_env);
 	ward_fail(&err, errno, "exec: \"%s\"", exe);
 	die(fd, &err, 127);
 }
@@ -245,7 +245,8 @@ static int cmp_int(const void *a, const void *b)
 static void close_unneeded_fds(const struct ward_init_config *cfg, int setup_fd, int init_fd)
 {
 	int keep[8], n = 0, from = 3 + cfg->preserve_fds;
-	int candidates[] = {setup_fd, init_fd, cfg->exec_fifo_fd, cfg->console_fd, cfg->cgroup_fd};
+	int candidates[] = {setup_fd,	     init_fd,	     cfg->exec_fifo_fd,
+			    cfg->console_fd, cfg->cgroup_fd, cfg->join_pidfd};
 
 	for (size_t i = 0; i < ARRAY_SIZE(candidates); i++)
 		if (candidates[i] >= from)
@@ -259,6 +260,45 @@ static void close_unneeded_fds(const struct ward_init_config *cfg, int setup_fd,
 	syscall(SYS_close_range, from, ~0U, 0);
 }
 
+/* A process joining a running container (`ward exec`): no filesystem work, only the process's
+ * own credentials, in the same order as for the init. */
+static int prepare_exec(const struct ward_init_config *cfg, char **exe, struct ward_error *err)
+{
+	const struct ward_process *p = cfg->process;
+
+	if (setsid() < 0)
+		return ward_fail(err, errno, "create a session");
+	if (cfg->console_fd >= 0 && console_setup(p, cfg->console_fd, false, err) < 0)
+		return -1;
+	if (set_io_priority(p, err) < 0 || process_chdir(p->cwd, err) < 0 ||
+	    process_set_rlimits(p, err) < 0 || caps_set_bounding(&p->caps, err) < 0 ||
+	    process_set_user(p, err) < 0)
+		return -1;
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return ward_fail(err, errno, "process.noNewPrivileges: set no_new_privs");
+	if (caps_apply(&p->caps, err) < 0)
+		return ward_error_prefix(err, "process.capabilities");
+	umask(p->has_umask ? (mode_t)p->umask : 022);
+	return process_find_executable(p, exe, err);
+}
+
+__attribute__((noreturn)) static void exec_stage(const struct ward_init_config *cfg, int fd)
+{
+	struct ward_error err = {0};
+	cleanup_free char *exe = NULL;
+	char *empty_env[] = {NULL};
+
+	if (prepare_exec(cfg, &exe, &err) < 0)
+		die(fd, &err, 1);
+	if (sync_send(fd, SYNC_READY, 0, -1, &err) < 0)
+		_exit(1);
+	close_inherited_fds(cfg->preserve_fds);
+	process_reset_signals();
+	execve(exe, cfg->process->args, cfg->env ? cfg->env : empty_env);
+	ward_fail(&err, errno, "exec: \"%s\"", exe);
+	die(fd, &err, 127);
+}
+
 void init_setup_stage(const struct ward_init_config *cfg, int setup_fd, int init_fd)
 {
 	const struct ward_linux *lx = &cfg->spec->linux_;
@@ -270,18 +310,26 @@ void init_setup_stage(const struct ward_init_config *cfg, int setup_fd, int init
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
-	if (ns_join_paths(lx, &err) < 0)
-		die(setup_fd, &err, 1);
-	if (lx->namespaces[WARD_NS_USER].present && !lx->namespaces[WARD_NS_USER].path &&
-	    become_root_in_userns(setup_fd, &err) < 0)
-		die(setup_fd, &err, 1);
-	int flags = ns_new_flags(lx);
-	if (flags && unshare(flags) < 0) {
-		ward_fail(&err, errno, "linux.namespaces: create namespaces");
-		die(setup_fd, &err, 1);
+	if (cfg->join_pidfd >= 0) {
+		/* One atomic setns into every namespace of the container (user first). */
+		if (cfg->join_ns_flags && setns(cfg->join_pidfd, cfg->join_ns_flags) < 0) {
+			ward_fail(&err, errno, "join the container's namespaces");
+			die(setup_fd, &err, 1);
+		}
+	} else {
+		if (ns_join_paths(lx, &err) < 0)
+			die(setup_fd, &err, 1);
+		if (lx->namespaces[WARD_NS_USER].present && !lx->namespaces[WARD_NS_USER].path &&
+		    become_root_in_userns(setup_fd, &err) < 0)
+			die(setup_fd, &err, 1);
+		int flags = ns_new_flags(lx);
+		if (flags && unshare(flags) < 0) {
+			ward_fail(&err, errno, "linux.namespaces: create namespaces");
+			die(setup_fd, &err, 1);
+		}
+		if ((flags & CLONE_NEWTIME) && ns_write_time_offsets(lx, &err) < 0)
+			die(setup_fd, &err, 1);
 	}
-	if ((flags & CLONE_NEWTIME) && ns_write_time_offsets(lx, &err) < 0)
-		die(setup_fd, &err, 1);
 
 	struct clone_args args = {
 		.flags = CLONE_PIDFD,
@@ -292,6 +340,8 @@ void init_setup_stage(const struct ward_init_config *cfg, int setup_fd, int init
 	if (pid == 0) {
 		close(setup_fd);
 		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+		if (cfg->join_pidfd >= 0)
+			exec_stage(cfg, init_fd);
 		init_stage(cfg, init_fd);
 	}
 	if (pid < 0) {

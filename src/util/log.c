@@ -100,10 +100,18 @@ void log_msg(enum log_level level, const char *fmt, ...)
 		if (logger.json) {
 			write_json_line(logger.fd, level, msg);
 		} else {
-			char now[64], line[sizeof msg + 128];
+			char now[64], quoted[sizeof msg * 2], line[sizeof quoted + 128];
+			size_t q = 0;
+			/* logfmt quoting, as logrus writes it */
+			for (const char *m = msg; *m && q + 2 < sizeof quoted; m++) {
+				if (*m == '"' || *m == '\\')
+					quoted[q++] = '\\';
+				quoted[q++] = *m == '\n' ? ' ' : *m;
+			}
+			quoted[q] = '\0';
 			rfc3339_now(now, sizeof now);
 			int n = snprintf(line, sizeof line, "time=\"%s\" level=%s msg=\"%s\"\n",
-					 now, level_names[level], msg);
+					 now, level_names[level], quoted);
 			if (n > 0)
 				write_all(logger.fd, line,
 					  (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);

@@ -33,12 +33,13 @@ is() {
 	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:      '$2'" "expected: '$3'"; fi
 }
 
-# like NAME GOT REGEX (extended regular expression)
+# like NAME GOT REGEX: an extended regular expression matched against the whole text (so "."
+# and a literal newline in REGEX can span lines).
 like() {
-	if printf '%s' "$2" | grep -Eq -- "$3"; then ok "$1"; else not_ok "$1" "got:      '$2'" "expected to match: /$3/"; fi
+	if [[ $2 =~ $3 ]]; then ok "$1"; else not_ok "$1" "got:      '$2'" "expected to match: /$3/"; fi
 }
 
 # unlike NAME GOT REGEX
 unlike() {
-	if printf '%s' "$2" | grep -Eq -- "$3"; then not_ok "$1" "got:      '$2'" "expected not to match: /$3/"; else ok "$1"; fi
+	if [[ $2 =~ $3 ]]; then not_ok "$1" "got:      '$2'" "expected not to match: /$3/"; else ok "$1"; fi
 }

@@ -1,0 +1,312 @@
+/* `exec`: run another process inside a running container. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "ward/console.h"
+#include "ward/container.h"
+#include "ward/json.h"
+#include "ward/log.h"
+#include "ward/util.h"
+#include "internal.h"
+
+/* The namespaces of pid that differ from ward's own: those the exec'd process must join. */
+static int container_ns_flags(pid_t pid)
+{
+	static const struct {
+		const char *name;
+		int flag;
+	} ns[] = {
+		{"user", CLONE_NEWUSER},     {"mnt", CLONE_NEWNS},    {"net", CLONE_NEWNET},
+		{"ipc", CLONE_NEWIPC},	     {"uts", CLONE_NEWUTS},   {"pid", CLONE_NEWPID},
+		{"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME},
+	};
+	int flags = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
+		char path[64];
+		struct stat theirs, ours;
+		snprintf(path, sizeof path, "/proc/%d/ns/%s", pid, ns[i].name);
+		if (stat(path, &theirs) < 0)
+			continue;
+		snprintf(path, sizeof path, "/proc/self/ns/%s", ns[i].name);
+		if (stat(path, &ours) < 0 || theirs.st_ino != ours.st_ino ||
+		    theirs.st_dev != ours.st_dev)
+			flags |= ns[i].flag;
+	}
+	return flags;
+}
+
+static int add_cap(struct ward_capabilities *caps, const char *name, struct ward_error *err)
+{
+	int cap = -1;
+	for (int c = 0; c < spec_cap_count(); c++)
+		if (strcasecmp(spec_cap_name(c), name) == 0 ||
+		    (strncasecmp(name, "CAP_", 4) != 0 &&
+		     strcasecmp(spec_cap_name(c) + 4, name) == 0))
+			cap = c;
+	if (cap < 0)
+		return ward_fail(err, 0, "--cap: unknown capability \"%s\"", name);
+	/* Never inheritable (CVE-2022-29162): only bounding, effective and permitted. */
+	caps->bounding |= 1ull << cap;
+	caps->effective |= 1ull << cap;
+	caps->permitted |= 1ull << cap;
+	return 0;
+}
+
+/* The process to run: --process F, or the container's process with the flags applied. */
+static struct ward_process *build_process(const struct exec_options *o, int dirfd,
+					  struct ward_error *err)
+{
+	struct ward_process *p = NULL;
+
+	if (o->process_file) {
+		cleanup_free char *buf = NULL;
+		size_t len;
+		if (strcmp(o->process_file, "-") == 0
+			    ? read_fd_limited(STDIN_FILENO, JSON_MAX_BYTES, &buf, &len, err) < 0
+			    : read_file_limited(o->process_file, JSON_MAX_BYTES, &buf, &len, err) <
+				      0)
+			return NULL;
+		return spec_parse_process(buf, len, "--process", err);
+	}
+	if (!o->args || !o->args[0]) {
+		ward_fail(err, 0, "exec: a command to run (or --process) is required");
+		return NULL;
+	}
+	struct ward_spec *spec = state_read_config(dirfd, err);
+	if (!spec)
+		return NULL;
+	p = steal_ptr(spec->process);
+	spec_free(spec);
+	if (!p) {
+		ward_fail(err, 0, "exec: the container's config has no process to start from");
+		return NULL;
+	}
+	strv_free(p->args);
+	p->args = NULL;
+	size_t n = strv_length(o->args);
+	p->args = calloc(n + 1, sizeof *p->args);
+	for (size_t i = 0; p->args && i < n; i++)
+		p->args[i] = strdup(o->args[i]);
+	size_t nenv = strv_length(p->env), nadd = strv_length(o->env);
+	char **env = realloc(p->env, (nenv + nadd + 1) * sizeof *env);
+	if (!p->args || !env) {
+		ward_fail(err, ENOMEM, "exec");
+		spec_process_free(p);
+		return NULL;
+	}
+	p->env = env;
+	for (size_t i = 0; i < nadd; i++)
+		env[nenv + i] = strdup(o->env[i]);
+	env[nenv + nadd] = NULL;
+	p->terminal = o->tty;
+	if (o->cwd) {
+		free(p->cwd);
+		p->cwd = strdup(o->cwd);
+	}
+	if (o->has_user) {
+		p->uid = o->uid;
+		p->gid = o->gid;
+	}
+	if (o->n_additional_gids) {
+		free(p->additional_gids);
+		p->additional_gids = calloc(o->n_additional_gids, sizeof(gid_t));
+		if (p->additional_gids)
+			memcpy(p->additional_gids, o->additional_gids,
+			       o->n_additional_gids * sizeof(gid_t));
+		p->n_additional_gids = p->additional_gids ? o->n_additional_gids : 0;
+	}
+	if (o->no_new_privs)
+		p->no_new_privileges = true;
+	for (size_t i = 0; o->caps && o->caps[i]; i++) {
+		if (add_cap(&p->caps, o->caps[i], err) < 0) {
+			spec_process_free(p);
+			return NULL;
+		}
+	}
+	if (!p->cwd || p->cwd[0] != '/') {
+		ward_fail(err, 0, "--cwd: \"%s\" is not an absolute path", p->cwd ? p->cwd : "");
+		spec_process_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void forwarded_signals(sigset_t *set)
+{
+	sigfillset(set);
+	sigdelset(set, SIGSEGV);
+	sigdelset(set, SIGBUS);
+	sigdelset(set, SIGILL);
+	sigdelset(set, SIGFPE);
+	sigdelset(set, SIGABRT);
+	sigdelset(set, SIGTRAP);
+	sigdelset(set, SIGSYS);
+}
+
+static int wait_status(int pidfd, int sigfd, int master)
+{
+	siginfo_t info;
+
+	if (master >= 0) {
+		console_proxy(master, pidfd, sigfd);
+	} else {
+		struct pollfd fds[2] = {{.fd = pidfd, .events = POLLIN},
+					{.fd = sigfd, .events = POLLIN}};
+		for (;;) {
+			if (poll(fds, 2, -1) < 0 && errno != EINTR)
+				break;
+			if (fds[1].revents & POLLIN) {
+				struct signalfd_siginfo si;
+				while (read(sigfd, &si, sizeof si) == (ssize_t)sizeof si)
+					if (si.ssi_signo != SIGCHLD && si.ssi_signo != SIGWINCH &&
+					    si.ssi_signo != SIGURG)
+						pidfd_send_signal(pidfd, (int)si.ssi_signo, NULL,
+								  0);
+			}
+			if (fds[0].revents & (POLLIN | POLLHUP))
+				break;
+		}
+	}
+	memset(&info, 0, sizeof info);
+	while (waitid(P_PIDFD, (id_t)pidfd, &info, WEXITED) < 0)
+		if (errno != EINTR)
+			return 255;
+	return info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
+}
+
+int container_exec(const struct exec_options *o, int *exit_status, struct ward_error *err)
+{
+	cleanup_close int rootfd = -1;
+	cleanup_close int dirfd = -1;
+	cleanup_close int pidfd = -1;
+	cleanup_close int sigfd = -1;
+	cleanup_close int console = -1;
+	cleanup_close int console_ours = -1;
+	cleanup_close int master = -1;
+	cleanup_strv char **env = NULL;
+	struct ward_process *p = NULL;
+	struct ward_spawn sp = {.pid = -1, .pidfd = -1, .sync_fd = -1};
+	struct ward_state st;
+	sigset_t sigs, old_mask;
+	int rc = -1;
+
+	*exit_status = 255;
+	if (open_container(o->root, o->id, &rootfd, &dirfd, &st, err) < 0)
+		return -1;
+	enum ward_status status = state_status(dirfd, &st);
+	if (status == STATUS_STOPPED) {
+		ward_fail(err, 0, "cannot exec in a stopped container (container not running)");
+		goto out;
+	}
+	if (status == STATUS_PAUSED && !o->ignore_paused) {
+		ward_fail(err, 0, "cannot exec in a paused container (use --ignore-paused)");
+		goto out;
+	}
+	pidfd = open_init_pidfd(&st);
+	if (pidfd < 0) {
+		ward_fail(err, 0, "container not running");
+		goto out;
+	}
+	p = build_process(o, dirfd, err);
+	if (!p)
+		goto out;
+	if (p->terminal && !o->console_socket && o->detach) {
+		ward_fail(err, 0,
+			  "process.terminal is true: --console-socket is required with "
+			  "--detach");
+		goto out;
+	}
+	if (!p->terminal && o->console_socket) {
+		ward_fail(err, 0, "--console-socket needs a terminal (--tty or process.terminal)");
+		goto out;
+	}
+	if (p->terminal) {
+		if (o->console_socket) {
+			console = console_connect(o->console_socket, err);
+			if (console < 0)
+				goto out;
+		} else {
+			int pair[2];
+			if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
+				ward_fail(err, errno, "create the terminal socket pair");
+				goto out;
+			}
+			console_ours = pair[0];
+			console = pair[1];
+		}
+	}
+	if (!o->detach) {
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
+			ward_fail(err, errno, "become a child subreaper");
+			goto out;
+		}
+		forwarded_signals(&sigs);
+		sigprocmask(SIG_BLOCK, &sigs, &old_mask);
+		sigfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	}
+
+	struct ward_spec empty_spec = {0};
+	env = p->env ? NULL : calloc(1, sizeof(char *));
+	struct ward_init_config cfg = {
+		.spec = &empty_spec,
+		.id = o->id,
+		.bundle = st.bundle,
+		.rootfs = st.rootfs,
+		.cgroup_fd = -1,
+		.exec_fifo_fd = -1,
+		.console_fd = console,
+		.preserve_fds = o->preserve_fds,
+		.env = p->env ? p->env : env,
+		.join_pidfd = pidfd,
+		.join_ns_flags = container_ns_flags(st.pid),
+		.process = p,
+	};
+	if (spawn_container(&cfg, &sp, err) < 0)
+		goto restore;
+	/* The container may be stopped or deleted while this process runs: unlock it. */
+	close(steal_fd(&dirfd));
+	if (o->pid_file && state_write_pid_file(o->pid_file, sp.pid, err) < 0) {
+		spawn_abort(&sp);
+		goto restore;
+	}
+	if (console_ours >= 0) {
+		master = console_receive(console_ours, err);
+		if (master < 0) {
+			spawn_abort(&sp);
+			goto restore;
+		}
+	}
+	if (spawn_wait_exec(&sp, err) < 0) {
+		spawn_abort(&sp);
+		goto restore;
+	}
+	if (o->detach) {
+		*exit_status = 0;
+	} else {
+		*exit_status = wait_status(sp.pidfd, sigfd, master);
+	}
+	spawn_release(&sp);
+	rc = 0;
+restore:
+	if (!o->detach)
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
+out:
+	spec_process_free(p);
+	state_clear(&st);
+	return rc;
+}

@@ -1,0 +1,39 @@
+#!/bin/bash
+# The command-line contract: option spellings callers use, --log/--log-format, features,
+# preserved fds and socket activation, ID validation.
+. "$(dirname "$0")/lib/common.sh"
+plan 14
+
+b=$(new_bundle spell 'echo spelled')
+is accepts_opt_equals_value_and_single_dash_long_options \
+	"$("$WARD" -root="$STATE_ROOT" --log-format=json run -bundle="$b" spell </dev/null)" spelled
+
+logf="$WORK/log.json"
+"$WARD" --root "$STATE_ROOT" --log "$logf" --log-format json state nosuch 2>"$WORK/err"
+line=$(tail -n 1 "$logf")
+is json_log_line_has_level_msg_time "$(echo "$line" | jq -r 'keys | join(",")')" "level,msg,time"
+is json_log_level_is_error "$(echo "$line" | jq -r .level)" error
+like json_log_msg_keeps_the_callers_substring "$(echo "$line" | jq -r .msg)" 'does not exist'
+like json_log_time_is_rfc3339 "$(echo "$line" | jq -r .time)" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$'
+like errors_also_go_to_stderr "$(cat "$WORK/err")" 'ward: container "nosuch" does not exist'
+"$WARD" --root "$STATE_ROOT" --log "$WORK/log.txt" state nosuch 2>/dev/null
+like text_log_format "$(cat "$WORK/log.txt")" '^time="[^"]+" level=error msg="container \\"nosuch\\" does not exist"'
+
+f=$("$WARD" features)
+is features_is_valid_json_with_the_version_range "$(echo "$f" | jq -r '.ociVersionMin + " " + .ociVersionMax')" "1.0.0 1.2.0"
+is features_lists_all_hooks "$(echo "$f" | jq -c .hooks)" '["prestart","createRuntime","createContainer","startContainer","poststart","poststop"]'
+like features_lists_rro "$(echo "$f" | jq -c .mountOptions)" '"rro"'
+
+echo preserved-content >"$WORK/fd3"
+b=$(new_bundle preserve 'cat <&3; probe fds | tr "\n" " "')
+out=$("$WARD" --root "$STATE_ROOT" run -b "$b" --preserve-fds 1 preserve </dev/null 3<"$WORK/fd3" 4<"$WORK/fd3")
+is preserve_fds_passes_exactly_n_fds "$out" "preserved-content
+0 1 2 3 "
+b=$(new_bundle listen 'echo $LISTEN_FDS $LISTEN_PID; cat <&3')
+out=$(LISTEN_FDS=1 LISTEN_PID=$$ "$WARD" --root "$STATE_ROOT" run -b "$b" listen </dev/null 3<"$WORK/fd3")
+is listen_fds_are_passed_with_listen_pid_1 "$out" "1 1
+preserved-content"
+
+like unknown_command_is_an_error "$("$WARD" frobnicate 2>&1; echo "rc=$?")" 'unknown command "frobnicate".*
+rc=1'
+assert_no_leftovers
