@@ -15,6 +15,13 @@ int rootfs_prepare(const struct ward_spec *spec, const char *rootfs, const char 
 int rootfs_create_devices(int rootfd, const struct ward_spec *spec, struct ward_error *err);
 /* pivot_root (or MS_MOVE + chroot with no_pivot) into rootfd; cwd becomes "/". */
 int rootfs_pivot(int rootfd, bool no_pivot, struct ward_error *err);
+/* The container's /dev/null as an O_PATH fd (not followed if it is a symlink), verified to be
+ * the null device (1:3): masks are bound from this handle, never from a path. */
+int rootfs_open_null(struct ward_error *err);
+/* After the pivot: linux.sysctl through the container's verified procfs. */
+int rootfs_apply_sysctl(const struct ward_linux *lx, struct ward_error *err);
+/* After the pivot: linux.maskedPaths, then linux.readonlyPaths. */
+int rootfs_mask_paths(const struct ward_linux *lx, int nullfd, struct ward_error *err);
 /* After the pivot: root.readonly. */
 int rootfs_finalize(const struct ward_spec *spec, struct ward_error *err);
 

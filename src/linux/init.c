@@ -142,6 +142,7 @@ static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t p
 	const struct ward_process *p = cfg->process;
 	cleanup_close int rootfd = -1;
 	cleanup_close int cwdfd = -1;
+	cleanup_close int nullfd = -1;
 
 	/* A session of its own: host terminal signals reach the container only through ward. */
 	if (setsid() < 0)
@@ -158,9 +159,13 @@ static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t p
 	close(steal_fd(&cwdfd));
 	if (rootfs_pivot(rootfd, cfg->no_pivot, err) < 0)
 		return -1;
+	nullfd = rootfs_open_null(err);
+	if (nullfd < 0)
+		return -1;
 	if (cfg->console_fd >= 0 && console_setup(p, cfg->console_fd, true, err) < 0)
 		return -1;
-	if (rootfs_finalize(spec, err) < 0 || set_hostname(spec, err) < 0 ||
+	if (set_hostname(spec, err) < 0 || rootfs_apply_sysctl(&spec->linux_, err) < 0 ||
+	    rootfs_mask_paths(&spec->linux_, nullfd, err) < 0 || rootfs_finalize(spec, err) < 0 ||
 	    set_personality(&spec->linux_, err) < 0 || set_io_priority(p, err) < 0)
 		return -1;
 	/* A fresh session keyring: keys of the host's session must not be reachable. */

@@ -2,7 +2,7 @@
 # The filesystem view: pivoted root, read-only root, configured mounts with their flags,
 # default and configured devices, symlinked destinations that must stay inside the root.
 . "$(dirname "$0")/lib/common.sh"
-plan 20
+plan 26
 
 mountinfo_of() { # mountinfo_of MOUNTPOINT: "fstype options superoptions" from OUT
 	echo "$OUT" | awk -v m="$1" '$5 == m { for (i = 7; $i != "-"; i++); print $(i+1), $6, $(i+3) }' | tail -n 1
@@ -71,5 +71,18 @@ b=$(new_bundle nopivot 'stat -c %d:%i /; echo ok')
 ward_run "$b" nopivot --no-pivot
 is no_pivot_moves_the_root "$OUT" "$(stat -c %d:%i "$ROOTFS")
 ok"
+
+# maskedPaths, readonlyPaths, sysctl (ward spec's lists, plus a file and a directory of ours).
+b=$(new_bundle masked 'cat /proc/timer_list | wc -c; ls -A /proc/acpi | wc -l; stat -c "%t:%T" /proc/timer_list;
+	echo 1 >/proc/sys/kernel/shmmni 2>/dev/null && echo sys-writable || echo sys-readonly;
+	cat /proc/sys/kernel/shmmni; grep -E " /proc/(acpi|sys) " /proc/self/mountinfo | cut -d" " -f5,6')
+edit_config "$b" '.linux.sysctl = {"kernel.shmmni": "1234"}'
+ward_run "$b" masked
+is masked_file_reads_empty "$(echo "$OUT" | sed -n 1p)" 0
+is masked_directory_is_empty "$(echo "$OUT" | sed -n 2p)" 0
+is masked_file_is_the_null_device "$(echo "$OUT" | sed -n 3p)" 1:3
+is readonly_path_cannot_be_written "$(echo "$OUT" | sed -n 4p)" sys-readonly
+is sysctl_is_applied_before_proc_sys_turns_read_only "$(echo "$OUT" | sed -n 5p)" 1234
+like masked_and_readonly_mounts_are_read_only "$(echo "$OUT" | tail -n 2 | tr '\n' ' ')" '^/proc/acpi ro,.* /proc/sys ro,'
 
 assert_no_leftovers
