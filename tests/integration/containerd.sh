@@ -1,0 +1,59 @@
+#!/bin/bash
+# containerd 1.6 (the runc v2 shim, as Docker and Kubernetes use it) driving ward through
+# `ctr --runc-binary`: foreground and detached tasks, exec, kill, delete, a terminal task.
+. "$(dirname "$0")/lib/common.sh"
+plan 9
+
+if ! command -v containerd >/dev/null || ! command -v ctr >/dev/null; then
+	echo "Bail out! containerd is not installed (contrib/test installs it)"
+	exit 1
+fi
+
+cd_root="$WORK/containerd"
+sock="$cd_root/containerd.sock"
+mkdir -p "$cd_root"
+cat >"$cd_root/config.toml" <<TOML
+version = 2
+root = "$cd_root/root"
+state = "$cd_root/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$sock"
+[ttrpc]
+  address = "$sock.ttrpc"
+TOML
+containerd --config "$cd_root/config.toml" >"$cd_root/log" 2>&1 &
+cpid=$!
+stop_containerd() {
+	kill "$cpid" 2>/dev/null
+	wait "$cpid" 2>/dev/null
+	# shims are daemons of their own
+	pkill -f "containerd-shim-runc-v2 .*-address $sock" 2>/dev/null
+	cleanup
+}
+trap stop_containerd EXIT
+for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
+CTR() { ctr --address "$sock" "$@"; }
+
+private_rootfs "$WORK/rootfs"
+out=$(CTR run --rm --runc-binary "$WARD" --rootfs "$WORK/rootfs" fg sh -c 'echo hello as pid $$; exit 0' 2>&1)
+like ctr_run_in_the_foreground "$out" 'hello as pid 1'
+out=$(CTR run --rm --runc-binary "$WARD" --rootfs "$WORK/rootfs" fgexit sh -c 'exit 3' 2>&1; echo "rc=$?")
+like ctr_run_returns_the_exit_status "$out" 'rc=3'
+
+CTR run -d --runc-binary "$WARD" --rootfs "$WORK/rootfs" bg sh -c "trap 'exit 0' TERM; while :; do sleep 1; done; : $MARK" >/dev/null 2>&1
+like ctr_run_detached_task_is_running "$(CTR task ls 2>&1)" 'bg +[0-9]+ +RUNNING'
+out=$(CTR task exec --exec-id e1 bg sh -c 'echo exec-ok; readlink /proc/1/ns/pid' 2>&1)
+like ctr_task_exec_runs_in_the_container "$out" 'exec-ok'
+CTR task kill -s SIGTERM bg >/dev/null 2>&1
+for _ in $(seq 50); do CTR task ls 2>/dev/null | grep -q 'bg .*STOPPED' && break; sleep 0.1; done
+like ctr_task_kill_stops_it "$(CTR task ls 2>&1)" 'bg +[0-9]+ +STOPPED'
+CTR task delete bg >/dev/null 2>&1
+is ctr_task_delete_succeeds "$?" 0
+CTR container delete bg >/dev/null 2>&1
+unlike ctr_task_is_gone "$(CTR task ls 2>&1)" 'bg'
+
+out=$(sleep 20 | script -qec "ctr --address $sock run --rm -t --runc-binary $WARD --rootfs $WORK/rootfs tty sh -c 'tty; exit 0'" /dev/null 2>&1)
+like ctr_run_with_a_terminal_gets_a_pty "$out" '/dev/pts/[0-9]+'
+
+assert_no_leftovers
