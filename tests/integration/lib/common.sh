@@ -83,8 +83,11 @@ ward_run() {
 	ERR=$(cat "$WORK/stderr")
 }
 
-host_mounts() { # the host's mount table without per-process noise
-	awk '{print $5, $10}' /proc/self/mountinfo | sort
+# The host's mount table, without the mounts that podman and containerd (run by other test
+# scripts in parallel) legitimately make for their own state.
+host_mounts() {
+	awk '{print $5, $10}' /proc/self/mountinfo | grep -v -e '^/tmp/ward-pm\.' \
+		-e "^$WARD_TEST_WORK/containerd\." -e '^/run/containerd/' -e '^/run/containers/' | sort
 }
 
 HOST_MOUNTS_BEFORE=$(host_mounts)
