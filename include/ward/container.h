@@ -43,6 +43,15 @@ int container_start(const char *root, const char *id, struct ward_error *err);
 int container_kill(const char *root, const char *id, int sig, bool all, struct ward_error *err);
 int container_delete(const char *root, const char *id, bool force, struct ward_error *err);
 
+/* pause (freeze) / resume (thaw) through cgroup.freeze. */
+int container_pause(const char *root, const char *id, bool pause, struct ward_error *err);
+/* Rewrites the limits of a running container. */
+int container_update(const char *root, const char *id, const struct ward_resources *res,
+		     struct ward_error *err);
+struct cgroup_stats;
+int container_stats(const char *root, const char *id, struct cgroup_stats *stats,
+		    enum ward_status *status, struct ward_error *err);
+
 struct container_info {
 	struct ward_state state;
 	enum ward_status status;

@@ -21,7 +21,8 @@ struct ward_state {
 	char *rootfs;
 	char created[64]; /* RFC 3339 */
 	uid_t owner;
-	bool own_pid_ns; /* the container has a private pid namespace */
+	bool own_pid_ns;   /* the container has a private pid namespace */
+	char *cgroup_path; /* below the cgroup v2 root; NULL when the container has none */
 	struct ward_kv *annotations;
 	size_t n_annotations;
 };

@@ -57,7 +57,9 @@ int cmd_features(const struct global_opts *g, int argc, char **argv)
 
 	(void)g;
 	optind = 1;
-	while ((ch = getopt(argc, argv, "+h")) != -1) {
+	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
+	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		if (ch == 'h') {
 			fputs(usage, stdout);
 			return 0;

@@ -1,5 +1,6 @@
 /* ward list: the containers under --root. */
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,10 +79,11 @@ int cmd_list(const struct global_opts *g, int argc, char **argv)
 		       "CREATED", "OWNER");
 		for (size_t i = 0; i < n; i++) {
 			const struct ward_state *st = &list[i].state;
-			printf("%-12s %-8d %-10s %-40s %-30s %u\n", st->id,
+			struct passwd *pw = getpwuid(st->owner);
+			printf("%-12s %-8d %-10s %-40s %-30s %s\n", st->id,
 			       list[i].status == STATUS_STOPPED ? 0 : st->pid,
 			       state_status_name(list[i].status), st->bundle, st->created,
-			       st->owner);
+			       pw ? pw->pw_name : "");
 		}
 	}
 	for (size_t i = 0; i < n; i++)

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ward/cgroup.h"
 #include "ward/cleanup.h"
 #include "ward/console.h"
 #include "ward/container.h"
@@ -171,6 +172,9 @@ int container_create(const struct create_options *o, struct created_container *c
 	cleanup_strv char **env = NULL;
 	cleanup_close int fifo = -1;
 	cleanup_close int console = -1;
+	cleanup_close int cgfd = -1;
+	cleanup_free char *cgroup_path = NULL;
+	const char *cgroup_root = NULL;
 	size_t config_len;
 	int console_pair[2] = {-1, -1};
 	bool dir_created = false;
@@ -232,6 +236,18 @@ int container_create(const struct create_options *o, struct created_container *c
 		}
 	}
 
+	/* The init is born in its cgroup (CLONE_INTO_CGROUP) with every limit in force. */
+	if (cgroup_find_root(&cgroup_root, err) < 0 ||
+	    cgroup_resolve_path(c->spec->linux_.cgroups_path, o->id, o->systemd_cgroup,
+				&cgroup_path, err) < 0)
+		goto fail;
+	cgfd = cgroup_create(cgroup_root, cgroup_path, &c->spec->linux_, err);
+	if (cgfd < 0) {
+		free(cgroup_path);
+		cgroup_path = NULL;
+		goto fail;
+	}
+
 	struct hooks_ctx hctx = {.spec = c->spec, .id = o->id, .bundle = bundle};
 	struct ward_init_config cfg = {
 		.spec = c->spec,
@@ -240,7 +256,7 @@ int container_create(const struct create_options *o, struct created_container *c
 		.rootfs = rootfs,
 		.no_pivot = o->no_pivot,
 		.no_new_keyring = o->no_new_keyring,
-		.cgroup_fd = -1,
+		.cgroup_fd = cgfd,
 		.exec_fifo_fd = fifo,
 		.console_fd = console,
 		.preserve_fds = nlisten + o->preserve_fds,
@@ -267,6 +283,7 @@ int container_create(const struct create_options *o, struct created_container *c
 	st->owner = geteuid();
 	st->own_pid_ns = c->spec->linux_.namespaces[WARD_NS_PID].present &&
 			 !c->spec->linux_.namespaces[WARD_NS_PID].path;
+	st->cgroup_path = steal_ptr(cgroup_path);
 	st->annotations = c->spec->annotations;
 	st->n_annotations = c->spec->n_annotations;
 	state_read_start_time(st->pid, &st->start_time);
@@ -284,6 +301,11 @@ int container_create(const struct create_options *o, struct created_container *c
 
 fail:
 	spawn_abort(&c->spawn);
+	if (cgroup_path || c->state.cgroup_path) {
+		struct ward_error ignored;
+		cgroup_destroy(cgroup_root, cgroup_path ? cgroup_path : c->state.cgroup_path,
+			       &ignored);
+	}
 	if (dir_created) {
 		struct ward_error ignored;
 		state_remove_dir(c->rootfd, o->id, &ignored);

@@ -5,6 +5,7 @@
 #include <sys/pidfd.h>
 #include <unistd.h>
 
+#include "ward/cgroup.h"
 #include "ward/cleanup.h"
 #include "ward/container.h"
 #include "ward/log.h"
@@ -12,13 +13,26 @@
 
 static int kill_and_wait(const struct ward_state *st, int pidfd, struct ward_error *err)
 {
-	if (st->own_pid_ns)
+	const char *root;
+	if (st->cgroup_path && cgroup_find_root(&root, err) == 0) {
+		if (cgroup_kill(root, st->cgroup_path, err) < 0)
+			return -1;
+	} else if (st->own_pid_ns)
 		pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
 	else if (signal_all(st, SIGKILL, err) < 0)
 		return -1;
 	if (!wait_exit(pidfd, 10000))
 		return ward_fail(err, ETIMEDOUT, "container %s did not exit after SIGKILL", st->id);
 	return 0;
+}
+
+int remove_container(int rootfd, const struct ward_state *st, struct ward_error *err)
+{
+	const char *cgroup_root;
+	if (st->cgroup_path && cgroup_find_root(&cgroup_root, err) == 0 &&
+	    cgroup_destroy(cgroup_root, st->cgroup_path, err) < 0)
+		return -1;
+	return state_remove_dir(rootfd, st->id, err);
 }
 
 int container_delete(const char *root, const char *id, bool force, struct ward_error *err)
@@ -57,7 +71,7 @@ int container_delete(const char *root, const char *id, bool force, struct ward_e
 	/* The config copy goes with the directory: read it for the poststop hooks first. */
 	struct ward_error ignored;
 	spec = state_read_config(dirfd, &ignored);
-	if (state_remove_dir(rootfd, id, err) < 0)
+	if (remove_container(rootfd, &st, err) < 0)
 		goto out;
 	run_hooks_warn(spec, WARD_HOOK_POSTSTOP, id, "stopped", 0, st.bundle);
 	rc = 0;

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ward/cgroup.h"
 #include "ward/cleanup.h"
 #include "ward/console.h"
 #include "ward/container.h"
@@ -110,9 +111,19 @@ static struct ward_process *build_process(const struct exec_options *o, int dirf
 		return NULL;
 	}
 	p->env = env;
-	for (size_t i = 0; i < nadd; i++)
-		env[nenv + i] = strdup(o->env[i]);
-	env[nenv + nadd] = NULL;
+	/* --env NAME=VALUE replaces the container's NAME, or is added. */
+	for (size_t i = 0; i < nadd; i++) {
+		size_t klen = strcspn(o->env[i], "=") + 1, j;
+		for (j = 0; j < nenv; j++)
+			if (strncmp(env[j], o->env[i], klen) == 0)
+				break;
+		if (j < nenv)
+			free(env[j]);
+		else
+			j = nenv++;
+		env[j] = strdup(o->env[i]);
+	}
+	env[nenv] = NULL;
 	p->terminal = o->tty;
 	if (o->cwd) {
 		free(p->cwd);
@@ -198,6 +209,7 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	cleanup_close int console = -1;
 	cleanup_close int console_ours = -1;
 	cleanup_close int master = -1;
+	cleanup_close int cgfd = -1;
 	cleanup_strv char **env = NULL;
 	struct ward_process *p = NULL;
 	struct ward_spawn sp = {.pid = -1, .pidfd = -1, .sync_fd = -1};
@@ -260,6 +272,15 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 		sigfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
 	}
 
+	/* The process joins the container's cgroup as it is born. */
+	const char *cgroup_root;
+	if (st.cgroup_path) {
+		if (cgroup_find_root(&cgroup_root, err) < 0)
+			goto restore;
+		cgfd = cgroup_open(cgroup_root, st.cgroup_path, err);
+		if (cgfd < 0)
+			goto restore;
+	}
 	struct ward_spec empty_spec = {0};
 	env = p->env ? NULL : calloc(1, sizeof(char *));
 	struct ward_init_config cfg = {
@@ -267,7 +288,7 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 		.id = o->id,
 		.bundle = st.bundle,
 		.rootfs = st.rootfs,
-		.cgroup_fd = -1,
+		.cgroup_fd = cgfd,
 		.exec_fifo_fd = -1,
 		.console_fd = console,
 		.preserve_fds = o->preserve_fds,

@@ -25,6 +25,9 @@ int open_init_pidfd(const struct ward_state *st);
 int container_pids_of(const struct ward_state *st, pid_t **out, size_t *n, struct ward_error *err);
 /* Signals every process of the container (its pid namespace when private, else the init). */
 int signal_all(const struct ward_state *st, int sig, struct ward_error *err);
+/* Removes what a container owns on the host once its processes are gone: its cgroup, then its
+ * state directory. */
+int remove_container(int rootfd, const struct ward_state *st, struct ward_error *err);
 /* Waits up to timeout_ms for the process behind pidfd to exit. */
 bool wait_exit(int pidfd, int timeout_ms);
 

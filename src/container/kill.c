@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ward/cgroup.h"
 #include "ward/cleanup.h"
 #include "ward/container.h"
 #include "ward/log.h"
@@ -84,6 +85,12 @@ int container_pids_of(const struct ward_state *st, pid_t **out, size_t *n, struc
 		return ward_fail(err, ENOMEM, "list processes");
 	if (!state_process_alive(st->pid, st->start_time))
 		return 0;
+	const char *root;
+	struct ward_error ignored;
+	if (st->cgroup_path && cgroup_find_root(&root, &ignored) == 0) {
+		free(*out);
+		return cgroup_pids(root, st->cgroup_path, out, n, err);
+	}
 	if (!st->own_pid_ns) {
 		(*out)[(*n)++] = st->pid;
 		return 0;
@@ -142,6 +149,11 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct w
 	if (pidfd < 0) {
 		/* runc ignores "not running" with --all. */
 		rc = all ? 0 : ward_fail(err, 0, "container not running");
+		goto out;
+	}
+	const char *cgroup_root;
+	if (all && sig == SIGKILL && st.cgroup_path && cgroup_find_root(&cgroup_root, err) == 0) {
+		rc = cgroup_kill(cgroup_root, st.cgroup_path, err);
 		goto out;
 	}
 	if (all && st.own_pid_ns && sig == SIGKILL) {

@@ -101,6 +101,9 @@ int container_run(const struct create_options *opts, bool detach, int *exit_stat
 		goto restore;
 	if (release_init(c.dirfd, err) < 0)
 		goto abort;
+	/* Other verbs (state, kill, exec, ...) must work while the container runs. */
+	close(c.dirfd);
+	c.dirfd = -1;
 	if (detach) {
 		run_hooks_warn(c.spec, WARD_HOOK_POSTSTART, o.id, "running", c.spawn.pid,
 			       c.state.bundle);
@@ -124,7 +127,7 @@ int container_run(const struct create_options *opts, bool detach, int *exit_stat
 	if (!o.keep) {
 		struct ward_error ignored;
 		cleanup_free char *bundle = strdup(c.state.bundle);
-		state_remove_dir(c.rootfd, o.id, &ignored);
+		remove_container(c.rootfd, &c.state, &ignored);
 		run_hooks_warn(c.spec, WARD_HOOK_POSTSTOP, o.id, "stopped", 0, bundle);
 	}
 	container_release(&c);
@@ -133,7 +136,7 @@ abort:
 	spawn_abort(&c.spawn);
 	{
 		struct ward_error ignored;
-		state_remove_dir(c.rootfd, o.id, &ignored);
+		remove_container(c.rootfd, &c.state, &ignored);
 	}
 	container_release(&c);
 restore:

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
+#include "ward/cgroup.h"
 #include "ward/cleanup.h"
 #include "ward/json.h"
 #include "ward/state.h"
@@ -184,10 +185,16 @@ bool state_process_alive(pid_t pid, uint64_t start_time)
 
 enum ward_status state_status(int dirfd, const struct ward_state *st)
 {
+	const char *root;
+	struct ward_error ignored;
+
 	if (!state_process_alive(st->pid, st->start_time))
 		return STATUS_STOPPED;
 	if (faccessat(dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		return STATUS_CREATED;
+	if (st->cgroup_path && cgroup_find_root(&root, &ignored) == 0 &&
+	    cgroup_is_frozen(root, st->cgroup_path))
+		return STATUS_PAUSED;
 	return STATUS_RUNNING;
 }
 
@@ -227,6 +234,10 @@ int state_write(int dirfd, const struct ward_state *st, struct ward_error *err)
 	yajl_gen_integer(g, st->owner);
 	GS(g, "own_pid_ns");
 	yajl_gen_bool(g, st->own_pid_ns);
+	if (st->cgroup_path) {
+		GS(g, "cgroup_path");
+		GS(g, st->cgroup_path);
+	}
 	GS(g, "annotations");
 	yajl_gen_map_open(g);
 	for (size_t i = 0; i < st->n_annotations; i++) {
@@ -285,6 +296,9 @@ int state_read(int dirfd, struct ward_state *st, struct ward_error *err)
 	st->owner = (uid_t)int_member(root, "owner_uid");
 	const struct json_node *own = json_get(root, "own_pid_ns");
 	st->own_pid_ns = own && own->type == JSON_BOOL && own->boolean;
+	const struct json_node *cg = json_get(root, "cgroup_path");
+	if (cg && cg->type == JSON_STRING && cg->str[0] == '/' && !strstr(cg->str, ".."))
+		st->cgroup_path = strdup(cg->str);
 	ann = json_get(root, "annotations");
 	if (ann && ann->type == JSON_OBJECT && ann->count) {
 		st->annotations = calloc(ann->count, sizeof *st->annotations);
@@ -311,6 +325,7 @@ void state_clear(struct ward_state *st)
 	free(st->id);
 	free(st->bundle);
 	free(st->rootfs);
+	free(st->cgroup_path);
 	for (size_t i = 0; i < st->n_annotations; i++) {
 		free(st->annotations[i].key);
 		free(st->annotations[i].value);

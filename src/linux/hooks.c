@@ -141,9 +141,22 @@ static int run_one(const struct ward_hook *h, const char *state, struct ward_err
 int hooks_run(const struct ward_spec *spec, enum ward_hook_kind kind, const char *state_json,
 	      struct ward_error *err)
 {
+	/* poststart and poststop failures do not stop the remaining hooks (runtime spec); the
+	 * first failure is still reported. */
+	bool keep_going = kind == WARD_HOOK_POSTSTART || kind == WARD_HOOK_POSTSTOP;
+	int rc = 0;
+
 	for (size_t i = 0; i < spec->hooks.count[kind]; i++) {
-		if (run_one(&spec->hooks.list[kind][i], state_json, err) < 0)
-			return ward_error_prefix(err, "hooks.%s[%zu]", spec_hook_name(kind), i);
+		struct ward_error one = {0};
+		if (run_one(&spec->hooks.list[kind][i], state_json, &one) == 0)
+			continue;
+		if (rc == 0) {
+			*err = one;
+			ward_error_prefix(err, "hooks.%s[%zu]", spec_hook_name(kind), i);
+		}
+		rc = -1;
+		if (!keep_going)
+			break;
 	}
-	return 0;
+	return rc;
 }

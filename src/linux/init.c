@@ -275,6 +275,9 @@ static int prepare_exec(const struct ward_init_config *cfg, char **exe, struct w
 		return ward_fail(err, errno, "create a session");
 	if (cfg->console_fd >= 0 && console_setup(p, cfg->console_fd, false, err) < 0)
 		return -1;
+	if (!cfg->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
+	    errno != ENOSYS)
+		return ward_fail(err, errno, "create a session keyring");
 	if (set_io_priority(p, err) < 0 || process_chdir(p->cwd, err) < 0 ||
 	    process_set_rlimits(p, err) < 0 || caps_set_bounding(&p->caps, err) < 0 ||
 	    process_set_user(p, err) < 0)

@@ -62,7 +62,7 @@ if [ -f "$STATE_ROOT/keep/state.json" ] && jq -e '.id == "keep" and (.pid | type
 else
 	not_ok keep_leaves_the_state_json "$(ls -la "$STATE_ROOT" 2>&1)"
 fi
-rm -rf "${STATE_ROOT:?}/keep"
+"$WARD" --root "$STATE_ROOT" delete keep
 
 b=$(new_bundle gone 'true')
 ward_run "$b" gone

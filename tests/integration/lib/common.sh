@@ -23,6 +23,10 @@ for tool in jq busybox; do
 done
 
 TEST_NAME=$(basename "$0" .sh)
+# Every container of this script gets its cgroup below this parent, so leftovers are ours.
+CGROUP_ROOT=/sys/fs/cgroup/unified
+[ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] && CGROUP_ROOT=/sys/fs/cgroup
+CGROUP_PARENT="/ward-test-$TEST_NAME-$$"
 WORK="$WARD_TEST_WORK/$TEST_NAME.$$"
 STATE_ROOT="$WORK/state"
 ROOTFS="$WARD_TEST_WORK/rootfs"
@@ -62,8 +66,9 @@ new_bundle() {
 	mkdir -p "$b"
 	"$WARD" spec -b "$b" || return 1
 	local cmd=${1:-true}
-	jq --arg root "$ROOTFS" --arg cmd "$cmd" \
-		'.root.path = $root | .process.args = ["sh", "-c", $cmd]' "$b/config.json" >"$b/config.tmp" &&
+	jq --arg root "$ROOTFS" --arg cmd "$cmd" --arg cg "$CGROUP_PARENT/$(basename "$b")" \
+		'.root.path = $root | .process.args = ["sh", "-c", $cmd] | .linux.cgroupsPath = $cg' \
+		"$b/config.json" >"$b/config.tmp" &&
 		mv "$b/config.tmp" "$b/config.json"
 	echo "$b"
 }
@@ -107,12 +112,18 @@ assert_no_leftovers() {
 	if pgrep -f "ward-test-marker-$$" >/dev/null; then
 		problems+=("container processes still running")
 	fi
+	local cgs
+	cgs=$(find "$CGROUP_ROOT$CGROUP_PARENT" -mindepth 1 -type d 2>/dev/null)
+	if [ -n "$cgs" ]; then
+		problems+=("cgroups left behind: $cgs")
+	fi
 	if [ ${#problems[@]} -eq 0 ]; then ok "$name"; else not_ok "$name" "${problems[@]}"; fi
 }
 
 cleanup() {
 	pkill -9 -f "ward-test-marker-$$" 2>/dev/null
 	rm -rf "$WORK"
+	rmdir "$CGROUP_ROOT$CGROUP_PARENT"/* "$CGROUP_ROOT$CGROUP_PARENT" 2>/dev/null
 }
 trap cleanup EXIT
 

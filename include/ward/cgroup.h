@@ -1,0 +1,66 @@
+/* cgroup v2: the container's cgroup (created with every limit before the init is cloned into
+ * it), the device eBPF program, freeze, kill, stats. Never cgroup v1. */
+#ifndef WARD_CGROUP_H
+#define WARD_CGROUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ward/error.h"
+#include "ward/spec.h"
+
+/* The unified hierarchy's mount point: /sys/fs/cgroup when it is cgroup2, else the unified
+ * mount of a hybrid host (/sys/fs/cgroup/unified). */
+int cgroup_find_root(const char **root, struct ward_error *err);
+
+/* The container's cgroup path below the root (always starting with "/") from cgroupsPath:
+ * absolute as given, relative under /ward, absent as /ward/<id>. */
+int cgroup_resolve_path(const char *cgroups_path, const char *id, bool systemd, char **out,
+			struct ward_error *err);
+
+/* Creates the cgroup and its missing parents, enables the controllers the resources need in
+ * each parent, writes every limit and attaches the device program. Returns an O_DIRECTORY fd
+ * of the cgroup (for CLONE_INTO_CGROUP). On failure nothing it created remains. */
+int cgroup_create(const char *root, const char *path, const struct ward_linux *lx,
+		  struct ward_error *err);
+/* Writes resources into an existing cgroup (create and `update`). Fails closed, naming the
+ * config field and the controller, when a limit cannot be applied. */
+int cgroup_apply_resources(int cgfd, const char *root, const char *path,
+			   const struct ward_resources *res, struct ward_error *err);
+/* Builds and attaches the BPF_PROG_TYPE_CGROUP_DEVICE program from the config's rules, the
+ * default devices and linux.devices (deny by default, the last matching rule wins). */
+int cgroup_attach_devices(int cgfd, const struct ward_linux *lx, struct ward_error *err);
+
+/* Kills every process in it (cgroup.kill) and waits until it is empty, then removes it. */
+int cgroup_destroy(const char *root, const char *path, struct ward_error *err);
+int cgroup_kill(const char *root, const char *path, struct ward_error *err);
+int cgroup_freeze(const char *root, const char *path, bool frozen, struct ward_error *err);
+bool cgroup_is_frozen(const char *root, const char *path);
+int cgroup_pids(const char *root, const char *path, pid_t **pids, size_t *n,
+		struct ward_error *err);
+int cgroup_open(const char *root, const char *path, struct ward_error *err);
+
+/* What `events --stats` reports; a value is 0 when its controller is not enabled. */
+struct cgroup_stats {
+	uint64_t cpu_usage_usec, cpu_user_usec, cpu_system_usec;
+	uint64_t cpu_periods, cpu_throttled_periods, cpu_throttled_usec;
+	bool has_memory;
+	uint64_t memory_current, memory_max, memory_swap_current, memory_swap_max;
+	uint64_t memory_oom_kill, memory_max_events;
+	bool has_pids;
+	uint64_t pids_current, pids_max;
+	struct {
+		char size[16];
+		uint64_t current, max, failcnt;
+	} hugetlb[4];
+	size_t n_hugetlb;
+};
+int cgroup_read_stats(const char *root, const char *path, struct cgroup_stats *s,
+		      struct ward_error *err);
+
+/* Conversions shared with the tests. */
+uint64_t cgroup_shares_to_weight(uint64_t shares);
+uint64_t cgroup_blkio_to_io_weight(uint16_t weight);
+
+#endif

@@ -1,0 +1,91 @@
+/* pause, resume, update: operations on the container's cgroup. */
+#include <errno.h>
+#include <unistd.h>
+
+#include "ward/cgroup.h"
+#include "ward/cleanup.h"
+#include "ward/container.h"
+#include "internal.h"
+
+/* Opens the container and its cgroup root; fails unless it has a cgroup. */
+static int open_with_cgroup(const char *root, const char *id, int *rootfd, int *dirfd,
+			    struct ward_state *st, const char **cgroot, struct ward_error *err)
+{
+	if (open_container(root, id, rootfd, dirfd, st, err) < 0)
+		return -1;
+	if (!st->cgroup_path)
+		return ward_fail(err, 0, "container %s has no cgroup", id);
+	return cgroup_find_root(cgroot, err);
+}
+
+int container_pause(const char *root, const char *id, bool pause, struct ward_error *err)
+{
+	cleanup_close int rootfd = -1;
+	cleanup_close int dirfd = -1;
+	struct ward_state st;
+	const char *cgroot;
+	int rc = -1;
+
+	if (open_with_cgroup(root, id, &rootfd, &dirfd, &st, &cgroot, err) < 0)
+		goto out;
+	enum ward_status status = state_status(dirfd, &st);
+	if (pause && status != STATUS_RUNNING && status != STATUS_CREATED) {
+		ward_fail(err, 0, "container not running");
+		goto out;
+	}
+	if (!pause && status != STATUS_PAUSED) {
+		ward_fail(err, 0, "container not paused");
+		goto out;
+	}
+	rc = cgroup_freeze(cgroot, st.cgroup_path, pause, err);
+out:
+	state_clear(&st);
+	return rc;
+}
+
+int container_update(const char *root, const char *id, const struct ward_resources *res,
+		     struct ward_error *err)
+{
+	cleanup_close int rootfd = -1;
+	cleanup_close int dirfd = -1;
+	cleanup_close int cgfd = -1;
+	struct ward_state st;
+	const char *cgroot;
+	int rc = -1;
+
+	if (open_with_cgroup(root, id, &rootfd, &dirfd, &st, &cgroot, err) < 0)
+		goto out;
+	if (state_status(dirfd, &st) == STATUS_STOPPED) {
+		ward_fail(err, 0, "container not running");
+		goto out;
+	}
+	if (res->n_devices) {
+		ward_fail(err, 0, "devices: device rules cannot be changed on a running container");
+		goto out;
+	}
+	cgfd = cgroup_open(cgroot, st.cgroup_path, err);
+	if (cgfd < 0)
+		goto out;
+	rc = cgroup_apply_resources(cgfd, cgroot, st.cgroup_path, res, err);
+out:
+	state_clear(&st);
+	return rc;
+}
+
+int container_stats(const char *root, const char *id, struct cgroup_stats *stats,
+		    enum ward_status *status, struct ward_error *err)
+{
+	cleanup_close int rootfd = -1;
+	cleanup_close int dirfd = -1;
+	struct ward_state st;
+	const char *cgroot;
+	int rc = -1;
+
+	if (open_with_cgroup(root, id, &rootfd, &dirfd, &st, &cgroot, err) < 0)
+		goto out;
+	*status = state_status(dirfd, &st);
+	rc = cgroup_read_stats(cgroot, st.cgroup_path, stats, err);
+out:
+	state_clear(&st);
+	return rc;
+}

@@ -1,0 +1,287 @@
+/* cgroup v2: finding the hierarchy, creating and removing the container's cgroup, freeze,
+ * kill and membership. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ward/cgroup.h"
+#include "ward/cleanup.h"
+#include "ward/safepath.h"
+#include "ward/util.h"
+
+static bool is_cgroup2(const char *path)
+{
+	struct statfs sfs;
+	return statfs(path, &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+int cgroup_find_root(const char **root, struct ward_error *err)
+{
+	if (is_cgroup2("/sys/fs/cgroup")) {
+		*root = "/sys/fs/cgroup";
+		return 0;
+	}
+	if (is_cgroup2("/sys/fs/cgroup/unified")) {
+		*root = "/sys/fs/cgroup/unified";
+		return 0;
+	}
+	return ward_fail(err, 0,
+			 "no cgroup v2 hierarchy is mounted (ward does not use cgroup v1): "
+			 "mount cgroup2 on /sys/fs/cgroup");
+}
+
+int cgroup_resolve_path(const char *cgroups_path, const char *id, bool systemd, char **out,
+			struct ward_error *err)
+{
+	cleanup_free char *raw = NULL;
+
+	if (systemd)
+		return ward_fail(err, 0,
+				 "--systemd-cgroup: systemd-managed cgroups "
+				 "(slice:prefix:name) are not supported by this build; "
+				 "drop the flag and give linux.cgroupsPath as a path");
+	if (!cgroups_path || !*cgroups_path) {
+		if (asprintf(&raw, "/ward/%s", id) < 0)
+			return ward_fail(err, ENOMEM, "cgroup path");
+	} else if (cgroups_path[0] != '/') {
+		if (strchr(cgroups_path, ':'))
+			return ward_fail(err, 0,
+					 "linux.cgroupsPath: \"%s\" is systemd's "
+					 "slice:prefix:name form, which needs "
+					 "--systemd-cgroup",
+					 cgroups_path);
+		if (asprintf(&raw, "/ward/%s", cgroups_path) < 0)
+			return ward_fail(err, ENOMEM, "cgroup path");
+	} else {
+		raw = strdup(cgroups_path);
+		if (!raw)
+			return ward_fail(err, ENOMEM, "cgroup path");
+	}
+	/* ".." is refused rather than cleaned: a path that climbs is a mistake or an attack. */
+	for (const char *p = raw; (p = strstr(p, "..")) != NULL; p += 2)
+		if ((p == raw || p[-1] == '/') && (p[2] == '/' || p[2] == '\0'))
+			return ward_fail(err, 0,
+					 "linux.cgroupsPath: \"%s\" must not contain \"..\"",
+					 cgroups_path);
+	*out = malloc(strlen(raw) + 2);
+	if (!*out)
+		return ward_fail(err, ENOMEM, "cgroup path");
+	path_clean(raw, *out);
+	if (strcmp(*out, "/") == 0) {
+		free(*out);
+		*out = NULL;
+		return ward_fail(err, 0,
+				 "linux.cgroupsPath: the root cgroup cannot be a container's");
+	}
+	return 0;
+}
+
+int cgroup_open(const char *root, const char *path, struct ward_error *err)
+{
+	char full[PATH_MAX];
+	snprintf(full, sizeof full, "%s%s", root, path);
+	int fd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return ward_fail(err, errno, "open cgroup %s", full);
+	return fd;
+}
+
+/* Creates the missing directories of path; *created_from is the first one created (or NULL),
+ * so a failure can remove exactly what was made. */
+static int mkdir_path(const char *root, const char *path, char **created_from,
+		      struct ward_error *err)
+{
+	char full[PATH_MAX];
+	size_t rl = strlen(root);
+
+	*created_from = NULL;
+	if (snprintf(full, sizeof full, "%s%s", root, path) >= (int)sizeof full)
+		return ward_fail(err, ENAMETOOLONG, "cgroup %s", path);
+	for (char *p = full + rl + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+		*p = '\0';
+		if (mkdir(full, 0755) == 0) {
+			if (!*created_from)
+				*created_from = strdup(full + rl);
+		} else if (errno != EEXIST || saved == '\0') {
+			int e = errno;
+			if (e == EEXIST)
+				return ward_fail(err, 0,
+						 "cgroup %s already exists (is another container "
+						 "using linux.cgroupsPath \"%s\"?)",
+						 full, path);
+			return ward_fail(err, e, "create cgroup %s", full);
+		}
+		*p = saved;
+		if (!saved)
+			break;
+	}
+	return 0;
+}
+
+static void remove_created(const char *root, const char *path, const char *created_from)
+{
+	char full[PATH_MAX];
+	size_t keep = strlen(root) + strlen(created_from);
+
+	if (!created_from)
+		return;
+	snprintf(full, sizeof full, "%s%s", root, path);
+	/* rmdir from the leaf up to (and including) the first directory we created */
+	while (strlen(full) >= keep) {
+		rmdir(full);
+		char *slash = strrchr(full, '/');
+		if (!slash)
+			break;
+		*slash = '\0';
+	}
+}
+
+int cgroup_create(const char *root, const char *path, const struct ward_linux *lx,
+		  struct ward_error *err)
+{
+	cleanup_free char *created_from = NULL;
+	int fd;
+
+	if (mkdir_path(root, path, &created_from, err) < 0)
+		return -1;
+	fd = cgroup_open(root, path, err);
+	if (fd < 0)
+		goto fail;
+	if (cgroup_apply_resources(fd, root, path, &lx->resources, err) < 0 ||
+	    cgroup_attach_devices(fd, lx, err) < 0) {
+		close(fd);
+		goto fail;
+	}
+	return fd;
+fail:
+	remove_created(root, path, created_from);
+	return -1;
+}
+
+static int write_file(const char *root, const char *path, const char *file, const char *value,
+		      struct ward_error *err)
+{
+	char full[PATH_MAX];
+	cleanup_close int fd = -1;
+
+	snprintf(full, sizeof full, "%s%s/%s", root, path, file);
+	fd = open(full, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write_all(fd, value, strlen(value)) < 0)
+		return ward_fail(err, errno, "write %s", full);
+	return 0;
+}
+
+/* Reads "key value" from a flat-keyed file such as cgroup.events; -1 if absent. */
+static long read_key(const char *root, const char *path, const char *file, const char *key)
+{
+	char full[PATH_MAX], buf[4096];
+	cleanup_close int fd = -1;
+	ssize_t n;
+
+	snprintf(full, sizeof full, "%s%s/%s", root, path, file);
+	fd = open(full, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = read_all(fd, buf, sizeof buf - 1)) < 0)
+		return -1;
+	buf[n] = '\0';
+	size_t kl = strlen(key);
+	for (char *line = buf; line && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (strncmp(line, key, kl) == 0 && line[kl] == ' ')
+			return strtol(line + kl + 1, NULL, 10);
+	return -1;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
+	nanosleep(&ts, NULL);
+}
+
+int cgroup_kill(const char *root, const char *path, struct ward_error *err)
+{
+	return write_file(root, path, "cgroup.kill", "1", err);
+}
+
+int cgroup_destroy(const char *root, const char *path, struct ward_error *err)
+{
+	char full[PATH_MAX];
+
+	snprintf(full, sizeof full, "%s%s", root, path);
+	if (access(full, F_OK) < 0)
+		return 0;
+	if (read_key(root, path, "cgroup.events", "populated") == 1 &&
+	    cgroup_kill(root, path, err) < 0)
+		return -1;
+	/* Processes leave the cgroup as they are reaped; give them up to 10 s. */
+	for (int i = 0; i < 1000; i++) {
+		if (rmdir(full) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY)
+			return ward_fail(err, errno, "remove cgroup %s", full);
+		sleep_ms(10);
+	}
+	return ward_fail(err, EBUSY, "remove cgroup %s", full);
+}
+
+int cgroup_freeze(const char *root, const char *path, bool frozen, struct ward_error *err)
+{
+	if (write_file(root, path, "cgroup.freeze", frozen ? "1" : "0", err) < 0)
+		return -1;
+	/* cgroup.events reports when every process has actually stopped (or resumed). */
+	for (int i = 0; i < 1000; i++) {
+		if (read_key(root, path, "cgroup.events", "frozen") == (frozen ? 1 : 0))
+			return 0;
+		sleep_ms(5);
+	}
+	return ward_fail(err, ETIMEDOUT, "%s cgroup %s%s", frozen ? "freeze" : "thaw", root, path);
+}
+
+bool cgroup_is_frozen(const char *root, const char *path)
+{
+	return read_key(root, path, "cgroup.events", "frozen") == 1;
+}
+
+int cgroup_pids(const char *root, const char *path, pid_t **pids, size_t *n, struct ward_error *err)
+{
+	char full[PATH_MAX];
+	cleanup_free char *buf = NULL;
+	size_t len, cap = 16;
+
+	snprintf(full, sizeof full, "%s%s/cgroup.procs", root, path);
+	*n = 0;
+	*pids = malloc(cap * sizeof **pids);
+	if (!*pids)
+		return ward_fail(err, ENOMEM, "list processes");
+	if (read_file_limited(full, 1 << 24, &buf, &len, err) < 0)
+		return -1;
+	for (char *p = buf; *p;) {
+		char *end;
+		long pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (*n == cap) {
+			pid_t *np = realloc(*pids, cap * 2 * sizeof *np);
+			if (!np)
+				return ward_fail(err, ENOMEM, "list processes");
+			*pids = np;
+			cap *= 2;
+		}
+		(*pids)[(*n)++] = (pid_t)pid;
+		p = end;
+		while (*p == '\n')
+			p++;
+	}
+	return 0;
+}

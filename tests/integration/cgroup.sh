@@ -1,0 +1,63 @@
+#!/bin/bash
+# cgroup v2: the init is born in its cgroup with its limits, device control by eBPF, pause and
+# resume through cgroup.freeze, kill --all through cgroup.kill, update, stats, fail closed.
+. "$(dirname "$0")/lib/common.sh"
+plan 22
+
+W() { "$WARD" --root "$STATE_ROOT" "$@"; }
+cg="$CGROUP_ROOT$CGROUP_PARENT"
+
+b=$(new_bundle born "cat /proc/self/cgroup; sleep 60; : $MARK")
+edit_config "$b" '.linux.resources.hugepageLimits = [{pageSize: "2MB", limit: 4194304}]'
+W run -d -b "$b" --pid-file "$WORK/born.pid" born >"$WORK/born.out" </dev/null
+pid=$(cat "$WORK/born.pid")
+is init_is_in_the_configured_cgroup "$(grep '^0::' /proc/"$pid"/cgroup)" "0::$CGROUP_PARENT/born"
+sleep 0.1
+is cgroup_namespace_shows_it_as_root "$(grep '^0::' "$WORK/born.out")" "0::/"
+is hugetlb_limit_is_written_before_start "$(cat "$cg/born/hugetlb.2MB.max")" 4194304
+is ps_lists_cgroup_procs "$(W ps --format json born | jq -c 'sort')" "$(sort -n "$cg/born/cgroup.procs" | jq -sc .)"
+
+W exec -d --pid-file "$WORK/exec.pid" born sleep 50
+is exec_joins_the_containers_cgroup "$(grep '^0::' /proc/"$(cat "$WORK/exec.pid")"/cgroup)" "0::$CGROUP_PARENT/born"
+
+W pause born
+is pause_reports_paused "$(W state born | jq -r .status)" paused
+like pause_freezes_the_cgroup "$(cat "$cg/born/cgroup.events")" 'frozen 1'
+like a_frozen_process_does_not_run "$(grep '^State' /proc/"$pid"/status)" 'State:.*S|State:.*D'
+like pause_twice_is_refused "$(W pause born 2>&1)" 'container not running'
+W resume born
+is resume_reports_running "$(W state born | jq -r .status)" running
+like resume_of_a_running_container_is_refused "$(W resume born 2>&1)" 'container not paused'
+
+echo '{"hugepageLimits": [{"pageSize": "2MB", "limit": 2097152}]}' | W update --resources - born
+is update_rewrites_a_limit "$(cat "$cg/born/hugetlb.2MB.max")" 2097152
+like update_refuses_a_limit_it_cannot_enforce "$(W update --memory 64m born 2>&1; echo "rc=$?")" 'memory.limit: the memory controller is not available.*rc=1'
+stats=$(W events --stats born)
+is events_stats_is_runcs_shape "$(echo "$stats" | jq -r '.type + " " + .id + " " + (.data.hugetlb["2MB"].max|tostring)')" "stats born 2097152"
+
+W kill --all born KILL
+for _ in $(seq 50); do [ "$(W state born | jq -r .status)" = stopped ] && break; sleep 0.05; done
+is kill_all_kills_every_process_of_the_cgroup "$(cat "$cg/born/cgroup.procs" | wc -l)" 0
+W delete born
+check delete_removes_the_cgroup test ! -d "$cg/born"
+
+b=$(new_bundle nomem "true")
+edit_config "$b" '.linux.resources.memory = {limit: 67108864}'
+ward_run "$b" nomem
+like memory_limit_without_the_controller_fails_closed "$RC|$ERR" '^1\|.*linux.resources.memory.limit: the memory controller is not available'
+check a_refused_limit_leaves_no_cgroup test ! -d "$cg/nomem"
+
+b=$(new_bundle devices 'mknod /tmp/disk b 8 0 2>&1; mknod /tmp/null c 1 3 && echo null-ok; head -c 1 /dev/zero | wc -c')
+edit_config "$b" '.root.readonly = false | .mounts += [{destination: "/tmp", type: "tmpfs", source: "tmpfs"}] |
+	.process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"] |
+	.process.capabilities.permitted += ["CAP_MKNOD"] | .linux.resources.devices = [{allow: false, access: "rwm"}]'
+ward_run "$b" devices
+like device_program_denies_mknod_of_a_block_device "$(echo "$OUT" | sed -n 1p)" 'Operation not permitted'
+is device_program_allows_the_default_devices "$(echo "$OUT" | sed -n 2,3p | tr '\n' ' ')" "null-ok 1 "
+
+b=$(new_bundle sharesdefault "true")
+edit_config "$b" '.linux.resources.cpu = {shares: 1024}'
+ward_run "$b" sharesdefault
+is default_cpu_weight_needs_no_cpu_controller "$RC" 0
+
+assert_no_leftovers
