@@ -101,13 +101,13 @@ int cmd_features(const struct global_opts *g, int argc, char **argv)
 	GS(y, "v1");
 	yajl_gen_bool(y, 0);
 	GS(y, "v2");
-	yajl_gen_bool(y, 0);
+	yajl_gen_bool(y, 1);
 	GS(y, "systemd");
 	yajl_gen_bool(y, 0);
 	GS(y, "systemdUser");
 	yajl_gen_bool(y, 0);
 	GS(y, "rdma");
-	yajl_gen_bool(y, 0);
+	yajl_gen_bool(y, 1);
 	yajl_gen_map_close(y);
 	gen_bool_obj(y, "seccomp", false);
 	gen_bool_obj(y, "apparmor", false);

@@ -162,6 +162,17 @@ static int copy_config(int dirfd, const char *buf, size_t len, struct ward_error
 	return write_file_atomic(dirfd, "config.json", buf, len, 0600, err);
 }
 
+/* state.json with the config's annotations (borrowed from the spec for the write). */
+static int write_state(struct created_container *c, struct ward_error *err)
+{
+	c->state.annotations = c->spec->annotations;
+	c->state.n_annotations = c->spec->n_annotations;
+	int rc = state_write(c->dirfd, &c->state, err);
+	c->state.annotations = NULL;
+	c->state.n_annotations = 0;
+	return rc;
+}
+
 int container_create(const struct create_options *o, struct created_container *c,
 		     struct ward_error *err)
 {
@@ -173,8 +184,8 @@ int container_create(const struct create_options *o, struct created_container *c
 	cleanup_close int fifo = -1;
 	cleanup_close int console = -1;
 	cleanup_close int cgfd = -1;
-	cleanup_free char *cgroup_path = NULL;
 	const char *cgroup_root = NULL;
+	bool cgroup_created = false;
 	size_t config_len;
 	int console_pair[2] = {-1, -1};
 	bool dir_created = false;
@@ -236,17 +247,31 @@ int container_create(const struct create_options *o, struct created_container *c
 		}
 	}
 
-	/* The init is born in its cgroup (CLONE_INTO_CGROUP) with every limit in force. */
-	if (cgroup_find_root(&cgroup_root, err) < 0 ||
-	    cgroup_resolve_path(c->spec->linux_.cgroups_path, o->id, o->systemd_cgroup,
-				&cgroup_path, err) < 0)
-		goto fail;
-	cgfd = cgroup_create(cgroup_root, cgroup_path, &c->spec->linux_, err);
-	if (cgfd < 0) {
-		free(cgroup_path);
-		cgroup_path = NULL;
+	/* state.json first (pid 0), naming the cgroup before it exists: a create killed at any
+	 * later point leaves what `delete --force` needs to remove everything. */
+	struct ward_state *st = &c->state;
+	st->oci_version = strdup(c->spec->oci_version);
+	st->id = strdup(o->id);
+	st->bundle = strdup(bundle);
+	st->rootfs = strdup(rootfs);
+	st->owner = geteuid();
+	st->own_pid_ns = c->spec->linux_.namespaces[WARD_NS_PID].present &&
+			 !c->spec->linux_.namespaces[WARD_NS_PID].path;
+	state_now_rfc3339(st->created, sizeof st->created);
+	if (!st->oci_version || !st->id || !st->bundle || !st->rootfs) {
+		ward_fail(err, ENOMEM, "state");
 		goto fail;
 	}
+	if (cgroup_find_root(&cgroup_root, err) < 0 ||
+	    cgroup_resolve_path(c->spec->linux_.cgroups_path, o->id, o->systemd_cgroup,
+				&st->cgroup_path, err) < 0 ||
+	    write_state(c, err) < 0)
+		goto fail;
+	/* The init is born in its cgroup (CLONE_INTO_CGROUP) with every limit in force. */
+	cgfd = cgroup_create(cgroup_root, st->cgroup_path, &c->spec->linux_, err);
+	if (cgfd < 0)
+		goto fail;
+	cgroup_created = true;
 
 	struct hooks_ctx hctx = {.spec = c->spec, .id = o->id, .bundle = bundle};
 	struct ward_init_config cfg = {
@@ -274,26 +299,9 @@ int container_create(const struct create_options *o, struct created_container *c
 	    write_oom_score_adj(c->spawn.pid, c->spec->process->oom_score_adj, err) < 0)
 		goto fail;
 
-	struct ward_state *st = &c->state;
-	st->oci_version = strdup(c->spec->oci_version);
-	st->id = strdup(o->id);
-	st->bundle = strdup(bundle);
-	st->rootfs = strdup(rootfs);
 	st->pid = c->spawn.pid;
-	st->owner = geteuid();
-	st->own_pid_ns = c->spec->linux_.namespaces[WARD_NS_PID].present &&
-			 !c->spec->linux_.namespaces[WARD_NS_PID].path;
-	st->cgroup_path = steal_ptr(cgroup_path);
-	st->annotations = c->spec->annotations;
-	st->n_annotations = c->spec->n_annotations;
 	state_read_start_time(st->pid, &st->start_time);
-	state_now_rfc3339(st->created, sizeof st->created);
-	int rc = st->oci_version && st->id && st->bundle && st->rootfs
-			 ? state_write(c->dirfd, st, err)
-			 : ward_fail(err, ENOMEM, "state");
-	st->annotations = NULL; /* borrowed from the spec */
-	st->n_annotations = 0;
-	if (rc < 0)
+	if (write_state(c, err) < 0)
 		goto fail;
 	if (o->pid_file && state_write_pid_file(o->pid_file, c->spawn.pid, err) < 0)
 		goto fail;
@@ -301,10 +309,9 @@ int container_create(const struct create_options *o, struct created_container *c
 
 fail:
 	spawn_abort(&c->spawn);
-	if (cgroup_path || c->state.cgroup_path) {
+	if (cgroup_created) {
 		struct ward_error ignored;
-		cgroup_destroy(cgroup_root, cgroup_path ? cgroup_path : c->state.cgroup_path,
-			       &ignored);
+		cgroup_destroy(cgroup_root, c->state.cgroup_path, &ignored);
 	}
 	if (dir_created) {
 		struct ward_error ignored;
