@@ -207,12 +207,6 @@ int cmd_exec(const struct global_opts *g, int argc, char **argv)
 		cli_usage_error("exec", "give either --process or a command, not both");
 		return 255;
 	}
-	if (o.apparmor || o.process_label) {
-		ward_fail(&err, 0, "%s: LSM labels are not supported by this build yet",
-			  o.apparmor ? "--apparmor" : "--process-label");
-		cli_fail(&err);
-		return 255;
-	}
 	if (container_exec(&o, &status, &err) < 0) {
 		cli_fail(&err);
 		return 255;

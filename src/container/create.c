@@ -17,6 +17,7 @@
 #include "ward/hooks.h"
 #include "ward/json.h"
 #include "ward/log.h"
+#include "ward/lsm.h"
 #include "ward/util.h"
 
 static int resolve_bundle(const char *bundle, char **out, struct ward_error *err)
@@ -73,6 +74,8 @@ static int check_request(const struct create_options *o, const struct ward_spec 
 		return ward_fail(err, 0,
 				 "--console-socket needs process.terminal set to true in "
 				 "config.json");
+	if (lsm_check(spec->process->apparmor_profile, spec->process->selinux_label, err) < 0)
+		return -1;
 	if (o->systemd_cgroup && access("/run/systemd/system", F_OK) < 0)
 		return ward_fail(err, 0,
 				 "--systemd-cgroup: systemd is not running on this host "

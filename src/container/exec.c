@@ -21,6 +21,7 @@
 #include "ward/container.h"
 #include "ward/json.h"
 #include "ward/log.h"
+#include "ward/lsm.h"
 #include "ward/util.h"
 #include "internal.h"
 
@@ -143,6 +144,14 @@ static struct ward_process *build_process(const struct exec_options *o, int dirf
 	}
 	if (o->no_new_privs)
 		p->no_new_privileges = true;
+	if (o->apparmor) {
+		free(p->apparmor_profile);
+		p->apparmor_profile = strdup(o->apparmor);
+	}
+	if (o->process_label) {
+		free(p->selinux_label);
+		p->selinux_label = strdup(o->process_label);
+	}
 	for (size_t i = 0; o->caps && o->caps[i]; i++) {
 		if (add_cap(&p->caps, o->caps[i], err) < 0) {
 			spec_process_free(p);
@@ -236,6 +245,8 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	}
 	p = build_process(o, dirfd, err);
 	if (!p)
+		goto out;
+	if (lsm_check(p->apparmor_profile, p->selinux_label, err) < 0)
 		goto out;
 	if (p->terminal && !o->console_socket && o->detach) {
 		ward_fail(err, 0,

@@ -19,6 +19,7 @@
 #include "ward/cleanup.h"
 #include "ward/console.h"
 #include "ward/hooks.h"
+#include "ward/lsm.h"
 #include "ward/namespaces.h"
 #include "ward/process.h"
 #include "ward/rootfs.h"
@@ -177,6 +178,8 @@ static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t p
 	if (process_chdir(p->cwd, err) < 0 || process_set_rlimits(p, err) < 0 ||
 	    caps_set_bounding(&p->caps, err) < 0 || process_set_user(p, err) < 0)
 		return -1;
+	if (lsm_set_exec_labels(p->apparmor_profile, p->selinux_label, err) < 0)
+		return -1;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return ward_fail(err, errno, "process.noNewPrivileges: set no_new_privs");
 	if (caps_apply(&p->caps, err) < 0)
@@ -281,6 +284,8 @@ static int prepare_exec(const struct ward_init_config *cfg, char **exe, struct w
 	if (set_io_priority(p, err) < 0 || process_chdir(p->cwd, err) < 0 ||
 	    process_set_rlimits(p, err) < 0 || caps_set_bounding(&p->caps, err) < 0 ||
 	    process_set_user(p, err) < 0)
+		return -1;
+	if (lsm_set_exec_labels(p->apparmor_profile, p->selinux_label, err) < 0)
 		return -1;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return ward_fail(err, errno, "process.noNewPrivileges: set no_new_privs");

@@ -2,7 +2,7 @@
 # ward exec: joins every namespace of the container, applies the process's own user, caps
 # and no_new_privs, returns its status (255 when ward fails), detaches with a pid file.
 . "$(dirname "$0")/lib/common.sh"
-plan 16
+plan 17
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 
@@ -31,6 +31,8 @@ is exec_process_json_is_used_whole "$(W exec --process "$WORK/proc.json" ex)" "f
 echo '{"args": [], "cwd": "/"}' >"$WORK/bad.json"
 like exec_bad_process_json_names_the_field "$(W exec --process "$WORK/bad.json" ex 2>&1; echo "rc=$?")" '--process: args: must name the program to run.*
 rc=255'
+
+like exec_apparmor_without_apparmor_fails_closed "$(W exec --apparmor foo ex true 2>&1; echo "rc=$?")" 'AppArmor is not enabled on this host.*rc=255'
 
 W exec -d --pid-file "$WORK/exec.pid" ex sleep 30
 is exec_detach_returns_0 "$?" 0

@@ -2,7 +2,7 @@
 # Failures on either side of the clone: a message naming the field and the reason, exit status
 # 1, and nothing left behind (state directory, host mounts, processes).
 . "$(dirname "$0")/lib/common.sh"
-plan 24
+plan 28
 
 expect_failure() { # expect_failure NAME REGEX: the last ward_run failed with a matching message
 	like "$1" "$RC|$ERR" "^1\|ward: .*$2"
@@ -73,5 +73,15 @@ b=$(new_bundle unknown-cap)
 edit_config "$b" '.process.capabilities.bounding += ["CAP_MAKE_COFFEE"]'
 ward_run "$b" unknown-cap
 expect_failure unknown_capability_is_refused 'process.capabilities.bounding\[3\]: unknown capability "CAP_MAKE_COFFEE"' unknown-cap
+
+# No AppArmor or SELinux on this host: a label asked for cannot be applied, so nothing starts.
+b=$(new_bundle apparmor)
+edit_config "$b" '.process.apparmorProfile = "ward-default"'
+ward_run "$b" apparmor
+expect_failure apparmor_profile_without_apparmor_fails_closed 'process.apparmorProfile: AppArmor is not enabled on this host' apparmor
+b=$(new_bundle selinux)
+edit_config "$b" '.process.selinuxLabel = "system_u:system_r:container_t:s0"'
+ward_run "$b" selinux
+expect_failure selinux_label_without_selinux_fails_closed 'process.selinuxLabel: SELinux is not enabled on this host' selinux
 
 assert_no_leftovers

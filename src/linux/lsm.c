@@ -1,0 +1,71 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <selinux/selinux.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "ward/lsm.h"
+#include "ward/util.h"
+
+static bool apparmor_enabled(void)
+{
+	char buf[4] = "";
+	cleanup_close int fd =
+		open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+	return fd >= 0 && read(fd, buf, 1) == 1 && buf[0] == 'Y';
+}
+
+int lsm_check(const char *apparmor_profile, const char *selinux_label, struct ward_error *err)
+{
+	if (apparmor_profile && *apparmor_profile && !apparmor_enabled())
+		return ward_fail(err, 0,
+				 "process.apparmorProfile: AppArmor is not enabled on this "
+				 "host, so the profile \"%s\" cannot be applied (remove it, "
+				 "or run on a host with AppArmor)",
+				 apparmor_profile);
+	if (selinux_label && *selinux_label && is_selinux_enabled() <= 0)
+		return ward_fail(err, 0,
+				 "process.selinuxLabel: SELinux is not enabled on this host, "
+				 "so the label \"%s\" cannot be applied (remove it, or run on "
+				 "a host with SELinux)",
+				 selinux_label);
+	return 0;
+}
+
+/* /proc/thread-self/attr/... checked to be procfs before writing (CVE-2019-16884). */
+static int write_attr(const char *path, const char *value, struct ward_error *err)
+{
+	cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct statfs sfs;
+
+	if (fd < 0)
+		return ward_fail(err, errno, "open %s", path);
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+		return ward_fail(err, 0, "%s is not on procfs", path);
+	if (write_all(fd, value, strlen(value)) < 0)
+		return ward_fail(err, errno, "write %s", path);
+	return 0;
+}
+
+int lsm_set_exec_labels(const char *apparmor_profile, const char *selinux_label,
+			struct ward_error *err)
+{
+	if (lsm_check(apparmor_profile, selinux_label, err) < 0)
+		return -1;
+	if (apparmor_profile && *apparmor_profile) {
+		char value[512];
+		snprintf(value, sizeof value, "exec %s", apparmor_profile);
+		const char *path = access("/proc/thread-self/attr/apparmor/exec", F_OK) == 0
+					   ? "/proc/thread-self/attr/apparmor/exec"
+					   : "/proc/thread-self/attr/exec";
+		if (write_attr(path, value, err) < 0)
+			return ward_error_prefix(err, "process.apparmorProfile");
+	}
+	if (selinux_label && *selinux_label && setexeccon(selinux_label) < 0)
+		return ward_fail(err, errno, "process.selinuxLabel: set \"%s\"", selinux_label);
+	return 0;
+}
