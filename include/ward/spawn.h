@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "ward/error.h"
+#include "ward/seccomp.h"
 #include "ward/spec.h"
 
 struct ward_init_config {
@@ -31,6 +32,10 @@ struct ward_init_config {
 	int join_pidfd;
 	int join_ns_flags;
 	const struct ward_process *process; /* the process to run (spec->process for create) */
+	/* Compiled in ward; loaded by the process right after no_new_privs (or, without it,
+	 * while it still has CAP_SYS_ADMIN). */
+	const struct seccomp_program *seccomp;
+	const struct seccomp_program *seccomp_never;
 };
 
 struct ward_spawn {

@@ -234,6 +234,11 @@ struct ward_seccomp_rule {
 	uint32_t errno_ret;
 	struct ward_seccomp_arg *args;
 	size_t n_args;
+	/* Conditions in the shape of Docker's profiles ("includes"/"excludes"): the rule applies
+	 * only when every includes cap is in the bounding set, none of the excludes caps is, and
+	 * the native architecture (Go's names: amd64, arm64, ...) is allowed. */
+	uint64_t includes_caps, excludes_caps;
+	char **includes_arches, **excludes_arches;
 };
 
 struct ward_seccomp {
@@ -323,6 +328,11 @@ int spec_cap_count(void);
 const char *spec_hook_name(enum ward_hook_kind kind);
 /* Value of annotation key, or NULL. */
 const char *spec_annotation(const struct ward_spec *spec, const char *key);
+
+/* A linux.seccomp object alone (ward's built-in default profile). */
+struct ward_seccomp *spec_parse_seccomp(const char *buf, size_t len, const char *origin,
+					struct ward_error *err);
+void spec_seccomp_free(struct ward_seccomp *sc);
 
 /* Writes the hardened default config.json that `ward spec` produces to a malloc'd buffer. */
 int spec_generate_default(char **out, size_t *out_len, struct ward_error *err);

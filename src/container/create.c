@@ -189,6 +189,7 @@ int container_create(const struct create_options *o, struct created_container *c
 	cleanup_close int cgfd = -1;
 	const char *cgroup_root = NULL;
 	bool cgroup_created = false;
+	struct seccomp_program filter = {0}, never = {0};
 	size_t config_len;
 	int console_pair[2] = {-1, -1};
 	bool dir_created = false;
@@ -276,6 +277,12 @@ int container_create(const struct create_options *o, struct created_container *c
 		goto fail;
 	cgroup_created = true;
 
+	/* Seccomp is compiled here, where a failure can still be reported cleanly. */
+	if (seccomp_compile(c->spec->linux_.seccomp, c->spec->process->caps.bounding, &filter,
+			    err) < 0 ||
+	    seccomp_compile_never(&never, err) < 0)
+		goto fail;
+
 	struct hooks_ctx hctx = {.spec = c->spec, .id = o->id, .bundle = bundle};
 	struct ward_init_config cfg = {
 		.spec = c->spec,
@@ -293,6 +300,8 @@ int container_create(const struct create_options *o, struct created_container *c
 		.hooks_ctx = &hctx,
 		.join_pidfd = -1,
 		.process = c->spec->process,
+		.seccomp = &filter,
+		.seccomp_never = &never,
 	};
 	if (spawn_container(&cfg, &c->spawn, err) < 0)
 		goto fail;
@@ -308,9 +317,13 @@ int container_create(const struct create_options *o, struct created_container *c
 		goto fail;
 	if (o->pid_file && state_write_pid_file(o->pid_file, c->spawn.pid, err) < 0)
 		goto fail;
+	seccomp_program_free(&filter);
+	seccomp_program_free(&never);
 	return 0;
 
 fail:
+	seccomp_program_free(&filter);
+	seccomp_program_free(&never);
 	spawn_abort(&c->spawn);
 	if (cgroup_created) {
 		struct ward_error ignored;

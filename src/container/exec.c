@@ -223,6 +223,7 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	struct ward_process *p = NULL;
 	struct ward_spawn sp = {.pid = -1, .pidfd = -1, .sync_fd = -1};
 	struct ward_state st;
+	struct seccomp_program filter = {0}, never = {0};
 	sigset_t sigs, old_mask;
 	int rc = -1;
 
@@ -292,6 +293,14 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 		if (cgfd < 0)
 			goto restore;
 	}
+	/* The container's seccomp profile applies to exec'd processes too. */
+	struct ward_spec *config = state_read_config(dirfd, err);
+	if (!config)
+		goto restore;
+	int sc = seccomp_compile(config->linux_.seccomp, p->caps.bounding, &filter, err);
+	spec_free(config);
+	if (sc < 0 || seccomp_compile_never(&never, err) < 0)
+		goto restore;
 	struct ward_spec empty_spec = {0};
 	env = p->env ? NULL : calloc(1, sizeof(char *));
 	struct ward_init_config cfg = {
@@ -307,6 +316,8 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 		.join_pidfd = pidfd,
 		.join_ns_flags = container_ns_flags(st.pid),
 		.process = p,
+		.seccomp = &filter,
+		.seccomp_never = &never,
 	};
 	if (spawn_container(&cfg, &sp, err) < 0)
 		goto restore;
@@ -338,6 +349,8 @@ restore:
 	if (!o->detach)
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 out:
+	seccomp_program_free(&filter);
+	seccomp_program_free(&never);
 	spec_process_free(p);
 	state_clear(&st);
 	return rc;

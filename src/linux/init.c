@@ -92,6 +92,15 @@ static int set_io_priority(const struct ward_process *p, struct ward_error *err)
 	return 0;
 }
 
+static int load_seccomp(const struct ward_init_config *cfg, struct ward_error *err)
+{
+	if (cfg->seccomp_never && seccomp_install(cfg->seccomp_never, err) < 0)
+		return -1;
+	if (cfg->seccomp && seccomp_install(cfg->seccomp, err) < 0)
+		return -1;
+	return 0;
+}
+
 static bool has_hooks(const struct ward_spec *spec, enum ward_hook_kind kind)
 {
 	return spec->hooks.count[kind] > 0;
@@ -176,7 +185,12 @@ static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t p
 				 "create a session keyring (use --no-new-keyring to "
 				 "keep the caller's)");
 	if (process_chdir(p->cwd, err) < 0 || process_set_rlimits(p, err) < 0 ||
-	    caps_set_bounding(&p->caps, err) < 0 || process_set_user(p, err) < 0)
+	    caps_set_bounding(&p->caps, err) < 0)
+		return -1;
+	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the user change. */
+	if (!p->no_new_privileges && load_seccomp(cfg, err) < 0)
+		return -1;
+	if (process_set_user(p, err) < 0)
 		return -1;
 	if (lsm_set_exec_labels(p->apparmor_profile, p->selinux_label, err) < 0)
 		return -1;
@@ -184,6 +198,9 @@ static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t p
 		return ward_fail(err, errno, "process.noNewPrivileges: set no_new_privs");
 	if (caps_apply(&p->caps, err) < 0)
 		return ward_error_prefix(err, "process.capabilities");
+	/* With no_new_privs the filter goes last, so it only needs to allow what follows. */
+	if (p->no_new_privileges && load_seccomp(cfg, err) < 0)
+		return -1;
 	umask(p->has_umask ? (mode_t)p->umask : 022);
 	return process_find_executable(p, exe, err);
 }
@@ -282,8 +299,12 @@ static int prepare_exec(const struct ward_init_config *cfg, char **exe, struct w
 	    errno != ENOSYS)
 		return ward_fail(err, errno, "create a session keyring");
 	if (set_io_priority(p, err) < 0 || process_chdir(p->cwd, err) < 0 ||
-	    process_set_rlimits(p, err) < 0 || caps_set_bounding(&p->caps, err) < 0 ||
-	    process_set_user(p, err) < 0)
+	    process_set_rlimits(p, err) < 0 || caps_set_bounding(&p->caps, err) < 0)
+		return -1;
+	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the user change. */
+	if (!p->no_new_privileges && load_seccomp(cfg, err) < 0)
+		return -1;
+	if (process_set_user(p, err) < 0)
 		return -1;
 	if (lsm_set_exec_labels(p->apparmor_profile, p->selinux_label, err) < 0)
 		return -1;
@@ -291,6 +312,9 @@ static int prepare_exec(const struct ward_init_config *cfg, char **exe, struct w
 		return ward_fail(err, errno, "process.noNewPrivileges: set no_new_privs");
 	if (caps_apply(&p->caps, err) < 0)
 		return ward_error_prefix(err, "process.capabilities");
+	/* With no_new_privs the filter goes last, so it only needs to allow what follows. */
+	if (p->no_new_privileges && load_seccomp(cfg, err) < 0)
+		return -1;
 	umask(p->has_umask ? (mode_t)p->umask : 022);
 	return process_find_executable(p, exe, err);
 }

@@ -81,7 +81,6 @@ int spec_read_id_mappings(struct reader *r, const struct json_node *obj, const c
 			  struct ward_id_mapping **out, size_t *n);
 
 void spec_linux_clear(struct ward_linux *lx);
-void spec_seccomp_free(struct ward_seccomp *sc);
 void kv_free(struct ward_kv *kv, size_t n);
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ward/cleanup.h"
+#include "names.h"
 #include "reader.h"
 
 static const char *const actions[] = {
@@ -77,6 +78,30 @@ static int read_args(struct reader *r, const struct json_node *arr, struct ward_
 	return 0;
 }
 
+static int read_condition(struct reader *r, const struct json_node *rule, const char *key,
+			  uint64_t *caps, char ***arches)
+{
+	const struct json_node *obj;
+	cleanup_strv char **names = NULL;
+
+	if (rd_object(r, rule, key, &obj) < 0 || !obj)
+		return 0;
+	size_t saved = rd_push_key(r, key);
+	if (rd_strv(r, obj, "caps", &names) < 0 || rd_strv(r, obj, "arches", arches) < 0)
+		return -1;
+	for (size_t i = 0; names && names[i]; i++) {
+		int cap = spec_cap_from_name(names[i]);
+		if (cap < 0) {
+			rd_push_key(r, "caps");
+			rd_push_index(r, i);
+			return rd_error(r, "unknown capability \"%.64s\"", names[i]);
+		}
+		*caps |= 1ull << cap;
+	}
+	rd_pop(r, saved);
+	return 0;
+}
+
 static int read_rules(struct reader *r, const struct json_node *arr, struct ward_seccomp *sc)
 {
 	const struct json_node *c;
@@ -111,6 +136,11 @@ static int read_rules(struct reader *r, const struct json_node *arr, struct ward
 				return -1;
 			rd_pop(r, s2);
 		}
+		if (read_condition(r, c, "includes", &rule->includes_caps, &rule->includes_arches) <
+			    0 ||
+		    read_condition(r, c, "excludes", &rule->excludes_caps, &rule->excludes_arches) <
+			    0)
+			return -1;
 		rd_pop(r, saved);
 	}
 	return 0;
@@ -179,6 +209,8 @@ void spec_seccomp_free(struct ward_seccomp *sc)
 		for (size_t j = 0; j < sc->rules[i].n_args; j++)
 			free(sc->rules[i].args[j].op);
 		free(sc->rules[i].args);
+		strv_free(sc->rules[i].includes_arches);
+		strv_free(sc->rules[i].excludes_arches);
 	}
 	free(sc->rules);
 	free(sc);

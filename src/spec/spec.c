@@ -245,6 +245,30 @@ int spec_parse_resources(const char *buf, size_t len, const char *origin,
 	return rc;
 }
 
+struct ward_seccomp *spec_parse_seccomp(const char *buf, size_t len, const char *origin,
+					struct ward_error *err)
+{
+	struct json_doc *doc = json_parse(buf, len, err);
+	struct ward_seccomp *sc;
+	struct reader r;
+
+	if (!doc) {
+		ward_error_prefix(err, "%s", origin);
+		return NULL;
+	}
+	sc = calloc(1, sizeof *sc);
+	rd_init(&r, origin, err);
+	if (!sc || rd_node_object(&r, json_root(doc)) < 0 ||
+	    spec_read_seccomp(&r, json_root(doc), sc) < 0) {
+		if (!sc)
+			ward_fail(err, ENOMEM, "%s", origin);
+		spec_seccomp_free(sc);
+		sc = NULL;
+	}
+	json_free(doc);
+	return sc;
+}
+
 const char *spec_annotation(const struct ward_spec *spec, const char *key)
 {
 	for (size_t i = 0; i < spec->n_annotations; i++)

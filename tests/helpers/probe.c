@@ -2,8 +2,15 @@
  *   probe limits    every resource limit as "NAME soft hard"
  *   probe fds       the open file descriptors
  *   probe groups    uid, gid and supplementary groups
+ *   probe syscall X the errno a syscall gets (0 when it succeeds): open_by_handle_at,
+ *                   socket_inet, socket_unix, unshare_user, mkdir
  * Static so it runs in any rootfs. */
 #include <dirent.h>
+#include <errno.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -63,6 +70,25 @@ static void print_groups(void)
 	printf("\n");
 }
 
+static void print_syscall(const char *name)
+{
+	long rc = -1;
+	errno = 0;
+	if (strcmp(name, "open_by_handle_at") == 0)
+		rc = syscall(SYS_open_by_handle_at, -1, NULL, 0);
+	else if (strcmp(name, "socket_inet") == 0)
+		rc = socket(AF_INET, SOCK_STREAM, 0);
+	else if (strcmp(name, "socket_unix") == 0)
+		rc = socket(AF_UNIX, SOCK_STREAM, 0);
+	else if (strcmp(name, "unshare_user") == 0)
+		rc = unshare(CLONE_NEWUSER);
+	else if (strcmp(name, "mkdir") == 0)
+		rc = mkdir("/tmp/probe-dir", 0700);
+	else
+		errno = EINVAL;
+	printf("%s errno=%d\n", name, rc < 0 ? errno : 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -75,6 +101,8 @@ int main(int argc, char **argv)
 		print_fds();
 	else if (strcmp(argv[1], "groups") == 0)
 		print_groups();
+	else if (strcmp(argv[1], "syscall") == 0 && argc > 2)
+		print_syscall(argv[2]);
 	else
 		return 2;
 	return 0;

@@ -37,7 +37,13 @@ mkdir -p "$WORK"
 build_rootfs() {
 	(
 		flock 9
-		[ -x "$ROOTFS/bin/sh" ] && exit 0
+		if [ -x "$ROOTFS/bin/sh" ]; then
+			# a rebuilt helper replaces the cached copy
+			if [ -x "$WARD_HELPERS/probe" ] && ! cmp -s "$WARD_HELPERS/probe" "$ROOTFS/bin/probe"; then
+				cp "$WARD_HELPERS/probe" "$ROOTFS/bin/probe"
+			fi
+			exit 0
+		fi
 		rm -rf "$ROOTFS.tmp"
 		mkdir -p "$ROOTFS.tmp"/{bin,proc,sys,dev,etc,tmp,root,home}
 		cp "$(command -v busybox)" "$ROOTFS.tmp/bin/busybox"

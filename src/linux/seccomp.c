@@ -1,0 +1,296 @@
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "ward/seccomp.h"
+#include "ward/util.h"
+
+static const unsigned char default_profile[] = {
+#include "default-profile.inc"
+};
+
+const char *seccomp_default_profile_json(size_t *len)
+{
+	*len = sizeof default_profile;
+	return (const char *)default_profile;
+}
+
+static int action_of(const char *name, bool has_errno, uint32_t errno_ret, uint32_t default_errno,
+		     uint32_t *out)
+{
+	if (strcmp(name, "SCMP_ACT_ALLOW") == 0)
+		*out = SCMP_ACT_ALLOW;
+	else if (strcmp(name, "SCMP_ACT_ERRNO") == 0)
+		*out = SCMP_ACT_ERRNO(has_errno ? errno_ret : default_errno);
+	else if (strcmp(name, "SCMP_ACT_KILL") == 0 || strcmp(name, "SCMP_ACT_KILL_THREAD") == 0)
+		*out = SCMP_ACT_KILL_THREAD;
+	else if (strcmp(name, "SCMP_ACT_KILL_PROCESS") == 0)
+		*out = SCMP_ACT_KILL_PROCESS;
+	else if (strcmp(name, "SCMP_ACT_TRAP") == 0)
+		*out = SCMP_ACT_TRAP;
+	else if (strcmp(name, "SCMP_ACT_TRACE") == 0)
+		*out = SCMP_ACT_TRACE(has_errno ? errno_ret : default_errno);
+	else if (strcmp(name, "SCMP_ACT_LOG") == 0)
+		*out = SCMP_ACT_LOG;
+	else
+		return -1; /* SCMP_ACT_NOTIFY is handled by the caller */
+	return 0;
+}
+
+static int op_of(const char *name, enum scmp_compare *out)
+{
+	static const struct {
+		const char *name;
+		enum scmp_compare op;
+	} ops[] = {
+		{"SCMP_CMP_NE", SCMP_CMP_NE},
+		{"SCMP_CMP_LT", SCMP_CMP_LT},
+		{"SCMP_CMP_LE", SCMP_CMP_LE},
+		{"SCMP_CMP_EQ", SCMP_CMP_EQ},
+		{"SCMP_CMP_GE", SCMP_CMP_GE},
+		{"SCMP_CMP_GT", SCMP_CMP_GT},
+		{"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(ops); i++)
+		if (strcmp(ops[i].name, name) == 0) {
+			*out = ops[i].op;
+			return 0;
+		}
+	return -1;
+}
+
+/* Go's name of the native architecture, as Docker-style profiles write it. */
+static const char *native_go_arch(void)
+{
+	struct utsname u;
+	if (uname(&u) < 0)
+		return "";
+	if (strcmp(u.machine, "x86_64") == 0)
+		return "amd64";
+	if (strcmp(u.machine, "aarch64") == 0)
+		return "arm64";
+	if (u.machine[0] == 'i' && strcmp(u.machine + 2, "86") == 0)
+		return "386";
+	if (strncmp(u.machine, "arm", 3) == 0)
+		return "arm";
+	return "";
+}
+
+static bool rule_applies(const struct ward_seccomp_rule *r, uint64_t caps)
+{
+	const char *arch = native_go_arch();
+	if ((r->includes_caps & caps) != r->includes_caps)
+		return false;
+	if (r->excludes_caps & caps)
+		return false;
+	if (r->includes_arches && r->includes_arches[0] && !strv_contains(r->includes_arches, arch))
+		return false;
+	if (r->excludes_arches && strv_contains(r->excludes_arches, arch))
+		return false;
+	return true;
+}
+
+static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, const struct ward_seccomp_rule *r,
+		    size_t ri, const char *name, struct ward_error *err)
+{
+	struct scmp_arg_cmp cmp[6];
+	bool repeated = false;
+	int rc;
+
+	for (size_t i = 0; i < r->n_args && i < 6; i++) {
+		enum scmp_compare op = SCMP_CMP_EQ;
+		op_of(r->args[i].op, &op);
+		cmp[i] = (struct scmp_arg_cmp){.arg = r->args[i].index,
+					       .op = op,
+					       .datum_a = r->args[i].value,
+					       .datum_b = r->args[i].value_two};
+		for (size_t j = 0; j < i; j++)
+			repeated |= r->args[j].index == r->args[i].index;
+	}
+	if (repeated) {
+		/* libseccomp takes one comparison per argument in a rule: conditions on the same
+		 * argument become separate rules (any of them matches), as runc does. */
+		for (size_t i = 0; i < r->n_args; i++) {
+			rc = seccomp_rule_add_array(ctx, action, nr, 1, &cmp[i]);
+			if (rc < 0 && rc != -EEXIST)
+				goto fail;
+		}
+		return 0;
+	}
+	rc = seccomp_rule_add_array(ctx, action, nr, (unsigned)(r->n_args > 6 ? 6 : r->n_args),
+				    cmp);
+	if (rc >= 0 || rc == -EEXIST)
+		return 0;
+fail:
+	return ward_fail(err, -rc, "linux.seccomp.syscalls[%zu]: add the rule for %s", ri, name);
+}
+
+static int export_bpf(scmp_filter_ctx ctx, struct seccomp_program *out, struct ward_error *err)
+{
+	cleanup_close int fd = memfd_create("ward-seccomp", MFD_CLOEXEC);
+	cleanup_free char *buf = NULL;
+	size_t len;
+	int rc;
+
+	if (fd < 0)
+		return ward_fail(err, errno, "seccomp: create a buffer");
+	rc = seccomp_export_bpf(ctx, fd);
+	if (rc < 0)
+		return ward_fail(err, -rc, "seccomp: compile the filter");
+	if (lseek(fd, 0, SEEK_SET) < 0 || read_fd_limited(fd, 1 << 20, &buf, &len, err) < 0)
+		return -1;
+	out->filter = steal_ptr(buf);
+	out->len = len / sizeof(struct sock_filter);
+	return 0;
+}
+
+int seccomp_compile(const struct ward_seccomp *profile, uint64_t caps, struct seccomp_program *out,
+		    struct ward_error *err)
+{
+	struct ward_seccomp *builtin = NULL;
+	scmp_filter_ctx ctx = NULL;
+	uint32_t default_action;
+	uint32_t default_errno;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (!profile) {
+		size_t len;
+		const char *json = seccomp_default_profile_json(&len);
+		builtin = spec_parse_seccomp(json, len, "the built-in seccomp profile", err);
+		if (!builtin)
+			return -1;
+		profile = builtin;
+	}
+	default_errno = profile->has_default_errno_ret ? profile->default_errno_ret : EPERM;
+	if (strcmp(profile->default_action, "SCMP_ACT_NOTIFY") == 0 ||
+	    action_of(profile->default_action, profile->has_default_errno_ret,
+		      profile->default_errno_ret, EPERM, &default_action) < 0) {
+		ward_fail(err, 0, "linux.seccomp.defaultAction: %s is not supported as the default",
+			  profile->default_action);
+		goto out;
+	}
+	ctx = seccomp_init(default_action);
+	if (!ctx) {
+		ward_fail(err, ENOMEM, "seccomp: initialise the filter");
+		goto out;
+	}
+	/* Filters are loaded as raw BPF, with no_new_privs handled by ward itself. */
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	for (size_t i = 0; profile->architectures && profile->architectures[i]; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "%s", profile->architectures[i] + 10);
+		for (char *c = name; *c; c++)
+			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+		uint32_t arch = seccomp_arch_resolve_name(name);
+		if (!arch)
+			continue; /* an architecture this libseccomp does not know */
+		int r = seccomp_arch_add(ctx, arch);
+		if (r < 0 && r != -EEXIST) {
+			ward_fail(err, -r, "linux.seccomp.architectures[%zu]: add %s", i,
+				  profile->architectures[i]);
+			goto out;
+		}
+	}
+	for (size_t i = 0; profile->flags && profile->flags[i]; i++) {
+		const char *f = profile->flags[i];
+		int r = 0;
+		if (strcmp(f, "SECCOMP_FILTER_FLAG_LOG") == 0)
+			out->flags |= SECCOMP_FILTER_FLAG_LOG;
+		else if (strcmp(f, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
+			out->flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+		else if (strcmp(f, "SECCOMP_FILTER_FLAG_TSYNC") == 0)
+			out->flags |= SECCOMP_FILTER_FLAG_TSYNC;
+		else if (strcmp(f, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0)
+			out->flags |= 1u << 5; /* only meaningful with notify */
+		if (r < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < profile->n_rules; i++) {
+		const struct ward_seccomp_rule *r = &profile->rules[i];
+		uint32_t action;
+		if (!rule_applies(r, caps))
+			continue;
+		if (strcmp(r->action, "SCMP_ACT_NOTIFY") == 0) {
+			ward_fail(err, 0,
+				  "linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY is not "
+				  "supported by this build yet",
+				  i);
+			goto out;
+		}
+		action_of(r->action, r->has_errno_ret, r->errno_ret, default_errno, &action);
+		if (action == default_action)
+			continue; /* libseccomp refuses rules that repeat the default */
+		for (size_t n = 0; r->names[n]; n++) {
+			int nr = seccomp_syscall_resolve_name(r->names[n]);
+			if (nr == __NR_SCMP_ERROR)
+				continue; /* unknown to this libseccomp: skipped, as runc does */
+			if (add_rule(ctx, action, nr, r, i, r->names[n], err) < 0)
+				goto out;
+		}
+	}
+	rc = export_bpf(ctx, out, err);
+out:
+	if (ctx)
+		seccomp_release(ctx);
+	spec_seccomp_free(builtin);
+	return rc;
+}
+
+int seccomp_compile_never(struct seccomp_program *out, struct ward_error *err)
+{
+	static const char *const never[] = {
+		"kexec_load",	 "kexec_file_load",   "init_module",	"finit_module",
+		"delete_module", "open_by_handle_at", "lookup_dcookie", "nfsservctl",
+	};
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (!ctx)
+		return ward_fail(err, ENOMEM, "seccomp: initialise the filter");
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	seccomp_arch_add(ctx, SCMP_ARCH_X86);
+	seccomp_arch_add(ctx, SCMP_ARCH_X32);
+	for (size_t i = 0; i < ARRAY_SIZE(never); i++) {
+		int nr = seccomp_syscall_resolve_name(never[i]);
+		if (nr == __NR_SCMP_ERROR)
+			continue;
+		int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
+		if (r < 0 && r != -EEXIST) {
+			ward_fail(err, -r, "seccomp: deny %s", never[i]);
+			goto out;
+		}
+	}
+	rc = export_bpf(ctx, out, err);
+out:
+	seccomp_release(ctx);
+	return rc;
+}
+
+int seccomp_install(const struct seccomp_program *prog, struct ward_error *err)
+{
+	struct sock_fprog fprog = {.len = (unsigned short)prog->len, .filter = prog->filter};
+
+	if (!prog->filter)
+		return 0;
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, prog->flags, &fprog) < 0)
+		return ward_fail(err, errno, "linux.seccomp: load the filter");
+	return 0;
+}
+
+void seccomp_program_free(struct seccomp_program *prog)
+{
+	free(prog->filter);
+	prog->filter = NULL;
+}

@@ -1,0 +1,45 @@
+#!/bin/bash
+# Seccomp from inside real containers: the built-in default-deny profile when the config has
+# none, a config's profile with actions, errno values and argument conditions, the "never"
+# filter stacked under any profile, and exec'd processes filtered too.
+. "$(dirname "$0")/lib/common.sh"
+plan 13
+
+W() { "$WARD" --root "$STATE_ROOT" "$@"; }
+
+b=$(new_bundle default 'grep -E "^Seccomp(_filters)?:" /proc/self/status | tr -s "\t" " "; probe syscall unshare_user;
+	probe syscall socket_unix; probe syscall open_by_handle_at; ls /bin >/dev/null && echo workload-ok')
+ward_run "$b" default
+is default_profile_is_installed_when_the_config_has_none "$(echo "$OUT" | sed -n 1,2p | tr '\n' ' ')" "Seccomp: 2 Seccomp_filters: 2 "
+is default_profile_denies_user_namespaces "$(echo "$OUT" | sed -n 3p)" "unshare_user errno=1"
+is default_profile_allows_ordinary_syscalls "$(echo "$OUT" | sed -n 4p)" "socket_unix errno=0"
+is default_profile_denies_open_by_handle_at "$(echo "$OUT" | sed -n 5p)" "open_by_handle_at errno=1"
+is an_ordinary_workload_runs "$(echo "$OUT" | sed -n 6p)" workload-ok
+
+# A permissive config profile with one errno rule and one argument condition.
+b=$(new_bundle custom 'probe syscall mkdir; probe syscall socket_inet; probe syscall socket_unix; probe syscall open_by_handle_at')
+edit_config "$b" '.root.readonly = false | .mounts += [{destination: "/tmp", type: "tmpfs", source: "tmpfs"}] |
+	.process.capabilities.bounding += ["CAP_DAC_READ_SEARCH"] | .process.capabilities.effective += ["CAP_DAC_READ_SEARCH"] |
+	.process.capabilities.permitted += ["CAP_DAC_READ_SEARCH"] |
+	.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64"], syscalls: [
+		{names: ["mkdir", "mkdirat", "no_such_syscall_name"], action: "SCMP_ACT_ERRNO", errnoRet: 13},
+		{names: ["socket"], action: "SCMP_ACT_ERRNO", errnoRet: 97, args: [{index: 0, value: 2, op: "SCMP_CMP_EQ"}]}]}'
+ward_run "$b" custom
+is config_rule_returns_its_errno "$(echo "$OUT" | sed -n 1p)" "mkdir errno=13"
+is argument_condition_matches "$(echo "$OUT" | sed -n 2p)" "socket_inet errno=97"
+is argument_condition_leaves_other_arguments_alone "$(echo "$OUT" | sed -n 3p)" "socket_unix errno=0"
+is never_filter_is_stacked_under_a_permissive_profile "$(echo "$OUT" | sed -n 4p)" "open_by_handle_at errno=1"
+is unknown_syscall_names_are_skipped "$RC" 0
+
+b=$(new_bundle notify 'true')
+edit_config "$b" '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["mkdir"], action: "SCMP_ACT_NOTIFY"}]}'
+ward_run "$b" notify
+like unsupported_action_fails_closed "$RC|$ERR" '^1\|.*linux.seccomp.syscalls\[0\]: SCMP_ACT_NOTIFY is not supported'
+
+b=$(new_bundle execd "sleep 60; : $MARK")
+edit_config "$b" '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["socket"], action: "SCMP_ACT_ERRNO", errnoRet: 97}]}'
+W run -d -b "$b" execd </dev/null
+is exec_gets_the_containers_profile "$(W exec execd probe syscall socket_unix)" "socket_unix errno=97"
+W delete --force execd
+
+assert_no_leftovers
