@@ -2,7 +2,7 @@
 # cgroup v2: the init is born in its cgroup with its limits, device control by eBPF, pause and
 # resume through cgroup.freeze, kill --all through cgroup.kill, update, stats, fail closed.
 . "$(dirname "$0")/lib/common.sh"
-plan 22
+plan 23
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 cg="$CGROUP_ROOT$CGROUP_PARENT"
@@ -34,6 +34,9 @@ is update_rewrites_a_limit "$(cat "$cg/born/hugetlb.2MB.max")" 2097152
 like update_refuses_a_limit_it_cannot_enforce "$(W update --memory 64m born 2>&1; echo "rc=$?")" 'memory.limit: the memory controller is not available.*rc=1'
 stats=$(W events --stats born)
 is events_stats_is_runcs_shape "$(echo "$stats" | jq -r '.type + " " + .id + " " + (.data.hugetlb["2MB"].max|tostring)')" "stats born 2097152"
+
+timeout 3 "$WARD" --root "$STATE_ROOT" events --interval 1s born >"$WORK/events.out"
+check events_interval_streams_stats test "$(grep -c '"type":"stats"' "$WORK/events.out")" -ge 2
 
 W kill --all born KILL
 for _ in $(seq 50); do [ "$(W state born | jq -r .status)" = stopped ] && break; sleep 0.05; done

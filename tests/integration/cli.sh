@@ -2,7 +2,7 @@
 # The command-line contract: option spellings callers use, --log/--log-format, features,
 # preserved fds and socket activation, ID validation.
 . "$(dirname "$0")/lib/common.sh"
-plan 14
+plan 18
 
 b=$(new_bundle spell 'echo spelled')
 is accepts_opt_equals_value_and_single_dash_long_options \
@@ -33,6 +33,18 @@ b=$(new_bundle listen 'echo $LISTEN_FDS $LISTEN_PID; cat <&3')
 out=$(LISTEN_FDS=1 LISTEN_PID=$$ "$WARD" --root "$STATE_ROOT" run -b "$b" listen </dev/null 3<"$WORK/fd3")
 is listen_fds_are_passed_with_listen_pid_1 "$out" "1 1
 preserved-content"
+
+"$WARD" --root "$STATE_ROOT" --debug --log "$WORK/debug.log" run -b "$(new_bundle dbg true)" dbg </dev/null
+like debug_logs_debug_messages "$(cat "$WORK/debug.log")" 'level=debug msg="container dbg: init is pid [0-9]+"'
+like systemd_cgroup_without_systemd_is_a_clear_error \
+	"$("$WARD" --root "$STATE_ROOT" --systemd-cgroup run -b "$(new_bundle sd true)" sd 2>&1 </dev/null)" \
+	'systemd is not running on this host'
+like rootless_and_criu_flags_are_accepted \
+	"$("$WARD" --root "$STATE_ROOT" --rootless=false --criu /usr/sbin/criu state nosuch 2>&1)" 'does not exist'
+b=$(new_bundle nopiv "sleep 60; : $MARK")
+"$WARD" --root "$STATE_ROOT" create --no-pivot -b "$b" nopiv </dev/null && "$WARD" --root "$STATE_ROOT" start nopiv
+is create_no_pivot_then_start_runs "$("$WARD" --root "$STATE_ROOT" state nopiv | jq -r .status)" running
+"$WARD" --root "$STATE_ROOT" delete --force nopiv
 
 like unknown_command_is_an_error "$("$WARD" frobnicate 2>&1; echo "rc=$?")" 'unknown command "frobnicate".*
 rc=1'

@@ -2,7 +2,7 @@
 # ward exec: joins every namespace of the container, applies the process's own user, caps
 # and no_new_privs, returns its status (255 when ward fails), detaches with a pid file.
 . "$(dirname "$0")/lib/common.sh"
-plan 17
+plan 21
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 
@@ -39,6 +39,15 @@ is exec_detach_returns_0 "$?" 0
 epid=$(cat "$WORK/exec.pid")
 is exec_detach_pid_file_names_a_process_in_the_container "$(readlink /proc/"$epid"/ns/pid)" "$(readlink /proc/"$init"/ns/pid)"
 like ps_lists_the_exec_process "$(W ps --format json ex)" "$epid"
+
+W pause ex
+like exec_into_a_paused_container_is_refused "$(W exec ex true 2>&1; echo "rc=$?")" 'paused.*--ignore-paused.*rc=255'
+W exec -d --ignore-paused --pid-file "$WORK/ip.pid" ex true
+is exec_ignore_paused_starts_anyway "$?" 0
+W resume ex
+echo preserved >"$WORK/pfd"
+is exec_preserve_fds_passes_the_fd "$(W exec --preserve-fds 1 ex cat /proc/self/fd/3 3<"$WORK/pfd")" preserved
+is exec_tty_gets_a_terminal "$(W exec -t ex tty </dev/null | tr -d '\r')" /dev/pts/0
 
 W delete --force ex
 like exec_into_a_deleted_container_fails "$(W exec ex true 2>&1; echo "rc=$?")" 'does not exist
