@@ -24,6 +24,9 @@ int cgroup_resolve_path(const char *cgroups_path, const char *id, bool systemd, 
  * of the cgroup (for CLONE_INTO_CGROUP). On failure nothing it created remains. */
 int cgroup_create(const char *root, const char *path, const struct ward_linux *lx,
 		  struct ward_error *err);
+/* Enables every controller the hierarchy has in the ancestors of path (best effort), so the
+ * container's usage is accounted and reported even without limits, as runc does. */
+int cgroup_enable_all(const char *root, const char *path);
 /* Writes resources into an existing cgroup (create and `update`). Fails closed, naming the
  * config field and the controller, when a limit cannot be applied. */
 int cgroup_apply_resources(int cgfd, const char *root, const char *path,

@@ -17,12 +17,14 @@ struct seccomp_program {
 };
 
 /* Compiles profile (NULL: the built-in default) for a process whose bounding set is
- * bounding_caps. Syscall names this libseccomp does not know are skipped, as runc does. */
-int seccomp_compile(const struct ward_seccomp *profile, uint64_t bounding_caps,
+ * bounding_caps. Syscall names this libseccomp does not know are skipped, as runc does.
+ * With cache_dirfd >= 0, compiled filters are kept there by the SHA-256 of everything that
+ * shapes them, so repeated starts do not compile again. */
+int seccomp_compile(const struct ward_seccomp *profile, uint64_t bounding_caps, int cache_dirfd,
 		    struct seccomp_program *out, struct ward_error *err);
 /* The short filter stacked under every profile: syscalls no container has a reason to make
  * (kexec, kernel modules, open_by_handle_at, ...) fail with EPERM whatever the profile says. */
-int seccomp_compile_never(struct seccomp_program *out, struct ward_error *err);
+int seccomp_compile_never(int cache_dirfd, struct seccomp_program *out, struct ward_error *err);
 /* Installs a compiled filter in the calling process. */
 int seccomp_install(const struct seccomp_program *prog, struct ward_error *err);
 void seccomp_program_free(struct seccomp_program *prog);

@@ -22,7 +22,7 @@ int container_pause(const char *root, const char *id, bool pause, struct ward_er
 {
 	cleanup_close int rootfd = -1;
 	cleanup_close int dirfd = -1;
-	struct ward_state st;
+	struct ward_state st = {0};
 	const char *cgroot;
 	int rc = -1;
 
@@ -49,7 +49,7 @@ int container_update(const char *root, const char *id, const struct ward_resourc
 	cleanup_close int rootfd = -1;
 	cleanup_close int dirfd = -1;
 	cleanup_close int cgfd = -1;
-	struct ward_state st;
+	struct ward_state st = {0};
 	const char *cgroot;
 	int rc = -1;
 
@@ -59,10 +59,8 @@ int container_update(const char *root, const char *id, const struct ward_resourc
 		ward_fail(err, 0, "container not running");
 		goto out;
 	}
-	if (res->n_devices) {
-		ward_fail(err, 0, "devices: device rules cannot be changed on a running container");
-		goto out;
-	}
+	/* Device rules are fixed at create: callers (containerd's CRI) send them back unchanged
+	 * with every update, so they are ignored rather than refused. */
 	cgfd = cgroup_open(cgroot, st.cgroup_path, err);
 	if (cgfd < 0)
 		goto out;
@@ -77,7 +75,7 @@ int container_stats(const char *root, const char *id, struct cgroup_stats *stats
 {
 	cleanup_close int rootfd = -1;
 	cleanup_close int dirfd = -1;
-	struct ward_state st;
+	struct ward_state st = {0};
 	const char *cgroot;
 	int rc = -1;
 

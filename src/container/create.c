@@ -187,6 +187,7 @@ int container_create(const struct create_options *o, struct created_container *c
 	cleanup_close int fifo = -1;
 	cleanup_close int console = -1;
 	cleanup_close int cgfd = -1;
+	cleanup_close int cache = -1;
 	const char *cgroup_root = NULL;
 	bool cgroup_created = false;
 	struct seccomp_program filter = {0}, never = {0};
@@ -278,9 +279,10 @@ int container_create(const struct create_options *o, struct created_container *c
 	cgroup_created = true;
 
 	/* Seccomp is compiled here, where a failure can still be reported cleanly. */
-	if (seccomp_compile(c->spec->linux_.seccomp, c->spec->process->caps.bounding, &filter,
-			    err) < 0 ||
-	    seccomp_compile_never(&never, err) < 0)
+	cache = state_open_cache(c->rootfd);
+	if (seccomp_compile(c->spec->linux_.seccomp, c->spec->process->caps.bounding, cache,
+			    &filter, err) < 0 ||
+	    seccomp_compile_never(cache, &never, err) < 0)
 		goto fail;
 
 	struct hooks_ctx hctx = {.spec = c->spec, .id = o->id, .bundle = bundle};

@@ -219,6 +219,7 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	cleanup_close int console_ours = -1;
 	cleanup_close int master = -1;
 	cleanup_close int cgfd = -1;
+	cleanup_close int cache = -1;
 	cleanup_strv char **env = NULL;
 	struct ward_process *p = NULL;
 	struct ward_spawn sp = {.pid = -1, .pidfd = -1, .sync_fd = -1};
@@ -297,9 +298,10 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	struct ward_spec *config = state_read_config(dirfd, err);
 	if (!config)
 		goto restore;
-	int sc = seccomp_compile(config->linux_.seccomp, p->caps.bounding, &filter, err);
+	cache = state_open_cache(rootfd);
+	int sc = seccomp_compile(config->linux_.seccomp, p->caps.bounding, cache, &filter, err);
 	spec_free(config);
-	if (sc < 0 || seccomp_compile_never(&never, err) < 0)
+	if (sc < 0 || seccomp_compile_never(cache, &never, err) < 0)
 		goto restore;
 	struct ward_spec empty_spec = {0};
 	env = p->env ? NULL : calloc(1, sizeof(char *));
@@ -319,10 +321,11 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 		.seccomp = &filter,
 		.seccomp_never = &never,
 	};
+	/* Unlocked before the process starts: it may be frozen with a paused container
+	 * (--ignore-paused) until `resume`, which needs the lock. */
+	close(steal_fd(&dirfd));
 	if (spawn_container(&cfg, &sp, err) < 0)
 		goto restore;
-	/* The container may be stopped or deleted while this process runs: unlock it. */
-	close(steal_fd(&dirfd));
 	if (o->pid_file && state_write_pid_file(o->pid_file, sp.pid, err) < 0) {
 		spawn_abort(&sp);
 		goto restore;

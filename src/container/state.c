@@ -63,6 +63,13 @@ int state_open_root(const char *root, struct ward_error *err)
 	return fd;
 }
 
+int state_open_cache(int rootfd)
+{
+	if (mkdirat(rootfd, "cache:seccomp", 0700) < 0 && errno != EEXIST)
+		return -1;
+	return openat(rootfd, "cache:seccomp", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
 int state_create_dir(int rootfd, const char *id, struct ward_error *err)
 {
 	int fd;
@@ -190,11 +197,12 @@ enum ward_status state_status(int dirfd, const struct ward_state *st)
 
 	if (!state_process_alive(st->pid, st->start_time))
 		return STATUS_STOPPED;
-	if (faccessat(dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-		return STATUS_CREATED;
+	/* Frozen first, as runc does: a created container can be paused (and resumed). */
 	if (st->cgroup_path && cgroup_find_root(&root, &ignored) == 0 &&
 	    cgroup_is_frozen(root, st->cgroup_path))
 		return STATUS_PAUSED;
+	if (faccessat(dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return STATUS_CREATED;
 	return STATUS_RUNNING;
 }
 

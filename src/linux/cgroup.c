@@ -156,6 +156,7 @@ int cgroup_create(const char *root, const char *path, const struct ward_linux *l
 
 	if (mkdir_path(root, path, &created_from, err) < 0)
 		return -1;
+	cgroup_enable_all(root, path);
 	fd = cgroup_open(root, path, err);
 	if (fd < 0)
 		goto fail;

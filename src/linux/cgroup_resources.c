@@ -284,6 +284,20 @@ static int enable_controller(const char *root, const char *path, const char *con
 	return 0;
 }
 
+int cgroup_enable_all(const char *root, const char *path)
+{
+	char available[512], ctlfile[PATH_MAX];
+	struct ward_error ignored;
+
+	snprintf(ctlfile, sizeof ctlfile, "%s/cgroup.controllers", root);
+	if (read_small(ctlfile, available, sizeof available) < 0)
+		return -1;
+	for (char *save = NULL, *c = strtok_r(available, " \n", &save); c;
+	     c = strtok_r(NULL, " \n", &save))
+		enable_controller(root, path, c, &ignored);
+	return 0;
+}
+
 int cgroup_apply_resources(int cgfd, const char *root, const char *path,
 			   const struct ward_resources *res, struct ward_error *err)
 {

@@ -62,8 +62,15 @@ int lsm_set_exec_labels(const char *apparmor_profile, const char *selinux_label,
 		const char *path = access("/proc/thread-self/attr/apparmor/exec", F_OK) == 0
 					   ? "/proc/thread-self/attr/apparmor/exec"
 					   : "/proc/thread-self/attr/exec";
-		if (write_attr(path, value, err) < 0)
+		if (write_attr(path, value, err) < 0) {
+			if (err->code == ENOENT)
+				return ward_fail(err, 0,
+						 "process.apparmorProfile: the AppArmor "
+						 "profile \"%s\" is not loaded (load it with "
+						 "apparmor_parser)",
+						 apparmor_profile);
 			return ward_error_prefix(err, "process.apparmorProfile");
+		}
 	}
 	if (selinux_label && *selinux_label && setexeccon(selinux_label) < 0)
 		return ward_fail(err, errno, "process.selinuxLabel: set \"%s\"", selinux_label);

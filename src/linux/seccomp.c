@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "ward/cleanup.h"
+#include "ward/sha256.h"
 #include "ward/seccomp.h"
 #include "ward/util.h"
 
@@ -86,6 +89,20 @@ static const char *native_go_arch(void)
 	return "";
 }
 
+/* Architectures whose system calls this kernel can receive: a filter needs no rules for the
+ * others (an x86_64 kernel never sees an ARM system call). */
+static bool runs_here(uint32_t arch)
+{
+	uint32_t native = seccomp_arch_native();
+	if (arch == native)
+		return true;
+	if (native == SCMP_ARCH_X86_64)
+		return arch == SCMP_ARCH_X86 || arch == SCMP_ARCH_X32;
+	if (native == SCMP_ARCH_AARCH64)
+		return arch == SCMP_ARCH_ARM;
+	return false;
+}
+
 static bool rule_applies(const struct ward_seccomp_rule *r, uint64_t caps)
 {
 	const char *arch = native_go_arch();
@@ -154,8 +171,8 @@ static int export_bpf(scmp_filter_ctx ctx, struct seccomp_program *out, struct w
 	return 0;
 }
 
-int seccomp_compile(const struct ward_seccomp *profile, uint64_t caps, struct seccomp_program *out,
-		    struct ward_error *err)
+static int compile_uncached(const struct ward_seccomp *profile, uint64_t caps,
+			    struct seccomp_program *out, struct ward_error *err)
 {
 	struct ward_seccomp *builtin = NULL;
 	scmp_filter_ctx ctx = NULL;
@@ -193,8 +210,8 @@ int seccomp_compile(const struct ward_seccomp *profile, uint64_t caps, struct se
 		for (char *c = name; *c; c++)
 			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
 		uint32_t arch = seccomp_arch_resolve_name(name);
-		if (!arch)
-			continue; /* an architecture this libseccomp does not know */
+		if (!arch || !runs_here(arch))
+			continue; /* unknown to libseccomp, or code this kernel cannot run */
 		int r = seccomp_arch_add(ctx, arch);
 		if (r < 0 && r != -EEXIST) {
 			ward_fail(err, -r, "linux.seccomp.architectures[%zu]: add %s", i,
@@ -247,7 +264,7 @@ out:
 	return rc;
 }
 
-int seccomp_compile_never(struct seccomp_program *out, struct ward_error *err)
+static int compile_never_uncached(struct seccomp_program *out, struct ward_error *err)
 {
 	static const char *const never[] = {
 		"kexec_load",	 "kexec_file_load",   "init_module",	"finit_module",
@@ -293,4 +310,156 @@ void seccomp_program_free(struct seccomp_program *prog)
 {
 	free(prog->filter);
 	prog->filter = NULL;
+}
+
+/* ---- the cache ---------------------------------------------------------------------------- */
+
+static void hash_str(struct sha256 *h, const char *s)
+{
+	uint32_t n = s ? (uint32_t)strlen(s) + 1 : 0;
+	sha256_update(h, &n, sizeof n);
+	if (s)
+		sha256_update(h, s, n);
+}
+
+static void hash_strv(struct sha256 *h, char *const *v)
+{
+	uint32_t n = (uint32_t)strv_length(v);
+	sha256_update(h, &n, sizeof n);
+	for (uint32_t i = 0; i < n; i++)
+		hash_str(h, v[i]);
+}
+
+/* Everything that shapes the compiled filter, with lengths so no two inputs run together. */
+static void cache_key(const struct ward_seccomp *p, uint64_t caps, const char *what, char key[65])
+{
+	struct sha256 h;
+	const struct scmp_version *v = seccomp_version();
+	uint32_t native = seccomp_arch_native();
+
+	sha256_init(&h);
+	hash_str(&h, "ward-seccomp-cache-1 " PACKAGE_VERSION);
+	sha256_update(&h, v, sizeof *v);
+	sha256_update(&h, &native, sizeof native);
+	sha256_update(&h, &caps, sizeof caps);
+	hash_str(&h, what);
+	if (p) {
+		hash_str(&h, p->default_action);
+		sha256_update(&h, &p->has_default_errno_ret, sizeof p->has_default_errno_ret);
+		sha256_update(&h, &p->default_errno_ret, sizeof p->default_errno_ret);
+		hash_strv(&h, p->architectures);
+		hash_strv(&h, p->flags);
+		sha256_update(&h, &p->n_rules, sizeof p->n_rules);
+		for (size_t i = 0; i < p->n_rules; i++) {
+			const struct ward_seccomp_rule *r = &p->rules[i];
+			hash_strv(&h, r->names);
+			hash_str(&h, r->action);
+			sha256_update(&h, &r->has_errno_ret, sizeof r->has_errno_ret);
+			sha256_update(&h, &r->errno_ret, sizeof r->errno_ret);
+			sha256_update(&h, &r->includes_caps, sizeof r->includes_caps);
+			sha256_update(&h, &r->excludes_caps, sizeof r->excludes_caps);
+			hash_strv(&h, r->includes_arches);
+			hash_strv(&h, r->excludes_arches);
+			sha256_update(&h, &r->n_args, sizeof r->n_args);
+			for (size_t j = 0; j < r->n_args; j++) {
+				sha256_update(&h, &r->args[j].index, sizeof r->args[j].index);
+				sha256_update(&h, &r->args[j].value, sizeof r->args[j].value);
+				sha256_update(&h, &r->args[j].value_two,
+					      sizeof r->args[j].value_two);
+				hash_str(&h, r->args[j].op);
+			}
+		}
+	}
+	sha256_hex(&h, key);
+}
+
+#define CACHE_MAGIC 0x31435357u /* "WSC1" */
+
+static bool cache_load(int dirfd, const char *key, struct seccomp_program *out)
+{
+	char name[80];
+	cleanup_close int fd = -1;
+	cleanup_free char *buf = NULL;
+	struct stat st;
+	size_t len;
+	struct ward_error ignored;
+	uint32_t head[2];
+
+	snprintf(name, sizeof name, "%s.bpf", key);
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* Only a file ward itself wrote (root-owned, not writable by others) is trusted. */
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022))
+		return false;
+	if (read_fd_limited(fd, 1 << 20, &buf, &len, &ignored) < 0 || len < sizeof head ||
+	    (len - sizeof head) % sizeof(struct sock_filter) != 0)
+		return false;
+	memcpy(head, buf, sizeof head);
+	if (head[0] != CACHE_MAGIC || len == sizeof head)
+		return false;
+	out->flags = head[1];
+	out->len = (len - sizeof head) / sizeof(struct sock_filter);
+	out->filter = malloc(len - sizeof head);
+	if (!out->filter)
+		return false;
+	memcpy(out->filter, buf + sizeof head, len - sizeof head);
+	return true;
+}
+
+static void cache_store(int dirfd, const char *key, const struct seccomp_program *p)
+{
+	char name[80];
+	size_t body = p->len * sizeof(struct sock_filter);
+	uint32_t head[2] = {CACHE_MAGIC, p->flags};
+	cleanup_free char *buf = malloc(sizeof head + body);
+	struct ward_error ignored;
+
+	if (!buf)
+		return;
+	memcpy(buf, head, sizeof head);
+	memcpy(buf + sizeof head, p->filter, body);
+	snprintf(name, sizeof name, "%s.bpf", key);
+	write_file_atomic(dirfd, name, buf, sizeof head + body, 0600, &ignored);
+}
+
+int seccomp_compile(const struct ward_seccomp *profile, uint64_t caps, int cache_dirfd,
+		    struct seccomp_program *out, struct ward_error *err)
+{
+	char key[65];
+
+	if (cache_dirfd >= 0) {
+		char builtin[65] = "config";
+		if (!profile) {
+			/* The built-in profile is keyed by its bytes. */
+			size_t len;
+			const char *json = seccomp_default_profile_json(&len);
+			struct sha256 h;
+			sha256_init(&h);
+			sha256_update(&h, json, len);
+			sha256_hex(&h, builtin);
+		}
+		cache_key(profile, caps, builtin, key);
+		if (cache_load(cache_dirfd, key, out))
+			return 0;
+	}
+	if (compile_uncached(profile, caps, out, err) < 0)
+		return -1;
+	if (cache_dirfd >= 0)
+		cache_store(cache_dirfd, key, out);
+	return 0;
+}
+
+int seccomp_compile_never(int cache_dirfd, struct seccomp_program *out, struct ward_error *err)
+{
+	char key[65];
+
+	if (cache_dirfd >= 0) {
+		cache_key(NULL, 0, "never", key);
+		if (cache_load(cache_dirfd, key, out))
+			return 0;
+	}
+	if (compile_never_uncached(out, err) < 0)
+		return -1;
+	if (cache_dirfd >= 0)
+		cache_store(cache_dirfd, key, out);
+	return 0;
 }

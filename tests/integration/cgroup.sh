@@ -2,7 +2,7 @@
 # cgroup v2: the init is born in its cgroup with its limits, device control by eBPF, pause and
 # resume through cgroup.freeze, kill --all through cgroup.kill, update, stats, fail closed.
 . "$(dirname "$0")/lib/common.sh"
-plan 23
+plan 27
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 cg="$CGROUP_ROOT$CGROUP_PARENT"
@@ -43,6 +43,20 @@ for _ in $(seq 50); do [ "$(W state born | jq -r .status)" = stopped ] && break;
 is kill_all_kills_every_process_of_the_cgroup "$(cat "$cg/born/cgroup.procs" | wc -l)" 0
 W delete born
 check delete_removes_the_cgroup test ! -d "$cg/born"
+
+like cgroup_verbs_on_an_unknown_id_say_does_not_exist \
+	"$(W pause nosuch 2>&1; W resume nosuch 2>&1; W update --pids-limit 5 nosuch 2>&1; W events --stats nosuch 2>&1)" \
+	'^(ward: container "nosuch" does not exist
+?){4}$'
+
+b=$(new_bundle pcreated "true")
+W create -b "$b" pcreated </dev/null
+W pause pcreated
+is a_created_container_can_be_paused "$(W state pcreated | jq -r .status)" paused
+W resume pcreated
+is and_resumed_back_to_created "$(W state pcreated | jq -r .status)" created
+W delete pcreated
+check delete_of_a_created_container_removes_its_cgroup test ! -d "$cg/pcreated"
 
 b=$(new_bundle nomem "true")
 edit_config "$b" '.linux.resources.memory = {limit: 67108864}'

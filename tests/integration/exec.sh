@@ -42,9 +42,13 @@ like ps_lists_the_exec_process "$(W ps --format json ex)" "$epid"
 
 W pause ex
 like exec_into_a_paused_container_is_refused "$(W exec ex true 2>&1; echo "rc=$?")" 'paused.*--ignore-paused.*rc=255'
-W exec -d --ignore-paused --pid-file "$WORK/ip.pid" ex true
-is exec_ignore_paused_starts_anyway "$?" 0
+# The new process is frozen with the container until resume.
+timeout 20 "$WARD" --root "$STATE_ROOT" exec --ignore-paused ex echo after-resume >"$WORK/ip.out" &
+ipid=$!
+sleep 0.5
 W resume ex
+wait "$ipid"
+is exec_ignore_paused_runs_once_resumed "$?|$(cat "$WORK/ip.out")" "0|after-resume"
 echo preserved >"$WORK/pfd"
 is exec_preserve_fds_passes_the_fd "$(W exec --preserve-fds 1 ex cat /proc/self/fd/3 3<"$WORK/pfd")" preserved
 is exec_tty_gets_a_terminal "$(W exec -t ex tty </dev/null | tr -d '\r')" /dev/pts/0

@@ -21,7 +21,7 @@ START_TEST(builtin_default_profile_compiles)
 {
 	struct ward_error err = {0};
 	struct seccomp_program p;
-	ck_assert_int_eq(seccomp_compile(NULL, 0, &p, &err), 0);
+	ck_assert_int_eq(seccomp_compile(NULL, 0, -1, &p, &err), 0);
 	ck_assert_uint_gt(p.len, 200);
 	ck_assert_uint_lt(p.len, 4096); /* the kernel's BPF_MAXINSNS */
 	seccomp_program_free(&p);
@@ -32,8 +32,9 @@ START_TEST(capability_conditions_change_the_filter)
 {
 	struct ward_error err = {0};
 	struct seccomp_program none, admin;
-	ck_assert_int_eq(seccomp_compile(NULL, 0, &none, &err), 0);
-	ck_assert_int_eq(seccomp_compile(NULL, 1ull << 21 /* CAP_SYS_ADMIN */, &admin, &err), 0);
+	ck_assert_int_eq(seccomp_compile(NULL, 0, -1, &none, &err), 0);
+	ck_assert_int_eq(seccomp_compile(NULL, 1ull << 21 /* CAP_SYS_ADMIN */, -1, &admin, &err),
+			 0);
 	ck_assert(none.len != admin.len ||
 		  memcmp(none.filter, admin.filter, none.len * sizeof(struct sock_filter)) != 0);
 	seccomp_program_free(&none);
@@ -61,7 +62,7 @@ START_TEST(unknown_syscall_names_are_skipped)
 	struct ward_seccomp *sc = parse("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": "
 					"[{\"names\": [\"no_such_call\", \"mkdir\"], "
 					"\"action\": \"SCMP_ACT_ERRNO\"}]}");
-	ck_assert_int_eq(seccomp_compile(sc, 0, &p, &err), 0);
+	ck_assert_int_eq(seccomp_compile(sc, 0, -1, &p, &err), 0);
 	seccomp_program_free(&p);
 	spec_seccomp_free(sc);
 }
@@ -74,7 +75,7 @@ START_TEST(notify_is_refused_not_ignored)
 	struct ward_seccomp *sc =
 		parse("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": "
 		      "[{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}");
-	ck_assert_int_eq(seccomp_compile(sc, 0, &p, &err), -1);
+	ck_assert_int_eq(seccomp_compile(sc, 0, -1, &p, &err), -1);
 	ck_assert_str_eq(err.msg, "linux.seccomp.syscalls[0]: SCMP_ACT_NOTIFY is not supported by "
 				  "this build yet");
 	spec_seccomp_free(sc);
@@ -90,7 +91,7 @@ START_TEST(repeated_argument_conditions_compile)
 		"[\"personality\"],"
 		" \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, \"value\": 0, \"op\": "
 		"\"SCMP_CMP_EQ\"}, {\"index\": 0, \"value\": 8, \"op\": \"SCMP_CMP_EQ\"}]}]}");
-	ck_assert_int_eq(seccomp_compile(sc, 0, &p, &err), 0);
+	ck_assert_int_eq(seccomp_compile(sc, 0, -1, &p, &err), 0);
 	seccomp_program_free(&p);
 	spec_seccomp_free(sc);
 }
@@ -100,7 +101,7 @@ START_TEST(never_filter_compiles)
 {
 	struct ward_error err = {0};
 	struct seccomp_program p;
-	ck_assert_int_eq(seccomp_compile_never(&p, &err), 0);
+	ck_assert_int_eq(seccomp_compile_never(-1, &p, &err), 0);
 	ck_assert_uint_gt(p.len, 5);
 	seccomp_program_free(&p);
 }
