@@ -50,6 +50,42 @@ static int resolve_rootfs(const char *bundle, const char *root_path, char **out,
 	return *out ? 0 : ward_fail(err, ENOMEM, "root.path");
 }
 
+/* Only sysctls that belong to a namespace the container owns: anything else would change the
+ * host. */
+static int check_sysctls(const struct ward_linux *lx, struct ward_error *err)
+{
+	static const char *const ipc[] = {"kernel.msgmax", "kernel.msgmnb",	    "kernel.msgmni",
+					  "kernel.sem",	   "kernel.shmall",	    "kernel.shmmax",
+					  "kernel.shmmni", "kernel.shm_rmid_forced"};
+	for (size_t i = 0; i < lx->n_sysctl; i++) {
+		const char *key = lx->sysctl[i].key;
+		enum ward_ns_kind ns = WARD_NS_KINDS;
+		if (strncmp(key, "net.", 4) == 0)
+			ns = WARD_NS_NETWORK;
+		else if (strncmp(key, "fs.mqueue.", 10) == 0)
+			ns = WARD_NS_IPC;
+		else if (strcmp(key, "kernel.hostname") == 0 ||
+			 strcmp(key, "kernel.domainname") == 0)
+			ns = WARD_NS_UTS;
+		for (size_t j = 0; j < ARRAY_SIZE(ipc); j++)
+			if (strcmp(key, ipc[j]) == 0)
+				ns = WARD_NS_IPC;
+		if (ns == WARD_NS_KINDS)
+			return ward_fail(err, 0,
+					 "config.json: linux.sysctl.%s: not a namespaced sysctl, "
+					 "so setting it would change the host (allowed: net.*, "
+					 "kernel.shm*/msg*/sem, fs.mqueue.*, kernel.hostname, "
+					 "kernel.domainname)",
+					 key);
+		if (!lx->namespaces[ns].present)
+			return ward_fail(err, 0,
+					 "config.json: linux.sysctl.%s: needs a private %s "
+					 "namespace (add {\"type\": \"%s\"} to linux.namespaces)",
+					 key, spec_ns_name(ns), spec_ns_name(ns));
+	}
+	return 0;
+}
+
 /* What runc's callers rely on before anything is created. */
 static int check_request(const struct create_options *o, const struct ward_spec *spec,
 			 struct ward_error *err)
@@ -74,7 +110,8 @@ static int check_request(const struct create_options *o, const struct ward_spec 
 		return ward_fail(err, 0,
 				 "--console-socket needs process.terminal set to true in "
 				 "config.json");
-	if (lsm_check(spec->process->apparmor_profile, spec->process->selinux_label, err) < 0)
+	if (lsm_check(spec->process->apparmor_profile, spec->process->selinux_label, err) < 0 ||
+	    check_sysctls(&spec->linux_, err) < 0)
 		return -1;
 	if (o->systemd_cgroup && access("/run/systemd/system", F_OK) < 0)
 		return ward_fail(err, 0,

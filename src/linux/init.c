@@ -14,6 +14,9 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "ward/cleanup.h"
@@ -78,6 +81,61 @@ static int set_personality(const struct ward_linux *lx, struct ward_error *err)
 		strcmp(lx->personality_domain, "LINUX32") == 0 ? PER_LINUX32 : PER_LINUX;
 	if (personality(persona) < 0)
 		return ward_fail(err, errno, "linux.personality: set %s", lx->personality_domain);
+	return 0;
+}
+
+/* process.scheduler through sched_setattr(2) (glibc has no wrapper). */
+struct ward_sched_attr {
+	uint32_t size, sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime, sched_deadline, sched_period;
+};
+
+static int set_scheduler(const struct ward_process *p, struct ward_error *err)
+{
+	static const char *const flag_names[] = {
+		"SCHED_FLAG_RESET_ON_FORK",  "SCHED_FLAG_RECLAIM",     "SCHED_FLAG_DL_OVERRUN",
+		"SCHED_FLAG_KEEP_POLICY",    "SCHED_FLAG_KEEP_PARAMS", "SCHED_FLAG_UTIL_CLAMP_MIN",
+		"SCHED_FLAG_UTIL_CLAMP_MAX",
+	};
+	const struct ward_scheduler *s = &p->scheduler;
+	struct ward_sched_attr attr = {.size = sizeof attr};
+
+	if (!s->present)
+		return 0;
+	attr.sched_policy = (uint32_t)s->policy_value;
+	attr.sched_nice = s->nice;
+	attr.sched_priority = (uint32_t)s->priority;
+	attr.sched_runtime = s->runtime;
+	attr.sched_deadline = s->deadline;
+	attr.sched_period = s->period;
+	for (size_t i = 0; s->flags && s->flags[i]; i++)
+		for (size_t b = 0; b < ARRAY_SIZE(flag_names); b++)
+			if (strcmp(s->flags[i], flag_names[b]) == 0)
+				attr.sched_flags |= 1ull << b;
+	if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
+		return ward_fail(err, errno, "process.scheduler: set %s", s->policy);
+	return 0;
+}
+
+/* oomScoreAdj from inside (exec'd processes): through the container's procfs, verified. */
+static int set_oom_score_adj(const struct ward_process *p, struct ward_error *err)
+{
+	char buf[16];
+	struct statfs sfs;
+	cleanup_close int fd = -1;
+
+	if (!p->has_oom_score_adj)
+		return 0;
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+		return ward_fail(err, fd < 0 ? errno : 0,
+				 "process.oomScoreAdj: /proc/self/oom_score_adj is not on procfs");
+	int n = snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
+	if (write(fd, buf, (size_t)n) != n)
+		return ward_fail(err, errno, "process.oomScoreAdj: set %d", p->oom_score_adj);
 	return 0;
 }
 
@@ -176,7 +234,8 @@ static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t p
 		return -1;
 	if (set_hostname(spec, err) < 0 || rootfs_apply_sysctl(&spec->linux_, err) < 0 ||
 	    rootfs_mask_paths(&spec->linux_, nullfd, err) < 0 || rootfs_finalize(spec, err) < 0 ||
-	    set_personality(&spec->linux_, err) < 0 || set_io_priority(p, err) < 0)
+	    set_personality(&spec->linux_, err) < 0 || set_io_priority(p, err) < 0 ||
+	    set_scheduler(p, err) < 0)
 		return -1;
 	/* A fresh session keyring: keys of the host's session must not be reachable. */
 	if (!cfg->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
@@ -298,7 +357,8 @@ static int prepare_exec(const struct ward_init_config *cfg, char **exe, struct w
 	if (!cfg->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
 	    errno != ENOSYS)
 		return ward_fail(err, errno, "create a session keyring");
-	if (set_io_priority(p, err) < 0 || process_chdir(p->cwd, err) < 0 ||
+	if (set_io_priority(p, err) < 0 || set_scheduler(p, err) < 0 ||
+	    set_oom_score_adj(p, err) < 0 || process_chdir(p->cwd, err) < 0 ||
 	    process_set_rlimits(p, err) < 0 || caps_set_bounding(&p->caps, err) < 0)
 		return -1;
 	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the user change. */

@@ -2,6 +2,7 @@
  *   probe limits    every resource limit as "NAME soft hard"
  *   probe fds       the open file descriptors
  *   probe groups    uid, gid and supplementary groups
+ *   probe sched     scheduling policy, nice value and I/O priority
  *   probe syscall X the errno a syscall gets (0 when it succeeds): open_by_handle_at,
  *                   socket_inet, socket_unix, unshare_user, mkdir
  * Static so it runs in any rootfs. */
@@ -10,6 +11,7 @@
 #include <sched.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,6 +72,16 @@ static void print_groups(void)
 	printf("\n");
 }
 
+static void print_sched(void)
+{
+	int policy = sched_getscheduler(0);
+	errno = 0;
+	int nice = getpriority(PRIO_PROCESS, 0);
+	long ioprio = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0);
+	printf("policy=%d nice=%d ioprio_class=%ld ioprio_data=%ld\n", policy, nice, ioprio >> 13,
+	       ioprio & 0x1fff);
+}
+
 static void print_syscall(const char *name)
 {
 	long rc = -1;
@@ -101,6 +113,8 @@ int main(int argc, char **argv)
 		print_fds();
 	else if (strcmp(argv[1], "groups") == 0)
 		print_groups();
+	else if (strcmp(argv[1], "sched") == 0)
+		print_sched();
 	else if (strcmp(argv[1], "syscall") == 0 && argc > 2)
 		print_syscall(argv[2]);
 	else

@@ -2,7 +2,7 @@
 # The process settings, observed from inside the container: user and groups, env, cwd, umask,
 # rlimits, the five capability sets, no_new_privs, and the executable lookup on PATH.
 . "$(dirname "$0")/lib/common.sh"
-plan 20
+plan 26
 
 status_field() { echo "$OUT" | awk -v f="$1:" '$1 == f {print $2}'; }
 
@@ -75,5 +75,29 @@ b=$(new_bundle nonexec 'unused')
 edit_config "$b" '.process.args = ["/etc/passwd"]'
 ward_run "$b" nonexec
 like refuses_a_non_executable_file_with_permission_denied "$RC:$ERR" '^1:.*exec: "/etc/passwd".*permission denied'
+
+# oomScoreAdj, personality, ioPriority, scheduler (SCHED_BATCH = 3).
+b=$(new_bundle tuning 'cat /proc/self/oom_score_adj; uname -m; probe sched')
+edit_config "$b" '.process.oomScoreAdj = 500 | .linux.personality = {domain: "LINUX32"} |
+	.process.ioPriority = {class: "IOPRIO_CLASS_BE", priority: 6} |
+	.process.scheduler = {policy: "SCHED_BATCH", nice: 7}'
+ward_run "$b" tuning
+is applies_oom_score_adj "$(echo "$OUT" | sed -n 1p)" 500
+like applies_the_personality "$(echo "$OUT" | sed -n 2p)" '^i[3-6]86$'
+is applies_scheduler_and_io_priority "$(echo "$OUT" | sed -n 3p)" "policy=3 nice=7 ioprio_class=2 ioprio_data=6"
+
+b=$(new_bundle hostsysctl 'true')
+edit_config "$b" '.linux.sysctl = {"kernel.panic": "1"}'
+ward_run "$b" hostsysctl
+like refuses_a_sysctl_that_is_not_namespaced "$RC|$ERR" '^1\|.*linux.sysctl.kernel.panic: not a namespaced sysctl'
+b=$(new_bundle netsysctl 'true')
+edit_config "$b" '.linux.sysctl = {"net.ipv4.ip_forward": "1"} | .linux.namespaces |= map(select(.type != "network"))'
+ward_run "$b" netsysctl
+like refuses_a_net_sysctl_without_a_network_namespace "$RC|$ERR" '^1\|.*linux.sysctl.net.ipv4.ip_forward: needs a private network namespace'
+
+"$WARD" --root "$STATE_ROOT" run -d -b "$(new_bundle exectune "sleep 30; : $MARK")" exectune </dev/null
+echo '{"args": ["sh", "-c", "cat /proc/self/oom_score_adj"], "cwd": "/", "oomScoreAdj": 321}' >"$WORK/tune.json"
+is exec_applies_oom_score_adj "$("$WARD" --root "$STATE_ROOT" exec --process "$WORK/tune.json" exectune)" 321
+"$WARD" --root "$STATE_ROOT" delete --force exectune
 
 assert_no_leftovers
