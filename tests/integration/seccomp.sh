@@ -3,7 +3,7 @@
 # none, a config's profile with actions, errno values and argument conditions, the "never"
 # filter stacked under any profile, and exec'd processes filtered too.
 . "$(dirname "$0")/lib/common.sh"
-plan 13
+plan 16
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 
@@ -41,5 +41,25 @@ edit_config "$b" '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
 W run -d -b "$b" execd </dev/null
 is exec_gets_the_containers_profile "$(W exec execd probe syscall socket_unix)" "socket_unix errno=97"
 W delete --force execd
+
+# Real workloads under the built-in profile: the host's compiler toolchain (bound read-only)
+# compiles and links a program, and a shell script builds a small tree.
+mkdir -p "$WORK/src"
+printf '#include <stdio.h>\nint main(void) { puts("compiled-ok"); return 0; }\n' >"$WORK/src/hello.c"
+b=$(new_bundle workload 'cd /src && gcc -O2 -o /tmp/hello hello.c && /tmp/hello;
+	mkdir -p /tmp/tree/a/b && for i in 1 2 3; do echo $i >/tmp/tree/a/b/$i; done && tar -C /tmp -cf /tmp/t.tar tree && echo build-ok')
+edit_config "$b" '.mounts += [{destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["exec"]},
+	{destination: "/src", type: "bind", source: $src, options: ["rbind", "ro"]},
+	{destination: "/usr", type: "bind", source: "/usr", options: ["rbind", "ro"]},
+	{destination: "/lib", type: "bind", source: "/lib", options: ["rbind", "ro"]},
+	{destination: "/lib64", type: "bind", source: "/lib64", options: ["rbind", "ro"]}] |
+	.process.env += ["PATH=/usr/bin:/bin"]' --arg src "$WORK/src"
+ward_run "$b" workload
+is a_compiler_runs_under_the_default_profile "$(echo "$OUT" | sed -n 1p)" compiled-ok
+is a_shell_build_runs_under_the_default_profile "$(echo "$OUT" | sed -n 2p)" build-ok
+
+b=$(new_bundle fds 'probe fds | tr "\n" " "')
+ward_run "$b" fds
+is only_stdio_is_open_in_the_container "$OUT" "0 1 2 "
 
 assert_no_leftovers
