@@ -85,6 +85,7 @@ chmod 1777 "$rootfs/tmp"
 
 # The payload and what it needs to know about ward's conversions.
 install -D -m 0755 "$here/guest-tests.sh" "$stage/tests/guest-tests.sh"
+install -D -m 0644 "$here/../../contrib/apparmor/ward-default" "$stage/tests/ward-default"
 # busybox awk has no floating point: the expected crun weight of cpu.shares 2048, from the
 # formula of cgroup_shares_to_weight in src/linux/cgroup_resources.c, is computed here.
 awk 'BEGIN {

@@ -6,7 +6,7 @@
 # container and from the cgroup files. Prints TAP.
 #
 # The plan is fixed: tests/integration/vm.sh expects exactly this many results.
-PLAN=30
+PLAN=34
 
 WARD=${WARD:-ward}
 ROOTFS=${ROOTFS:-/containers/rootfs}
@@ -224,6 +224,22 @@ new_bundle aamissing 'echo should-not-run' '.process.apparmorProfile = "ward-tes
 run_fg aamissing
 like apparmor_profile_not_loaded_fails_run "$RC|$(printf '%s' "$OUT" | tr '\n' ' ')" \
 	'^1\|.*apparmorProfile'
+
+# ward's own profile, as engines ask for it by name.
+out=$(apparmor_parser -r -K /tests/ward-default 2>&1)
+is ward_default_profile_loads "$? $(grep -c '^ward-default ' /sys/kernel/security/apparmor/profiles)" "0 1"
+[ -z "$out" ] || diag "$out"
+new_bundle wdef 'echo "current=$(tr -d "\\0" </proc/self/attr/current)"
+echo "sysrq=$(echo h 2>&1 >/proc/sysrq-trigger; echo $?)"
+echo "mount=$(mount -t tmpfs none /mnt 2>&1; echo $?)"
+echo "public=$(cat /etc/public)"' '.process.apparmorProfile = "ward-default" | .root.readonly = false |
+	.linux.readonlyPaths = []'
+run_fg wdef
+is ward_default_confines_the_container "$RC $(line current)" "0 ward-default (enforce)"
+# /proc/sysrq-trigger is not a read-only path here: only the profile stands in the way ('h' is
+# the harmless help request, should it ever get through).
+like ward_default_denies_host_proc_knobs "$(line sysrq)" 'Permission denied'
+like ward_default_allows_ordinary_files "$(line public)" '^ward-public-content$'
 
 # ---- nothing left behind ------------------------------------------------------------------------
 left=$(find $CG$PARENT -mindepth 1 -type d 2>/dev/null)
