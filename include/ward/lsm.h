@@ -7,6 +7,8 @@
 
 /* Checks, in ward before anything is created, that the labels can be applied here. */
 int lsm_check(const char *apparmor_profile, const char *selinux_label, struct ward_error *err);
+/* linux.mountLabel needs SELinux too. */
+int lsm_check_mount_label(const char *mount_label, struct ward_error *err);
 /* Sets the labels the next execve takes (in the process about to exec). */
 int lsm_set_exec_labels(const char *apparmor_profile, const char *selinux_label,
 			struct ward_error *err);

@@ -30,8 +30,9 @@ int mountopts_parse(const char *type, char *const *options, struct mount_plan *p
 void mountopts_clear(struct mount_plan *plan);
 
 /* Makes mount m (mounts[index] of the config) in the container root rootfd. Relative bind
- * sources are taken from bundle_dir. */
+ * sources are taken from bundle_dir. mount_label (linux.mountLabel, may be NULL) becomes the
+ * SELinux context= of the filesystems ward creates for the container (tmpfs, devpts, mqueue). */
 int mount_one(int rootfd, const char *bundle_dir, const struct ward_mount *m, size_t index,
-	      struct ward_error *err);
+	      const char *mount_label, struct ward_error *err);
 
 #endif

@@ -36,6 +36,17 @@ int lsm_check(const char *apparmor_profile, const char *selinux_label, struct wa
 	return 0;
 }
 
+int lsm_check_mount_label(const char *mount_label, struct ward_error *err)
+{
+	if (mount_label && *mount_label && is_selinux_enabled() <= 0)
+		return ward_fail(err, 0,
+				 "linux.mountLabel: SELinux is not enabled on this host, so "
+				 "the label \"%s\" cannot be applied (remove it, or run on a "
+				 "host with SELinux)",
+				 mount_label);
+	return 0;
+}
+
 /* /proc/thread-self/attr/... checked to be procfs before writing (CVE-2019-16884). */
 static int write_attr(const char *path, const char *value, struct ward_error *err)
 {

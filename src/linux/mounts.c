@@ -89,7 +89,7 @@ static int open_bind_source(const char *bundle_dir, const char *source, bool rec
 }
 
 static int create_fs_mount(const struct ward_mount *m, const struct mount_plan *plan,
-			   struct ward_error *err)
+			   const char *mount_label, struct ward_error *err)
 {
 	const char *type = m->type;
 	cleanup_close int fsfd = -1;
@@ -130,6 +130,11 @@ static int create_fs_mount(const struct ward_mount *m, const struct mount_plan *
 			return fs_fail(err, fsfd, errno, what, type);
 		}
 	}
+	if (mount_label && *mount_label &&
+	    (strcmp(type, "tmpfs") == 0 || strcmp(type, "devpts") == 0 ||
+	     strcmp(type, "mqueue") == 0) &&
+	    fsconfig(fsfd, FSCONFIG_SET_STRING, "context", mount_label, 0) < 0)
+		return fs_fail(err, fsfd, errno, "set linux.mountLabel", type);
 	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return fs_fail(err, fsfd, errno, "create the filesystem", type);
 	mntfd = fsmount(fsfd, FSMOUNT_CLOEXEC, (unsigned)plan->attr_set);
@@ -139,7 +144,7 @@ static int create_fs_mount(const struct ward_mount *m, const struct mount_plan *
 }
 
 int mount_one(int rootfd, const char *bundle_dir, const struct ward_mount *m, size_t index,
-	      struct ward_error *err)
+	      const char *mount_label, struct ward_error *err)
 {
 	struct mount_plan plan;
 	cleanup_close int mntfd = -1;
@@ -168,7 +173,7 @@ int mount_one(int rootfd, const char *bundle_dir, const struct ward_mount *m, si
 		if (set_attrs(mntfd, plan.attr_set, plan.attr_clr, false, err) < 0)
 			goto fail;
 	} else {
-		mntfd = create_fs_mount(m, &plan, err);
+		mntfd = create_fs_mount(m, &plan, mount_label, err);
 		if (mntfd < 0)
 			goto fail;
 		st.st_mode = S_IFDIR;

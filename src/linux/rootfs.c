@@ -71,7 +71,8 @@ int rootfs_prepare(const struct ward_spec *spec, const char *rootfs, const char 
 		return ward_fail(err, errno, "open the root filesystem %s", rootfs);
 
 	for (size_t i = 0; i < spec->n_mounts; i++)
-		if (mount_one(rootfd, bundle_dir, &spec->mounts[i], i, err) < 0)
+		if (mount_one(rootfd, bundle_dir, &spec->mounts[i], i, spec->linux_.mount_label,
+			      err) < 0)
 			return -1;
 	if (rootfs_create_devices(rootfd, spec, err) < 0)
 		return -1;

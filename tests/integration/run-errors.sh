@@ -2,7 +2,7 @@
 # Failures on either side of the clone: a message naming the field and the reason, exit status
 # 1, and nothing left behind (state directory, host mounts, processes).
 . "$(dirname "$0")/lib/common.sh"
-plan 28
+plan 30
 
 expect_failure() { # expect_failure NAME REGEX: the last ward_run failed with a matching message
 	like "$1" "$RC|$ERR" "^1\|ward: .*$2"
@@ -83,5 +83,10 @@ b=$(new_bundle selinux)
 edit_config "$b" '.process.selinuxLabel = "system_u:system_r:container_t:s0"'
 ward_run "$b" selinux
 expect_failure selinux_label_without_selinux_fails_closed 'process.selinuxLabel: SELinux is not enabled on this host' selinux
+
+b=$(new_bundle mountlabel)
+edit_config "$b" '.linux.mountLabel = "system_u:object_r:container_file_t:s0"'
+ward_run "$b" mountlabel
+expect_failure mount_label_without_selinux_fails_closed 'linux.mountLabel: SELinux is not enabled on this host' mountlabel
 
 assert_no_leftovers
