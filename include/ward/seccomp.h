@@ -14,6 +14,7 @@ struct seccomp_program {
 	void *filter;	/* struct sock_filter[] */
 	size_t len;	/* instructions */
 	unsigned flags; /* SECCOMP_FILTER_FLAG_* */
+	bool listener;	/* has SCMP_ACT_NOTIFY rules: loading returns a notification fd */
 };
 
 /* Compiles profile (NULL: the built-in default) for a process whose bounding set is
@@ -25,8 +26,13 @@ int seccomp_compile(const struct ward_seccomp *profile, uint64_t bounding_caps, 
 /* The short filter stacked under every profile: syscalls no container has a reason to make
  * (kexec, kernel modules, open_by_handle_at, ...) fail with EPERM whatever the profile says. */
 int seccomp_compile_never(int cache_dirfd, struct seccomp_program *out, struct ward_error *err);
-/* Installs a compiled filter in the calling process. */
-int seccomp_install(const struct seccomp_program *prog, struct ward_error *err);
+/* Installs a compiled filter in the calling process; for a filter with notify rules,
+ * *listener_fd receives the notification fd (else -1). */
+int seccomp_install(const struct seccomp_program *prog, int *listener_fd, struct ward_error *err);
+/* Hands a notification fd to the agent at linux.seccomp.listenerPath as runc does: one
+ * SCM_RIGHTS message carrying the fd and the container process state JSON. */
+int seccomp_send_listener(const char *path, int listener_fd, const char *state_json,
+			  struct ward_error *err);
 void seccomp_program_free(struct seccomp_program *prog);
 
 /* The built-in default profile's JSON (seccomp-profiles/default.json, compiled in). */

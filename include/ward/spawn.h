@@ -36,6 +36,9 @@ struct ward_init_config {
 	 * while it still has CAP_SYS_ADMIN). */
 	const struct seccomp_program *seccomp;
 	const struct seccomp_program *seccomp_never;
+	/* Hands the seccomp notification fd to the agent (SCMP_ACT_NOTIFY profiles). */
+	int (*seccomp_listener)(void *ctx, pid_t pid, int fd, struct ward_error *err);
+	void *listener_ctx;
 };
 
 struct ward_spawn {

@@ -15,6 +15,7 @@ enum sync_type {
 	SYNC_INIT_PID,	    /* setup -> ward: the init's pid, with its pidfd */
 	SYNC_RUNTIME_HOOKS, /* init -> ward: run prestart and createRuntime hooks now */
 	SYNC_HOOKS_DONE,    /* ward -> init: they succeeded */
+	SYNC_SECCOMP_FD,    /* init -> ward: the seccomp notification fd, for the agent */
 	SYNC_READY,	    /* init -> ward: set up, waiting for start */
 	SYNC_ERROR,	    /* either way: the error that stopped it */
 };

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <yajl/yajl_gen.h>
 
 #include "ward/cgroup.h"
 #include "ward/cleanup.h"
@@ -19,6 +20,7 @@
 #include "ward/log.h"
 #include "ward/lsm.h"
 #include "ward/util.h"
+#include "internal.h"
 
 static int resolve_bundle(const char *bundle, char **out, struct ward_error *err)
 {
@@ -171,6 +173,68 @@ struct hooks_ctx {
 	const char *id;
 	const char *bundle;
 };
+
+int seccomp_handoff(const struct ward_spec *spec, const char *id, const char *bundle, pid_t pid,
+		    int fd, struct ward_error *err)
+{
+	const struct ward_seccomp *sc = spec->linux_.seccomp;
+	cleanup_free char *msg = NULL;
+	const unsigned char *buf;
+	size_t len;
+	yajl_gen g;
+
+	if (!sc || !sc->listener_path)
+		return ward_fail(err, EINVAL, "seccomp notification without a listenerPath");
+	g = yajl_gen_alloc(NULL);
+	if (!g)
+		return ward_fail(err, ENOMEM, "seccomp handoff");
+#define GS(s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
+	yajl_gen_map_open(g);
+	GS("ociVersion");
+	GS(spec->oci_version);
+	GS("fds");
+	yajl_gen_array_open(g);
+	GS("seccompFd");
+	yajl_gen_array_close(g);
+	GS("pid");
+	yajl_gen_integer(g, pid);
+	GS("metadata");
+	GS(sc->listener_metadata ? sc->listener_metadata : "");
+	GS("state");
+	yajl_gen_map_open(g);
+	GS("ociVersion");
+	GS(spec->oci_version);
+	GS("id");
+	GS(id);
+	GS("status");
+	GS("creating");
+	GS("pid");
+	yajl_gen_integer(g, pid);
+	GS("bundle");
+	GS(bundle);
+	GS("annotations");
+	yajl_gen_map_open(g);
+	for (size_t i = 0; i < spec->n_annotations; i++) {
+		GS(spec->annotations[i].key);
+		GS(spec->annotations[i].value);
+	}
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+#undef GS
+	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
+		msg = strndup((const char *)buf, len);
+	yajl_gen_free(g);
+	if (!msg)
+		return ward_fail(err, ENOMEM, "seccomp handoff");
+	return seccomp_send_listener(sc->listener_path, fd, msg, err);
+}
+
+static int listener_handoff(void *ctx, pid_t pid, int fd, struct ward_error *err)
+{
+	struct hooks_ctx *h = ctx;
+	return seccomp_handoff(h->spec, h->id, h->bundle, pid, fd, err);
+}
 
 static int runtime_hooks(void *ctx, pid_t pid, struct ward_error *err)
 {
@@ -342,6 +406,8 @@ int container_create(const struct create_options *o, struct created_container *c
 		.process = c->spec->process,
 		.seccomp = &filter,
 		.seccomp_never = &never,
+		.seccomp_listener = listener_handoff,
+		.listener_ctx = &hctx,
 	};
 	if (spawn_container(&cfg, &c->spawn, err) < 0)
 		goto fail;

@@ -209,6 +209,17 @@ static int wait_status(int pidfd, int sigfd, int master)
 	return info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
 }
 
+struct exec_listener {
+	const struct ward_spec *spec;
+	const char *id, *bundle;
+};
+
+static int exec_listener_handoff(void *ctx, pid_t pid, int fd, struct ward_error *err)
+{
+	struct exec_listener *l = ctx;
+	return seccomp_handoff(l->spec, l->id, l->bundle, pid, fd, err);
+}
+
 int container_exec(const struct exec_options *o, int *exit_status, struct ward_error *err)
 {
 	cleanup_close int rootfd = -1;
@@ -225,6 +236,7 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	struct ward_spawn sp = {.pid = -1, .pidfd = -1, .sync_fd = -1};
 	struct ward_state st;
 	struct seccomp_program filter = {0}, never = {0};
+	struct ward_spec *config = NULL;
 	sigset_t sigs, old_mask;
 	int rc = -1;
 
@@ -295,14 +307,14 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 			goto restore;
 	}
 	/* The container's seccomp profile applies to exec'd processes too. */
-	struct ward_spec *config = state_read_config(dirfd, err);
+	config = state_read_config(dirfd, err);
 	if (!config)
 		goto restore;
 	cache = state_open_cache(rootfd);
-	int sc = seccomp_compile(config->linux_.seccomp, p->caps.bounding, cache, &filter, err);
-	spec_free(config);
-	if (sc < 0 || seccomp_compile_never(cache, &never, err) < 0)
+	if (seccomp_compile(config->linux_.seccomp, p->caps.bounding, cache, &filter, err) < 0 ||
+	    seccomp_compile_never(cache, &never, err) < 0)
 		goto restore;
+	struct exec_listener lctx = {.spec = config, .id = o->id, .bundle = st.bundle};
 	struct ward_spec empty_spec = {0};
 	env = p->env ? NULL : calloc(1, sizeof(char *));
 	struct ward_init_config cfg = {
@@ -320,6 +332,8 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 		.process = p,
 		.seccomp = &filter,
 		.seccomp_never = &never,
+		.seccomp_listener = exec_listener_handoff,
+		.listener_ctx = &lctx,
 	};
 	/* Unlocked before the process starts: it may be frozen with a paused container
 	 * (--ignore-paused) until `resume`, which needs the lock. */
@@ -352,6 +366,7 @@ restore:
 	if (!o->detach)
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 out:
+	spec_free(config);
 	seccomp_program_free(&filter);
 	seccomp_program_free(&never);
 	spec_process_free(p);

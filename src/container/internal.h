@@ -28,6 +28,10 @@ int signal_all(const struct ward_state *st, int sig, struct ward_error *err);
 /* Removes what a container owns on the host once its processes are gone: its cgroup, then its
  * state directory. */
 int remove_container(int rootfd, const struct ward_state *st, struct ward_error *err);
+/* The seccomp agent handoff: the container process state runc sends to listenerPath
+ * ({"ociVersion","fds":["seccompFd"],"pid","metadata","state"}) with the fd. */
+int seccomp_handoff(const struct ward_spec *spec, const char *id, const char *bundle, pid_t pid,
+		    int fd, struct ward_error *err);
 /* Waits up to timeout_ms for the process behind pidfd to exit. */
 bool wait_exit(int pidfd, int timeout_ms);
 

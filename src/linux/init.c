@@ -150,12 +150,20 @@ static int set_io_priority(const struct ward_process *p, struct ward_error *err)
 	return 0;
 }
 
-static int load_seccomp(const struct ward_init_config *cfg, struct ward_error *err)
+static int load_seccomp(const struct ward_init_config *cfg, int fd, struct ward_error *err)
 {
-	if (cfg->seccomp_never && seccomp_install(cfg->seccomp_never, err) < 0)
+	int listener = -1;
+
+	if (cfg->seccomp_never && seccomp_install(cfg->seccomp_never, NULL, err) < 0)
 		return -1;
-	if (cfg->seccomp && seccomp_install(cfg->seccomp, err) < 0)
+	if (cfg->seccomp && seccomp_install(cfg->seccomp, &listener, err) < 0)
 		return -1;
+	if (listener >= 0) {
+		/* ward hands it to the agent at listenerPath. */
+		int rc = sync_send(fd, SYNC_SECCOMP_FD, 0, listener, err);
+		close(listener);
+		return rc;
+	}
 	return 0;
 }
 
@@ -247,7 +255,7 @@ static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t p
 	    caps_set_bounding(&p->caps, err) < 0)
 		return -1;
 	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the user change. */
-	if (!p->no_new_privileges && load_seccomp(cfg, err) < 0)
+	if (!p->no_new_privileges && load_seccomp(cfg, fd, err) < 0)
 		return -1;
 	if (process_set_user(p, err) < 0)
 		return -1;
@@ -258,7 +266,7 @@ static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t p
 	if (caps_apply(&p->caps, err) < 0)
 		return ward_error_prefix(err, "process.capabilities");
 	/* With no_new_privs the filter goes last, so it only needs to allow what follows. */
-	if (p->no_new_privileges && load_seccomp(cfg, err) < 0)
+	if (p->no_new_privileges && load_seccomp(cfg, fd, err) < 0)
 		return -1;
 	umask(p->has_umask ? (mode_t)p->umask : 022);
 	return process_find_executable(p, exe, err);
@@ -346,7 +354,8 @@ static void close_unneeded_fds(const struct ward_init_config *cfg, int setup_fd,
 
 /* A process joining a running container (`ward exec`): no filesystem work, only the process's
  * own credentials, in the same order as for the init. */
-static int prepare_exec(const struct ward_init_config *cfg, char **exe, struct ward_error *err)
+static int prepare_exec(const struct ward_init_config *cfg, int fd, char **exe,
+			struct ward_error *err)
 {
 	const struct ward_process *p = cfg->process;
 
@@ -362,7 +371,7 @@ static int prepare_exec(const struct ward_init_config *cfg, char **exe, struct w
 	    process_set_rlimits(p, err) < 0 || caps_set_bounding(&p->caps, err) < 0)
 		return -1;
 	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the user change. */
-	if (!p->no_new_privileges && load_seccomp(cfg, err) < 0)
+	if (!p->no_new_privileges && load_seccomp(cfg, fd, err) < 0)
 		return -1;
 	if (process_set_user(p, err) < 0)
 		return -1;
@@ -373,7 +382,7 @@ static int prepare_exec(const struct ward_init_config *cfg, char **exe, struct w
 	if (caps_apply(&p->caps, err) < 0)
 		return ward_error_prefix(err, "process.capabilities");
 	/* With no_new_privs the filter goes last, so it only needs to allow what follows. */
-	if (p->no_new_privileges && load_seccomp(cfg, err) < 0)
+	if (p->no_new_privileges && load_seccomp(cfg, fd, err) < 0)
 		return -1;
 	umask(p->has_umask ? (mode_t)p->umask : 022);
 	return process_find_executable(p, exe, err);
@@ -385,7 +394,7 @@ __attribute__((noreturn)) static void exec_stage(const struct ward_init_config *
 	cleanup_free char *exe = NULL;
 	char *empty_env[] = {NULL};
 
-	if (prepare_exec(cfg, &exe, &err) < 0)
+	if (prepare_exec(cfg, fd, &exe, &err) < 0)
 		die(fd, &err, 1);
 	if (sync_send(fd, SYNC_READY, 0, -1, &err) < 0)
 		_exit(1);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -45,8 +47,10 @@ static int action_of(const char *name, bool has_errno, uint32_t errno_ret, uint3
 		*out = SCMP_ACT_TRACE(has_errno ? errno_ret : default_errno);
 	else if (strcmp(name, "SCMP_ACT_LOG") == 0)
 		*out = SCMP_ACT_LOG;
+	else if (strcmp(name, "SCMP_ACT_NOTIFY") == 0)
+		*out = SCMP_ACT_NOTIFY;
 	else
-		return -1; /* SCMP_ACT_NOTIFY is handled by the caller */
+		return -1;
 	return 0;
 }
 
@@ -239,11 +243,14 @@ static int compile_uncached(const struct ward_seccomp *profile, uint64_t caps,
 		if (!rule_applies(r, caps))
 			continue;
 		if (strcmp(r->action, "SCMP_ACT_NOTIFY") == 0) {
-			ward_fail(err, 0,
-				  "linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY is not "
-				  "supported by this build yet",
-				  i);
-			goto out;
+			if (!profile->listener_path) {
+				ward_fail(err, 0,
+					  "linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY needs "
+					  "linux.seccomp.listenerPath (the agent that answers)",
+					  i);
+				goto out;
+			}
+			out->listener = true;
 		}
 		action_of(r->action, r->has_errno_ret, r->errno_ret, default_errno, &action);
 		if (action == default_action)
@@ -295,14 +302,53 @@ out:
 	return rc;
 }
 
-int seccomp_install(const struct seccomp_program *prog, struct ward_error *err)
+int seccomp_install(const struct seccomp_program *prog, int *listener_fd, struct ward_error *err)
 {
 	struct sock_fprog fprog = {.len = (unsigned short)prog->len, .filter = prog->filter};
+	unsigned flags = prog->flags | (prog->listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0);
+	long rc;
 
+	if (listener_fd)
+		*listener_fd = -1;
 	if (!prog->filter)
 		return 0;
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, prog->flags, &fprog) < 0)
+	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
+	if (rc < 0)
 		return ward_fail(err, errno, "linux.seccomp: load the filter");
+	if (prog->listener && listener_fd)
+		*listener_fd = (int)rc;
+	return 0;
+}
+
+int seccomp_send_listener(const char *path, int listener_fd, const char *state_json,
+			  struct ward_error *err)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	cleanup_close int sock = -1;
+	struct iovec iov = {.iov_base = (void *)state_json, .iov_len = strlen(state_json)};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = control.buf,
+			    .msg_controllen = sizeof control.buf};
+
+	if (strlen(path) >= sizeof addr.sun_path)
+		return ward_fail(err, ENAMETOOLONG, "linux.seccomp.listenerPath %s", path);
+	strcpy(addr.sun_path, path);
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof addr) < 0)
+		return ward_fail(err, errno, "linux.seccomp.listenerPath: connect to %s", path);
+	memset(&control, 0, sizeof control);
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &listener_fd, sizeof(int));
+	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+		return ward_fail(err, errno, "linux.seccomp.listenerPath: send to %s", path);
 	return 0;
 }
 
@@ -373,7 +419,8 @@ static void cache_key(const struct ward_seccomp *p, uint64_t caps, const char *w
 	sha256_hex(&h, key);
 }
 
-#define CACHE_MAGIC 0x31435357u /* "WSC1" */
+#define CACHE_MAGIC    0x31435357u /* "WSC1" */
+#define CACHE_LISTENER 0x80000000u /* not a kernel flag: "has notify rules" */
 
 static bool cache_load(int dirfd, const char *key, struct seccomp_program *out)
 {
@@ -396,7 +443,8 @@ static bool cache_load(int dirfd, const char *key, struct seccomp_program *out)
 	memcpy(head, buf, sizeof head);
 	if (head[0] != CACHE_MAGIC || len == sizeof head)
 		return false;
-	out->flags = head[1];
+	out->flags = head[1] & ~CACHE_LISTENER;
+	out->listener = (head[1] & CACHE_LISTENER) != 0;
 	out->len = (len - sizeof head) / sizeof(struct sock_filter);
 	out->filter = malloc(len - sizeof head);
 	if (!out->filter)
@@ -409,7 +457,7 @@ static void cache_store(int dirfd, const char *key, const struct seccomp_program
 {
 	char name[80];
 	size_t body = p->len * sizeof(struct sock_filter);
-	uint32_t head[2] = {CACHE_MAGIC, p->flags};
+	uint32_t head[2] = {CACHE_MAGIC, p->flags | (p->listener ? CACHE_LISTENER : 0)};
 	cleanup_free char *buf = malloc(sizeof head + body);
 	struct ward_error ignored;
 

@@ -70,11 +70,24 @@ static int run_init_protocol(const struct ward_init_config *cfg, struct ward_spa
 	struct sync_msg msg;
 
 	for (;;) {
-		if (sync_recv(out->sync_fd, &msg, NULL, err) < 0)
+		int passed;
+		if (sync_recv(out->sync_fd, &msg, &passed, err) < 0)
 			return -1;
 		switch (msg.type) {
 		case SYNC_READY:
 			return 0;
+		case SYNC_SECCOMP_FD:
+			if (passed < 0)
+				return ward_fail(err, EPROTO, "no seccomp notification fd");
+			int rc = cfg->seccomp_listener
+					 ? cfg->seccomp_listener(cfg->listener_ctx, out->pid,
+								 passed, err)
+					 : ward_fail(err, EPROTO,
+						     "unexpected seccomp notification fd");
+			close(passed);
+			if (rc < 0)
+				return -1;
+			break;
 		case SYNC_RUNTIME_HOOKS:
 			if (cfg->runtime_hooks &&
 			    cfg->runtime_hooks(cfg->hooks_ctx, out->pid, err) < 0) {

@@ -16,9 +16,9 @@ int sync_pair(int fds[2], struct ward_error *err)
 
 static const char *type_name(uint32_t t)
 {
-	static const char *const names[] = {"none",	"userns-ready",	 "userns-mapped",
-					    "init-pid", "runtime-hooks", "hooks-done",
-					    "ready",	"error"};
+	static const char *const names[] = {"none",	  "userns-ready",  "userns-mapped",
+					    "init-pid",	  "runtime-hooks", "hooks-done",
+					    "seccomp-fd", "ready",	   "error"};
 	return t < sizeof names / sizeof names[0] ? names[t] : "unknown";
 }
 

@@ -3,7 +3,7 @@
 # none, a config's profile with actions, errno values and argument conditions, the "never"
 # filter stacked under any profile, and exec'd processes filtered too.
 . "$(dirname "$0")/lib/common.sh"
-plan 16
+plan 19
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 
@@ -34,7 +34,23 @@ is unknown_syscall_names_are_skipped "$RC" 0
 b=$(new_bundle notify 'true')
 edit_config "$b" '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["mkdir"], action: "SCMP_ACT_NOTIFY"}]}'
 ward_run "$b" notify
-like unsupported_action_fails_closed "$RC|$ERR" '^1\|.*linux.seccomp.syscalls\[0\]: SCMP_ACT_NOTIFY is not supported'
+like notify_without_a_listener_path_fails_closed "$RC|$ERR" '^1\|.*linux.seccomp.syscalls\[0\]: SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath'
+
+# SCMP_ACT_NOTIFY with an agent: the notification fd and the process state reach listenerPath,
+# and the agent's answer (EXDEV) is what mkdir returns inside the container.
+"$WARD_HELPERS/seccompagent" "$WORK/agent.sock" "$WORK/agent.json" 2>"$WORK/agent.err" &
+apid=$!
+for _ in $(seq 100); do grep -q listening "$WORK/agent.err" 2>/dev/null && break; sleep 0.02; done
+b=$(new_bundle notified 'probe syscall mkdir; probe syscall socket_unix')
+edit_config "$b" '.root.readonly = false | .mounts += [{destination: "/tmp", type: "tmpfs", source: "tmpfs"}] |
+	.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", listenerPath: $sock, listenerMetadata: "meta-1",
+	syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_NOTIFY"}]}' --arg sock "$WORK/agent.sock"
+ward_run "$b" notified
+wait "$apid"
+is the_agent_answers_notified_syscalls "$(echo "$OUT" | sed -n 1p)" "mkdir errno=18"
+is other_syscalls_are_not_notified "$(echo "$OUT" | sed -n 2p)" "socket_unix errno=0"
+is the_agent_gets_runcs_process_state "$(jq -r '[.fds[0], .metadata, .state.id, .state.status, (.pid > 0 | tostring)] | join(" ")' "$WORK/agent.json")" \
+	"seccompFd meta-1 notified creating true"
 
 b=$(new_bundle execd "sleep 60; : $MARK")
 edit_config "$b" '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["socket"], action: "SCMP_ACT_ERRNO", errnoRet: 97}]}'

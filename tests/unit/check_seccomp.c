@@ -68,7 +68,7 @@ START_TEST(unknown_syscall_names_are_skipped)
 }
 END_TEST
 
-START_TEST(notify_is_refused_not_ignored)
+START_TEST(notify_needs_a_listener_path)
 {
 	struct ward_error err = {0};
 	struct seccomp_program p;
@@ -76,8 +76,14 @@ START_TEST(notify_is_refused_not_ignored)
 		parse("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": "
 		      "[{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}");
 	ck_assert_int_eq(seccomp_compile(sc, 0, -1, &p, &err), -1);
-	ck_assert_str_eq(err.msg, "linux.seccomp.syscalls[0]: SCMP_ACT_NOTIFY is not supported by "
-				  "this build yet");
+	ck_assert_str_eq(err.msg, "linux.seccomp.syscalls[0]: SCMP_ACT_NOTIFY needs "
+				  "linux.seccomp.listenerPath (the agent that answers)");
+	spec_seccomp_free(sc);
+	sc = parse("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/run/agent.sock\", "
+		   "\"syscalls\": [{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}");
+	ck_assert_int_eq(seccomp_compile(sc, 0, -1, &p, &err), 0);
+	ck_assert(p.listener);
+	seccomp_program_free(&p);
 	spec_seccomp_free(sc);
 }
 END_TEST
@@ -115,7 +121,7 @@ int main(void)
 	tcase_add_test(tc, capability_conditions_change_the_filter);
 	tcase_add_test(tc, builtin_default_profile_is_default_deny);
 	tcase_add_test(tc, unknown_syscall_names_are_skipped);
-	tcase_add_test(tc, notify_is_refused_not_ignored);
+	tcase_add_test(tc, notify_needs_a_listener_path);
 	tcase_add_test(tc, repeated_argument_conditions_compile);
 	tcase_add_test(tc, never_filter_compiles);
 	suite_add_tcase(s, tc);
