@@ -1,7 +1,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <linux/audit.h>
 #include <linux/filter.h>
+#include <stddef.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -175,6 +177,44 @@ static int export_bpf(scmp_filter_ctx ctx, struct seccomp_program *out, struct w
 	return 0;
 }
 
+/* A deny-by-default profile must not turn system calls newer than itself into EPERM: libc
+ * probes new calls (clone3, faccessat2, ...) and falls back only on ENOSYS. This prologue
+ * answers ENOSYS for native system call numbers above the newest one the profile names; x32
+ * calls (which carry __X32_SYSCALL_BIT) and other architectures go on to the filter. */
+static int prepend_enosys(struct seccomp_program *p, uint32_t newest, struct ward_error *err)
+{
+#if defined(__x86_64__)
+	const uint32_t arch = AUDIT_ARCH_X86_64;
+	const uint32_t skip_from = 0x40000000; /* __X32_SYSCALL_BIT */
+#elif defined(__aarch64__)
+	const uint32_t arch = AUDIT_ARCH_AARCH64;
+	const uint32_t skip_from = 0xffffffff;
+#else
+	(void)p, (void)newest, (void)err;
+	return 0;
+#endif
+#if defined(__x86_64__) || defined(__aarch64__)
+	struct sock_filter pro[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 0, 4),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, skip_from, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, newest, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
+	};
+	size_t n = sizeof pro / sizeof pro[0];
+	struct sock_filter *f = malloc((p->len + n) * sizeof *f);
+	if (!f)
+		return ward_fail(err, ENOMEM, "seccomp filter");
+	memcpy(f, pro, sizeof pro);
+	memcpy(f + n, p->filter, p->len * sizeof *f);
+	free(p->filter);
+	p->filter = f;
+	p->len += n;
+	return 0;
+#endif
+}
+
 static int compile_uncached(const struct ward_seccomp *profile, uint64_t caps,
 			    struct seccomp_program *out, struct ward_error *err)
 {
@@ -237,6 +277,14 @@ static int compile_uncached(const struct ward_seccomp *profile, uint64_t caps,
 		if (r < 0)
 			goto out;
 	}
+	/* The newest system call the profile knows about, rules that do not apply included. */
+	int newest = -1;
+	for (size_t i = 0; i < profile->n_rules; i++)
+		for (size_t n = 0; profile->rules[i].names[n]; n++) {
+			int nr = seccomp_syscall_resolve_name(profile->rules[i].names[n]);
+			if (nr > newest)
+				newest = nr;
+		}
 	for (size_t i = 0; i < profile->n_rules; i++) {
 		const struct ward_seccomp_rule *r = &profile->rules[i];
 		uint32_t action;
@@ -264,6 +312,9 @@ static int compile_uncached(const struct ward_seccomp *profile, uint64_t caps,
 		}
 	}
 	rc = export_bpf(ctx, out, err);
+	if (rc == 0 && default_action != SCMP_ACT_ALLOW && default_action != SCMP_ACT_LOG &&
+	    newest >= 0)
+		rc = prepend_enosys(out, (uint32_t)newest, err);
 out:
 	if (ctx)
 		seccomp_release(ctx);

@@ -3,7 +3,7 @@
 # none, a config's profile with actions, errno values and argument conditions, the "never"
 # filter stacked under any profile, and exec'd processes filtered too.
 . "$(dirname "$0")/lib/common.sh"
-plan 19
+plan 20
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 
@@ -15,6 +15,9 @@ is default_profile_denies_user_namespaces "$(echo "$OUT" | sed -n 3p)" "unshare_
 is default_profile_allows_ordinary_syscalls "$(echo "$OUT" | sed -n 4p)" "socket_unix errno=0"
 is default_profile_denies_open_by_handle_at "$(echo "$OUT" | sed -n 5p)" "open_by_handle_at errno=1"
 is an_ordinary_workload_runs "$(echo "$OUT" | sed -n 6p)" workload-ok
+b=$(new_bundle enosys 'probe syscall nr_1000')
+ward_run "$b" enosys
+is syscalls_newer_than_the_profile_get_enosys "$OUT" "nr_1000 errno=38"
 
 # A permissive config profile with one errno rule and one argument condition.
 b=$(new_bundle custom 'probe syscall mkdir; probe syscall socket_inet; probe syscall socket_unix; probe syscall open_by_handle_at')
