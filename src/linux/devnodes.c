@@ -1,6 +1,7 @@
 /* Device nodes in the container's /dev: the runtime-spec defaults and linux.devices. Where
  * mknod is not permitted (user namespaces), the host node is bind-mounted instead. */
 #include <errno.h>
+#include <selinux/selinux.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -69,7 +70,27 @@ static int bind_host_device(int dirfd, const char *name, const struct ward_devic
 	return 0;
 }
 
-static int create_device(int rootfd, const struct ward_device *d, struct ward_error *err)
+/* linux.mountLabel on a created node, set through its O_PATH handle (never a path the
+ * container could redirect). Only reached when SELinux is enabled (checked at create). */
+static int label_node(int dirfd, const char *name, const char *label, const char *path,
+		      struct ward_error *err)
+{
+	char proc[64];
+	cleanup_close int fd = -1;
+
+	if (!label || !*label)
+		return 0;
+	fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ward_fail(err, errno, "open %s", path);
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	if (setfilecon(proc, label) < 0)
+		return ward_fail(err, errno, "linux.mountLabel: label %s", path);
+	return 0;
+}
+
+static int create_device(int rootfd, const struct ward_device *d, const char *label,
+			 struct ward_error *err)
 {
 	char dir[PATH_MAX];
 	cleanup_close int dirfd = -1;
@@ -100,7 +121,7 @@ static int create_device(int rootfd, const struct ward_device *d, struct ward_er
 	    fchownat(dirfd, name, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
 		     AT_SYMLINK_NOFOLLOW) < 0)
 		return ward_fail(err, errno, "chown %s", d->path);
-	return 0;
+	return label_node(dirfd, name, label, d->path, err);
 }
 
 static bool configured(const struct ward_spec *spec, const char *path)
@@ -119,10 +140,11 @@ int rootfs_create_devices(int rootfd, const struct ward_spec *spec, struct ward_
 
 	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++)
 		if (!configured(spec, default_devices[i].path) &&
-		    create_device(rootfd, &default_devices[i], err) < 0)
+		    create_device(rootfd, &default_devices[i], spec->linux_.mount_label, err) < 0)
 			goto out;
 	for (size_t i = 0; i < spec->linux_.n_devices; i++) {
-		if (create_device(rootfd, &spec->linux_.devices[i], err) < 0) {
+		if (create_device(rootfd, &spec->linux_.devices[i], spec->linux_.mount_label, err) <
+		    0) {
 			ward_error_prefix(err, "linux.devices[%zu]", i);
 			goto out;
 		}
