@@ -142,13 +142,16 @@ int cmd_events(const struct global_opts *g, int argc, char **argv)
 	for (bool first = true;; first = false) {
 		if (container_stats(g->root, id, &s, &status, &err) < 0)
 			return cli_fail(&err);
-		if (!first && status == STATUS_STOPPED)
-			return 0;
+		/* An OOM kill is reported even when it was what stopped the container. */
 		if (s.memory_oom_kill > ooms) {
-			if (!first)
+			if (!first) {
 				printf("{\"type\":\"oom\",\"id\":\"%s\"}\n", id);
+				fflush(stdout);
+			}
 			ooms = s.memory_oom_kill;
 		}
+		if (!first && status == STATUS_STOPPED)
+			return 0;
 		print_stats(id, &s);
 		if (once)
 			return 0;

@@ -86,6 +86,10 @@ chmod 1777 "$rootfs/tmp"
 # The payload and what it needs to know about ward's conversions.
 install -D -m 0755 "$here/guest-tests.sh" "$stage/tests/guest-tests.sh"
 install -D -m 0644 "$here/../../contrib/apparmor/ward-default" "$stage/tests/ward-default"
+# brd (a RAM disk) gives io.max a block device to limit; the cloud kernel has it as a module.
+brd=$(ls /lib/modules/"$(basename "$(printf '%s\n' /boot/vmlinuz-*-cloud-amd64 | sort -V | tail -n 1)" | sed 's/^vmlinuz-//')"/kernel/drivers/block/brd.ko* 2>/dev/null | head -n 1)
+[ -n "$brd" ] || die "brd.ko of the cloud kernel is missing (package linux-image-cloud-amd64)"
+install -D -m 0644 "$brd" "$stage/tests/brd.ko"
 # busybox awk has no floating point: the expected crun weight of cpu.shares 2048, from the
 # formula of cgroup_shares_to_weight in src/linux/cgroup_resources.c, is computed here.
 awk 'BEGIN {

@@ -6,7 +6,7 @@
 # container and from the cgroup files. Prints TAP.
 #
 # The plan is fixed: tests/integration/vm.sh expects exactly this many results.
-PLAN=34
+PLAN=37
 
 WARD=${WARD:-ward}
 ROOTFS=${ROOTFS:-/containers/rootfs}
@@ -170,6 +170,32 @@ new_bundle oom 'dd if=/dev/zero of=/dev/null bs=64M count=1' \
 run_fg oom
 is memory_hog_is_oom_killed_with_137 "$RC" 137
 check oom_killed_container_leaves_no_cgroup test ! -e "$CG$PARENT/oom"
+
+# events streams the OOM kill of a process in a container that keeps running.
+new_bundle oomev 'while :; do sleep 1; done' '.linux.resources.memory = {limit: 33554432, swap: 33554432}'
+start_bg oomev
+timeout 20 "$WARD" --root "$STATE" events --interval 1 oomev >"$WORK/oomev.out" 2>&1 &
+evpid=$!
+sleep 2
+W exec oomev dd if=/dev/zero of=/dev/null bs=64M count=1 >/dev/null 2>&1
+sleep 3
+stop_and_delete oomev
+wait $evpid 2>/dev/null
+like events_reports_the_oom_kill "$(cat "$WORK/oomev.out")" '"type":"oom","id":"oomev"'
+
+# cpu.max throttles: a busy loop at a 10% quota gets throttled.
+new_bundle throttle 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; grep nr_throttled /sys/fs/cgroup/cpu.stat' \
+	'.linux.resources.cpu = {quota: 10000, period: 100000}'
+run_fg throttle
+like cpu_max_throttles_a_busy_process "$OUT" 'nr_throttled [1-9]'
+
+# io.max lands for a block device (a RAM disk from the brd module).
+insmod /tests/brd.ko rd_nr=1 rd_size=4096 2>/dev/null
+devnum=$(cat /sys/block/ram0/dev 2>/dev/null)
+new_bundle iomax 'cat /sys/fs/cgroup/io.max' \
+	".linux.resources.blockIO = {throttleReadBpsDevice: [{major: ${devnum%%:*}, minor: ${devnum##*:}, rate: 1048576}]}"
+run_fg iomax
+like io_max_is_written_for_the_device "$devnum|$OUT" "^[0-9]+:[0-9]+\\|$devnum rbps=1048576"
 
 new_bundle nooom 'dd if=/dev/zero of=/dev/null bs=8M count=1 2>/dev/null && echo fits' \
 	'.linux.resources.memory = {limit: 33554432, swap: 33554432}'
