@@ -336,5 +336,9 @@ void spec_seccomp_free(struct ward_seccomp *sc);
 
 /* Writes the hardened default config.json that `ward spec` produces to a malloc'd buffer. */
 int spec_generate_default(char **out, size_t *out_len, struct ward_error *err);
+/* The same; rootless adds a user namespace mapping uid/gid (the caller's) to root and leaves
+ * out what an unprivileged user cannot have (devpts gid=5). */
+int spec_generate(bool rootless, unsigned uid, unsigned gid, char **out, size_t *out_len,
+		  struct ward_error *err);
 
 #endif

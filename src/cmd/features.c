@@ -45,6 +45,43 @@ static void gen_mount_options(yajl_gen g)
 	yajl_gen_array_close(g);
 }
 
+static void gen_list(yajl_gen g, const char *key, const char *const *v)
+{
+	GS(g, key);
+	yajl_gen_array_open(g);
+	for (; *v; v++)
+		GS(g, *v);
+	yajl_gen_array_close(g);
+}
+
+static void gen_seccomp(yajl_gen g)
+{
+	GS(g, "seccomp");
+	yajl_gen_map_open(g);
+	GS(g, "enabled");
+	yajl_gen_bool(g, 1);
+	gen_list(g, "actions",
+		 (const char *const[]){"SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL",
+				       "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
+				       "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE",
+				       "SCMP_ACT_TRAP", NULL});
+	gen_list(g, "operators",
+		 (const char *const[]){"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE",
+				       "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", NULL});
+	gen_list(g, "archs",
+		 (const char *const[]){"SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_X32",
+				       "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", NULL});
+	gen_list(g, "knownFlags",
+		 (const char *const[]){"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+				       "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+				       "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL});
+	gen_list(g, "supportedFlags",
+		 (const char *const[]){"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+				       "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+				       "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL});
+	yajl_gen_map_close(g);
+}
+
 int cmd_features(const struct global_opts *g, int argc, char **argv)
 {
 	static const char *const hooks[] = {"prestart",	      "createRuntime", "createContainer",
@@ -109,9 +146,9 @@ int cmd_features(const struct global_opts *g, int argc, char **argv)
 	GS(y, "rdma");
 	yajl_gen_bool(y, 1);
 	yajl_gen_map_close(y);
-	gen_bool_obj(y, "seccomp", false);
-	gen_bool_obj(y, "apparmor", false);
-	gen_bool_obj(y, "selinux", false);
+	gen_seccomp(y);
+	gen_bool_obj(y, "apparmor", true);
+	gen_bool_obj(y, "selinux", true);
 	gen_bool_obj(y, "intelRdt", false);
 	GS(y, "mountExtensions");
 	yajl_gen_map_open(y);

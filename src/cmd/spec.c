@@ -20,10 +20,13 @@ static const char usage[] =
 	"\n"
 	"Options:\n"
 	"  -b, --bundle DIR    the bundle directory (default: .)\n"
+	"      --rootless      a config an unprivileged user can run as is: a user namespace\n"
+	"                      that maps the caller's uid and gid to root\n"
 	"  -h, --help          show this help\n";
 
 static const struct option longopts[] = {
 	{"bundle", required_argument, NULL, 'b'},
+	{"rootless", no_argument, NULL, 'r'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -31,6 +34,7 @@ static const struct option longopts[] = {
 int cmd_spec(const struct global_opts *g, int argc, char **argv)
 {
 	const char *bundle = ".";
+	bool rootless = false;
 	cleanup_free char *json = NULL;
 	cleanup_free char *path = NULL;
 	struct ward_error err = {0};
@@ -45,6 +49,9 @@ int cmd_spec(const struct global_opts *g, int argc, char **argv)
 		case 'b':
 			bundle = optarg;
 			break;
+		case 'r':
+			rootless = true;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
@@ -54,7 +61,7 @@ int cmd_spec(const struct global_opts *g, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error("spec", "unexpected argument \"%s\"", argv[optind]);
-	if (spec_generate_default(&json, &len, &err) < 0)
+	if (spec_generate(rootless, geteuid(), getegid(), &json, &len, &err) < 0)
 		return cli_fail(&err);
 	path = path_join(bundle, "config.json");
 	if (!path) {

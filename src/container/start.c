@@ -51,6 +51,9 @@ int container_start(const char *root, const char *id, struct ward_error *err)
 	case STATUS_STOPPED:
 		ward_fail(err, 0, "cannot start a container that has stopped");
 		goto out;
+	case STATUS_PAUSED:
+		ward_fail(err, 0, "cannot start a paused container (resume it first)");
+		goto out;
 	default:
 		ward_fail(err, 0, "cannot start an already running container");
 		goto out;

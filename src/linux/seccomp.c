@@ -17,6 +17,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "commit.h"
 #include "ward/cleanup.h"
 #include "ward/sha256.h"
 #include "ward/seccomp.h"
@@ -335,8 +336,11 @@ static int compile_never_uncached(struct seccomp_program *out, struct ward_error
 	if (!ctx)
 		return ward_fail(err, ENOMEM, "seccomp: initialise the filter");
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
-	seccomp_arch_add(ctx, SCMP_ARCH_X86);
-	seccomp_arch_add(ctx, SCMP_ARCH_X32);
+	/* Every architecture this kernel runs (an unknown one would hit the default: allow). */
+	static const uint32_t arches[] = {SCMP_ARCH_X86, SCMP_ARCH_X32, SCMP_ARCH_ARM};
+	for (size_t i = 0; i < ARRAY_SIZE(arches); i++)
+		if (runs_here(arches[i]))
+			seccomp_arch_add(ctx, arches[i]);
 	for (size_t i = 0; i < ARRAY_SIZE(never); i++) {
 		int nr = seccomp_syscall_resolve_name(never[i]);
 		if (nr == __NR_SCMP_ERROR)
@@ -435,7 +439,8 @@ static void cache_key(const struct ward_seccomp *p, uint64_t caps, const char *w
 	uint32_t native = seccomp_arch_native();
 
 	sha256_init(&h);
-	hash_str(&h, "ward-seccomp-cache-1 " PACKAGE_VERSION);
+	/* The commit too: a rebuilt ward may compile the same profile differently. */
+	hash_str(&h, "ward-seccomp-cache-2 " PACKAGE_VERSION " " WARD_COMMIT);
 	sha256_update(&h, v, sizeof *v);
 	sha256_update(&h, &native, sizeof native);
 	sha256_update(&h, &caps, sizeof caps);

@@ -101,7 +101,7 @@ static void gen_process(yajl_gen g)
 	yajl_gen_map_close(g);
 }
 
-static void gen_mounts(yajl_gen g)
+static void gen_mounts(yajl_gen g, bool rootless)
 {
 	S(g, "mounts");
 	yajl_gen_array_open(g);
@@ -109,9 +109,12 @@ static void gen_mounts(yajl_gen g)
 		  (const char *const[]){"nosuid", "noexec", "nodev", NULL});
 	gen_mount(g, "/dev", "tmpfs", "tmpfs",
 		  (const char *const[]){"nosuid", "strictatime", "mode=755", "size=65536k", NULL});
+	/* gid 5 (tty) is not mapped in a rootless user namespace. */
 	gen_mount(g, "/dev/pts", "devpts", "devpts",
-		  (const char *const[]){"nosuid", "noexec", "newinstance", "ptmxmode=0666",
-					"mode=0620", "gid=5", NULL});
+		  rootless ? (const char *const[]){"nosuid", "noexec", "newinstance",
+						   "ptmxmode=0666", "mode=0620", NULL}
+			   : (const char *const[]){"nosuid", "noexec", "newinstance",
+						   "ptmxmode=0666", "mode=0620", "gid=5", NULL});
 	gen_mount(g, "/dev/shm", "tmpfs", "shm",
 		  (const char *const[]){"nosuid", "noexec", "nodev", "mode=1777", "size=65536k",
 					NULL});
@@ -124,7 +127,22 @@ static void gen_mounts(yajl_gen g)
 	yajl_gen_array_close(g);
 }
 
-static void gen_linux(yajl_gen g)
+static void gen_mapping(yajl_gen g, const char *key, unsigned host_id)
+{
+	S(g, key);
+	yajl_gen_array_open(g);
+	yajl_gen_map_open(g);
+	S(g, "containerID");
+	yajl_gen_integer(g, 0);
+	S(g, "hostID");
+	yajl_gen_integer(g, host_id);
+	S(g, "size");
+	yajl_gen_integer(g, 1);
+	yajl_gen_map_close(g);
+	yajl_gen_array_close(g);
+}
+
+static void gen_linux(yajl_gen g, bool rootless, unsigned uid, unsigned gid)
 {
 	static const char *const ns[] = {"pid", "network", "ipc", "uts", "mount", "cgroup", NULL};
 
@@ -138,13 +156,30 @@ static void gen_linux(yajl_gen g)
 		S(g, *n);
 		yajl_gen_map_close(g);
 	}
+	if (rootless) {
+		yajl_gen_map_open(g);
+		S(g, "type");
+		S(g, "user");
+		yajl_gen_map_close(g);
+	}
 	yajl_gen_array_close(g);
+	/* Rootless: the caller's own uid and gid become root in the container (no newuidmap). */
+	if (rootless) {
+		gen_mapping(g, "uidMappings", uid);
+		gen_mapping(g, "gidMappings", gid);
+	}
 	gen_strv(g, "maskedPaths", masked_paths);
 	gen_strv(g, "readonlyPaths", readonly_paths);
 	yajl_gen_map_close(g);
 }
 
 int spec_generate_default(char **out, size_t *out_len, struct ward_error *err)
+{
+	return spec_generate(false, 0, 0, out, out_len, err);
+}
+
+int spec_generate(bool rootless, unsigned uid, unsigned gid, char **out, size_t *out_len,
+		  struct ward_error *err)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
 	const unsigned char *buf;
@@ -167,8 +202,8 @@ int spec_generate_default(char **out, size_t *out_len, struct ward_error *err)
 	yajl_gen_map_close(g);
 	S(g, "hostname");
 	S(g, "ward");
-	gen_mounts(g);
-	gen_linux(g);
+	gen_mounts(g, rootless);
+	gen_linux(g, rootless, uid, gid);
 	yajl_gen_map_close(g);
 	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok) {
 		yajl_gen_free(g);

@@ -9,7 +9,7 @@
 #
 # crun 1.8 refuses hybrid cgroup hosts; like the test machines' notes say, it runs in a private
 # mount namespace with the unified hierarchy unmounted, which adds an unshare(1) to its time:
-# the report says so. runc uses cgroup v1 here, ward uses no cgroup unless the config asks.
+# the report says so. runc uses cgroup v1 here; ward uses a cgroup v2 group (the unified mount).
 set -euo pipefail
 n=100
 ward=$(cd "$(dirname "$0")/../.." && pwd)/_build/ward
