@@ -31,6 +31,11 @@ int cgroup_enable_all(const char *root, const char *path);
  * config field and the controller, when a limit cannot be applied. */
 int cgroup_apply_resources(int cgfd, const char *root, const char *path,
 			   const struct ward_resources *res, struct ward_error *err);
+/* True when the resources ask for a limit (device rules aside): something only a cgroup can
+ * enforce. */
+bool cgroup_resources_limit(const struct ward_resources *res);
+/* The caller's own cgroup (from /proc/self/cgroup), malloc'd. */
+char *cgroup_self_path(void);
 /* Builds and attaches the BPF_PROG_TYPE_CGROUP_DEVICE program from the config's rules, the
  * default devices and linux.devices (deny by default, the last matching rule wins). */
 int cgroup_attach_devices(int cgfd, const struct ward_linux *lx, struct ward_error *err);

@@ -267,6 +267,38 @@ static int copy_config(int dirfd, const char *buf, size_t len, struct ward_error
 	return write_file_atomic(dirfd, "config.json", buf, len, 0600, err);
 }
 
+/* Root: the configured cgroup. Rootless: a cgroup below the caller's own when it is delegated
+ * (writable); otherwise none, which is only acceptable when no limit was asked for. */
+static int choose_cgroup(const struct ward_spec *spec, const struct create_options *o,
+			 const char *root, char **path, struct ward_error *err)
+{
+	*path = NULL;
+	if (geteuid() == 0)
+		return cgroup_resolve_path(spec->linux_.cgroups_path, o->id, o->systemd_cgroup,
+					   path, err);
+	cleanup_free char *self = cgroup_self_path();
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s%s", root, self ? self : "/");
+	if (self && access(dir, W_OK) == 0) {
+		if (asprintf(path, "%s/ward-%s", strcmp(self, "/") == 0 ? "" : self, o->id) < 0)
+			return ward_fail(err, ENOMEM, "cgroup path");
+		return 0;
+	}
+	if (cgroup_resources_limit(&spec->linux_.resources))
+		return ward_fail(err, 0,
+				 "linux.resources: limits need a cgroup, and your cgroup %s "
+				 "is not delegated to you (run ward from a delegated cgroup, "
+				 "e.g. systemd-run --user -p Delegate=yes, or remove the "
+				 "limits)",
+				 dir);
+	log_warn("rootless: cgroup %s is not delegated to you; the container runs without a "
+		 "cgroup of its own (no limits were asked for%s)",
+		 dir,
+		 spec->linux_.resources.n_devices ? "; device rules are left to the user namespace"
+						  : "");
+	return 0;
+}
+
 /* state.json with the config's annotations (borrowed from the spec for the write). */
 static int write_state(struct created_container *c, struct ward_error *err)
 {
@@ -370,15 +402,16 @@ int container_create(const struct create_options *o, struct created_container *c
 		goto fail;
 	}
 	if (cgroup_find_root(&cgroup_root, err) < 0 ||
-	    cgroup_resolve_path(c->spec->linux_.cgroups_path, o->id, o->systemd_cgroup,
-				&st->cgroup_path, err) < 0 ||
+	    choose_cgroup(c->spec, o, cgroup_root, &st->cgroup_path, err) < 0 ||
 	    write_state(c, err) < 0)
 		goto fail;
 	/* The init is born in its cgroup (CLONE_INTO_CGROUP) with every limit in force. */
-	cgfd = cgroup_create(cgroup_root, st->cgroup_path, &c->spec->linux_, err);
-	if (cgfd < 0)
-		goto fail;
-	cgroup_created = true;
+	if (st->cgroup_path) {
+		cgfd = cgroup_create(cgroup_root, st->cgroup_path, &c->spec->linux_, err);
+		if (cgfd < 0)
+			goto fail;
+		cgroup_created = true;
+	}
 
 	/* Seccomp is compiled here, where a failure can still be reported cleanly. */
 	cache = state_open_cache(c->rootfd);

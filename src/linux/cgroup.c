@@ -85,6 +85,20 @@ int cgroup_resolve_path(const char *cgroups_path, const char *id, bool systemd, 
 	return 0;
 }
 
+char *cgroup_self_path(void)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[4096];
+
+	while (f && fgets(line, sizeof line, f)) {
+		if (strncmp(line, "0::", 3) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			return strdup(line + 3);
+		}
+	}
+	return NULL;
+}
+
 int cgroup_open(const char *root, const char *path, struct ward_error *err)
 {
 	char full[PATH_MAX];

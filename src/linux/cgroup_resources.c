@@ -284,6 +284,21 @@ static int enable_controller(const char *root, const char *path, const char *con
 	return 0;
 }
 
+bool cgroup_resources_limit(const struct ward_resources *res)
+{
+	struct cg_plan plan = {0};
+	struct ward_error ignored;
+	bool limit = false;
+
+	if (plan_memory(res, &plan, &ignored) < 0 || plan_cpu(res, &plan, &ignored) < 0 ||
+	    plan_io(res, &plan) < 0 || plan_rest(res, &plan, &ignored) < 0)
+		limit = true; /* refused settings count: they must not pass silently */
+	for (size_t i = 0; i < plan.n; i++)
+		limit |= !plan.w[i].is_default;
+	free(plan.w);
+	return limit;
+}
+
 int cgroup_enable_all(const char *root, const char *path)
 {
 	char available[512], ctlfile[PATH_MAX];

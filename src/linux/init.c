@@ -43,8 +43,18 @@ static int become_root_in_userns(int fd, struct ward_error *err)
 
 	if (unshare(CLONE_NEWUSER) < 0)
 		return ward_fail(err, errno, "linux.namespaces: create the user namespace");
-	if (sync_send(fd, SYNC_USERNS_READY, 0, -1, err) < 0 ||
-	    sync_expect(fd, SYNC_USERNS_MAPPED, &msg, NULL, "ward", err) < 0)
+	/* An unprivileged ward writes the maps through /proc/<pid>/, which is root-owned while
+	 * this process is non-dumpable: dumpable just for that moment (runc does the same). */
+	bool unprivileged = geteuid() != 0;
+	if (unprivileged)
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	int rc = sync_send(fd, SYNC_USERNS_READY, 0, -1, err) < 0 ||
+				 sync_expect(fd, SYNC_USERNS_MAPPED, &msg, NULL, "ward", err) < 0
+			 ? -1
+			 : 0;
+	if (unprivileged)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (rc < 0)
 		return -1;
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
 		ward_fail(err, errno, "become root in the user namespace");

@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ward/cleanup.h"
@@ -115,8 +116,91 @@ static int write_map(pid_t pid, const char *file, const struct ward_id_mapping *
 	return 0;
 }
 
+/* An unprivileged caller may map only its own id, once; anything else goes through the setuid
+ * helpers from Debian's uidmap package, which check /etc/subuid and /etc/subgid. */
+static bool own_id_only(const struct ward_id_mapping *m, size_t n, uint32_t id)
+{
+	return n == 1 && m[0].host_id == id && m[0].size == 1;
+}
+
+static int run_idmap_helper(const char *helper, pid_t pid, const struct ward_id_mapping *m,
+			    size_t n, const char *field, struct ward_error *err)
+{
+	char *argv[3 + 340 * 3 + 1];
+	char nums[340 * 3][12], pidbuf[16];
+	size_t a = 0;
+	int status;
+
+	snprintf(pidbuf, sizeof pidbuf, "%d", pid);
+	argv[a++] = (char *)helper;
+	argv[a++] = pidbuf;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(nums[3 * i], 12, "%u", m[i].container_id);
+		snprintf(nums[3 * i + 1], 12, "%u", m[i].host_id);
+		snprintf(nums[3 * i + 2], 12, "%u", m[i].size);
+		argv[a++] = nums[3 * i];
+		argv[a++] = nums[3 * i + 1];
+		argv[a++] = nums[3 * i + 2];
+	}
+	argv[a] = NULL;
+	pid_t child = fork();
+	if (child < 0)
+		return ward_fail(err, errno, "%s: run %s", field, helper);
+	if (child == 0) {
+		execvp(helper, argv);
+		_exit(127);
+	}
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return ward_fail(err, errno, "%s: wait for %s", field, helper);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return ward_fail(err, 0, "%s: %s is not installed (apt-get install uidmap)", field,
+				 helper);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return ward_fail(err, 0,
+				 "%s: %s refused the mapping (are those ranges allocated "
+				 "to you in /etc/subuid and /etc/subgid?)",
+				 field, helper);
+	return 0;
+}
+
+static int write_setgroups_deny(pid_t pid, struct ward_error *err)
+{
+	char path[64];
+	cleanup_close int fd = -1;
+	snprintf(path, sizeof path, "/proc/%d/setgroups", pid);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "deny", 4) != 4)
+		return ward_fail(err, errno, "write %s", path);
+	return 0;
+}
+
 int ns_write_id_maps(pid_t pid, const struct ward_linux *lx, struct ward_error *err)
 {
+	if (geteuid() != 0) {
+		if (lx->n_uid_mappings == 0 || lx->n_gid_mappings == 0)
+			return ward_fail(err, 0,
+					 "linux.uidMappings and linux.gidMappings are "
+					 "required with a new user namespace");
+		if (own_id_only(lx->uid_mappings, lx->n_uid_mappings, geteuid()) &&
+		    own_id_only(lx->gid_mappings, lx->n_gid_mappings, getegid())) {
+			/* The kernel lets an unprivileged process write its own single mapping
+			 * once setgroups is denied. */
+			if (write_setgroups_deny(pid, err) < 0 ||
+			    write_map(pid, "gid_map", lx->gid_mappings, 1, "linux.gidMappings",
+				      err) < 0 ||
+			    write_map(pid, "uid_map", lx->uid_mappings, 1, "linux.uidMappings",
+				      err) < 0)
+				return -1;
+			return 0;
+		}
+		if (run_idmap_helper("newuidmap", pid, lx->uid_mappings, lx->n_uid_mappings,
+				     "linux.uidMappings", err) < 0 ||
+		    run_idmap_helper("newgidmap", pid, lx->gid_mappings, lx->n_gid_mappings,
+				     "linux.gidMappings", err) < 0)
+			return -1;
+		return 0;
+	}
 	if (lx->n_uid_mappings == 0 || lx->n_gid_mappings == 0)
 		return ward_fail(err, 0,
 				 "linux.uidMappings and linux.gidMappings are required with "

@@ -1,0 +1,70 @@
+#!/bin/bash
+# Rootless: an unprivileged user (created for the test, with subordinate id ranges) runs,
+# execs into, kills and deletes containers; a single mapping is written directly, a range goes
+# through newuidmap/newgidmap; the user gains no host privilege.
+. "$(dirname "$0")/lib/common.sh"
+plan 16
+
+user=ward-rootless
+if ! id "$user" >/dev/null 2>&1; then
+	useradd -m -s /bin/sh "$user" || { echo "Bail out! cannot create the test user"; exit 1; }
+fi
+uid=$(id -u "$user")
+gid=$(id -g "$user")
+for tool in newuidmap newgidmap; do
+	command -v $tool >/dev/null || { echo "Bail out! $tool is missing (apt-get install uidmap)"; exit 1; }
+done
+grep -q "^$user:" /etc/subuid || usermod --add-subuids 300000-365535 --add-subgids 300000-365535 "$user"
+subuid=$(awk -F: -v u="$user" '$1 == u {print $2; exit}' /etc/subuid)
+
+home="$WORK/rootless"
+mkdir -p "$home/xdg" "$home/b"
+cp -a "$ROOTFS" "$home/b/rootfs"
+echo host-secret >"$home/rootfile"
+chmod 0644 "$home/rootfile"
+chown -R "$user:" "$home/xdg" "$home/b"
+chmod 0700 "$home/xdg"
+chmod 0755 "$WORK" "$home"
+# The user's ward: its state goes to $XDG_RUNTIME_DIR/ward (no --root).
+U() { su "$user" -s /bin/bash -c "cd '$home/b' && XDG_RUNTIME_DIR='$home/xdg' $(printf '%q ' "$WARD" "$@")"; }
+cfg() { # edits the user's config (as root, then gives it back)
+	jq "$@" "$home/b/config.json" >"$home/b/c.tmp" && mv "$home/b/c.tmp" "$home/b/config.json" &&
+		chown "$user:" "$home/b/config.json"
+}
+
+U spec --rootless
+is spec_rootless_maps_the_caller_to_root \
+	"$(jq -c '[.linux.uidMappings[0].hostID, .linux.gidMappings[0].hostID, ([.linux.namespaces[].type] | index("user") != null)]' "$home/b/config.json")" \
+	"[$uid,$gid,true]"
+cfg '.process.args = ["sh", "-c", "cat /proc/self/uid_map | tr -s \" \"; id -u; { echo x >/host/rootfile; } 2>&1; cat /host/rootfile"] |
+	.mounts += [{destination: "/host/rootfile", type: "bind", source: "'"$home/rootfile"'", options: ["bind"]}]'
+out=$(U run r1 2>"$WORK/r1.err" </dev/null)
+is single_mapping_container_runs "$?" 0
+is single_mapping_is_written_directly "$(echo "$out" | sed -n 1p)" " 0 $uid 1"
+is root_inside_is_the_callers_uid_outside "$(echo "$out" | sed -n 2p)" 0
+like a_root_owned_host_file_stays_unwritable "$(echo "$out" | sed -n 3p)" 'Permission denied|Read-only'
+is the_host_file_is_unchanged "$(cat "$home/rootfile")" host-secret
+like no_delegated_cgroup_is_a_warning_not_a_silence "$(cat "$WORK/r1.err")" 'rootless: cgroup .* is not delegated to you'
+
+cfg '.linux.uidMappings = [{containerID: 0, hostID: '"$subuid"', size: 65536}] |
+	.linux.gidMappings = [{containerID: 0, hostID: '"$subuid"', size: 65536}] |
+	.process.args = ["sh", "-c", "cat /proc/self/uid_map | tr -s \" \""] | del(.mounts[-1])'
+is a_subordinate_range_goes_through_newuidmap "$(U run r2 2>/dev/null </dev/null)" " 0 $subuid 65536"
+
+cfg '.process.args = ["sh", "-c", "sleep 60; : '"$MARK"'"]'
+U run -d --pid-file "$home/xdg/r3.pid" r3 </dev/null 2>/dev/null
+is rootless_run_detached_writes_the_pid_file "$(test -s "$home/xdg/r3.pid" && echo yes)" yes
+is rootless_state_is_running "$(U state r3 | jq -r .status)" running
+is rootless_exec_joins_the_container "$(U exec r3 sh -c 'readlink /proc/1/ns/pid')" "$(readlink /proc/"$(cat "$home/xdg/r3.pid")"/ns/pid)"
+like rootless_ps_lists_the_init "$(U ps --format json r3)" "$(cat "$home/xdg/r3.pid")"
+U kill r3 KILL
+for _ in $(seq 50); do [ "$(U state r3 | jq -r .status)" = stopped ] && break; sleep 0.05; done
+is rootless_kill_stops_it "$(U state r3 | jq -r .status)" stopped
+U delete r3
+is rootless_delete_leaves_no_state "$(ls -A "$home/xdg/ward" | grep -v '^cache:seccomp$')" ""
+
+cfg '.linux.resources = {memory: {limit: 67108864}} | .process.args = ["true"]'
+like rootless_limits_without_a_delegated_cgroup_are_refused "$(U run r4 2>&1 </dev/null; echo "rc=$?")" \
+	'linux.resources: limits need a cgroup.*rc=1'
+
+assert_no_leftovers
