@@ -33,6 +33,16 @@ void mountopts_clear(struct mount_plan *plan);
  * sources are taken from bundle_dir. mount_label (linux.mountLabel, may be NULL) becomes the
  * SELinux context= of the filesystems ward creates for the container (tmpfs, devpts, mqueue). */
 int mount_one(int rootfd, const char *bundle_dir, const struct ward_mount *m, size_t index,
-	      const char *mount_label, struct ward_error *err);
+	      const char *mount_label, int premade_fd, struct ward_error *err);
+
+/* Whether mount m is idmapped ("idmap"/"ridmap", or per-mount mappings, as runc reads it). */
+bool mount_wants_idmap(const struct ward_mount *m);
+/* A bind mount made and idmapped through userns_fd (-1: not idmapped) in ward itself, which has
+ * the host privilege that requires; returns the detached mount's fd for mount_one(). */
+int mount_prepare_bind(const char *bundle_dir, const struct ward_mount *m, size_t index,
+		       int userns_fd, struct ward_error *err);
+/* A user namespace fd carrying the given maps, for MOUNT_ATTR_IDMAP (needs privilege). */
+int idmap_userns_fd(const struct ward_id_mapping *uids, size_t nu,
+		    const struct ward_id_mapping *gids, size_t ng, struct ward_error *err);
 
 #endif

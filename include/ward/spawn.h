@@ -17,11 +17,12 @@ struct ward_init_config {
 	const char *rootfs; /* absolute host path of root.path */
 	bool no_pivot;
 	bool no_new_keyring;
-	int cgroup_fd;	  /* -1: stay in the caller's cgroup */
-	int exec_fifo_fd; /* read end of exec.fifo: the init waits on it for `start` */
-	int console_fd;	  /* connected console socket when process.terminal, else -1 */
-	int preserve_fds; /* fds 3 .. 3+n-1 are passed to the process */
-	char *const *env; /* the process's environment (the config's, plus LISTEN_*) */
+	int cgroup_fd;	      /* -1: stay in the caller's cgroup */
+	int exec_fifo_fd;     /* read end of exec.fifo: the init waits on it for `start` */
+	int console_fd;	      /* connected console socket when process.terminal, else -1 */
+	int preserve_fds;     /* fds 3 .. 3+n-1 are passed to the process */
+	const int *idmap_fds; /* per mount: user namespace fd of an idmapped mount, or -1 */
+	char *const *env;     /* the process's environment (the config's, plus LISTEN_*) */
 	/* Runs the prestart and createRuntime hooks (in ward, the runtime namespace) when the
 	 * init reaches that point of its setup; may be NULL when there are none. */
 	int (*runtime_hooks)(void *ctx, pid_t pid, struct ward_error *err);

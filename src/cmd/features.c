@@ -152,7 +152,7 @@ int cmd_features(const struct global_opts *g, int argc, char **argv)
 	gen_bool_obj(y, "intelRdt", false);
 	GS(y, "mountExtensions");
 	yajl_gen_map_open(y);
-	gen_bool_obj(y, "idmap", false);
+	gen_bool_obj(y, "idmap", true);
 	yajl_gen_map_close(y);
 	yajl_gen_map_close(y);
 

@@ -19,6 +19,7 @@
 #include "ward/json.h"
 #include "ward/log.h"
 #include "ward/lsm.h"
+#include "ward/mounts.h"
 #include "ward/util.h"
 #include "internal.h"
 
@@ -299,6 +300,63 @@ static int choose_cgroup(const struct ward_spec *spec, const struct create_optio
 	return 0;
 }
 
+/* Idmapped mounts are made here, where the host privilege they need is: one detached mount per
+ * idmapped entry, shown through the mount's own mappings or the container's. */
+static int open_idmaps(const struct ward_spec *spec, const char *bundle, int **out,
+		       struct ward_error *err)
+{
+	bool any = false;
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		any |= mount_wants_idmap(&spec->mounts[i]);
+	*out = NULL;
+	if (!any)
+		return 0;
+	if (geteuid() != 0)
+		return ward_fail(err, 0,
+				 "mounts: idmapped mounts need root (rootless ward cannot "
+				 "create them yet)");
+	int *fds = calloc(spec->n_mounts, sizeof *fds);
+	if (!fds)
+		return ward_fail(err, ENOMEM, "idmapped mounts");
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		fds[i] = -1;
+	*out = fds;
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		const struct ward_mount *m = &spec->mounts[i];
+		if (!mount_wants_idmap(m))
+			continue;
+		const struct ward_id_mapping *u =
+			m->n_uid_mappings ? m->uid_mappings : spec->linux_.uid_mappings;
+		size_t nu = m->n_uid_mappings ? m->n_uid_mappings : spec->linux_.n_uid_mappings;
+		const struct ward_id_mapping *g =
+			m->n_gid_mappings ? m->gid_mappings : spec->linux_.gid_mappings;
+		size_t ng = m->n_gid_mappings ? m->n_gid_mappings : spec->linux_.n_gid_mappings;
+		if (!nu || !ng)
+			return ward_fail(err, 0,
+					 "mounts[%zu]: an idmapped mount needs uidMappings "
+					 "and gidMappings (on the mount or in linux)",
+					 i);
+		int userns = idmap_userns_fd(u, nu, g, ng, err);
+		if (userns < 0)
+			return ward_error_prefix(err, "mounts[%zu]", i);
+		fds[i] = mount_prepare_bind(bundle, m, i, userns, err);
+		close(userns);
+		if (fds[i] < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void close_idmaps(const struct ward_spec *spec, int *fds)
+{
+	if (!fds)
+		return;
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+}
+
 /* state.json with the config's annotations (borrowed from the spec for the write). */
 static int write_state(struct created_container *c, struct ward_error *err)
 {
@@ -325,6 +383,7 @@ int container_create(const struct create_options *o, struct created_container *c
 	const char *cgroup_root = NULL;
 	bool cgroup_created = false;
 	struct seccomp_program filter = {0}, never = {0};
+	int *idmaps = NULL;
 	size_t config_len;
 	int console_pair[2] = {-1, -1};
 	bool dir_created = false;
@@ -420,6 +479,9 @@ int container_create(const struct create_options *o, struct created_container *c
 	    seccomp_compile_never(cache, &never, err) < 0)
 		goto fail;
 
+	if (open_idmaps(c->spec, bundle, &idmaps, err) < 0)
+		goto fail;
+
 	struct hooks_ctx hctx = {.spec = c->spec, .id = o->id, .bundle = bundle};
 	struct ward_init_config cfg = {
 		.spec = c->spec,
@@ -432,6 +494,7 @@ int container_create(const struct create_options *o, struct created_container *c
 		.exec_fifo_fd = fifo,
 		.console_fd = console,
 		.preserve_fds = nlisten + o->preserve_fds,
+		.idmap_fds = idmaps,
 		.env = env,
 		.runtime_hooks = runtime_hooks,
 		.hooks_ctx = &hctx,
@@ -458,11 +521,13 @@ int container_create(const struct create_options *o, struct created_container *c
 		goto fail;
 	seccomp_program_free(&filter);
 	seccomp_program_free(&never);
+	close_idmaps(c->spec, idmaps);
 	return 0;
 
 fail:
 	seccomp_program_free(&filter);
 	seccomp_program_free(&never);
+	close_idmaps(c->spec, idmaps);
 	spawn_abort(&c->spawn);
 	if (cgroup_created) {
 		struct ward_error ignored;

@@ -233,7 +233,7 @@ static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t p
 	/* A session of its own: host terminal signals reach the container only through ward. */
 	if (setsid() < 0)
 		return ward_fail(err, errno, "create a session");
-	rootfd = rootfs_prepare(spec, cfg->rootfs, cfg->bundle, err);
+	rootfd = rootfs_prepare(spec, cfg->rootfs, cfg->bundle, cfg->idmap_fds, err);
 	if (rootfd < 0)
 		return -1;
 	if (request_runtime_hooks(cfg, fd, err) < 0 ||
@@ -346,13 +346,18 @@ static int cmp_int(const void *a, const void *b)
  * container. */
 static void close_unneeded_fds(const struct ward_init_config *cfg, int setup_fd, int init_fd)
 {
-	int keep[8], n = 0, from = 3 + cfg->preserve_fds;
+	size_t nmounts = cfg->idmap_fds ? cfg->spec->n_mounts : 0;
+	int keep[8 + nmounts];
+	int n = 0, from = 3 + cfg->preserve_fds;
 	int candidates[] = {setup_fd,	     init_fd,	     cfg->exec_fifo_fd,
 			    cfg->console_fd, cfg->cgroup_fd, cfg->join_pidfd};
 
 	for (size_t i = 0; i < ARRAY_SIZE(candidates); i++)
 		if (candidates[i] >= from)
 			keep[n++] = candidates[i];
+	for (size_t i = 0; i < nmounts; i++)
+		if (cfg->idmap_fds[i] >= from)
+			keep[n++] = cfg->idmap_fds[i];
 	qsort(keep, (size_t)n, sizeof keep[0], cmp_int);
 	for (int i = 0; i < n; i++) {
 		if (keep[i] > from)

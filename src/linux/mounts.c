@@ -143,8 +143,55 @@ static int create_fs_mount(const struct ward_mount *m, const struct mount_plan *
 	return mntfd;
 }
 
+bool mount_wants_idmap(const struct ward_mount *m)
+{
+	return m->n_uid_mappings || m->n_gid_mappings || strv_contains(m->options, "idmap") ||
+	       strv_contains(m->options, "ridmap");
+}
+
+int mount_prepare_bind(const char *bundle_dir, const struct ward_mount *m, size_t index,
+		       int userns_fd, struct ward_error *err)
+{
+	struct mount_plan plan;
+	struct stat st;
+	int mntfd = -1;
+
+	if (mountopts_parse(m->type, m->options, &plan, err) < 0)
+		return ward_error_prefix(err, "mounts[%zu].options", index);
+	if (!plan.bind) {
+		mountopts_clear(&plan);
+		ward_fail(err, 0, "idmapped mounts must be bind mounts");
+		return ward_error_prefix(err, "mounts[%zu].options", index);
+	}
+	mntfd = open_bind_source(bundle_dir, m->source, plan.recursive, &st, err);
+	if (mntfd < 0) {
+		mountopts_clear(&plan);
+		return ward_error_prefix(err, "mounts[%zu]", index);
+	}
+	if (set_attrs(mntfd, plan.attr_set, plan.attr_clr, false, err) < 0 ||
+	    set_attrs(mntfd, plan.rec_attr_set, plan.rec_attr_clr, true, err) < 0)
+		goto fail;
+	if (userns_fd >= 0) {
+		/* Shown through the mapping: on-disk ids are read as ids of that namespace
+		 * (so a tree owned by 0 appears owned by the container's root). */
+		struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP,
+					  .userns_fd = (uint64_t)userns_fd};
+		if (mount_setattr(mntfd, "", AT_EMPTY_PATH | (plan.ridmap ? AT_RECURSIVE : 0),
+				  &attr, sizeof attr) < 0) {
+			ward_fail(err, errno, "make the mount idmapped");
+			goto fail;
+		}
+	}
+	mountopts_clear(&plan);
+	return mntfd;
+fail:
+	close(mntfd);
+	mountopts_clear(&plan);
+	return ward_error_prefix(err, "mounts[%zu] (%s)", index, m->destination);
+}
+
 int mount_one(int rootfd, const char *bundle_dir, const struct ward_mount *m, size_t index,
-	      const char *mount_label, struct ward_error *err)
+	      const char *mount_label, int premade_fd, struct ward_error *err)
 {
 	struct mount_plan plan;
 	cleanup_close int mntfd = -1;
@@ -154,32 +201,35 @@ int mount_one(int rootfd, const char *bundle_dir, const struct ward_mount *m, si
 
 	if (mountopts_parse(m->type, m->options, &plan, err) < 0)
 		return ward_error_prefix(err, "mounts[%zu].options", index);
-	if (plan.idmap) {
-		ward_fail(err, 0, "idmapped mounts are not supported yet");
-		ward_error_prefix(err, "mounts[%zu].options", index);
-		goto out;
-	}
 	if (!plan.bind && (!m->type || !*m->type)) {
 		ward_fail(err, 0, "a mount needs a type unless it is a bind mount");
 		ward_error_prefix(err, "mounts[%zu].type", index);
 		goto out;
 	}
-	if (plan.bind) {
+	if (premade_fd >= 0) {
+		/* An idmapped mount ward prepared with host privileges: only attached here. */
+		mntfd = dup(premade_fd);
+		if (mntfd < 0 || fstat(mntfd, &st) < 0) {
+			ward_fail(err, errno, "mounts[%zu]: the prepared mount", index);
+			goto out;
+		}
+	} else if (plan.bind) {
 		mntfd = open_bind_source(bundle_dir, m->source, plan.recursive, &st, err);
 		if (mntfd < 0) {
 			ward_error_prefix(err, "mounts[%zu]", index);
 			goto out;
 		}
-		if (set_attrs(mntfd, plan.attr_set, plan.attr_clr, false, err) < 0)
+		if (set_attrs(mntfd, plan.attr_set, plan.attr_clr, false, err) < 0 ||
+		    set_attrs(mntfd, plan.rec_attr_set, plan.rec_attr_clr, true, err) < 0)
 			goto fail;
 	} else {
 		mntfd = create_fs_mount(m, &plan, mount_label, err);
 		if (mntfd < 0)
 			goto fail;
 		st.st_mode = S_IFDIR;
+		if (set_attrs(mntfd, plan.rec_attr_set, plan.rec_attr_clr, true, err) < 0)
+			goto fail;
 	}
-	if (set_attrs(mntfd, plan.rec_attr_set, plan.rec_attr_clr, true, err) < 0)
-		goto fail;
 
 	target = safe_mount_target(rootfd, m->destination, !S_ISDIR(st.st_mode), err);
 	if (target < 0)

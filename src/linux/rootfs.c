@@ -54,7 +54,7 @@ static int make_parent_mount_private(const char *rootfs, struct ward_error *err)
 }
 
 int rootfs_prepare(const struct ward_spec *spec, const char *rootfs, const char *bundle_dir,
-		   struct ward_error *err)
+		   const int *idmap_fds, struct ward_error *err)
 {
 	unsigned long prop = propagation_flags(spec->linux_.rootfs_propagation);
 	cleanup_close int rootfd = -1;
@@ -72,7 +72,7 @@ int rootfs_prepare(const struct ward_spec *spec, const char *rootfs, const char 
 
 	for (size_t i = 0; i < spec->n_mounts; i++)
 		if (mount_one(rootfd, bundle_dir, &spec->mounts[i], i, spec->linux_.mount_label,
-			      err) < 0)
+			      idmap_fds ? idmap_fds[i] : -1, err) < 0)
 			return -1;
 	if (rootfs_create_devices(rootfd, spec, err) < 0)
 		return -1;

@@ -2,7 +2,7 @@
 # The filesystem view: pivoted root, read-only root, configured mounts with their flags,
 # default and configured devices, symlinked destinations that must stay inside the root.
 . "$(dirname "$0")/lib/common.sh"
-plan 26
+plan 30
 
 mountinfo_of() { # mountinfo_of MOUNTPOINT: "fstype options superoptions" from OUT
 	echo "$OUT" | awk -v m="$1" '$5 == m { for (i = 7; $i != "-"; i++); print $(i+1), $6, $(i+3) }' | tail -n 1
@@ -84,5 +84,25 @@ is masked_file_is_the_null_device "$(echo "$OUT" | sed -n 3p)" 1:3
 is readonly_path_cannot_be_written "$(echo "$OUT" | sed -n 4p)" sys-readonly
 is sysctl_is_applied_before_proc_sys_turns_read_only "$(echo "$OUT" | sed -n 5p)" 1234
 like masked_and_readonly_mounts_are_read_only "$(echo "$OUT" | tail -n 2 | tr '\n' ' ')" '^/proc/acpi ro,.* /proc/sys ro,'
+
+# Idmapped mounts: a host directory owned by 0, in a container whose root is host 300000.
+mkdir -p "$WORK/idhost"
+echo owned-by-host-root >"$WORK/idhost/file"
+chown -R 0:0 "$WORK/idhost"
+private_rootfs "$WORK/idroot"
+mkdir -p "$WORK/idroot/idm" "$WORK/idroot/plain"
+b=$(new_bundle idmap 'stat -c "%u:%g" /idm/file /plain/file; touch /idm/created && echo created')
+edit_config "$b" '.root.path = $r | .linux.namespaces += [{type: "user"}] |
+	.linux.uidMappings = [{containerID: 0, hostID: 300000, size: 65536}] |
+	.linux.gidMappings = [{containerID: 0, hostID: 300000, size: 65536}] |
+	.mounts += [{destination: "/idm", type: "bind", source: $h, options: ["rbind", "idmap"]},
+		{destination: "/plain", type: "bind", source: $h, options: ["rbind"]}]' \
+	--arg r "$WORK/idroot" --arg h "$WORK/idhost"
+ward_run "$b" idmap
+is idmapped_mount_shows_host_root_files_as_container_root "$(echo "$OUT" | sed -n 1p)" "0:0"
+is the_same_directory_without_idmap_shows_nobody "$(echo "$OUT" | sed -n 2p)" "65534:65534"
+is container_root_can_write_through_the_idmapped_mount "$(echo "$OUT" | sed -n 3p)" created
+# The mapping applies back: container root (host 300000) writes files the host sees as 0's.
+is new_files_are_stored_through_the_mapping "$(stat -c %u:%g "$WORK/idhost/created")" "0:0"
 
 assert_no_leftovers
