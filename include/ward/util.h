@@ -25,6 +25,9 @@ int write_file_atomic(int dirfd, const char *name, const void *data, size_t len,
 int write_all(int fd, const void *buf, size_t len);
 ssize_t read_all(int fd, void *buf, size_t len);
 
+/* Sends fd and a (non-empty) payload as one SCM_RIGHTS message; -1 with errno on failure. */
+int send_fd(int sock, int fd, const void *payload, size_t len);
+
 /* Parses a decimal integer in [min, max]; returns -EINVAL or -ERANGE on failure. */
 int parse_long(const char *s, long min, long max, long *out);
 

@@ -166,18 +166,6 @@ static struct ward_process *build_process(const struct exec_options *o, int dirf
 	return p;
 }
 
-static void forwarded_signals(sigset_t *set)
-{
-	sigfillset(set);
-	sigdelset(set, SIGSEGV);
-	sigdelset(set, SIGBUS);
-	sigdelset(set, SIGILL);
-	sigdelset(set, SIGFPE);
-	sigdelset(set, SIGABRT);
-	sigdelset(set, SIGTRAP);
-	sigdelset(set, SIGSYS);
-}
-
 static int wait_status(int pidfd, int sigfd, int master)
 {
 	siginfo_t info;

@@ -2,6 +2,7 @@
 #ifndef WARD_CONTAINER_INTERNAL_H
 #define WARD_CONTAINER_INTERNAL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -32,6 +33,9 @@ int remove_container(int rootfd, const struct ward_state *st, struct ward_error 
  * ({"ociVersion","fds":["seccompFd"],"pid","metadata","state"}) with the fd. */
 int seccomp_handoff(const struct ward_spec *spec, const char *id, const char *bundle, pid_t pid,
 		    int fd, struct ward_error *err);
+/* The signals ward forwards while it waits for a process: every one that can be blocked,
+ * except those reporting a fault in ward itself. */
+void forwarded_signals(sigset_t *set);
 /* Waits up to timeout_ms for the process behind pidfd to exit. */
 bool wait_exit(int pidfd, int timeout_ms);
 

@@ -53,6 +53,18 @@ int open_init_pidfd(const struct ward_state *st)
 	return fd;
 }
 
+void forwarded_signals(sigset_t *set)
+{
+	sigfillset(set);
+	sigdelset(set, SIGSEGV);
+	sigdelset(set, SIGBUS);
+	sigdelset(set, SIGILL);
+	sigdelset(set, SIGFPE);
+	sigdelset(set, SIGABRT);
+	sigdelset(set, SIGTRAP);
+	sigdelset(set, SIGSYS);
+}
+
 bool wait_exit(int pidfd, int timeout_ms)
 {
 	struct pollfd pfd = {.fd = pidfd, .events = POLLIN};

@@ -16,20 +16,6 @@
 #include "ward/log.h"
 #include "internal.h"
 
-/* Signals ward takes over while it waits: every one that can be blocked, except those that
- * report a fault in ward itself. */
-static void forwarded_signals(sigset_t *set)
-{
-	sigfillset(set);
-	sigdelset(set, SIGSEGV);
-	sigdelset(set, SIGBUS);
-	sigdelset(set, SIGILL);
-	sigdelset(set, SIGFPE);
-	sigdelset(set, SIGABRT);
-	sigdelset(set, SIGTRAP);
-	sigdelset(set, SIGSYS);
-}
-
 static int exit_status_of(const siginfo_t *info)
 {
 	if (info->si_code == CLD_EXITED)

@@ -28,32 +28,6 @@
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
 
-static int send_fd(int sock, int fd, struct ward_error *err)
-{
-	char payload[] = "/dev/ptmx";
-	struct iovec iov = {.iov_base = payload, .iov_len = sizeof payload - 1};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = control.buf,
-			    .msg_controllen = sizeof control.buf};
-	struct cmsghdr *c;
-
-	memset(&control, 0, sizeof control);
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof fd);
-	while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
-		if (errno != EINTR)
-			return ward_fail(err, errno, "--console-socket: send the terminal");
-	return 0;
-}
-
 int console_setup(const struct ward_process *p, int socket_fd, bool bind_dev_console,
 		  struct ward_error *err)
 {
@@ -108,8 +82,9 @@ int console_setup(const struct ward_process *p, int socket_fd, bool bind_dev_con
 	for (int fd = 0; fd < 3; fd++)
 		if (dup2(slave, fd) < 0)
 			return ward_fail(err, errno, "process.terminal: attach stdio to the pty");
-	if (send_fd(socket_fd, master, err) < 0)
-		return -1;
+	/* The payload runc's callers expect; one message, one fd, no reply awaited. */
+	if (send_fd(socket_fd, master, "/dev/ptmx", 9) < 0)
+		return ward_fail(err, errno, "--console-socket: send the terminal");
 	return 0;
 }
 

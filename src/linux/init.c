@@ -219,6 +219,32 @@ static int request_runtime_hooks(const struct ward_init_config *cfg, int fd, str
 	return sync_expect(fd, SYNC_HOOKS_DONE, &msg, NULL, "ward", err);
 }
 
+/* The process's own credentials, the same for the init and exec'd processes, in the order
+ * DESIGN.md gives; ends with the executable resolved, ready for execve. */
+static int drop_to_process(const struct ward_init_config *cfg, int fd, const struct ward_process *p,
+			   char **exe, struct ward_error *err)
+{
+	if (process_chdir(p->cwd, err) < 0 || process_set_rlimits(p, err) < 0 ||
+	    caps_set_bounding(&p->caps, err) < 0)
+		return -1;
+	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the user change. */
+	if (!p->no_new_privileges && load_seccomp(cfg, fd, err) < 0)
+		return -1;
+	if (process_set_user(p, err) < 0)
+		return -1;
+	if (lsm_set_exec_labels(p->apparmor_profile, p->selinux_label, err) < 0)
+		return -1;
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return ward_fail(err, errno, "process.noNewPrivileges: set no_new_privs");
+	if (caps_apply(&p->caps, err) < 0)
+		return ward_error_prefix(err, "process.capabilities");
+	/* With no_new_privs the filter goes last, so it only needs to allow what follows. */
+	if (p->no_new_privileges && load_seccomp(cfg, fd, err) < 0)
+		return -1;
+	umask(p->has_umask ? (mode_t)p->umask : 022);
+	return process_find_executable(p, exe, err);
+}
+
 /* Everything from the filesystem view to the last privilege drop, in the order DESIGN.md
  * gives. Returns with the process ready to execve `exe`. */
 static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t pid, char **exe,
@@ -261,25 +287,7 @@ static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t p
 		return ward_fail(err, errno,
 				 "create a session keyring (use --no-new-keyring to "
 				 "keep the caller's)");
-	if (process_chdir(p->cwd, err) < 0 || process_set_rlimits(p, err) < 0 ||
-	    caps_set_bounding(&p->caps, err) < 0)
-		return -1;
-	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the user change. */
-	if (!p->no_new_privileges && load_seccomp(cfg, fd, err) < 0)
-		return -1;
-	if (process_set_user(p, err) < 0)
-		return -1;
-	if (lsm_set_exec_labels(p->apparmor_profile, p->selinux_label, err) < 0)
-		return -1;
-	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return ward_fail(err, errno, "process.noNewPrivileges: set no_new_privs");
-	if (caps_apply(&p->caps, err) < 0)
-		return ward_error_prefix(err, "process.capabilities");
-	/* With no_new_privs the filter goes last, so it only needs to allow what follows. */
-	if (p->no_new_privileges && load_seccomp(cfg, fd, err) < 0)
-		return -1;
-	umask(p->has_umask ? (mode_t)p->umask : 022);
-	return process_find_executable(p, exe, err);
+	return drop_to_process(cfg, fd, p, exe, err);
 }
 
 /* Blocks until `start` writes to exec.fifo. */
@@ -382,25 +390,9 @@ static int prepare_exec(const struct ward_init_config *cfg, int fd, char **exe,
 	    errno != ENOSYS)
 		return ward_fail(err, errno, "create a session keyring");
 	if (set_io_priority(p, err) < 0 || set_scheduler(p, err) < 0 ||
-	    set_oom_score_adj(p, err) < 0 || process_chdir(p->cwd, err) < 0 ||
-	    process_set_rlimits(p, err) < 0 || caps_set_bounding(&p->caps, err) < 0)
+	    set_oom_score_adj(p, err) < 0)
 		return -1;
-	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the user change. */
-	if (!p->no_new_privileges && load_seccomp(cfg, fd, err) < 0)
-		return -1;
-	if (process_set_user(p, err) < 0)
-		return -1;
-	if (lsm_set_exec_labels(p->apparmor_profile, p->selinux_label, err) < 0)
-		return -1;
-	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return ward_fail(err, errno, "process.noNewPrivileges: set no_new_privs");
-	if (caps_apply(&p->caps, err) < 0)
-		return ward_error_prefix(err, "process.capabilities");
-	/* With no_new_privs the filter goes last, so it only needs to allow what follows. */
-	if (p->no_new_privileges && load_seccomp(cfg, fd, err) < 0)
-		return -1;
-	umask(p->has_umask ? (mode_t)p->umask : 022);
-	return process_find_executable(p, exe, err);
+	return drop_to_process(cfg, fd, p, exe, err);
 }
 
 __attribute__((noreturn)) static void exec_stage(const struct ward_init_config *cfg, int fd)

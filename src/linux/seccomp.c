@@ -380,15 +380,6 @@ int seccomp_send_listener(const char *path, int listener_fd, const char *state_j
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	cleanup_close int sock = -1;
-	struct iovec iov = {.iov_base = (void *)state_json, .iov_len = strlen(state_json)};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = control.buf,
-			    .msg_controllen = sizeof control.buf};
 
 	if (strlen(path) >= sizeof addr.sun_path)
 		return ward_fail(err, ENAMETOOLONG, "linux.seccomp.listenerPath %s", path);
@@ -396,13 +387,7 @@ int seccomp_send_listener(const char *path, int listener_fd, const char *state_j
 	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof addr) < 0)
 		return ward_fail(err, errno, "linux.seccomp.listenerPath: connect to %s", path);
-	memset(&control, 0, sizeof control);
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &listener_fd, sizeof(int));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+	if (send_fd(sock, listener_fd, state_json, strlen(state_json)) < 0)
 		return ward_fail(err, errno, "linux.seccomp.listenerPath: send to %s", path);
 	return 0;
 }
