@@ -32,9 +32,11 @@ static int fs_fail(struct ward_error *err, int fsfd, int code, const char *what,
 {
 	char reason[256];
 	fs_context_reason(fsfd, reason, sizeof reason);
-	if (reason[0])
-		return ward_fail(err, 0, "%s for %s: %s (%s)", what, type, reason,
-				 strerrordesc_np(code));
+	if (reason[0]) {
+		ward_fail(err, 0, "%s for %s: %s (%s)", what, type, reason, strerrordesc_np(code));
+		err->code = code; /* callers may fall back on a specific errno */
+		return -1;
+	}
 	return ward_fail(err, code, "%s for %s", what, type);
 }
 
@@ -149,6 +151,24 @@ bool mount_wants_idmap(const struct ward_mount *m)
 	       strv_contains(m->options, "ridmap");
 }
 
+/* A user namespace may not mount sysfs for a network namespace it does not own (rootless
+ * without a private network namespace): the host's /sys, bound read-only, as runc does. */
+static int bind_host_sys(struct ward_error *err)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
+	int fd = open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+
+	if (fd < 0)
+		return ward_fail(err, errno, "bind the host's /sys (sysfs cannot be mounted here)");
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0) {
+		int e = errno;
+		close(fd);
+		return ward_fail(err, e, "make the bound /sys read-only");
+	}
+	return fd;
+}
+
 int mount_prepare_bind(const char *bundle_dir, const struct ward_mount *m, size_t index,
 		       int userns_fd, struct ward_error *err)
 {
@@ -224,6 +244,8 @@ int mount_one(int rootfd, const char *bundle_dir, const struct ward_mount *m, si
 			goto fail;
 	} else {
 		mntfd = create_fs_mount(m, &plan, mount_label, err);
+		if (mntfd < 0 && strcmp(m->type, "sysfs") == 0 && err->code == EPERM)
+			mntfd = bind_host_sys(err);
 		if (mntfd < 0)
 			goto fail;
 		st.st_mode = S_IFDIR;

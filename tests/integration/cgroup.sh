@@ -2,7 +2,7 @@
 # cgroup v2: the init is born in its cgroup with its limits, device control by eBPF, pause and
 # resume through cgroup.freeze, kill --all through cgroup.kill, update, stats, fail closed.
 . "$(dirname "$0")/lib/common.sh"
-plan 27
+plan 28
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 cg="$CGROUP_ROOT$CGROUP_PARENT"
@@ -71,6 +71,12 @@ edit_config "$b" '.root.readonly = false | .mounts += [{destination: "/tmp", typ
 ward_run "$b" devices
 like device_program_denies_mknod_of_a_block_device "$(echo "$OUT" | sed -n 1p)" 'Operation not permitted'
 is device_program_allows_the_default_devices "$(echo "$OUT" | sed -n 2,3p | tr '\n' ' ')" "null-ok 1 "
+
+# A device node that exists in the container but is not allowed by the rules cannot be opened.
+b=$(new_bundle devopen 'cat /dev/kmsg-host 2>&1 | head -n 1; head -c 1 /dev/urandom | wc -c')
+edit_config "$b" '.mounts += [{destination: "/dev/kmsg-host", type: "bind", source: "/dev/kmsg", options: ["bind"]}]'
+ward_run "$b" devopen
+is a_device_outside_the_rules_cannot_be_opened "$(echo "$OUT" | tr '\n' ' ')" "cat: can't open '/dev/kmsg-host': Operation not permitted 1 "
 
 b=$(new_bundle sharesdefault "true")
 edit_config "$b" '.linux.resources.cpu = {shares: 1024}'

@@ -3,7 +3,7 @@
 # execs into, kills and deletes containers; a single mapping is written directly, a range goes
 # through newuidmap/newgidmap; the user gains no host privilege.
 . "$(dirname "$0")/lib/common.sh"
-plan 16
+plan 22
 
 user=ward-rootless
 if ! id "$user" >/dev/null 2>&1; then
@@ -62,6 +62,34 @@ for _ in $(seq 50); do [ "$(U state r3 | jq -r .status)" = stopped ] && break; s
 is rootless_kill_stops_it "$(U state r3 | jq -r .status)" stopped
 U delete r3
 is rootless_delete_leaves_no_state "$(ls -A "$home/xdg/ward" | grep -v '^cache:seccomp$')" ""
+
+# create + start + list, and a console socket, as an unprivileged user.
+cfg '.process.args = ["sh", "-c", "sleep 60; : '"$MARK"'"]'
+U create r5 </dev/null 2>/dev/null
+is rootless_create_leaves_it_created "$(U state r5 | jq -r .status)" created
+U start r5
+is rootless_start_runs_it "$(U state r5 | jq -r .status)" running
+like rootless_list_shows_it "$(U list -q)" '^r5$'
+U delete --force r5
+cfg '.process.terminal = true | .process.args = ["sh", "-c", "tty"]'
+su "$user" -s /bin/sh -c "'$WARD_HELPERS/recvtty' '$home/xdg/tty.sock'" >"$WORK/tty.out" 2>"$WORK/tty.err" &
+rpid=$!
+for _ in $(seq 100); do grep -q listening "$WORK/tty.err" 2>/dev/null && break; sleep 0.02; done
+U run -d --console-socket "$home/xdg/tty.sock" r6 </dev/null 2>/dev/null
+wait "$rpid"
+like rootless_console_socket_gets_the_pty "$(cat "$WORK/tty.err") $(tr -d '\r' <"$WORK/tty.out")" 'payload=/dev/ptmx fds=1 tty=1 /dev/pts/0'
+U delete --force r6
+
+# A range that is not the user's: newuidmap refuses, and ward says where ranges come from.
+cfg '.process.terminal = false | .process.args = ["true"] |
+	.linux.uidMappings = [{containerID: 0, hostID: 900000, size: 1000}] |
+	.linux.gidMappings = [{containerID: 0, hostID: 900000, size: 1000}]'
+like rootless_unallocated_range_is_a_clear_error "$(U run r7 2>&1 </dev/null; echo "rc=$?")" \
+	'newuidmap refused the mapping .*/etc/subuid.*rc=1'
+cfg '.linux.uidMappings = [{containerID: 0, hostID: '"$uid"', size: 1}] |
+	.linux.gidMappings = [{containerID: 0, hostID: '"$gid"', size: 1}] |
+	.linux.namespaces |= map(select(.type != "network"))'
+is rootless_without_a_network_namespace_still_gets_sys "$(cfg '.process.args = ["sh", "-c", "ls /sys/kernel >/dev/null && echo sys-ok"]'; U run r8 2>/dev/null </dev/null)" sys-ok
 
 cfg '.linux.resources = {memory: {limit: 67108864}} | .process.args = ["true"]'
 like rootless_limits_without_a_delegated_cgroup_are_refused "$(U run r4 2>&1 </dev/null; echo "rc=$?")" \

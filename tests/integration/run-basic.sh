@@ -1,7 +1,7 @@
 #!/bin/bash
 # ward run end to end: exit status, pid 1, namespaces, stdio, signals, state and pid files.
 . "$(dirname "$0")/lib/common.sh"
-plan 22
+plan 24
 
 b=$(new_bundle basic 'exit 3')
 ward_run "$b" basic
@@ -91,5 +91,16 @@ edit_config "$b" '.linux.namespaces += [{type: "user"}] |
 	.linux.gidMappings = [{containerID: 0, hostID: 200000, size: 65536}]'
 ward_run "$b" userns
 is maps_root_in_a_user_namespace "$(echo "$OUT" | tr -s ' ' | tr '\n' '|')" "0| 0 200000 65536|"
+
+# A rootfs owned by the mapped root is the container root's: it writes, the host sees 200000.
+private_rootfs "$WORK/mappedroot"
+chown -R 200000:200000 "$WORK/mappedroot"
+b=$(new_bundle mappedroot 'stat -c %u:%g /bin/busybox; touch /written && echo wrote')
+edit_config "$b" '.root.path = $r | .root.readonly = false | .linux.namespaces += [{type: "user"}] |
+	.linux.uidMappings = [{containerID: 0, hostID: 200000, size: 65536}] |
+	.linux.gidMappings = [{containerID: 0, hostID: 200000, size: 65536}]' --arg r "$WORK/mappedroot"
+ward_run "$b" mappedroot
+is files_of_the_mapped_root_appear_owned_by_root "$(echo "$OUT" | tr '\n' ' ')" "0:0 wrote "
+is writes_land_owned_by_the_mapped_uid "$(stat -c %u:%g "$WORK/mappedroot/written")" "200000:200000"
 
 assert_no_leftovers
