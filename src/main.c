@@ -7,6 +7,7 @@
 
 #include "ward/cli.h"
 #include "ward/log.h"
+#include "ward/selfprotect.h"
 
 const struct command ward_commands[] = {
 	{"create", cmd_create, "create a container (its process waits for start)"},
@@ -147,6 +148,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	const char *name = argv[optind];
+	/* The commands whose processes enter a container run from a sealed copy of ward. */
+	if (strcmp(name, "create") == 0 || strcmp(name, "run") == 0 || strcmp(name, "exec") == 0) {
+		if (selfprotect_reexec(argv, &err) < 0) {
+			log_error("%s", err.msg);
+			return strcmp(name, "exec") == 0 ? 255 : 1;
+		}
+	}
 	for (const struct command *cmd = ward_commands; cmd->name; cmd++) {
 		if (strcmp(cmd->name, name) == 0) {
 			int rc = cmd->run(&g, argc - optind, argv + optind);

@@ -7,11 +7,15 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include "ward/cleanup.h"
 #include "ward/mounts.h"
 #include "ward/safepath.h"
+#include "ward/syscalls.h"
 #include "ward/util.h"
 
 /* The filesystem's own explanation of a failed fsconfig ("e tmpfs: Bad value for 'size'"). */
@@ -169,6 +173,35 @@ static int bind_host_sys(struct ward_error *err)
 	return fd;
 }
 
+/* /proc belongs to procfs and to ward's masks: nothing else is mounted there, and procfs only
+ * on a real directory (CVE-2019-16884, CVE-2023-28642, CVE-2025-52881). */
+static int check_proc_destination(int rootfd, const struct ward_mount *m, struct ward_error *err)
+{
+	char dest[PATH_MAX];
+	bool is_proc_fs = m->type && strcmp(m->type, "proc") == 0;
+
+	if (strlen(m->destination) >= sizeof dest - 1)
+		return ward_fail(err, ENAMETOOLONG, "destination");
+	path_clean(m->destination, dest);
+	if (strncmp(dest, "/proc/", 6) == 0)
+		return ward_fail(err, 0,
+				 "mounts below /proc are refused (they could hide or redirect "
+				 "the kernel interfaces ward protects)");
+	if (strcmp(dest, "/proc") != 0)
+		return 0;
+	if (!is_proc_fs)
+		return ward_fail(err, 0, "only a procfs may be mounted on /proc");
+	int fd = sys_openat2(rootfd, "proc", O_PATH | O_DIRECTORY | O_CLOEXEC,
+			     RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+	if (fd < 0 && errno == ELOOP)
+		return ward_fail(err, 0,
+				 "/proc in the root filesystem is a symbolic link; procfs "
+				 "is only mounted on a real directory");
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
 int mount_prepare_bind(const char *bundle_dir, const struct ward_mount *m, size_t index,
 		       int userns_fd, struct ward_error *err)
 {
@@ -253,9 +286,17 @@ int mount_one(int rootfd, const char *bundle_dir, const struct ward_mount *m, si
 			goto fail;
 	}
 
+	if (check_proc_destination(rootfd, m, err) < 0)
+		goto fail;
 	target = safe_mount_target(rootfd, m->destination, !S_ISDIR(st.st_mode), err);
 	if (target < 0)
 		goto fail;
+	/* Wherever symlinks led, the mount may not land on a procfs (CVE-2019-19921). */
+	struct statfs tfs;
+	if (fstatfs(target, &tfs) < 0 || tfs.f_type == PROC_SUPER_MAGIC) {
+		ward_fail(err, 0, "the destination resolves into /proc, where only ward mounts");
+		goto fail;
+	}
 	if (move_mount(mntfd, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
 	    0) {
 		ward_fail(err, errno, "attach the mount");
