@@ -432,6 +432,15 @@ void init_setup_stage(const struct ward_init_config *cfg, int setup_fd, int init
 	} else {
 		if (ns_join_paths(lx, &err) < 0)
 			die(setup_fd, &err, 1);
+		/* In a joined user namespace, act as its root (ward's own ids are not mapped). */
+		if (lx->namespaces[WARD_NS_USER].path &&
+		    (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
+			ward_fail(&err, errno,
+				  "linux.namespaces: become root in the joined user "
+				  "namespace");
+			ward_error_hint(&err, "its mappings must map container ID 0");
+			die(setup_fd, &err, 1);
+		}
 		if (lx->namespaces[WARD_NS_USER].present && !lx->namespaces[WARD_NS_USER].path &&
 		    become_root_in_userns(setup_fd, &err) < 0)
 			die(setup_fd, &err, 1);

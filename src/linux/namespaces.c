@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <linux/magic.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "ward/cleanup.h"
@@ -108,9 +110,12 @@ static int write_map(pid_t pid, const char *file, const struct ward_id_mapping *
 		used += (size_t)snprintf(buf + used, sizeof buf - used, "%u %u %u\n",
 					 m[i].container_id, m[i].host_id, m[i].size);
 	snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return ward_fail(err, errno, "open %s", path);
+	struct statfs sfs;
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+		return ward_fail(err, 0, "%s is not on procfs", path);
 	if (write(fd, buf, used) != (ssize_t)used)
 		return ward_fail(err, errno, "%s: write the user namespace map", field);
 	return 0;
@@ -169,7 +174,10 @@ static int write_setgroups_deny(pid_t pid, struct ward_error *err)
 	char path[64];
 	cleanup_close int fd = -1;
 	snprintf(path, sizeof path, "/proc/%d/setgroups", pid);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct statfs sfs;
+	if (fd >= 0 && (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC))
+		return ward_fail(err, 0, "%s is not on procfs", path);
 	if (fd < 0 || write(fd, "deny", 4) != 4)
 		return ward_fail(err, errno, "write %s", path);
 	return 0;

@@ -1,7 +1,7 @@
 #!/bin/bash
 # ward run end to end: exit status, pid 1, namespaces, stdio, signals, state and pid files.
 . "$(dirname "$0")/lib/common.sh"
-plan 24
+plan 26
 
 b=$(new_bundle basic 'exit 3')
 ward_run "$b" basic
@@ -91,6 +91,20 @@ edit_config "$b" '.linux.namespaces += [{type: "user"}] |
 	.linux.gidMappings = [{containerID: 0, hostID: 200000, size: 65536}]'
 ward_run "$b" userns
 is maps_root_in_a_user_namespace "$(echo "$OUT" | tr -s ' ' | tr '\n' '|')" "0| 0 200000 65536|"
+
+# A user namespace given by path is joined; the other namespaces are created inside it.
+b=$(new_bundle usernsowner "sleep 30; : $MARK")
+edit_config "$b" '.linux.namespaces += [{type: "user"}] |
+	.linux.uidMappings = [{containerID: 0, hostID: 210000, size: 65536}] |
+	.linux.gidMappings = [{containerID: 0, hostID: 210000, size: 65536}]'
+"$WARD" --root "$STATE_ROOT" run -d -b "$b" --pid-file "$WORK/uo.pid" usernsowner </dev/null
+uo=$(cat "$WORK/uo.pid")
+b=$(new_bundle usernsjoiner 'readlink /proc/self/ns/user; cat /proc/self/uid_map | tr -s " "')
+edit_config "$b" '.linux.namespaces += [{type: "user", path: $p}]' --arg p "/proc/$uo/ns/user"
+ward_run "$b" usernsjoiner
+is joins_a_user_namespace_given_by_path "$(echo "$OUT" | sed -n 1p)" "$(readlink /proc/"$uo"/ns/user)"
+is the_joined_namespace_keeps_its_mapping "$(echo "$OUT" | sed -n 2p)" " 0 210000 65536"
+"$WARD" --root "$STATE_ROOT" delete --force usernsowner
 
 # A rootfs owned by the mapped root is the container root's: it writes, the host sees 200000.
 private_rootfs "$WORK/mappedroot"
