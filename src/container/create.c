@@ -53,6 +53,22 @@ static int resolve_rootfs(const char *bundle, const char *root_path, char **out,
 	return *out ? 0 : ward_fail(err, ENOMEM, "root.path");
 }
 
+/* Whether path names the namespace ward itself is in (the host's, for ward run by root). */
+static bool is_own_namespace(const char *path, enum ward_ns_kind ns)
+{
+	static const char *const proc_names[WARD_NS_KINDS] = {
+		[WARD_NS_PID] = "pid",	     [WARD_NS_NETWORK] = "net", [WARD_NS_MOUNT] = "mnt",
+		[WARD_NS_IPC] = "ipc",	     [WARD_NS_UTS] = "uts",	[WARD_NS_USER] = "user",
+		[WARD_NS_CGROUP] = "cgroup", [WARD_NS_TIME] = "time",
+	};
+	char own[64];
+	struct stat a, b;
+	snprintf(own, sizeof own, "/proc/self/ns/%s", proc_names[ns]);
+	/* An unreadable path is refused later, when it is joined. */
+	return stat(path, &a) == 0 && stat(own, &b) == 0 && a.st_ino == b.st_ino &&
+	       a.st_dev == b.st_dev;
+}
+
 /* Only sysctls that belong to a namespace the container owns: anything else would change the
  * host. */
 static int check_sysctls(const struct ward_linux *lx, struct ward_error *err)
@@ -80,6 +96,13 @@ static int check_sysctls(const struct ward_linux *lx, struct ward_error *err)
 					 "kernel.shm*/msg*/sem, fs.mqueue.*, kernel.hostname, "
 					 "kernel.domainname)",
 					 key);
+		if (lx->namespaces[ns].present && lx->namespaces[ns].path &&
+		    is_own_namespace(lx->namespaces[ns].path, ns))
+			return ward_fail(err, 0,
+					 "config.json: linux.sysctl.%s: the %s namespace joined by "
+					 "path is the host's own, so setting it would change the "
+					 "host",
+					 key, spec_ns_name(ns));
 		if (!lx->namespaces[ns].present)
 			return ward_fail(err, 0,
 					 "config.json: linux.sysctl.%s: needs a private %s "

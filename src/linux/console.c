@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +28,32 @@
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
+
+/* /dev/console as a new empty file made by ward: whatever the image had there (a symlink into
+ * /proc, say) is removed, never followed (CVE-2025-52565). */
+static int fresh_console_target(int root, struct ward_error *err)
+{
+	cleanup_close int dev = safe_mkdir_all_in_root(root, "/dev", 0755, err);
+	struct statfs sfs;
+	int fd;
+
+	if (dev < 0)
+		return -1;
+	if (unlinkat(dev, "console", 0) < 0 && errno != ENOENT)
+		return ward_fail(err, errno, "replace /dev/console");
+	fd = openat(dev, "console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return ward_fail(err, errno, "create /dev/console");
+	close(fd);
+	fd = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ward_fail(err, errno, "open /dev/console");
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type == PROC_SUPER_MAGIC) {
+		close(fd);
+		return ward_fail(err, 0, "/dev/console resolves onto procfs");
+	}
+	return fd;
+}
 
 int console_setup(const struct ward_process *p, int socket_fd, bool bind_dev_console,
 		  struct ward_error *err)
@@ -66,7 +93,7 @@ int console_setup(const struct ward_process *p, int socket_fd, bool bind_dev_con
 		root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (root < 0)
 			return ward_fail(err, errno, "open /");
-		target = safe_mount_target(root, "/dev/console", true, err);
+		target = fresh_console_target(root, err);
 		if (target < 0)
 			return ward_error_prefix(err, "process.terminal");
 		tree = open_tree(slave, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);

@@ -115,8 +115,8 @@ static int create_device(int rootfd, const struct ward_device *d, const char *la
 			return bind_host_device(dirfd, name, d, err);
 		return ward_fail(err, errno, "create device %s", d->path);
 	}
-	if (fchmodat(dirfd, name, perm, 0) < 0)
-		return ward_fail(err, errno, "chmod %s", d->path);
+	/* No chmod: umask is 0 here so mknodat made the exact mode, and a chmod by name could
+	 * follow a symlink swapped in meanwhile (CVE-2025-31133's race) to a host file. */
 	if ((d->has_uid || d->has_gid) &&
 	    fchownat(dirfd, name, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
 		     AT_SYMLINK_NOFOLLOW) < 0)

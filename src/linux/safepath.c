@@ -19,7 +19,12 @@ int safe_open_in_root(int rootfd, const char *path, int flags)
 		path++;
 	if (!*path)
 		path = ".";
-	return sys_openat2(rootfd, path, (uint64_t)(flags | O_CLOEXEC), IN_ROOT);
+	/* openat2 answers EAGAIN when a rename races the lookup: retry a few times. */
+	for (int tries = 0;; tries++) {
+		int fd = sys_openat2(rootfd, path, (uint64_t)(flags | O_CLOEXEC), IN_ROOT);
+		if (fd >= 0 || errno != EAGAIN || tries == 32)
+			return fd;
+	}
 }
 
 void path_clean(const char *path, char *out)
