@@ -517,7 +517,7 @@ END_TEST
 START_TEST(free_accepts_null)
 {
 	json_free(NULL);
-	ck_assert(1);
+	/* Passing means: no crash (the test runs in a forked child, which would die). */
 }
 END_TEST
 

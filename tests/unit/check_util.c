@@ -81,7 +81,7 @@ START_TEST(strv_free_releases_a_vector_and_accepts_null)
 	v[1] = strdup("b");
 	strv_free(v); /* LeakSanitizer checks the rest */
 	strv_free(NULL);
-	ck_assert(1);
+	/* Passing means: no crash here, and no leak or invalid free under ASan+UBSan (CI). */
 }
 END_TEST
 
