@@ -27,6 +27,8 @@ ssize_t read_all(int fd, void *buf, size_t len);
 
 /* Sends fd and a (non-empty) payload as one SCM_RIGHTS message; -1 with errno on failure. */
 int send_fd(int sock, int fd, const void *payload, size_t len);
+/* A connected SOCK_STREAM socket to the unix socket at PATH (any length); -1 and errno. */
+int unix_connect(const char *path);
 
 /* Parses a decimal integer in [min, max]; returns -EINVAL or -ERANGE on failure. */
 int parse_long(const char *s, long min, long max, long *out);

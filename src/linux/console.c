@@ -12,7 +12,6 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/vfs.h>
 #include <termios.h>
 #include <unistd.h>
@@ -117,20 +116,10 @@ int console_setup(const struct ward_process *p, int socket_fd, bool bind_dev_con
 
 int console_connect(const char *path, struct ward_error *err)
 {
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	int fd;
+	int fd = unix_connect(path);
 
-	if (strlen(path) >= sizeof addr.sun_path)
-		return ward_fail(err, ENAMETOOLONG, "--console-socket %s", path);
-	strcpy(addr.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return ward_fail(err, errno, "--console-socket: create a socket");
-	if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
-		int e = errno;
-		close(fd);
-		return ward_fail(err, e, "--console-socket: connect to %s", path);
-	}
+		return ward_fail(err, errno, "--console-socket: connect to %s", path);
 	return fd;
 }
 

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -378,14 +377,9 @@ int seccomp_install(const struct seccomp_program *prog, int *listener_fd, struct
 int seccomp_send_listener(const char *path, int listener_fd, const char *state_json,
 			  struct ward_error *err)
 {
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	cleanup_close int sock = -1;
+	cleanup_close int sock = unix_connect(path);
 
-	if (strlen(path) >= sizeof addr.sun_path)
-		return ward_fail(err, ENAMETOOLONG, "linux.seccomp.listenerPath %s", path);
-	strcpy(addr.sun_path, path);
-	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof addr) < 0)
+	if (sock < 0)
 		return ward_fail(err, errno, "linux.seccomp.listenerPath: connect to %s", path);
 	if (send_fd(sock, listener_fd, state_json, strlen(state_json)) < 0)
 		return ward_fail(err, errno, "linux.seccomp.listenerPath: send to %s", path);

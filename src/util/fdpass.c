@@ -1,7 +1,12 @@
-/* Passing one file descriptor with a payload over a unix socket (SCM_RIGHTS). */
+/* Unix sockets for callers' paths: connecting (whatever the path's length) and passing one
+ * file descriptor with a payload (SCM_RIGHTS). */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "ward/util.h"
 
@@ -27,4 +32,33 @@ int send_fd(int sock, int fd, const void *payload, size_t len)
 		if (errno != EINTR)
 			return -1;
 	return 0;
+}
+
+int unix_connect(const char *path)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	int handle = -1, sock, e;
+
+	/* sun_path holds 107 bytes; a socket deeper than that is reached through a handle on
+	 * it, as /proc/self/fd/N, which connect() follows like any path. */
+	if (strlen(path) < sizeof addr.sun_path) {
+		strcpy(addr.sun_path, path);
+	} else {
+		handle = open(path, O_PATH | O_CLOEXEC);
+		if (handle < 0)
+			return -1;
+		snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d", handle);
+	}
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock >= 0 && connect(sock, (struct sockaddr *)&addr, sizeof addr) < 0) {
+		e = errno;
+		close(sock);
+		sock = -1;
+		errno = e;
+	}
+	e = errno;
+	if (handle >= 0)
+		close(handle);
+	errno = e;
+	return sock;
 }

@@ -3,14 +3,14 @@
 # devpts), sent before create returns; the pty is the process's controlling terminal and
 # /dev/console.
 . "$(dirname "$0")/lib/common.sh"
-plan 9
+plan 10
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 recvtty="$WARD_HELPERS/recvtty"
 
 b=$(new_bundle tty 'tty; readlink /proc/self/fd/0; stat -c "%t:%T" /dev/console; stty size')
 edit_config "$b" '.process.terminal = true | .process.consoleSize = {height: 33, width: 101}'
-sock="$WORK/tty.sock"
+sock="$SOCKDIR/tty.sock"
 "$recvtty" "$sock" >"$WORK/tty.out" 2>"$WORK/tty.err" &
 rpid=$!
 for _ in $(seq 100); do grep -q listening "$WORK/tty.err" 2>/dev/null && break; sleep 0.02; done
@@ -25,6 +25,20 @@ is stdio_is_the_pty "$(echo "$out" | sed -n 2p)" /dev/pts/0
 is dev_console_is_the_pty "$(echo "$out" | sed -n 3p)" "88:0"
 is console_size_is_applied "$(echo "$out" | sed -n 4p)" "33 101"
 W delete --force tty
+
+# A socket path longer than sun_path (107 bytes), as a deep checkout or state root makes.
+deep="$WORK/$(printf 'a%.0s' $(seq 60))/$(printf 'b%.0s' $(seq 60))"
+mkdir -p "$deep"
+"$recvtty" "$sock" >"$WORK/long.out" 2>"$WORK/long.err" &
+rpid=$!
+ln -s "$sock" "$deep/tty.sock"
+for _ in $(seq 100); do grep -q listening "$WORK/long.err" 2>/dev/null && break; sleep 0.02; done
+b=$(new_bundle long 'tty')
+edit_config "$b" '.process.terminal = true'
+W create -b "$b" --console-socket "$deep/tty.sock" long </dev/null
+like console_socket_path_longer_than_sun_path_is_reached "$(cat "$WORK/long.err")" 'payload=/dev/ptmx fds=1'
+W delete --force long
+wait "$rpid"
 
 b=$(new_bundle notty 'true')
 edit_config "$b" '.process.terminal = true'

@@ -10,7 +10,7 @@ if ! command -v containerd >/dev/null || ! command -v ctr >/dev/null; then
 fi
 
 cd_root="$WORK/containerd"
-sock="$cd_root/containerd.sock"
+sock="$SOCKDIR/containerd.sock"
 mkdir -p "$cd_root"
 cat >"$cd_root/config.toml" <<TOML
 version = 2
@@ -32,8 +32,14 @@ stop_containerd() {
 	cleanup
 }
 trap stop_containerd EXIT
-for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
 CTR() { ctr --address "$sock" "$@"; }
+# A first start on a fresh machine can take a while: wait until it answers.
+for _ in $(seq 300); do CTR version >/dev/null 2>&1 && break; sleep 0.1; done
+if ! CTR version >/dev/null 2>&1; then
+	echo "Bail out! containerd did not come up in 30 s; its log:"
+	tail -n 30 "$cd_root/log"
+	exit 1
+fi
 
 private_rootfs "$WORK/rootfs"
 out=$(CTR run --rm --runc-binary "$WARD" --rootfs "$WORK/rootfs" fg sh -c 'echo hello as pid $$; exit 0' 2>&1)

@@ -41,13 +41,13 @@ like notify_without_a_listener_path_fails_closed "$RC|$ERR" '^1\|.*linux.seccomp
 
 # SCMP_ACT_NOTIFY with an agent: the notification fd and the process state reach listenerPath,
 # and the agent's answer (EXDEV) is what mkdir returns inside the container.
-"$WARD_HELPERS/seccompagent" "$WORK/agent.sock" "$WORK/agent.json" 2>"$WORK/agent.err" &
+"$WARD_HELPERS/seccompagent" "$SOCKDIR/agent.sock" "$WORK/agent.json" 2>"$WORK/agent.err" &
 apid=$!
 for _ in $(seq 100); do grep -q listening "$WORK/agent.err" 2>/dev/null && break; sleep 0.02; done
 b=$(new_bundle notified 'probe syscall mkdir; probe syscall socket_unix')
 edit_config "$b" '.root.readonly = false | .mounts += [{destination: "/tmp", type: "tmpfs", source: "tmpfs"}] |
 	.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", listenerPath: $sock, listenerMetadata: "meta-1",
-	syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_NOTIFY"}]}' --arg sock "$WORK/agent.sock"
+	syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_NOTIFY"}]}' --arg sock "$SOCKDIR/agent.sock"
 ward_run "$b" notified
 wait "$apid"
 is the_agent_answers_notified_syscalls "$(echo "$OUT" | sed -n 1p)" "mkdir errno=18"

@@ -29,6 +29,9 @@ CGROUP_ROOT=/sys/fs/cgroup/unified
 CGROUP_PARENT="/ward-test-$TEST_NAME-$$"
 WORK="$WARD_TEST_WORK/$TEST_NAME.$$"
 STATE_ROOT="$WORK/state"
+# UNIX socket paths are limited to 107 bytes and a checkout can sit deep in the file system:
+# sockets live in a short directory of their own.
+SOCKDIR=$(mktemp -d /tmp/ward-sock.XXXXXX)
 ROOTFS="$WARD_TEST_WORK/rootfs"
 mkdir -p "$WORK"
 
@@ -129,7 +132,7 @@ assert_no_leftovers() {
 
 cleanup() {
 	pkill -9 -f "ward-test-marker-$$" 2>/dev/null
-	rm -rf "$WORK"
+	rm -rf "$WORK" "$SOCKDIR"
 	rmdir "$CGROUP_ROOT$CGROUP_PARENT"/* "$CGROUP_ROOT$CGROUP_PARENT" 2>/dev/null
 }
 trap cleanup EXIT
