@@ -22,14 +22,11 @@ void cli_normalize_args(int argc, char **argv, const struct option *longopts)
 		size_t n = strcspn(a + 1, "=");
 		for (const struct option *o = longopts; o->name; o++) {
 			if (strlen(o->name) == n && strncmp(o->name, a + 1, n) == 0) {
-				/* argv strings are writable; the leading '-' is doubled by shifting
-				 * the pointer onto a static "--name" copy. */
-				static char buf[64][128];
-				static int used;
-				if (used < 64 && strlen(a) + 2 < sizeof buf[0]) {
-					snprintf(buf[used], sizeof buf[0], "-%s", a);
-					argv[i] = buf[used++];
-				}
+				/* "-name[=v]" becomes "--name[=v]" in a copy that lives as long as
+				 * argv; on allocation failure getopt reports the option as is. */
+				char *doubled;
+				if (asprintf(&doubled, "-%s", a) >= 0)
+					argv[i] = doubled;
 				break;
 			}
 		}

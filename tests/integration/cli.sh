@@ -2,11 +2,13 @@
 # The command-line contract: option spellings callers use, --log/--log-format, features,
 # preserved fds and socket activation, ID validation.
 . "$(dirname "$0")/lib/common.sh"
-plan 18
+plan 19
 
 b=$(new_bundle spell 'echo spelled')
 is accepts_opt_equals_value_and_single_dash_long_options \
 	"$("$WARD" -root="$STATE_ROOT" --log-format=json run -bundle="$b" spell </dev/null)" spelled
+long_root="$WORK/$(printf 'r%.0s' $(seq 200))"
+is single_dash_long_option_takes_a_long_value "$("$WARD" -root="$long_root" list -q; echo "rc=$?")" "rc=0"
 
 logf="$WORK/log.json"
 "$WARD" --root "$STATE_ROOT" --log "$logf" --log-format json state nosuch 2>"$WORK/err"

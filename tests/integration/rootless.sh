@@ -72,10 +72,11 @@ is rootless_start_runs_it "$(U state r5 | jq -r .status)" running
 like rootless_list_shows_it "$(U list -q)" '^r5$'
 U delete --force r5
 cfg '.process.terminal = true | .process.args = ["sh", "-c", "tty"]'
-su "$user" -s /bin/sh -c "'$WARD_HELPERS/recvtty' '$home/xdg/tty.sock'" >"$WORK/tty.out" 2>"$WORK/tty.err" &
+chmod 711 "$SOCKDIR" && mkdir "$SOCKDIR/u" && chown "$user:" "$SOCKDIR/u"
+su "$user" -s /bin/sh -c "'$WARD_HELPERS/recvtty' '$SOCKDIR/u/tty.sock'" >"$WORK/tty.out" 2>"$WORK/tty.err" &
 rpid=$!
 for _ in $(seq 100); do grep -q listening "$WORK/tty.err" 2>/dev/null && break; sleep 0.02; done
-U run -d --console-socket "$home/xdg/tty.sock" r6 </dev/null 2>/dev/null
+U run -d --console-socket "$SOCKDIR/u/tty.sock" r6 </dev/null 2>/dev/null
 wait "$rpid"
 like rootless_console_socket_gets_the_pty "$(cat "$WORK/tty.err") $(tr -d '\r' <"$WORK/tty.out")" 'payload=/dev/ptmx fds=1 tty=1 /dev/pts/0'
 U delete --force r6
