@@ -25,6 +25,7 @@ const struct command ward_commands[] = {
 	{"ps", cmd_ps, "list a container's processes"},
 	{"features", cmd_features, "print the OCI features document of this build"},
 	{"spec", cmd_spec, "write a hardened config.json for a new bundle"},
+	{"policy", cmd_policy, "judge a config against the hardening policy; list checks"},
 	{NULL, NULL, NULL},
 };
 
@@ -48,6 +49,8 @@ static void print_usage(FILE *out)
 	      "  --debug                  log debug messages\n"
 	      "  --systemd-cgroup         cgroupsPath is systemd's slice:prefix:name form\n"
 	      "  --rootless true|false|auto\n"
+	      "  --policy FILE            the hardening policy (default /etc/ward/policy.conf;\n"
+	      "                           see ward-policy(5))\n"
 	      "  --criu PATH              accepted for compatibility, ignored\n"
 	      "  -v, --version            print version information\n"
 	      "  -h, --help               show this help\n"
@@ -56,7 +59,16 @@ static void print_usage(FILE *out)
 	      out);
 }
 
-enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS, OPT_CRIU };
+enum {
+	OPT_ROOT = 256,
+	OPT_LOG,
+	OPT_LOG_FORMAT,
+	OPT_DEBUG,
+	OPT_SYSTEMD,
+	OPT_ROOTLESS,
+	OPT_CRIU,
+	OPT_POLICY
+};
 
 static const struct option global_longopts[] = {
 	{"root", required_argument, NULL, OPT_ROOT},
@@ -66,6 +78,7 @@ static const struct option global_longopts[] = {
 	{"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD},
 	{"rootless", required_argument, NULL, OPT_ROOTLESS},
 	{"criu", required_argument, NULL, OPT_CRIU},
+	{"policy", required_argument, NULL, OPT_POLICY},
 	{"version", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -114,6 +127,9 @@ int main(int argc, char **argv)
 			g.rootless = optarg;
 			break;
 		case OPT_CRIU:
+			break;
+		case OPT_POLICY:
+			g.policy = optarg;
 			break;
 		case 'v':
 			print_version();

@@ -15,6 +15,7 @@ struct global_opts {
 	bool debug;
 	bool systemd_cgroup;
 	const char *rootless; /* "true", "false", "auto" */
+	const char *policy;   /* --policy FILE; NULL: /etc/ward/policy.conf */
 };
 
 struct command {
@@ -35,6 +36,7 @@ int cmd_update(const struct global_opts *g, int argc, char **argv);
 int cmd_features(const struct global_opts *g, int argc, char **argv);
 int cmd_kill(const struct global_opts *g, int argc, char **argv);
 int cmd_list(const struct global_opts *g, int argc, char **argv);
+int cmd_policy(const struct global_opts *g, int argc, char **argv);
 int cmd_ps(const struct global_opts *g, int argc, char **argv);
 int cmd_run(const struct global_opts *g, int argc, char **argv);
 int cmd_spec(const struct global_opts *g, int argc, char **argv);

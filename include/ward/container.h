@@ -19,8 +19,9 @@ struct create_options {
 	bool no_new_keyring;
 	int preserve_fds;
 	bool systemd_cgroup;
-	bool foreground; /* `run` without --detach: ward stays the init's parent */
-	bool keep;	 /* `run --keep` */
+	bool foreground;	 /* `run` without --detach: ward stays the init's parent */
+	bool keep;		 /* `run --keep` */
+	const char *policy_file; /* NULL: the default policy file */
 };
 
 /* A created container still held by the process that created it (for `run`). */
@@ -88,6 +89,7 @@ struct exec_options {
 	bool detach;
 	int preserve_fds;
 	bool ignore_paused;
+	const char *policy_file; /* NULL: the default policy file */
 };
 /* *exit_status: the process's status (foreground) or 0 (detached). */
 int container_exec(const struct exec_options *o, int *exit_status, struct ward_error *err);

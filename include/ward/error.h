@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#define WARD_ERROR_MAX 2048
+#define WARD_ERROR_MAX 8192
 
 struct ward_error {
 	int code;		  /* errno value, 0 when the error is not a system error */

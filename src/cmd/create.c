@@ -57,7 +57,8 @@ static const struct option longopts[] = {CREATE_LONGOPTS, {NULL, 0, NULL, 0}};
 
 int cmd_create(const struct global_opts *g, int argc, char **argv)
 {
-	struct create_options o = {.root = g->root, .systemd_cgroup = g->systemd_cgroup};
+	struct create_options o = {
+		.root = g->root, .systemd_cgroup = g->systemd_cgroup, .policy_file = g->policy};
 	struct created_container c;
 	struct ward_error err = {0};
 	const char *id;

@@ -103,7 +103,7 @@ static int parse_user(const char *s, struct exec_options *o)
 
 int cmd_exec(const struct global_opts *g, int argc, char **argv)
 {
-	struct exec_options o = {.root = g->root};
+	struct exec_options o = {.root = g->root, .policy_file = g->policy};
 	struct ward_error err = {0};
 	cleanup_strv char **env = NULL;
 	cleanup_strv char **caps = NULL;

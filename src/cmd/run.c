@@ -33,7 +33,8 @@ static const struct option longopts[] = {
 
 int cmd_run(const struct global_opts *g, int argc, char **argv)
 {
-	struct create_options o = {.root = g->root, .systemd_cgroup = g->systemd_cgroup};
+	struct create_options o = {
+		.root = g->root, .systemd_cgroup = g->systemd_cgroup, .policy_file = g->policy};
 	struct ward_error err = {0};
 	bool detach = false;
 	const char *id;

@@ -20,6 +20,7 @@
 #include "ward/log.h"
 #include "ward/lsm.h"
 #include "ward/mounts.h"
+#include "ward/policy.h"
 #include "ward/util.h"
 #include "internal.h"
 
@@ -406,6 +407,7 @@ int container_create(const struct create_options *o, struct created_container *c
 	const char *cgroup_root = NULL;
 	bool cgroup_created = false;
 	struct seccomp_program filter = {0}, never = {0};
+	struct policy_verdict verdict = {0};
 	int *idmaps = NULL;
 	size_t config_len;
 	int console_pair[2] = {-1, -1};
@@ -425,7 +427,9 @@ int container_create(const struct create_options *o, struct created_container *c
 	c->spec = spec_parse(config, config_len, "config.json", err);
 	if (!c->spec)
 		return -1;
+	/* The policy judges (and hardens) the config before anything exists on the host. */
 	if (check_request(o, c->spec, err) < 0 ||
+	    policy_enforce(o->policy_file, c->spec, NULL, o->id, &verdict, err) < 0 ||
 	    resolve_rootfs(bundle, c->spec->root_path, &rootfs, err) < 0)
 		goto fail;
 	int nlisten = listen_fds();
@@ -497,9 +501,11 @@ int container_create(const struct create_options *o, struct created_container *c
 
 	/* Seccomp is compiled here, where a failure can still be reported cleanly. */
 	cache = state_open_cache(c->rootfd);
-	if (seccomp_compile(c->spec->linux_.seccomp, c->spec->process->caps.bounding, cache,
-			    &filter, err) < 0 ||
-	    seccomp_compile_never(cache, &never, err) < 0)
+	if ((c->spec->linux_.seccomp || verdict.default_seccomp) &&
+	    seccomp_compile(c->spec->linux_.seccomp, c->spec->process->caps.bounding, cache,
+			    &filter, err) < 0)
+		goto fail;
+	if (verdict.never_filter && seccomp_compile_never(cache, &never, err) < 0)
 		goto fail;
 
 	if (open_idmaps(c->spec, bundle, &idmaps, err) < 0)
@@ -544,12 +550,14 @@ int container_create(const struct create_options *o, struct created_container *c
 		goto fail;
 	seccomp_program_free(&filter);
 	seccomp_program_free(&never);
+	policy_verdict_clear(&verdict);
 	close_idmaps(c->spec, idmaps);
 	return 0;
 
 fail:
 	seccomp_program_free(&filter);
 	seccomp_program_free(&never);
+	policy_verdict_clear(&verdict);
 	close_idmaps(c->spec, idmaps);
 	spawn_abort(&c->spawn);
 	if (cgroup_created) {

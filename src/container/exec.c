@@ -22,6 +22,7 @@
 #include "ward/json.h"
 #include "ward/log.h"
 #include "ward/lsm.h"
+#include "ward/policy.h"
 #include "ward/util.h"
 #include "internal.h"
 
@@ -225,6 +226,7 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	struct ward_state st;
 	struct seccomp_program filter = {0}, never = {0};
 	struct ward_spec *config = NULL;
+	struct policy_verdict verdict = {0};
 	sigset_t sigs, old_mask;
 	int rc = -1;
 
@@ -247,6 +249,11 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	}
 	p = build_process(o, dirfd, err);
 	if (!p)
+		goto out;
+	/* The container's config: its annotations and user namespace for the policy, its
+	 * seccomp profile for the process. */
+	config = state_read_config(dirfd, err);
+	if (!config || policy_enforce(o->policy_file, config, p, o->id, &verdict, err) < 0)
 		goto out;
 	if (lsm_check(p->apparmor_profile, p->selinux_label, err) < 0)
 		goto out;
@@ -295,12 +302,11 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 			goto restore;
 	}
 	/* The container's seccomp profile applies to exec'd processes too. */
-	config = state_read_config(dirfd, err);
-	if (!config)
-		goto restore;
 	cache = state_open_cache(rootfd);
-	if (seccomp_compile(config->linux_.seccomp, p->caps.bounding, cache, &filter, err) < 0 ||
-	    seccomp_compile_never(cache, &never, err) < 0)
+	if ((config->linux_.seccomp || verdict.default_seccomp) &&
+	    seccomp_compile(config->linux_.seccomp, p->caps.bounding, cache, &filter, err) < 0)
+		goto restore;
+	if (verdict.never_filter && seccomp_compile_never(cache, &never, err) < 0)
 		goto restore;
 	struct exec_listener lctx = {.spec = config, .id = o->id, .bundle = st.bundle};
 	struct ward_spec empty_spec = {0};
@@ -354,6 +360,7 @@ restore:
 	if (!o->detach)
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 out:
+	policy_verdict_clear(&verdict);
 	spec_free(config);
 	seccomp_program_free(&filter);
 	seccomp_program_free(&never);

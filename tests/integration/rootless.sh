@@ -90,6 +90,8 @@ like rootless_unallocated_range_is_a_clear_error "$(U run r7 2>&1 </dev/null; ec
 cfg '.linux.uidMappings = [{containerID: 0, hostID: '"$uid"', size: 1}] |
 	.linux.gidMappings = [{containerID: 0, hostID: '"$gid"', size: 1}] |
 	.linux.namespaces |= map(select(.type != "network"))'
+# What rootless podman's --network host sends: the admin lets the host's netns through.
+use_policy "allow = host-network-namespace"
 is rootless_without_a_network_namespace_still_gets_sys "$(cfg '.process.args = ["sh", "-c", "ls /sys/kernel >/dev/null && echo sys-ok"]'; U run r8 2>/dev/null </dev/null)" sys-ok
 
 cfg '.linux.resources = {memory: {limit: 67108864}} | .process.args = ["true"]'

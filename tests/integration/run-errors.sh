@@ -51,6 +51,8 @@ expect_failure unknown_bind_option_is_refused 'mounts\[7\].options.*"readonly" i
 
 b=$(new_bundle nouts)
 edit_config "$b" '.linux.namespaces |= map(select(.type != "uts"))'
+# The policy refuses the host's UTS namespace first; lifted, the hostname error remains.
+use_policy "allow = host-uts-namespace"
 ward_run "$b" nouts
 expect_failure hostname_without_uts_namespace_is_refused 'hostname: .*private UTS namespace' nouts
 

@@ -75,14 +75,14 @@ ok"
 # maskedPaths, readonlyPaths, sysctl (ward spec's lists, plus a file and a directory of ours).
 b=$(new_bundle masked 'cat /proc/timer_list | wc -c; ls -A /proc/acpi | wc -l; stat -c "%t:%T" /proc/timer_list;
 	echo 1 >/proc/sys/kernel/shmmni 2>/dev/null && echo sys-writable || echo sys-readonly;
-	cat /proc/sys/kernel/shmmni; grep -E " /proc/(acpi|sys) " /proc/self/mountinfo | cut -d" " -f5,6')
-edit_config "$b" '.linux.sysctl = {"kernel.shmmni": "1234"}'
+	cat /proc/sys/kernel/shm_rmid_forced; grep -E " /proc/(acpi|sys) " /proc/self/mountinfo | cut -d" " -f5,6')
+edit_config "$b" '.linux.sysctl = {"kernel.shm_rmid_forced": "1"}'
 ward_run "$b" masked
 is masked_file_reads_empty "$(echo "$OUT" | sed -n 1p)" 0
 is masked_directory_is_empty "$(echo "$OUT" | sed -n 2p)" 0
 is masked_file_is_the_null_device "$(echo "$OUT" | sed -n 3p)" 1:3
 is readonly_path_cannot_be_written "$(echo "$OUT" | sed -n 4p)" sys-readonly
-is sysctl_is_applied_before_proc_sys_turns_read_only "$(echo "$OUT" | sed -n 5p)" 1234
+is sysctl_is_applied_before_proc_sys_turns_read_only "$(echo "$OUT" | sed -n 5p)" 1
 like masked_and_readonly_mounts_are_read_only "$(echo "$OUT" | tail -n 2 | tr '\n' ' ')" '^/proc/acpi ro,.* /proc/sys ro,'
 
 # Idmapped mounts: a host directory owned by 0, in a container whose root is host 300000.

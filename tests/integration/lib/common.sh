@@ -82,6 +82,18 @@ new_bundle() {
 	echo "$b"
 }
 
+# use_policy LINE...: from here on, this script's ward runs under a policy file (ward-policy(5))
+# with these lines, through a wrapper that passes --policy, as an admin's runtime handler
+# would. A test about something the default policy refuses says which check it lifts.
+use_policy() {
+	: "${WARD_REAL:=$WARD}"
+	printf '%s\n' "$@" >"$WORK/policy.conf"
+	chmod 644 "$WORK/policy.conf"
+	printf '#!/bin/sh\nexec "%s" --policy "%s" "$@"\n' "$WARD_REAL" "$WORK/policy.conf" >"$WORK/ward-policy"
+	chmod 755 "$WORK/ward-policy"
+	WARD="$WORK/ward-policy"
+}
+
 edit_config() { # edit_config BUNDLE JQ-FILTER [jq args...]
 	local b=$1 filter=$2
 	shift 2

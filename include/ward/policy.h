@@ -1,0 +1,97 @@
+/* The hardened policy: a table of named checks, the administrator's policy file, and the
+ * verdict on a config (violations, silent hardening, overrides that were used). */
+#ifndef WARD_POLICY_H
+#define WARD_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ward/error.h"
+#include "ward/spec.h"
+
+#define POLICY_DEFAULT_FILE "/etc/ward/policy.conf"
+#define POLICY_ANNOTATION   "org.ward.policy.allow"
+#define POLICY_MAX_CHECKS   96
+
+/* Kubernetes Pod Security Standards' names, strictest last but privileged. */
+enum policy_level { POLICY_BASELINE, POLICY_RESTRICTED, POLICY_PRIVILEGED };
+
+enum policy_kind {
+	POLICY_REFUSE, /* a violation refuses the container */
+	POLICY_HARDEN, /* ward changes the config silently; `allow` switches it off */
+};
+
+struct policy_check {
+	const char *name;	 /* stable, kebab-case */
+	enum policy_level level; /* the lowest level that enforces it */
+	enum policy_kind kind;
+	const char *paths; /* the config.json paths it reads */
+	const char *reason;
+	const char *remedy;
+};
+
+const struct policy_check *policy_checks(size_t *n);
+/* Index of a check by name, or -1. */
+int policy_check_find(const char *name);
+const char *policy_level_name(enum policy_level level);
+
+struct policy {
+	char *file;	   /* the file that was read (or the default path when missing) */
+	bool file_present; /* false: the default file does not exist, defaults apply */
+	enum policy_level level;
+	bool allow[POLICY_MAX_CHECKS];
+	bool overridable[POLICY_MAX_CHECKS];
+};
+
+/* Reads path, or POLICY_DEFAULT_FILE when path is NULL (a missing default file means
+ * `level = baseline`; a missing explicit file is an error). */
+int policy_load(const char *path, struct policy *p, struct ward_error *err);
+/* Parses policy text; origin names it in errors ("<origin>:<line>: ..."). */
+int policy_parse(const char *text, size_t len, const char *origin, struct policy *p,
+		 struct ward_error *err);
+void policy_clear(struct policy *p);
+
+enum policy_source { POLICY_BY_FILE, POLICY_BY_ANNOTATION, POLICY_BY_LEVEL };
+const char *policy_source_name(enum policy_source s);
+
+struct policy_finding {
+	int check;		   /* index in the table */
+	char *path;		   /* JSON path in config.json */
+	char *detail;		   /* what was found, or for hardening what ward changed */
+	enum policy_source source; /* overrides only: who lifted it */
+};
+
+struct policy_verdict {
+	enum policy_level level;
+	struct policy_finding *violations, *hardened, *overrides;
+	size_t n_violations, n_hardened, n_overrides;
+	/* Checks the container's annotation asks to lift (granted only if overridable). */
+	bool annotated[POLICY_MAX_CHECKS];
+	/* What the hardening leaves for the seccomp stage to do. */
+	bool default_seccomp; /* no linux.seccomp: load the built-in profile */
+	bool never_filter;    /* stack the "never" filter */
+};
+
+/* Judges spec against the policy and applies the hardening to spec (default masked and
+ * read-only paths, a private cgroup namespace). Returns -1 only for an error that is not a
+ * verdict (a malformed annotation, no memory); a refusal is v->n_violations > 0. */
+int policy_evaluate(const struct policy *p, struct ward_spec *spec, struct policy_verdict *v,
+		    struct ward_error *err);
+/* The checks that concern one process, for `exec`: proc is run in the container of spec. */
+int policy_evaluate_process(const struct policy *p, const struct ward_spec *spec,
+			    const struct ward_process *proc, struct policy_verdict *v,
+			    struct ward_error *err);
+void policy_verdict_clear(struct policy_verdict *v);
+
+/* The refusal as an error: every violation with path, reason, remedy and the policy line
+ * that would allow it. Returns -1. */
+int policy_refusal(const struct policy *p, const struct policy_verdict *v, const char *origin,
+		   struct ward_error *err);
+/* Logs each override that was used (what, where, by whom). */
+void policy_log_overrides(const struct policy *p, const struct policy_verdict *v, const char *id);
+/* create and exec: evaluate, refuse or log the overrides. */
+int policy_enforce(const char *policy_file, struct ward_spec *spec,
+		   const struct ward_process *exec_process, const char *id,
+		   struct policy_verdict *v, struct ward_error *err);
+
+#endif

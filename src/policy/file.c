@@ -1,0 +1,174 @@
+/* The administrator's policy file (ward-policy(5)): `key = value` lines, `#` comments. It is
+ * read fail-closed: anything it does not understand is an error with its line number. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "ward/policy.h"
+#include "ward/util.h"
+
+#define POLICY_MAX_BYTES (64 * 1024)
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\r')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+/* "a, b ,c" -> marks each named check in set. */
+static int parse_names(char *value, bool *set, const char *origin, unsigned line, const char *key,
+		       struct ward_error *err)
+{
+	char *save = NULL;
+	int count = 0;
+
+	for (char *tok = strtok_r(value, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *name = trim(tok);
+		if (!*name)
+			return ward_fail(err, 0, "%s:%u: %s: an empty check name", origin, line,
+					 key);
+		int idx = policy_check_find(name);
+		if (idx < 0)
+			return ward_fail(err, 0,
+					 "%s:%u: %s: unknown check \"%s\" (`ward policy list` "
+					 "names them all)",
+					 origin, line, key, name);
+		set[idx] = true;
+		count++;
+	}
+	if (count == 0)
+		return ward_fail(err, 0, "%s:%u: %s: names no check", origin, line, key);
+	return 0;
+}
+
+int policy_parse(const char *text, size_t len, const char *origin, struct policy *p,
+		 struct ward_error *err)
+{
+	cleanup_free char *copy = strndup(text, len);
+	bool level_seen = false;
+	unsigned line = 0;
+	char *save = NULL;
+
+	if (!copy)
+		return ward_fail(err, ENOMEM, "%s", origin);
+	if (strlen(copy) != len)
+		return ward_fail(err, 0, "%s: contains a NUL byte", origin);
+	p->level = POLICY_BASELINE;
+	/* strtok_r would skip empty lines and lose the count: split by hand. */
+	for (char *cur = copy; cur; cur = save) {
+		save = strchr(cur, '\n');
+		if (save)
+			*save++ = '\0';
+		line++;
+		char *hash = strchr(cur, '#');
+		if (hash)
+			*hash = '\0';
+		char *s = trim(cur);
+		if (!*s)
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq)
+			return ward_fail(err, 0, "%s:%u: expected `key = value`, got \"%s\"",
+					 origin, line, s);
+		*eq = '\0';
+		char *key = trim(s), *value = trim(eq + 1);
+		if (strcmp(key, "level") == 0) {
+			if (level_seen)
+				return ward_fail(err, 0, "%s:%u: level: set twice", origin, line);
+			level_seen = true;
+			if (strcmp(value, "baseline") == 0)
+				p->level = POLICY_BASELINE;
+			else if (strcmp(value, "restricted") == 0)
+				p->level = POLICY_RESTRICTED;
+			else if (strcmp(value, "privileged") == 0)
+				p->level = POLICY_PRIVILEGED;
+			else
+				return ward_fail(err, 0,
+						 "%s:%u: level: \"%s\" is not baseline, restricted "
+						 "or privileged",
+						 origin, line, value);
+		} else if (strcmp(key, "allow") == 0) {
+			if (parse_names(value, p->allow, origin, line, key, err) < 0)
+				return -1;
+		} else if (strcmp(key, "overridable") == 0) {
+			if (parse_names(value, p->overridable, origin, line, key, err) < 0)
+				return -1;
+		} else {
+			return ward_fail(err, 0,
+					 "%s:%u: unknown key \"%s\" (keys: level, allow, "
+					 "overridable)",
+					 origin, line, key);
+		}
+	}
+	return 0;
+}
+
+/* Whoever can write the policy can lift every check: refuse a file that others can change. */
+static int check_owner(const char *path, const struct stat *st, struct ward_error *err)
+{
+	if (!S_ISREG(st->st_mode))
+		return ward_fail(err, 0, "policy %s: not a regular file", path);
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return ward_fail(err, 0,
+				 "policy %s: owned by uid %u, not by root or you: anyone who can "
+				 "write it can lift every check (chown root %s)",
+				 path, (unsigned)st->st_uid, path);
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return ward_fail(err, 0,
+				 "policy %s: writable by group or others: anyone who can write it "
+				 "can lift every check (chmod go-w %s)",
+				 path, path);
+	return 0;
+}
+
+int policy_load(const char *path, struct policy *p, struct ward_error *err)
+{
+	cleanup_free char *text = NULL;
+	cleanup_close int fd = -1;
+	size_t len = 0;
+	struct stat st;
+	bool explicit_file = path != NULL;
+
+	memset(p, 0, sizeof *p);
+	p->level = POLICY_BASELINE;
+	p->file = strdup(explicit_file ? path : POLICY_DEFAULT_FILE);
+	if (!p->file)
+		return ward_fail(err, ENOMEM, "policy");
+	/* One open file is checked and read, so what was checked is what is read. */
+	fd = open(p->file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT && !explicit_file)
+			return 0;
+		ward_fail(err, errno, "%s %s", explicit_file ? "--policy" : "policy", p->file);
+		policy_clear(p);
+		return -1;
+	}
+	if (fstat(fd, &st) < 0) {
+		ward_fail(err, errno, "policy %s", p->file);
+		policy_clear(p);
+		return -1;
+	}
+	if (check_owner(p->file, &st, err) < 0 ||
+	    read_fd_limited(fd, POLICY_MAX_BYTES, &text, &len, err) < 0 ||
+	    policy_parse(text, len, p->file, p, err) < 0) {
+		policy_clear(p);
+		return -1;
+	}
+	p->file_present = true;
+	return 0;
+}
+
+void policy_clear(struct policy *p)
+{
+	free(p->file);
+	p->file = NULL;
+}

@@ -1,0 +1,871 @@
+/* The policy: each check trips on the config that violates it and stays quiet on the nearest
+ * one that does not; the policy file fails closed; the override matrix (admin allow,
+ * annotation with and without overridable, privileged); the engines' default configs pass. */
+#include <check.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ward/policy.h"
+#include "ward/util.h"
+
+#define CAP_BIT(n) (1ull << (n))
+
+static struct ward_spec *load(const char *name)
+{
+	struct ward_error err = {0};
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", TEST_DATA_DIR, name);
+	struct ward_spec *s = spec_parse_file(path, "config.json", &err);
+	ck_assert_msg(s != NULL, "%s", err.msg);
+	return s;
+}
+
+/* runc's `spec` config: passes baseline as it is. */
+static struct ward_spec *base(void)
+{
+	return load("runc-1.1-spec.json");
+}
+
+static struct policy pol(const char *text)
+{
+	struct policy p;
+	struct ward_error err = {0};
+	memset(&p, 0, sizeof p);
+	ck_assert_msg(policy_parse(text, strlen(text), "test.conf", &p, &err) == 0, "%s", err.msg);
+	p.file = strdup("test.conf");
+	p.file_present = true;
+	return p;
+}
+
+static struct policy_verdict judge_with(const char *policy_text, struct ward_spec *s)
+{
+	struct policy p = pol(policy_text);
+	struct policy_verdict v;
+	struct ward_error err = {0};
+	ck_assert_msg(policy_evaluate(&p, s, &v, &err) == 0, "%s", err.msg);
+	policy_clear(&p);
+	return v;
+}
+
+static const struct policy_finding *find(const struct policy_finding *f, size_t n,
+					 const char *check)
+{
+	size_t count;
+	const struct policy_check *t = policy_checks(&count);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t[f[i].check].name, check) == 0)
+			return &f[i];
+	return NULL;
+}
+
+#define VIOLATION(v, c) find((v).violations, (v).n_violations, c)
+#define OVERRIDE(v, c)	find((v).overrides, (v).n_overrides, c)
+#define HARDENED(v, c)	find((v).hardened, (v).n_hardened, c)
+
+/* Evaluates s at baseline, expects exactly `check` among the violations (or none). */
+static void expect(struct ward_spec *s, const char *check, const char *path)
+{
+	struct policy_verdict v = judge_with("", s);
+	if (check) {
+		const struct policy_finding *f = VIOLATION(v, check);
+		ck_assert_msg(f != NULL, "expected %s, got %zu violations", check, v.n_violations);
+		if (path)
+			ck_assert_str_eq(f->path, path);
+	} else {
+		size_t n;
+		const struct policy_check *t = policy_checks(&n);
+		ck_assert_msg(v.n_violations == 0, "expected none, got %s at %s",
+			      t[v.violations[0].check].name, v.violations[0].path);
+	}
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+
+static void add_mount(struct ward_spec *s, const char *dest, const char *type, const char *source,
+		      const char *const *opts)
+{
+	s->mounts = realloc(s->mounts, (s->n_mounts + 1) * sizeof *s->mounts);
+	ck_assert_ptr_nonnull(s->mounts);
+	struct ward_mount *m = &s->mounts[s->n_mounts++];
+	memset(m, 0, sizeof *m);
+	m->destination = strdup(dest);
+	m->type = type ? strdup(type) : NULL;
+	m->source = source ? strdup(source) : NULL;
+	size_t n = 0;
+	while (opts && opts[n])
+		n++;
+	m->options = calloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		m->options[i] = strdup(opts[i]);
+}
+
+static struct ward_spec *with_bind(const char *source)
+{
+	static const char *const rbind[] = {"rbind", "ro", NULL};
+	struct ward_spec *s = base();
+	add_mount(s, "/mnt", "bind", source, rbind);
+	return s;
+}
+
+/* ---- capabilities ------------------------------------------------------------------------- */
+
+START_TEST(every_capability_beyond_the_default_set_has_its_own_check)
+{
+	static const int safe[] = {
+		CAP_AUDIT_WRITE, CAP_CHOWN,   CAP_DAC_OVERRIDE,	    CAP_FOWNER,	   CAP_FSETID,
+		CAP_KILL,	 CAP_MKNOD,   CAP_NET_BIND_SERVICE, CAP_NET_RAW,   CAP_SETFCAP,
+		CAP_SETGID,	 CAP_SETPCAP, CAP_SETUID,	    CAP_SYS_CHROOT};
+	int refused = 0;
+	for (int cap = 0; cap < spec_cap_count(); cap++) {
+		bool is_safe = false;
+		for (size_t i = 0; i < sizeof safe / sizeof safe[0]; i++)
+			is_safe = is_safe || safe[i] == cap;
+		char name[64];
+		const char *c = spec_cap_name(cap);
+		snprintf(name, sizeof name, "cap-%s", c + 4);
+		for (char *p = name; *p; p++)
+			*p = *p == '_' ? '-' : (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+		struct ward_spec *s = base();
+		s->process->caps.permitted |= CAP_BIT(cap);
+		if (is_safe) {
+			expect(s, NULL, NULL);
+		} else {
+			ck_assert_msg(policy_check_find(name) >= 0, "no check for %s", c);
+			expect(s, name, "process.capabilities.permitted");
+			refused++;
+		}
+	}
+	ck_assert_int_eq(refused, 27);
+}
+END_TEST
+
+START_TEST(refuses_cap_sys_admin_in_any_set)
+{
+	struct ward_spec *s = base();
+	s->process->caps.ambient |= CAP_BIT(CAP_SYS_ADMIN);
+	expect(s, "cap-sys-admin", "process.capabilities.ambient");
+}
+END_TEST
+
+/* ---- namespaces --------------------------------------------------------------------------- */
+
+START_TEST(refuses_a_missing_pid_namespace)
+{
+	struct ward_spec *s = base();
+	s->linux_.namespaces[WARD_NS_PID].present = false;
+	expect(s, "host-pid-namespace", "linux.namespaces");
+}
+END_TEST
+
+START_TEST(refuses_joining_the_hosts_network_namespace_by_path)
+{
+	struct ward_spec *s = base();
+	s->linux_.namespaces[WARD_NS_NETWORK].path = strdup("/proc/self/ns/net");
+	expect(s, "host-network-namespace", "linux.namespaces[network].path");
+}
+END_TEST
+
+START_TEST(allows_a_private_network_namespace)
+{
+	struct ward_spec *s = base();
+	ck_assert(s->linux_.namespaces[WARD_NS_NETWORK].present);
+	expect(s, NULL, NULL);
+}
+END_TEST
+
+START_TEST(refuses_each_missing_host_namespace)
+{
+	static const struct {
+		enum ward_ns_kind kind;
+		const char *check;
+	} cases[] = {{WARD_NS_IPC, "host-ipc-namespace"},
+		     {WARD_NS_UTS, "host-uts-namespace"},
+		     {WARD_NS_MOUNT, "host-mount-namespace"},
+		     {WARD_NS_NETWORK, "host-network-namespace"}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct ward_spec *s = base();
+		s->linux_.namespaces[cases[i].kind].present = false;
+		expect(s, cases[i].check, NULL);
+	}
+}
+END_TEST
+
+/* ---- mounts ------------------------------------------------------------------------------- */
+
+START_TEST(refuses_binding_the_host_root_once)
+{
+	struct ward_spec *s = with_bind("/");
+	struct policy_verdict v = judge_with("", s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "mount-host-root"));
+	ck_assert_uint_eq(v.n_violations, 1);
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(refuses_binding_a_directory_that_contains_sensitive_paths)
+{
+	struct ward_spec *s = with_bind("/var");
+	struct policy_verdict v = judge_with("", s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "mount-host-run"));
+	ck_assert_ptr_nonnull(VIOLATION(v, "mount-engine-state"));
+	ck_assert_ptr_nonnull(VIOLATION(v, "mount-container-socket"));
+	ck_assert_str_eq(VIOLATION(v, "mount-host-run")->path, "mounts[7].source");
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(refuses_each_sensitive_host_path)
+{
+	static const struct {
+		const char *source, *check;
+	} cases[] = {
+		{"/proc", "mount-host-proc"},
+		{"/sys", "mount-host-sys"},
+		{"/dev", "mount-host-dev"},
+		{"/boot", "mount-host-boot"},
+		{"/etc", "mount-host-etc"},
+		{"/lib/modules", "mount-host-modules"},
+		{"/run", "mount-host-run"},
+		{"/var/lib/containerd", "mount-engine-state"},
+		{"/var/lib/kubelet", "mount-engine-state"},
+		{"/var/run/docker.sock", "mount-container-socket"},
+		{"/srv/anywhere/podman.sock", "mount-container-socket"},
+		{"/var/../etc", "mount-host-etc"},
+		{"//etc/./", "mount-host-etc"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		expect(with_bind(cases[i].source), cases[i].check, "mounts[7].source");
+}
+END_TEST
+
+START_TEST(allows_the_per_container_files_engines_bind)
+{
+	static const char *const ok[] = {
+		"/run/containers/storage/vfs-containers/x/userdata/hosts",
+		"/var/lib/docker/containers/abc/resolv.conf",
+		"/etc/hosts",
+		"/var/lib/containers/storage/vfs-containers/x/userdata/shm",
+		"/home/user/src",
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		expect(with_bind(ok[i]), NULL, NULL);
+}
+END_TEST
+
+START_TEST(a_non_bind_mount_of_a_sensitive_name_is_not_a_bind)
+{
+	static const char *const opts[] = {"nosuid", NULL};
+	struct ward_spec *s = base();
+	add_mount(s, "/run", "tmpfs", "/run", opts);
+	expect(s, NULL, NULL);
+}
+END_TEST
+
+START_TEST(refuses_shared_propagation)
+{
+	static const char *const opts[] = {"rbind", "rshared", NULL};
+	struct ward_spec *s = base();
+	add_mount(s, "/data", "bind", "/srv/data", opts);
+	expect(s, "mount-shared-propagation", "mounts[7].options");
+	s = base();
+	s->linux_.rootfs_propagation = strdup("shared");
+	expect(s, "mount-shared-propagation", "linux.rootfsPropagation");
+	s = base();
+	s->linux_.rootfs_propagation = strdup("rslave");
+	expect(s, NULL, NULL);
+}
+END_TEST
+
+START_TEST(refuses_a_writable_sysfs)
+{
+	struct ward_spec *s = base();
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if (strcmp(s->mounts[i].type, "sysfs") == 0) {
+			for (char **o = s->mounts[i].options; *o; o++)
+				if (strcmp(*o, "ro") == 0)
+					strcpy(*o, "rw");
+			expect(s, "sysfs-read-write", NULL);
+			return;
+		}
+	ck_abort_msg("the base config has no sysfs mount");
+}
+END_TEST
+
+/* ---- devices ------------------------------------------------------------------------------ */
+
+static struct ward_spec *with_device(const char *path, char type, int major, int minor)
+{
+	struct ward_spec *s = base();
+	s->linux_.devices = calloc(1, sizeof *s->linux_.devices);
+	s->linux_.n_devices = 1;
+	s->linux_.devices[0].path = strdup(path);
+	s->linux_.devices[0].type = type;
+	s->linux_.devices[0].major = major;
+	s->linux_.devices[0].minor = minor;
+	return s;
+}
+
+static struct ward_spec *with_rule(char type, int major, int minor, const char *access)
+{
+	struct ward_spec *s = base();
+	struct ward_resources *r = &s->linux_.resources;
+	s->linux_.has_resources = true;
+	r->devices = realloc(r->devices, (r->n_devices + 1) * sizeof *r->devices);
+	struct ward_device_rule *d = &r->devices[r->n_devices++];
+	memset(d, 0, sizeof *d);
+	d->allow = true;
+	d->type = type;
+	d->has_major = major >= 0;
+	d->major = major;
+	d->has_minor = minor >= 0;
+	d->minor = minor;
+	d->access = strdup(access);
+	return s;
+}
+
+START_TEST(refuses_block_and_kernel_devices)
+{
+	expect(with_device("/dev/sda", 'b', 8, 0), "device-block", "linux.devices[0]");
+	expect(with_device("/dev/mem", 'c', 1, 1), "device-kernel-access", "linux.devices[0]");
+	expect(with_device("/dev/kmsg", 'c', 1, 11), "device-kernel-access", NULL);
+	expect(with_device("/dev/cpu/0/msr", 'c', 202, 0), "device-kernel-access", NULL);
+	expect(with_device("/dev/fuse", 'c', 10, 229), NULL, NULL);
+}
+END_TEST
+
+START_TEST(refuses_a_device_rule_that_allows_everything)
+{
+	expect(with_rule('a', -1, -1, "rwm"), "device-rule-allow-all", NULL);
+	expect(with_rule('c', -1, -1, "rw"), "device-rule-allow-all", NULL);
+	expect(with_rule('b', 8, -1, "rw"), "device-block", NULL);
+	expect(with_rule('c', 1, -1, "rw"), "device-kernel-access", NULL);
+	/* Docker's default: mknod of anything, read/write of nothing. */
+	expect(with_rule('c', -1, -1, "m"), NULL, NULL);
+	expect(with_rule('c', 1, 3, "rwm"), NULL, NULL);
+}
+END_TEST
+
+/* ---- confinement -------------------------------------------------------------------------- */
+
+START_TEST(refuses_an_unconfined_seccomp_profile)
+{
+	struct ward_spec *s = load("docker-20.10-default.json");
+	free(s->linux_.seccomp->default_action);
+	s->linux_.seccomp->default_action = strdup("SCMP_ACT_ALLOW");
+	expect(s, "seccomp-unconfined", "linux.seccomp.defaultAction");
+	expect(load("docker-20.10-default.json"), NULL, NULL);
+}
+END_TEST
+
+START_TEST(refuses_unconfined_lsm_labels)
+{
+	struct ward_spec *s = base();
+	s->process->apparmor_profile = strdup("unconfined");
+	expect(s, "apparmor-unconfined", "process.apparmorProfile");
+	s = base();
+	s->process->apparmor_profile = strdup("ward-default");
+	expect(s, NULL, NULL);
+	s = base();
+	s->process->selinux_label = strdup("system_u:system_r:spc_t:s0");
+	expect(s, "selinux-unconfined", "process.selinuxLabel");
+	s = base();
+	s->process->selinux_label = strdup("system_u:system_r:container_t:s0:c1,c2");
+	expect(s, NULL, NULL);
+}
+END_TEST
+
+static struct ward_spec *with_sysctl(const char *key)
+{
+	struct ward_spec *s = base();
+	s->linux_.sysctl = calloc(1, sizeof *s->linux_.sysctl);
+	s->linux_.n_sysctl = 1;
+	s->linux_.sysctl[0].key = strdup(key);
+	s->linux_.sysctl[0].value = strdup("1");
+	return s;
+}
+
+START_TEST(refuses_sysctls_outside_the_safe_set)
+{
+	expect(with_sysctl("net.core.somaxconn"), "sysctl-unsafe",
+	       "linux.sysctl[\"net.core.somaxconn\"]");
+	expect(with_sysctl("kernel.msgmax"), "sysctl-unsafe", NULL);
+	expect(with_sysctl("net.ipv4.ping_group_range"), NULL, NULL);
+	expect(with_sysctl("kernel.shm_rmid_forced"), NULL, NULL);
+}
+END_TEST
+
+START_TEST(refuses_an_oom_score_below_the_callers)
+{
+	FILE *f = fopen("/proc/self/oom_score_adj", "r");
+	int caller = 0;
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%d", &caller), 1);
+	fclose(f);
+	if (caller == -1000) /* nothing is below; the test is about a lower value */
+		return;
+	struct ward_spec *s = base();
+	s->process->has_oom_score_adj = true;
+	s->process->oom_score_adj = caller - 1;
+	expect(s, "oom-score-adj-lowered", "process.oomScoreAdj");
+	s = base();
+	s->process->has_oom_score_adj = true;
+	s->process->oom_score_adj = caller;
+	expect(s, NULL, NULL);
+}
+END_TEST
+
+/* ---- levels ------------------------------------------------------------------------------- */
+
+static struct ward_spec *restricted_ready(void)
+{
+	struct ward_spec *s = base();
+	struct ward_capabilities *c = &s->process->caps;
+	c->bounding = c->effective = c->permitted = CAP_BIT(CAP_NET_BIND_SERVICE);
+	c->inheritable = c->ambient = 0;
+	s->process->uid = 1000;
+	s->process->no_new_privileges = true;
+	s->root_readonly = true;
+	s->linux_.has_resources = true;
+	s->linux_.resources.has_memory_limit = true;
+	s->linux_.resources.memory_limit = 64 << 20;
+	s->linux_.resources.has_pids_limit = true;
+	s->linux_.resources.pids_limit = 100;
+	return s;
+}
+
+START_TEST(restricted_refuses_what_baseline_allows)
+{
+	struct ward_spec *s = base();
+	s->process->no_new_privileges = false;
+	s->root_readonly = false;
+	struct policy_verdict v = judge_with("level = restricted", s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "restricted-run-as-root"));
+	ck_assert_ptr_nonnull(VIOLATION(v, "restricted-privilege-escalation"));
+	ck_assert_ptr_nonnull(VIOLATION(v, "restricted-capabilities"));
+	ck_assert_ptr_nonnull(VIOLATION(v, "restricted-writable-rootfs"));
+	ck_assert_ptr_nonnull(VIOLATION(v, "restricted-memory-limit"));
+	ck_assert_ptr_nonnull(VIOLATION(v, "restricted-pids-limit"));
+	ck_assert_str_eq(VIOLATION(v, "restricted-capabilities")->detail,
+			 "CAP_KILL, CAP_AUDIT_WRITE");
+	policy_verdict_clear(&v);
+	v = judge_with("level = baseline", s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(restricted_allows_a_minimal_non_root_container)
+{
+	struct ward_spec *s = restricted_ready();
+	struct policy_verdict v = judge_with("level = restricted", s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(restricted_accepts_root_in_a_user_namespace)
+{
+	struct ward_spec *s = restricted_ready();
+	s->process->uid = 0;
+	struct policy_verdict v = judge_with("level = restricted", s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "restricted-run-as-root"));
+	policy_verdict_clear(&v);
+	s->linux_.namespaces[WARD_NS_USER].present = true;
+	v = judge_with("level = restricted", s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+/* Docker's --privileged: every capability, no seccomp, every device, /sys read-write. */
+static struct ward_spec *privileged(void)
+{
+	struct ward_spec *s = with_rule('a', -1, -1, "rwm");
+	struct ward_capabilities *c = &s->process->caps;
+	c->bounding = c->effective = c->permitted = (1ull << spec_cap_count()) - 1;
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if (strcmp(s->mounts[i].type, "sysfs") == 0)
+			for (char **o = s->mounts[i].options; *o; o++)
+				if (strcmp(*o, "ro") == 0)
+					strcpy(*o, "rw");
+	return s;
+}
+
+START_TEST(baseline_refuses_an_engines_privileged_mode)
+{
+	struct ward_spec *s = privileged();
+	struct policy_verdict v = judge_with("", s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "cap-sys-admin"));
+	ck_assert_ptr_nonnull(VIOLATION(v, "device-rule-allow-all"));
+	ck_assert_ptr_nonnull(VIOLATION(v, "sysfs-read-write"));
+	ck_assert_uint_eq(v.n_violations, 27 + 2);
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(privileged_level_refuses_nothing_and_hardens_nothing)
+{
+	struct ward_spec *s = privileged();
+	struct policy_verdict v = judge_with("level = privileged", s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	ck_assert_uint_eq(v.n_hardened, 0);
+	ck_assert(!v.default_seccomp && !v.never_filter);
+	ck_assert_ptr_nonnull(OVERRIDE(v, "cap-sys-admin"));
+	ck_assert_int_eq(OVERRIDE(v, "cap-sys-admin")->source, POLICY_BY_LEVEL);
+	ck_assert_ptr_nonnull(OVERRIDE(v, "default-seccomp"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(the_engines_default_configs_pass_baseline_unchanged)
+{
+	static const char *const files[] = {"docker-20.10-default.json", "podman-4.3-default.json",
+					    "containerd-1.6-ctr-default.json",
+					    "runc-1.1-spec.json"};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		struct ward_spec *s = load(files[i]);
+		struct policy_verdict v = judge_with("", s);
+		ck_assert_msg(v.n_violations == 0, "%s is refused", files[i]);
+		ck_assert_uint_eq(v.n_overrides, 0);
+		policy_verdict_clear(&v);
+		spec_free(s);
+	}
+}
+END_TEST
+
+/* ---- overrides ---------------------------------------------------------------------------- */
+
+static struct ward_spec *annotated(const char *value)
+{
+	struct ward_spec *s = base();
+	s->process->caps.bounding |= CAP_BIT(CAP_SYS_PTRACE);
+	s->annotations = realloc(s->annotations, (s->n_annotations + 1) * sizeof *s->annotations);
+	s->annotations[s->n_annotations].key = strdup(POLICY_ANNOTATION);
+	s->annotations[s->n_annotations].value = strdup(value);
+	s->n_annotations++;
+	return s;
+}
+
+START_TEST(annotation_cannot_lift_a_check_that_is_not_overridable)
+{
+	struct ward_spec *s = annotated("cap-sys-ptrace");
+	struct policy_verdict v = judge_with("", s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "cap-sys-ptrace"));
+	ck_assert(v.annotated[policy_check_find("cap-sys-ptrace")]);
+	struct policy p = pol("");
+	struct ward_error err = {0};
+	policy_refusal(&p, &v, "config.json", &err);
+	ck_assert_ptr_nonnull(strstr(err.msg, "annotation cannot lift it"));
+	policy_clear(&p);
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(annotation_lifts_an_overridable_check)
+{
+	struct ward_spec *s = annotated(" cap-sys-ptrace , host-pid-namespace");
+	struct policy_verdict v = judge_with("overridable = cap-sys-ptrace", s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	ck_assert_int_eq(OVERRIDE(v, "cap-sys-ptrace")->source, POLICY_BY_ANNOTATION);
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(annotation_lifts_only_what_it_names)
+{
+	struct ward_spec *s = annotated("cap-sys-ptrace");
+	s->process->caps.bounding |= CAP_BIT(CAP_NET_ADMIN);
+	struct policy_verdict v = judge_with("overridable = cap-sys-ptrace, cap-net-admin", s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "cap-net-admin"));
+	ck_assert_ptr_null(VIOLATION(v, "cap-sys-ptrace"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(admin_allow_lifts_a_check_for_every_container)
+{
+	struct ward_spec *s = annotated("cap-sys-ptrace");
+	struct policy_verdict v = judge_with("allow = cap-sys-ptrace", s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	ck_assert_int_eq(OVERRIDE(v, "cap-sys-ptrace")->source, POLICY_BY_FILE);
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(unknown_check_in_the_annotation_is_an_error)
+{
+	struct ward_spec *s = annotated("cap-sys-ptrace, cap-everything");
+	struct policy p = pol("overridable = cap-sys-ptrace");
+	struct policy_verdict v;
+	struct ward_error err = {0};
+	ck_assert_int_eq(policy_evaluate(&p, s, &v, &err), -1);
+	ck_assert_str_eq(err.msg, "config.json: annotations[\"org.ward.policy.allow\"]: unknown "
+				  "check \"cap-everything\" (`ward policy list` names them all)");
+	policy_verdict_clear(&v);
+	policy_clear(&p);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(refusal_lists_every_violation_with_path_reason_and_policy_line)
+{
+	struct ward_spec *s = with_bind("/var/run/docker.sock");
+	s->process->caps.bounding |= CAP_BIT(CAP_SYS_MODULE);
+	struct policy p = pol("overridable = cap-sys-module");
+	struct policy_verdict v;
+	struct ward_error err = {0};
+	ck_assert_int_eq(policy_evaluate(&p, s, &v, &err), 0);
+	ck_assert_int_eq(policy_refusal(&p, &v, "config.json", &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "refused by the baseline policy (test.conf): 2 "
+					      "violations"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "process.capabilities.bounding: CAP_SYS_MODULE in "
+					      "bounding [cap-sys-module]"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "add \"allow = cap-sys-module\" to test.conf"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "annotate the container with "
+					      "org.ward.policy.allow=cap-sys-module"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "mounts[7].source: /var/run/docker.sock "
+					      "[mount-container-socket]"));
+	policy_verdict_clear(&v);
+	policy_clear(&p);
+	spec_free(s);
+}
+END_TEST
+
+/* ---- hardening ---------------------------------------------------------------------------- */
+
+START_TEST(hardening_fills_what_the_config_leaves_out)
+{
+	struct ward_spec *s = load("containerd-1.6-ctr-default.json");
+	struct policy_verdict v = judge_with("", s);
+	ck_assert(v.default_seccomp && v.never_filter);
+	ck_assert_ptr_nonnull(HARDENED(v, "default-seccomp"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+
+	s = load("podman-4.3-default.json");
+	size_t before = s->linux_.masked_paths ? strv_length(s->linux_.masked_paths) : 0;
+	v = judge_with("", s);
+	ck_assert(!v.default_seccomp); /* podman sends its own profile */
+	ck_assert_str_eq(HARDENED(v, "default-masked-paths")->detail,
+			 "added /proc/asound, /proc/interrupts, /sys/devices/virtual/powercap");
+	ck_assert_uint_eq(strv_length(s->linux_.masked_paths), before + 3);
+	ck_assert(strv_contains(s->linux_.masked_paths, "/proc/interrupts"));
+	ck_assert(s->linux_.namespaces[WARD_NS_CGROUP].present);
+	ck_assert_ptr_nonnull(HARDENED(v, "private-cgroup-namespace"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(allow_switches_a_hardening_off)
+{
+	struct ward_spec *s = load("podman-4.3-default.json");
+	size_t before = strv_length(s->linux_.masked_paths);
+	struct policy_verdict v =
+		judge_with("allow = default-masked-paths, private-cgroup-namespace\n"
+			   "allow = never-seccomp-filter",
+			   s);
+	ck_assert_uint_eq(strv_length(s->linux_.masked_paths), before);
+	ck_assert(!s->linux_.namespaces[WARD_NS_CGROUP].present);
+	ck_assert(!v.never_filter);
+	ck_assert_ptr_nonnull(OVERRIDE(v, "default-masked-paths"));
+	ck_assert_ptr_null(HARDENED(v, "default-masked-paths"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(exec_is_judged_on_its_own_process)
+{
+	struct ward_spec *s = base();
+	struct ward_process proc = *s->process;
+	proc.caps.effective |= CAP_BIT(CAP_SYS_ADMIN);
+	struct policy p = pol("");
+	struct policy_verdict v;
+	struct ward_error err = {0};
+	ck_assert_int_eq(policy_evaluate_process(&p, s, &proc, &v, &err), 0);
+	ck_assert_ptr_nonnull(VIOLATION(v, "cap-sys-admin"));
+	ck_assert(v.default_seccomp);
+	policy_verdict_clear(&v);
+	policy_clear(&p);
+	spec_free(s);
+}
+END_TEST
+
+/* ---- the policy file ---------------------------------------------------------------------- */
+
+static void parse_fails(const char *text, const char *msg)
+{
+	struct policy p;
+	struct ward_error err = {0};
+	memset(&p, 0, sizeof p);
+	ck_assert_int_eq(policy_parse(text, strlen(text), "policy.conf", &p, &err), -1);
+	ck_assert_str_eq(err.msg, msg);
+}
+
+START_TEST(policy_file_parses_levels_lists_and_comments)
+{
+	struct policy p = pol("# ward\n\n level = restricted  # for CI\nallow = cap-sys-ptrace,"
+			      "host-pid-namespace\r\nallow=cap-bpf\noverridable = cap-net-admin\n");
+	ck_assert_int_eq(p.level, POLICY_RESTRICTED);
+	ck_assert(p.allow[policy_check_find("cap-sys-ptrace")]);
+	ck_assert(p.allow[policy_check_find("host-pid-namespace")]);
+	ck_assert(p.allow[policy_check_find("cap-bpf")]);
+	ck_assert(!p.allow[policy_check_find("cap-net-admin")]);
+	ck_assert(p.overridable[policy_check_find("cap-net-admin")]);
+	policy_clear(&p);
+	p = pol("");
+	ck_assert_int_eq(p.level, POLICY_BASELINE);
+	policy_clear(&p);
+}
+END_TEST
+
+START_TEST(policy_file_errors_name_the_line)
+{
+	parse_fails("level = baseline\nallow = cap-sys-admn\n",
+		    "policy.conf:2: allow: unknown check \"cap-sys-admn\" (`ward policy list` "
+		    "names them all)");
+	parse_fails("\n\nthis is not a setting\n",
+		    "policy.conf:3: expected `key = value`, got \"this is not a setting\"");
+	parse_fails("levle = baseline\n",
+		    "policy.conf:1: unknown key \"levle\" (keys: level, allow, overridable)");
+	parse_fails(
+		"level = permissive\n",
+		"policy.conf:1: level: \"permissive\" is not baseline, restricted or privileged");
+	parse_fails("level = baseline\nlevel = privileged\n", "policy.conf:2: level: set twice");
+	parse_fails("allow =\n", "policy.conf:1: allow: names no check");
+	parse_fails("allow = cap-bpf, ,cap-sys-admin\n",
+		    "policy.conf:1: allow: an empty check name");
+	parse_fails(
+		"overridable = *\n",
+		"policy.conf:1: overridable: unknown check \"*\" (`ward policy list` names them "
+		"all)");
+	struct policy p;
+	struct ward_error err = {0};
+	memset(&p, 0, sizeof p);
+	ck_assert_int_eq(policy_parse("level = baseline\0allow = cap-sys-admin", 38, "policy.conf",
+				      &p, &err),
+			 -1);
+	ck_assert_str_eq(err.msg, "policy.conf: contains a NUL byte");
+}
+END_TEST
+
+START_TEST(policy_load_fails_closed)
+{
+	struct policy p;
+	struct ward_error err = {0};
+	char path[] = "/tmp/ward-policy-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "level = privileged\n", 19), 19);
+	close(fd);
+
+	ck_assert_int_eq(policy_load("/nonexistent/policy.conf", &p, &err), -1);
+	ck_assert_str_eq(err.msg, "--policy /nonexistent/policy.conf: no such file or directory");
+	chmod(path, 0666);
+	ck_assert_int_eq(policy_load(path, &p, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "writable by group or others"));
+	chmod(path, 0644);
+	ck_assert_int_eq(policy_load(path, &p, &err), 0);
+	ck_assert_int_eq(p.level, POLICY_PRIVILEGED);
+	ck_assert(p.file_present);
+	policy_clear(&p);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(every_check_name_is_kebab_case_and_unique)
+{
+	size_t n;
+	const struct policy_check *t = policy_checks(&n);
+	ck_assert_uint_ge(n, 50);
+	for (size_t i = 0; i < n; i++) {
+		for (const char *c = t[i].name; *c; c++)
+			ck_assert_msg((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+					      *c == '-',
+				      "%s", t[i].name);
+		ck_assert_int_eq(policy_check_find(t[i].name), (int)i);
+		ck_assert(t[i].reason[0] && t[i].remedy[0] && t[i].paths[0]);
+	}
+}
+END_TEST
+
+static Suite *policy_suite(void)
+{
+	Suite *s = suite_create("policy");
+	TCase *checks = tcase_create("checks"), *levels = tcase_create("levels"),
+	      *overrides = tcase_create("overrides"), *file = tcase_create("file");
+
+	tcase_add_test(checks, every_capability_beyond_the_default_set_has_its_own_check);
+	tcase_add_test(checks, refuses_cap_sys_admin_in_any_set);
+	tcase_add_test(checks, refuses_a_missing_pid_namespace);
+	tcase_add_test(checks, refuses_joining_the_hosts_network_namespace_by_path);
+	tcase_add_test(checks, allows_a_private_network_namespace);
+	tcase_add_test(checks, refuses_each_missing_host_namespace);
+	tcase_add_test(checks, refuses_binding_the_host_root_once);
+	tcase_add_test(checks, refuses_binding_a_directory_that_contains_sensitive_paths);
+	tcase_add_test(checks, refuses_each_sensitive_host_path);
+	tcase_add_test(checks, allows_the_per_container_files_engines_bind);
+	tcase_add_test(checks, a_non_bind_mount_of_a_sensitive_name_is_not_a_bind);
+	tcase_add_test(checks, refuses_shared_propagation);
+	tcase_add_test(checks, refuses_a_writable_sysfs);
+	tcase_add_test(checks, refuses_block_and_kernel_devices);
+	tcase_add_test(checks, refuses_a_device_rule_that_allows_everything);
+	tcase_add_test(checks, refuses_an_unconfined_seccomp_profile);
+	tcase_add_test(checks, refuses_unconfined_lsm_labels);
+	tcase_add_test(checks, refuses_sysctls_outside_the_safe_set);
+	tcase_add_test(checks, refuses_an_oom_score_below_the_callers);
+	tcase_add_test(checks, every_check_name_is_kebab_case_and_unique);
+	suite_add_tcase(s, checks);
+
+	tcase_add_test(levels, restricted_refuses_what_baseline_allows);
+	tcase_add_test(levels, restricted_allows_a_minimal_non_root_container);
+	tcase_add_test(levels, restricted_accepts_root_in_a_user_namespace);
+	tcase_add_test(levels, baseline_refuses_an_engines_privileged_mode);
+	tcase_add_test(levels, privileged_level_refuses_nothing_and_hardens_nothing);
+	tcase_add_test(levels, the_engines_default_configs_pass_baseline_unchanged);
+	suite_add_tcase(s, levels);
+
+	tcase_add_test(overrides, annotation_cannot_lift_a_check_that_is_not_overridable);
+	tcase_add_test(overrides, annotation_lifts_an_overridable_check);
+	tcase_add_test(overrides, annotation_lifts_only_what_it_names);
+	tcase_add_test(overrides, admin_allow_lifts_a_check_for_every_container);
+	tcase_add_test(overrides, unknown_check_in_the_annotation_is_an_error);
+	tcase_add_test(overrides, refusal_lists_every_violation_with_path_reason_and_policy_line);
+	tcase_add_test(overrides, hardening_fills_what_the_config_leaves_out);
+	tcase_add_test(overrides, allow_switches_a_hardening_off);
+	tcase_add_test(overrides, exec_is_judged_on_its_own_process);
+	suite_add_tcase(s, overrides);
+
+	tcase_add_test(file, policy_file_parses_levels_lists_and_comments);
+	tcase_add_test(file, policy_file_errors_name_the_line);
+	tcase_add_test(file, policy_load_fails_closed);
+	suite_add_tcase(s, file);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(policy_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
