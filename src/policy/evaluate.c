@@ -444,10 +444,10 @@ static void check_devices(struct eval *e, const struct ward_spec *spec)
 		snprintf(path, sizeof path, "linux.resources.devices[%zu]", i);
 		const char *access = r->access ? r->access : "rwm";
 		if (r->type == 'a' || !r->has_major)
-			report(e, "device-rule-allow-all", path, "allows %s on every %s device",
+			report(e, "device-rule-allow-all", path, "allows %s on every%s device",
 			       access,
-			       r->type == 'b'	? "block"
-			       : r->type == 'c' ? "char"
+			       r->type == 'b'	? " block"
+			       : r->type == 'c' ? " char"
 						: "");
 		else if (r->type == 'b')
 			report(e, "device-block", path, "allows %s on block %lld:*", access,

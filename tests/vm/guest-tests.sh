@@ -6,7 +6,7 @@
 # container and from the cgroup files. Prints TAP.
 #
 # The plan is fixed: tests/integration/vm.sh expects exactly this many results.
-PLAN=37
+PLAN=39
 
 WARD=${WARD:-ward}
 ROOTFS=${ROOTFS:-/containers/rootfs}
@@ -41,8 +41,8 @@ check() { # check NAME COMMAND...
 }
 
 # Every ward command gets a deadline, so a hang costs one test rather than the whole VM run.
-POLICY_ARGS=() # --policy FILE for the tests that lift a check
-W() { timeout -s KILL 60 "$WARD" --root "$STATE" "${POLICY_ARGS[@]}" "$@"; }
+POLICY_OPT= # "--policy FILE" for the tests that lift a check (no spaces in FILE)
+W() { timeout -s KILL 60 "$WARD" --root "$STATE" $POLICY_OPT "$@"; }
 
 # new_bundle NAME SCRIPT [JQ-FILTER]: a bundle from `ward spec` whose process runs SCRIPT with
 # sh -c in the shared busybox rootfs, in the cgroup $PARENT/NAME, edited by JQ-FILTER.
@@ -264,14 +264,31 @@ echo "public=$(cat /etc/public)"' '.process.apparmorProfile = "ward-default" | .
 # The default read-only paths would answer EROFS first: lift that hardening so only the
 # profile stands in the way.
 echo "allow = default-readonly-paths" >"$WORK/policy.conf"
-POLICY_ARGS=(--policy "$WORK/policy.conf")
+POLICY_OPT="--policy $WORK/policy.conf"
 run_fg wdef
-POLICY_ARGS=()
+POLICY_OPT=
 is ward_default_confines_the_container "$RC $(line current)" "0 ward-default (enforce)"
 # /proc/sysrq-trigger is not a read-only path here: only the profile stands in the way ('h' is
 # the harmless help request, should it ever get through).
 like ward_default_denies_host_proc_knobs "$(line sysrq)" 'Permission denied'
 like ward_default_allows_ordinary_files "$(line public)" '^ward-public-content$'
+
+# ---- the restricted policy level, with the limits this kernel can enforce ----------------------
+echo "level = restricted" >"$WORK/restricted.conf"
+POLICY_OPT="--policy $WORK/restricted.conf"
+new_bundle strict 'id -u; grep NoNewPrivs /proc/self/status | tr -d "\t"' '.process.user = {uid: 1000, gid: 1000} |
+	.process.noNewPrivileges = true | .root.readonly = true |
+	.process.capabilities = {bounding: ["CAP_NET_BIND_SERVICE"], effective: [], permitted: []} |
+	.linux.resources.memory = {limit: 67108864} | .linux.resources.pids = {limit: 64}'
+run_fg strict
+is restricted_runs_a_minimal_non_root_container "$RC $OUT" "0 1000
+NoNewPrivs:1"
+new_bundle lax 'true'
+run_fg lax
+is restricted_refuses_the_default_config \
+	"$RC $(echo "$OUT" | grep -o '\[restricted-[a-z-]*\]' | sort | tr '\n' ' ')" \
+	"1 [restricted-capabilities] [restricted-memory-limit] [restricted-pids-limit] [restricted-run-as-root] "
+POLICY_OPT=
 
 # ---- nothing left behind ------------------------------------------------------------------------
 left=$(find $CG$PARENT -mindepth 1 -type d 2>/dev/null)
