@@ -4,6 +4,10 @@
 # filter stacked under any profile, and exec'd processes filtered too.
 . "$(dirname "$0")/lib/common.sh"
 plan 20
+# What the policy would refuse here, on purpose: profiles that allow by default to isolate one
+# rule; CAP_DAC_READ_SEARCH so that only the never filter stops open_by_handle_at; the host's
+# /usr and /lib (which hold the kernel modules) bound read-only for the toolchain workload.
+use_policy "allow = seccomp-unconfined, cap-dac-read-search, mount-host-modules"
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 
@@ -49,6 +53,7 @@ edit_config "$b" '.root.readonly = false | .mounts += [{destination: "/tmp", typ
 	.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", listenerPath: $sock, listenerMetadata: "meta-1",
 	syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_NOTIFY"}]}' --arg sock "$SOCKDIR/agent.sock"
 ward_run "$b" notified
+[ "$RC" = 0 ] || { diag "run failed: $ERR"; kill "$apid"; }
 wait "$apid"
 is the_agent_answers_notified_syscalls "$(echo "$OUT" | sed -n 1p)" "mkdir errno=18"
 is other_syscalls_are_not_notified "$(echo "$OUT" | sed -n 2p)" "socket_unix errno=0"
