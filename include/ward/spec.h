@@ -334,6 +334,10 @@ struct ward_seccomp *spec_parse_seccomp(const char *buf, size_t len, const char 
 					struct ward_error *err);
 void spec_seccomp_free(struct ward_seccomp *sc);
 
+/* The engines' default masked and read-only paths (NULL-terminated): `ward spec` writes them
+ * and the policy adds those a config leaves out. */
+extern const char *const spec_default_masked_paths[];
+extern const char *const spec_default_readonly_paths[];
 /* Writes the hardened default config.json that `ward spec` produces to a malloc'd buffer. */
 int spec_generate_default(char **out, size_t *out_len, struct ward_error *err);
 /* The same; rootless adds a user namespace mapping uid/gid (the caller's) to root and leaves

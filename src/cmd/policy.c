@@ -261,31 +261,41 @@ static int policy_show_cmd(const struct global_opts *g, bool json)
 	return 0;
 }
 
-int cmd_policy(const struct global_opts *g, int argc, char **argv)
+/* Options may come before or after the subcommand: 0 parsed, 1 help printed, -1 error. */
+static int parse_options(int argc, char **argv, const char **format, const char **bundle)
 {
-	const char *format = "text", *bundle = NULL;
-	cleanup_free char *config = NULL;
 	int ch;
 
-	cli_normalize_args(argc, argv, longopts);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "+f:b:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
-			format = optarg;
+			*format = optarg;
 			break;
 		case 'b':
-			bundle = optarg;
+			*bundle = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);
-			return 0;
+			return 1;
 		default:
 			cli_usage_error("policy", "unknown option");
-			return EXIT_USAGE;
+			return -1;
 		}
 	}
-	/* Options may also follow the subcommand. */
+	return 0;
+}
+
+int cmd_policy(const struct global_opts *g, int argc, char **argv)
+{
+	const char *format = "text", *bundle = NULL;
+	cleanup_free char *config = NULL;
+	int rc;
+
+	cli_normalize_args(argc, argv, longopts);
+	rc = parse_options(argc, argv, &format, &bundle);
+	if (rc != 0)
+		return rc > 0 ? 0 : EXIT_USAGE;
 	if (optind >= argc) {
 		cli_usage_error("policy", "which one: check, list or show?");
 		return EXIT_USAGE;
@@ -293,23 +303,9 @@ int cmd_policy(const struct global_opts *g, int argc, char **argv)
 	const char *sub = argv[optind];
 	int sub_argc = argc - optind;
 	char **sub_argv = argv + optind;
-	optind = 1;
-	while ((ch = getopt_long(sub_argc, sub_argv, "+f:b:h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'f':
-			format = optarg;
-			break;
-		case 'b':
-			bundle = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			cli_usage_error("policy", "unknown option");
-			return EXIT_USAGE;
-		}
-	}
+	rc = parse_options(sub_argc, sub_argv, &format, &bundle);
+	if (rc != 0)
+		return rc > 0 ? 0 : EXIT_USAGE;
 	bool json = strcmp(format, "json") == 0;
 	if (!json && strcmp(format, "text") != 0) {
 		cli_usage_error("policy", "--format: \"%s\" is not text or json", format);

@@ -507,29 +507,12 @@ static void check_confinement(struct eval *e, const struct ward_spec *spec)
 
 /* ---- hardening ---------------------------------------------------------------------------- */
 
-static const char *const default_masked[] = {
-	"/proc/acpi",
-	"/proc/asound",
-	"/proc/interrupts",
-	"/proc/kcore",
-	"/proc/keys",
-	"/proc/latency_stats",
-	"/proc/sched_debug",
-	"/proc/scsi",
-	"/proc/timer_list",
-	"/proc/timer_stats",
-	"/sys/devices/virtual/powercap",
-	"/sys/firmware",
-};
-static const char *const default_readonly[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
-					       "/proc/sysrq-trigger"};
-
 /* Adds the defaults missing from *list; returns -1 without memory. */
 static int add_defaults(struct eval *e, const char *check, const char *path, char ***list,
-			const char *const *defaults, size_t n)
+			const char *const *defaults)
 {
 	char added[1024] = "";
-	size_t used = 0, missing = 0, have = strv_length(*list);
+	size_t used = 0, missing = 0, have = strv_length(*list), n = strv_length((char **)defaults);
 
 	for (size_t k = 0; k < n; k++)
 		if (!has_option(*list, defaults[k])) {
@@ -571,9 +554,9 @@ static int harden(struct eval *e, struct ward_spec *spec)
 
 	harden_seccomp(e, spec);
 	if (add_defaults(e, "default-masked-paths", "linux.maskedPaths", &lx->masked_paths,
-			 default_masked, ARRAY_SIZE(default_masked)) < 0 ||
+			 spec_default_masked_paths) < 0 ||
 	    add_defaults(e, "default-readonly-paths", "linux.readonlyPaths", &lx->readonly_paths,
-			 default_readonly, ARRAY_SIZE(default_readonly)) < 0)
+			 spec_default_readonly_paths) < 0)
 		return -1;
 	/* Without it, a cgroup2 mount in the container shows the host's whole hierarchy. */
 	if (!lx->namespaces[WARD_NS_CGROUP].present && access("/proc/self/ns/cgroup", F_OK) == 0 &&

@@ -37,7 +37,7 @@ static const char *const default_caps[] = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_N
 					   NULL};
 static const char *const no_caps[] = {NULL};
 
-static const char *const masked_paths[] = {
+const char *const spec_default_masked_paths[] = {
 	"/proc/acpi",
 	"/proc/asound",
 	"/proc/interrupts",
@@ -53,7 +53,7 @@ static const char *const masked_paths[] = {
 	NULL,
 };
 
-static const char *const readonly_paths[] = {
+const char *const spec_default_readonly_paths[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
@@ -168,8 +168,8 @@ static void gen_linux(yajl_gen g, bool rootless, unsigned uid, unsigned gid)
 		gen_mapping(g, "uidMappings", uid);
 		gen_mapping(g, "gidMappings", gid);
 	}
-	gen_strv(g, "maskedPaths", masked_paths);
-	gen_strv(g, "readonlyPaths", readonly_paths);
+	gen_strv(g, "maskedPaths", spec_default_masked_paths);
+	gen_strv(g, "readonlyPaths", spec_default_readonly_paths);
 	yajl_gen_map_close(g);
 }
 
