@@ -244,6 +244,18 @@ START_TEST(refuses_each_sensitive_host_path)
 }
 END_TEST
 
+START_TEST(a_symlink_to_a_sensitive_path_is_judged_by_its_target)
+{
+	char dir[] = "/tmp/ward-policy-link-XXXXXX", link[64];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(link, sizeof link, "%s/innocent", dir);
+	ck_assert_int_eq(symlink("/etc", link), 0);
+	expect(with_bind(link), "mount-host-etc", "mounts[7].source");
+	unlink(link);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(allows_the_per_container_files_engines_bind)
 {
 	static const char *const ok[] = {
@@ -820,6 +832,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(checks, refuses_binding_the_host_root_once);
 	tcase_add_test(checks, refuses_binding_a_directory_that_contains_sensitive_paths);
 	tcase_add_test(checks, refuses_each_sensitive_host_path);
+	tcase_add_test(checks, a_symlink_to_a_sensitive_path_is_judged_by_its_target);
 	tcase_add_test(checks, allows_the_per_container_files_engines_bind);
 	tcase_add_test(checks, a_non_bind_mount_of_a_sensitive_name_is_not_a_bind);
 	tcase_add_test(checks, refuses_shared_propagation);
