@@ -11,6 +11,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${WARD_TEST_WORK:=${TMPDIR:-/tmp}/ward-tests}"
 : "${WARD_HELPERS:=}"
 
+# Only for a developer's unprivileged `make check`: CI and contrib/test run as root, where
+# every test runs.
 if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP the integration tests start real containers and must run as root"
 	exit 0
