@@ -684,6 +684,29 @@ START_TEST(hardening_fills_what_the_config_leaves_out)
 }
 END_TEST
 
+/* A config with none of the optional lists (no maskedPaths, readonlyPaths, mounts, devices,
+ * namespaces, capabilities): the hardening starts each list from nothing. valgrind saw an
+ * uninitialised read here that ASan cannot. */
+START_TEST(hardening_fills_a_config_lacking_every_optional_list)
+{
+	static const char minimal[] = "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"rootfs\"},"
+				      " \"process\": {\"args\": [\"sh\"], \"cwd\": \"/\","
+				      " \"user\": {\"uid\": 0, \"gid\": 0}}, \"linux\": {}}";
+	struct ward_error err = {0};
+	struct ward_spec *s = spec_parse(minimal, sizeof minimal - 1, "config.json", &err);
+	ck_assert_msg(s != NULL, "%s", err.msg);
+	struct policy_verdict v = judge_with("", s);
+	ck_assert_uint_eq(strv_length(s->linux_.masked_paths),
+			  strv_length((char **)spec_default_masked_paths));
+	ck_assert_uint_eq(strv_length(s->linux_.readonly_paths),
+			  strv_length((char **)spec_default_readonly_paths));
+	for (size_t i = 0; spec_default_masked_paths[i]; i++)
+		ck_assert(strv_contains(s->linux_.masked_paths, spec_default_masked_paths[i]));
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
 START_TEST(allow_switches_a_hardening_off)
 {
 	struct ward_spec *s = load("podman-4.3-default.json");
@@ -861,6 +884,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(overrides, unknown_check_in_the_annotation_is_an_error);
 	tcase_add_test(overrides, refusal_lists_every_violation_with_path_reason_and_policy_line);
 	tcase_add_test(overrides, hardening_fills_what_the_config_leaves_out);
+	tcase_add_test(overrides, hardening_fills_a_config_lacking_every_optional_list);
 	tcase_add_test(overrides, allow_switches_a_hardening_off);
 	tcase_add_test(overrides, exec_is_judged_on_its_own_process);
 	suite_add_tcase(s, overrides);

@@ -1,0 +1,74 @@
+/* Silent hardening: what ward adds to a config unless the admin switches it off. */
+#include <errno.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "ward/policy.h"
+#include "ward/util.h"
+#include "internal.h"
+
+/* Adds the defaults missing from *list; returns -1 without memory. */
+static int add_defaults(struct eval *e, const char *check, const char *path, char ***list,
+			const char *const *defaults)
+{
+	char added[1024] = "";
+	size_t used = 0, missing = 0, have = strv_length(*list), n = strv_length((char **)defaults);
+
+	for (size_t k = 0; k < n; k++)
+		if (!has_option(*list, defaults[k])) {
+			missing++;
+			used += (size_t)snprintf(added + used, sizeof added - used, "%s%s",
+						 used ? ", " : "", defaults[k]);
+			if (used >= sizeof added)
+				used = sizeof added - 1;
+		}
+	if (missing == 0 || !report(e, check, path, "added %s", added))
+		return 0;
+	char **grown = realloc(*list, (have + missing + 1) * sizeof *grown);
+	if (!grown)
+		return ward_fail(e->err, ENOMEM, "policy");
+	*list = grown;
+	grown[have] = NULL; /* a list that was absent is a fresh, uninitialised array */
+	for (size_t k = 0; k < n; k++)
+		if (!has_option(grown, defaults[k])) {
+			grown[have] = strdup(defaults[k]);
+			if (!grown[have])
+				return ward_fail(e->err, ENOMEM, "policy");
+			grown[++have] = NULL;
+		}
+	return 0;
+}
+
+void harden_seccomp(struct eval *e, const struct ward_spec *spec)
+{
+	if (!spec->linux_.seccomp)
+		e->v->default_seccomp = report(e, "default-seccomp", "linux.seccomp",
+					       "the built-in default-deny profile");
+	e->v->never_filter =
+		report(e, "never-seccomp-filter", "linux.seccomp",
+		       "a stacked filter refusing kexec, kernel modules, open_by_handle_at, ...");
+}
+
+int harden(struct eval *e, struct ward_spec *spec)
+{
+	struct ward_linux *lx = &spec->linux_;
+
+	harden_seccomp(e, spec);
+	if (add_defaults(e, "default-masked-paths", "linux.maskedPaths", &lx->masked_paths,
+			 spec_default_masked_paths) < 0 ||
+	    add_defaults(e, "default-readonly-paths", "linux.readonlyPaths", &lx->readonly_paths,
+			 spec_default_readonly_paths) < 0)
+		return -1;
+	/* Without it, a cgroup2 mount in the container shows the host's whole hierarchy. */
+	if (!lx->namespaces[WARD_NS_CGROUP].present && access("/proc/self/ns/cgroup", F_OK) == 0 &&
+	    report(e, "private-cgroup-namespace", "linux.namespaces",
+		   "added {\"type\": \"cgroup\"}"))
+		lx->namespaces[WARD_NS_CGROUP].present = true;
+	return 0;
+}
