@@ -134,8 +134,7 @@ bool has_user_namespace(const struct ward_spec *spec)
 	return ns->present && !(ns->path && is_host_namespace(ns->path, "user"));
 }
 
-void judge_process(struct eval *e, const struct ward_spec *spec,
-			  const struct ward_process *proc)
+void judge_process(struct eval *e, const struct ward_spec *spec, const struct ward_process *proc)
 {
 	check_capabilities(e, proc);
 	if (proc->apparmor_profile && strcmp(proc->apparmor_profile, "unconfined") == 0)

@@ -689,9 +689,10 @@ END_TEST
  * uninitialised read here that ASan cannot. */
 START_TEST(hardening_fills_a_config_lacking_every_optional_list)
 {
-	static const char minimal[] = "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"rootfs\"},"
-				      " \"process\": {\"args\": [\"sh\"], \"cwd\": \"/\","
-				      " \"user\": {\"uid\": 0, \"gid\": 0}}, \"linux\": {}}";
+	static const char minimal[] =
+		"{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"rootfs\"},"
+		" \"process\": {\"args\": [\"sh\"], \"cwd\": \"/\","
+		" \"user\": {\"uid\": 0, \"gid\": 0}}, \"linux\": {}}";
 	struct ward_error err = {0};
 	struct ward_spec *s = spec_parse(minimal, sizeof minimal - 1, "config.json", &err);
 	ck_assert_msg(s != NULL, "%s", err.msg);
