@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ward/error.h"
 #include "ward/spec.h"
@@ -35,12 +36,25 @@ const struct policy_check *policy_checks(size_t *n);
 int policy_check_find(const char *name);
 const char *policy_level_name(enum policy_level level);
 
+/* `device = c 10:200` in a policy file: a device the admin allows beyond the defaults. */
+struct policy_device {
+	char type;	      /* 'c' or 'b' */
+	int64_t major, minor; /* minor -1: any ("c 195:*") */
+};
+
 struct policy {
 	char *file;	   /* the file that was read (or the default path when missing) */
 	bool file_present; /* false: the default file does not exist, defaults apply */
 	enum policy_level level;
 	bool allow[POLICY_MAX_CHECKS];
 	bool overridable[POLICY_MAX_CHECKS];
+	/* The admin's allow-lists (repeatable keys; NULL-terminated, NULL when none). */
+	char **hooks; /* `hook = PATH`: an executable (or a directory of them) hooks may run */
+	char **bind_sources;  /* `bind-source = PATH`: host paths bind mounts may use, and below */
+	char **mount_types;   /* `mount-type = TYPE`: filesystem types beyond the built-in list */
+	char **listener_dirs; /* `seccomp-listener = DIR`: where seccomp agents' sockets may be */
+	struct policy_device *devices; /* `device = TYPE MAJOR:MINOR` */
+	size_t n_devices;
 };
 
 /* Reads path, or POLICY_DEFAULT_FILE when path is NULL (a missing default file means

@@ -20,7 +20,8 @@ static const char usage[] =
 	"  check   judge a config.json (default ./config.json) against the policy: exit 0\n"
 	"          allowed, 1 refused, 2 usage or parse error\n"
 	"  list    every check with its level, kind and reason\n"
-	"  show    the effective policy: file, level, allow, overridable\n"
+	"  show    the effective policy: file, level, allow, overridable and the\n"
+	"          allow-lists (hook, bind-source, device, mount-type, seccomp-listener)\n"
 	"\n"
 	"Options:\n"
 	"  -f, --format text|json   output format (default text)\n"
@@ -67,13 +68,39 @@ static void text_names(const char *key, const bool *set)
 	size_t n;
 	const struct policy_check *t = policy_checks(&n);
 	const char *sep = "";
-	printf("%-12s", key);
+	printf("%-18s", key);
 	for (size_t i = 0; i < n; i++)
 		if (set[i]) {
 			printf("%s%s", sep, t[i].name);
 			sep = ", ";
 		}
 	printf("%s\n", *sep ? "" : "(none)");
+}
+
+static void json_list(yajl_gen g, const char *key, char **list)
+{
+	str(g, key);
+	yajl_gen_array_open(g);
+	for (size_t i = 0; list && list[i]; i++)
+		str(g, list[i]);
+	yajl_gen_array_close(g);
+}
+
+/* One entry per line under its key; nothing when the list is empty. */
+static void text_list(const char *key, char **list)
+{
+	for (size_t i = 0; list && list[i]; i++)
+		printf("%-18s%s\n", i ? "" : key, list[i]);
+}
+
+static const char *device_text(const struct policy_device *d, char *buf, size_t len)
+{
+	if (d->minor < 0)
+		snprintf(buf, len, "%c %lld:*", d->type, (long long)d->major);
+	else
+		snprintf(buf, len, "%c %lld:%lld", d->type, (long long)d->major,
+			 (long long)d->minor);
+	return buf;
 }
 
 static void print_verdict_json(const struct policy *p, const struct policy_verdict *v)
@@ -247,15 +274,35 @@ static int policy_show_cmd(const struct global_opts *g, bool json)
 		kv(gen, "level", policy_level_name(p.level));
 		json_names(gen, "allow", p.allow);
 		json_names(gen, "overridable", p.overridable);
+		json_list(gen, "hook", p.hooks);
+		json_list(gen, "bind-source", p.bind_sources);
+		json_list(gen, "mount-type", p.mount_types);
+		json_list(gen, "seccomp-listener", p.listener_dirs);
+		str(gen, "device");
+		yajl_gen_array_open(gen);
+		for (size_t i = 0; i < p.n_devices; i++) {
+			char d[48];
+			str(gen, device_text(&p.devices[i], d, sizeof d));
+		}
+		yajl_gen_array_close(gen);
 		yajl_gen_map_close(gen);
 		cli_print_json(gen, true);
 		yajl_gen_free(gen);
 	} else {
-		printf("%-12s%s%s\n", "file", p.file,
+		printf("%-18s%s%s\n", "file", p.file,
 		       p.file_present ? "" : " (not present: defaults)");
-		printf("%-12s%s\n", "level", policy_level_name(p.level));
+		printf("%-18s%s\n", "level", policy_level_name(p.level));
 		text_names("allow", p.allow);
 		text_names("overridable", p.overridable);
+		text_list("hook", p.hooks);
+		text_list("bind-source", p.bind_sources);
+		text_list("mount-type", p.mount_types);
+		text_list("seccomp-listener", p.listener_dirs);
+		for (size_t i = 0; i < p.n_devices; i++) {
+			char d[48];
+			printf("%-18s%s\n", i ? "" : "device",
+			       device_text(&p.devices[i], d, sizeof d));
+		}
 	}
 	policy_clear(&p);
 	return 0;

@@ -50,6 +50,81 @@ static int parse_names(char *value, bool *set, const char *origin, unsigned line
 	return 0;
 }
 
+/* Appends a copy of value to a NULL-terminated list. */
+static int push(char ***list, const char *value, struct ward_error *err)
+{
+	size_t n = strv_length(*list);
+	char **grown = realloc(*list, (n + 2) * sizeof *grown);
+	if (!grown)
+		return ward_fail(err, ENOMEM, "policy");
+	*list = grown;
+	grown[n] = strdup(value);
+	grown[n + 1] = NULL;
+	return grown[n] ? 0 : ward_fail(err, ENOMEM, "policy");
+}
+
+/* `hook`, `bind-source`, `seccomp-listener`: one absolute path, as written (it is resolved
+ * when a config is judged, so a path that does not exist yet is not an error). */
+static int parse_path(const char *value, char ***list, const char *origin, unsigned line,
+		      const char *key, struct ward_error *err)
+{
+	if (value[0] != '/')
+		return ward_fail(err, 0, "%s:%u: %s: \"%s\" is not an absolute path", origin, line,
+				 key, value);
+	size_t n = strlen(value);
+	if (strstr(value, "/../") || (n >= 3 && strcmp(value + n - 3, "/..") == 0))
+		return ward_fail(err, 0, "%s:%u: %s: \"%s\" contains \"..\"", origin, line, key,
+				 value);
+	return push(list, value, err);
+}
+
+/* `mount-type = overlay`: a filesystem type name. */
+static int parse_fstype(const char *value, char ***list, const char *origin, unsigned line,
+			struct ward_error *err)
+{
+	size_t n = strlen(value);
+	if (n == 0 || n > 64 || strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789._-") != n)
+		return ward_fail(err, 0,
+				 "%s:%u: mount-type: \"%s\" is not a filesystem type name (see "
+				 "/proc/filesystems)",
+				 origin, line, value);
+	return push(list, value, err);
+}
+
+/* `device = c 10:200`, `device = c 195:*`, `device = b 7:0`. */
+static int parse_device(const char *value, struct policy *p, const char *origin, unsigned line,
+			struct ward_error *err)
+{
+	char type, minor[16];
+	long long major;
+	int used = 0;
+	struct policy_device d;
+
+	if (sscanf(value, "%c %lld:%15[0-9*]%n", &type, &major, minor, &used) != 3 ||
+	    value[used] != '\0' || (type != 'c' && type != 'b') || major < 0 || major > 0xfff)
+		return ward_fail(err, 0,
+				 "%s:%u: device: \"%s\" is not \"c|b MAJOR:MINOR\" (MINOR may "
+				 "be *)",
+				 origin, line, value);
+	d.type = type;
+	d.major = major;
+	if (strcmp(minor, "*") == 0) {
+		d.minor = -1;
+	} else {
+		long m;
+		if (parse_long(minor, 0, 0xfffff, &m) < 0)
+			return ward_fail(err, 0, "%s:%u: device: minor \"%s\" is out of range",
+					 origin, line, minor);
+		d.minor = m;
+	}
+	struct policy_device *grown = realloc(p->devices, (p->n_devices + 1) * sizeof *grown);
+	if (!grown)
+		return ward_fail(err, ENOMEM, "policy");
+	p->devices = grown;
+	grown[p->n_devices++] = d;
+	return 0;
+}
+
 int policy_parse(const char *text, size_t len, const char *origin, struct policy *p,
 		 struct ward_error *err)
 {
@@ -102,10 +177,26 @@ int policy_parse(const char *text, size_t len, const char *origin, struct policy
 		} else if (strcmp(key, "overridable") == 0) {
 			if (parse_names(value, p->overridable, origin, line, key, err) < 0)
 				return -1;
+		} else if (strcmp(key, "hook") == 0) {
+			if (parse_path(value, &p->hooks, origin, line, key, err) < 0)
+				return -1;
+		} else if (strcmp(key, "bind-source") == 0) {
+			if (parse_path(value, &p->bind_sources, origin, line, key, err) < 0)
+				return -1;
+		} else if (strcmp(key, "seccomp-listener") == 0) {
+			if (parse_path(value, &p->listener_dirs, origin, line, key, err) < 0)
+				return -1;
+		} else if (strcmp(key, "mount-type") == 0) {
+			if (parse_fstype(value, &p->mount_types, origin, line, err) < 0)
+				return -1;
+		} else if (strcmp(key, "device") == 0) {
+			if (parse_device(value, p, origin, line, err) < 0)
+				return -1;
 		} else {
 			return ward_fail(err, 0,
 					 "%s:%u: unknown key \"%s\" (keys: level, allow, "
-					 "overridable)",
+					 "overridable, hook, bind-source, device, mount-type, "
+					 "seccomp-listener)",
 					 origin, line, key);
 		}
 	}
@@ -170,5 +261,13 @@ int policy_load(const char *path, struct policy *p, struct ward_error *err)
 void policy_clear(struct policy *p)
 {
 	free(p->file);
+	strv_free(p->hooks);
+	strv_free(p->bind_sources);
+	strv_free(p->mount_types);
+	strv_free(p->listener_dirs);
+	free(p->devices);
 	p->file = NULL;
+	p->hooks = p->bind_sources = p->mount_types = p->listener_dirs = NULL;
+	p->devices = NULL;
+	p->n_devices = 0;
 }

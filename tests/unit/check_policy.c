@@ -752,7 +752,45 @@ static void parse_fails(const char *text, const char *msg)
 	memset(&p, 0, sizeof p);
 	ck_assert_int_eq(policy_parse(text, strlen(text), "policy.conf", &p, &err), -1);
 	ck_assert_str_eq(err.msg, msg);
+	policy_clear(&p);
 }
+
+START_TEST(policy_file_parses_the_allow_lists)
+{
+	struct policy p = pol("hook = /usr/sbin/dockerd\nhook = /usr/libexec/oci/hooks.d/\n"
+			      "bind-source = /srv/data\nmount-type = overlay\n"
+			      "seccomp-listener = /run/agent\ndevice = c 10:200\ndevice = c 195:*\n"
+			      "device = b 7:0\n");
+	ck_assert_uint_eq(strv_length(p.hooks), 2);
+	ck_assert_str_eq(p.hooks[1], "/usr/libexec/oci/hooks.d/");
+	ck_assert_str_eq(p.bind_sources[0], "/srv/data");
+	ck_assert_str_eq(p.mount_types[0], "overlay");
+	ck_assert_str_eq(p.listener_dirs[0], "/run/agent");
+	ck_assert_uint_eq(p.n_devices, 3);
+	ck_assert(p.devices[0].type == 'c' && p.devices[0].major == 10 &&
+		  p.devices[0].minor == 200);
+	ck_assert(p.devices[1].major == 195 && p.devices[1].minor == -1);
+	ck_assert(p.devices[2].type == 'b' && p.devices[2].minor == 0);
+	policy_clear(&p);
+
+	parse_fails("hook = dockerd\n", "policy.conf:1: hook: \"dockerd\" is not an absolute path");
+	parse_fails("bind-source = /srv/../etc\n",
+		    "policy.conf:1: bind-source: \"/srv/../etc\" contains \"..\"");
+	parse_fails("mount-type = ext4 /dev/sda\n",
+		    "policy.conf:1: mount-type: \"ext4 /dev/sda\" is not a filesystem type name "
+		    "(see /proc/filesystems)");
+	parse_fails("device = c 10\n",
+		    "policy.conf:1: device: \"c 10\" is not \"c|b MAJOR:MINOR\" (MINOR may be *)");
+	parse_fails("device = c 4096:1\n",
+		    "policy.conf:1: device: \"c 4096:1\" is not \"c|b MAJOR:MINOR\" (MINOR may be "
+		    "*)");
+	parse_fails("device = c 1:1048576\n",
+		    "policy.conf:1: device: minor \"1048576\" is out of range");
+	parse_fails("device = c 1:3 rw\n",
+		    "policy.conf:1: device: \"c 1:3 rw\" is not \"c|b MAJOR:MINOR\" (MINOR may be "
+		    "*)");
+}
+END_TEST
 
 START_TEST(policy_file_parses_levels_lists_and_comments)
 {
@@ -779,7 +817,8 @@ START_TEST(policy_file_errors_name_the_line)
 	parse_fails("\n\nthis is not a setting\n",
 		    "policy.conf:3: expected `key = value`, got \"this is not a setting\"");
 	parse_fails("levle = baseline\n",
-		    "policy.conf:1: unknown key \"levle\" (keys: level, allow, overridable)");
+		    "policy.conf:1: unknown key \"levle\" (keys: level, allow, overridable, hook, "
+		    "bind-source, device, mount-type, seccomp-listener)");
 	parse_fails(
 		"level = permissive\n",
 		"policy.conf:1: level: \"permissive\" is not baseline, restricted or privileged");
@@ -892,6 +931,7 @@ static Suite *policy_suite(void)
 
 	tcase_add_test(file, policy_file_parses_levels_lists_and_comments);
 	tcase_add_test(file, policy_file_errors_name_the_line);
+	tcase_add_test(file, policy_file_parses_the_allow_lists);
 	tcase_add_test(file, policy_load_fails_closed);
 	suite_add_tcase(s, file);
 	return s;
