@@ -29,17 +29,20 @@ int mountopts_parse(const char *type, char *const *options, struct mount_plan *p
 		    struct ward_error *err);
 void mountopts_clear(struct mount_plan *plan);
 
-/* Makes mount m (mounts[index] of the config) in the container root rootfd. Relative bind
- * sources are taken from bundle_dir. mount_label (linux.mountLabel, may be NULL) becomes the
- * SELinux context= of the filesystems ward creates for the container (tmpfs, devpts, mqueue). */
-int mount_one(int rootfd, const char *bundle_dir, const struct ward_mount *m, size_t index,
+struct plan_mount;
+
+/* Makes mount m (mounts[index] of the config), as its plan pm says, in the container root
+ * rootfd: a bind from the judged source, or a new filesystem. mount_label (linux.mountLabel,
+ * may be NULL) becomes the SELinux context= of the filesystems ward creates for the container
+ * (tmpfs, devpts, mqueue). premade_fd: a mount ward prepared (idmapped), or -1. */
+int mount_one(int rootfd, const struct ward_mount *m, const struct plan_mount *pm, size_t index,
 	      const char *mount_label, int premade_fd, struct ward_error *err);
 
 /* Whether mount m is idmapped ("idmap"/"ridmap", or per-mount mappings, as runc reads it). */
 bool mount_wants_idmap(const struct ward_mount *m);
 /* A bind mount made and idmapped through userns_fd (-1: not idmapped) in ward itself, which has
  * the host privilege that requires; returns the detached mount's fd for mount_one(). */
-int mount_prepare_bind(const char *bundle_dir, const struct ward_mount *m, size_t index,
+int mount_prepare_bind(const struct ward_mount *m, const struct plan_mount *pm, size_t index,
 		       int userns_fd, struct ward_error *err);
 /* A user namespace fd carrying the given maps, for MOUNT_ATTR_IDMAP (needs privilege). */
 int idmap_userns_fd(const struct ward_id_mapping *uids, size_t nu,

@@ -5,12 +5,15 @@
 #include <sys/types.h>
 
 #include "ward/error.h"
+#include "ward/hostpath.h"
 #include "ward/spec.h"
 
 /* CLONE_NEW* flags of the namespaces to create (without a path), except the user namespace. */
 int ns_new_flags(const struct ward_linux *lx);
-/* setns() into every namespace that has a path, the user namespace first. */
-int ns_join_paths(const struct ward_linux *lx, struct ward_error *err);
+/* setns() into every namespace that has a path, the user namespace first, through the files
+ * the plan opened (ns[kind]). */
+int ns_join(const struct ward_linux *lx, const struct host_object ns[WARD_NS_KINDS],
+	    struct ward_error *err);
 /* Writes uid_map and gid_map of pid (run by ward, outside the namespace). */
 int ns_write_id_maps(pid_t pid, const struct ward_linux *lx, struct ward_error *err);
 /* Writes /proc/self/timens_offsets after unshare(CLONE_NEWTIME), before any process enters. */

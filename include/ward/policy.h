@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "ward/error.h"
+#include "ward/plan.h"
 #include "ward/spec.h"
 
 #define POLICY_DEFAULT_FILE "/etc/ward/policy.conf"
@@ -49,8 +50,8 @@ struct policy {
 	bool allow[POLICY_MAX_CHECKS];
 	bool overridable[POLICY_MAX_CHECKS];
 	/* The admin's allow-lists (repeatable keys; NULL-terminated, NULL when none). */
-	char **hooks; /* `hook = PATH`: an executable (or a directory of them) hooks may run */
-	char **bind_sources;  /* `bind-source = PATH`: host paths bind mounts may use, and below */
+	char **hooks;	   /* `hook = PATH`: an executable (or a directory of them) hooks may run */
+	char **host_paths; /* `host-path = PATH`: host paths bind sources and root.path may be */
 	char **mount_types;   /* `mount-type = TYPE`: filesystem types beyond the built-in list */
 	char **listener_dirs; /* `seccomp-listener = DIR`: where seccomp agents' sockets may be */
 	struct policy_device *devices; /* `device = TYPE MAJOR:MINOR` */
@@ -86,11 +87,12 @@ struct policy_verdict {
 	bool never_filter;    /* stack the "never" filter */
 };
 
-/* Judges spec against the policy and applies the hardening to spec (default masked and
- * read-only paths, a private cgroup namespace). Returns -1 only for an error that is not a
- * verdict (a malformed annotation, no memory); a refusal is v->n_violations > 0. */
-int policy_evaluate(const struct policy *p, struct ward_spec *spec, struct policy_verdict *v,
-		    struct ward_error *err);
+/* Judges spec, as plan says ward will carry it out (plan_build), against the policy and
+ * applies the hardening to spec (default masked and read-only paths, a private cgroup
+ * namespace). Returns -1 only for an error that is not a verdict (a malformed annotation, no
+ * memory); a refusal is v->n_violations > 0. */
+int policy_evaluate(const struct policy *p, struct ward_spec *spec, const struct ward_plan *plan,
+		    struct policy_verdict *v, struct ward_error *err);
 /* The checks that concern one process, for `exec`: proc is run in the container of spec. */
 int policy_evaluate_process(const struct policy *p, const struct ward_spec *spec,
 			    const struct ward_process *proc, struct policy_verdict *v,
@@ -103,8 +105,8 @@ int policy_refusal(const struct policy *p, const struct policy_verdict *v, const
 		   struct ward_error *err);
 /* Logs each override that was used (what, where, by whom). */
 void policy_log_overrides(const struct policy *p, const struct policy_verdict *v, const char *id);
-/* create and exec: evaluate, refuse or log the overrides. */
-int policy_enforce(const char *policy_file, struct ward_spec *spec,
+/* create (plan set) and exec (exec_process set): evaluate, refuse or log the overrides. */
+int policy_enforce(const char *policy_file, struct ward_spec *spec, const struct ward_plan *plan,
 		   const struct ward_process *exec_process, const char *id,
 		   struct policy_verdict *v, struct ward_error *err);
 

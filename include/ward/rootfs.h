@@ -5,12 +5,14 @@
 #include <stdbool.h>
 
 #include "ward/error.h"
+#include "ward/plan.h"
 #include "ward/spec.h"
 
 /* Runs in the container's mount namespace, before pivot_root. Returns an O_PATH fd of the
- * prepared root (the bind mount of rootfs onto itself). */
-int rootfs_prepare(const struct ward_spec *spec, const char *rootfs, const char *bundle_dir,
-		   const int *idmap_fds, struct ward_error *err);
+ * prepared root: the root filesystem the plan resolved (verified to be the same directory),
+ * bound onto itself, with the mounts made on it. */
+int rootfs_prepare(const struct ward_spec *spec, const struct ward_plan *plan, const int *idmap_fds,
+		   struct ward_error *err);
 /* Creates the default device nodes and linux.devices under rootfd's /dev. */
 int rootfs_create_devices(int rootfd, const struct ward_spec *spec, struct ward_error *err);
 /* pivot_root (or MS_MOVE + chroot with no_pivot) into rootfd; cwd becomes "/". */

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "ward/error.h"
+#include "ward/plan.h"
 #include "ward/seccomp.h"
 #include "ward/spec.h"
 
@@ -14,7 +15,9 @@ struct ward_init_config {
 	const struct ward_spec *spec;
 	const char *id;
 	const char *bundle; /* absolute */
-	const char *rootfs; /* absolute host path of root.path */
+	/* create: the resolved, judged host objects (rootfs, bind sources, namespace files);
+	 * NULL for exec. */
+	const struct ward_plan *plan;
 	bool no_pivot;
 	bool no_new_keyring;
 	int cgroup_fd;	      /* -1: stay in the caller's cgroup */

@@ -1,6 +1,8 @@
 /* ward policy check|list|show: the verdict on a config without running anything, the table
  * of checks, and the effective policy. Exit 0 allowed, 1 refused, 2 usage or parse error. */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,7 @@ static const char usage[] =
 	"          allowed, 1 refused, 2 usage or parse error\n"
 	"  list    every check with its level, kind and reason\n"
 	"  show    the effective policy: file, level, allow, overridable and the\n"
-	"          allow-lists (hook, bind-source, device, mount-type, seccomp-listener)\n"
+	"          allow-lists (hook, host-path, device, mount-type, seccomp-listener)\n"
 	"\n"
 	"Options:\n"
 	"  -f, --format text|json   output format (default text)\n"
@@ -190,6 +192,20 @@ static void print_verdict_text(const struct policy *p, const struct policy_verdi
 		       policy_source_name(v->overrides[i].source));
 }
 
+/* The directory holding config (a bundle): where relative paths in it start. */
+static char *config_dir(const char *config)
+{
+	char buf[PATH_MAX];
+	const char *slash = strrchr(config, '/');
+	if (!slash)
+		return strdup(".");
+	if ((size_t)(slash - config) >= sizeof buf)
+		return NULL;
+	memcpy(buf, config, (size_t)(slash - config));
+	buf[slash - config] = '\0';
+	return strdup(slash == config ? "/" : buf);
+}
+
 static int policy_check_cmd(const struct global_opts *g, const char *config, bool json)
 {
 	struct ward_error err = {0};
@@ -208,7 +224,19 @@ static int policy_check_cmd(const struct global_opts *g, const char *config, boo
 		log_error("%s", err.msg);
 		return EXIT_USAGE;
 	}
-	if (policy_evaluate(&p, spec, &v, &err) < 0) {
+	/* Judged as create would carry it out on this host: host objects resolved from the
+	 * config's directory; those this host does not have are judged by their names. */
+	struct ward_plan plan;
+	cleanup_free char *dir = config_dir(config);
+	if (!dir || plan_build(spec, dir, g->root, PLAN_RESOLVE, &plan, &err) < 0) {
+		if (!dir)
+			ward_fail(&err, ENOMEM, "policy check");
+		log_error("%s", err.msg);
+		spec_free(spec);
+		policy_clear(&p);
+		return EXIT_USAGE;
+	}
+	if (policy_evaluate(&p, spec, &plan, &v, &err) < 0) {
 		log_error("%s", err.msg);
 		rc = EXIT_USAGE;
 	} else {
@@ -219,6 +247,7 @@ static int policy_check_cmd(const struct global_opts *g, const char *config, boo
 		rc = v.n_violations ? 1 : 0;
 	}
 	policy_verdict_clear(&v);
+	plan_clear(&plan);
 	spec_free(spec);
 	policy_clear(&p);
 	return rc;
@@ -275,7 +304,7 @@ static int policy_show_cmd(const struct global_opts *g, bool json)
 		json_names(gen, "allow", p.allow);
 		json_names(gen, "overridable", p.overridable);
 		json_list(gen, "hook", p.hooks);
-		json_list(gen, "bind-source", p.bind_sources);
+		json_list(gen, "host-path", p.host_paths);
 		json_list(gen, "mount-type", p.mount_types);
 		json_list(gen, "seccomp-listener", p.listener_dirs);
 		str(gen, "device");
@@ -295,7 +324,7 @@ static int policy_show_cmd(const struct global_opts *g, bool json)
 		text_names("allow", p.allow);
 		text_names("overridable", p.overridable);
 		text_list("hook", p.hooks);
-		text_list("bind-source", p.bind_sources);
+		text_list("host-path", p.host_paths);
 		text_list("mount-type", p.mount_types);
 		text_list("seccomp-listener", p.listener_dirs);
 		for (size_t i = 0; i < p.n_devices; i++) {

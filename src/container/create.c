@@ -20,6 +20,7 @@
 #include "ward/log.h"
 #include "ward/lsm.h"
 #include "ward/mounts.h"
+#include "ward/plan.h"
 #include "ward/policy.h"
 #include "ward/util.h"
 #include "internal.h"
@@ -31,27 +32,6 @@ static int resolve_bundle(const char *bundle, char **out, struct ward_error *err
 		return ward_fail(err, errno, "--bundle %s", bundle ? bundle : ".");
 	*out = strdup(buf);
 	return *out ? 0 : ward_fail(err, ENOMEM, "bundle");
-}
-
-static int resolve_rootfs(const char *bundle, const char *root_path, char **out,
-			  struct ward_error *err)
-{
-	cleanup_free char *joined = NULL;
-	char buf[PATH_MAX];
-	struct stat st;
-
-	if (root_path[0] != '/') {
-		joined = path_join(bundle, root_path);
-		if (!joined)
-			return ward_fail(err, ENOMEM, "root.path");
-		root_path = joined;
-	}
-	if (!realpath(root_path, buf))
-		return ward_fail(err, errno, "config.json: root.path: %s", root_path);
-	if (stat(buf, &st) < 0 || !S_ISDIR(st.st_mode))
-		return ward_fail(err, ENOTDIR, "config.json: root.path: %s", root_path);
-	*out = strdup(buf);
-	return *out ? 0 : ward_fail(err, ENOMEM, "root.path");
 }
 
 /* Whether path names the namespace ward itself is in (the host's, for ward run by root). */
@@ -326,7 +306,7 @@ static int choose_cgroup(const struct ward_spec *spec, const struct create_optio
 
 /* Idmapped mounts are made here, where the host privilege they need is: one detached mount per
  * idmapped entry, shown through the mount's own mappings or the container's. */
-static int open_idmaps(const struct ward_spec *spec, const char *bundle, int **out,
+static int open_idmaps(const struct ward_spec *spec, const struct ward_plan *plan, int **out,
 		       struct ward_error *err)
 {
 	bool any = false;
@@ -363,7 +343,7 @@ static int open_idmaps(const struct ward_spec *spec, const char *bundle, int **o
 		int userns = idmap_userns_fd(u, nu, g, ng, err);
 		if (userns < 0)
 			return ward_error_prefix(err, "mounts[%zu]", i);
-		fds[i] = mount_prepare_bind(bundle, m, i, userns, err);
+		fds[i] = mount_prepare_bind(m, &plan->mounts[i], i, userns, err);
 		close(userns);
 		if (fds[i] < 0)
 			return -1;
@@ -396,7 +376,6 @@ int container_create(const struct create_options *o, struct created_container *c
 		     struct ward_error *err)
 {
 	cleanup_free char *bundle = NULL;
-	cleanup_free char *rootfs = NULL;
 	cleanup_free char *config_path = NULL;
 	cleanup_free char *config = NULL;
 	cleanup_strv char **env = NULL;
@@ -408,6 +387,8 @@ int container_create(const struct create_options *o, struct created_container *c
 	bool cgroup_created = false;
 	struct seccomp_program filter = {0}, never = {0};
 	struct policy_verdict verdict = {0};
+	struct ward_plan plan = {0};
+	bool plan_built = false;
 	int *idmaps = NULL;
 	size_t config_len;
 	int console_pair[2] = {-1, -1};
@@ -427,10 +408,15 @@ int container_create(const struct create_options *o, struct created_container *c
 	c->spec = spec_parse(config, config_len, "config.json", err);
 	if (!c->spec)
 		return -1;
-	/* The policy judges (and hardens) the config before anything exists on the host. */
-	if (check_request(o, c->spec, err) < 0 ||
-	    policy_enforce(o->policy_file, c->spec, NULL, o->id, &verdict, err) < 0 ||
-	    resolve_rootfs(bundle, c->spec->root_path, &rootfs, err) < 0)
+	if (check_request(o, c->spec, err) < 0)
+		goto fail;
+	/* Every host object the config names is resolved once; the policy judges (and hardens)
+	 * that plan before anything exists on the host, and the container gets exactly it. */
+	if (plan_build(c->spec, bundle, o->root, PLAN_RESOLVE, &plan, err) < 0)
+		goto fail;
+	plan_built = true;
+	if (plan_require_resolved(c->spec, &plan, err) < 0 ||
+	    policy_enforce(o->policy_file, c->spec, &plan, NULL, o->id, &verdict, err) < 0)
 		goto fail;
 	int nlisten = listen_fds();
 	env = build_env(c->spec->process, nlisten);
@@ -478,7 +464,7 @@ int container_create(const struct create_options *o, struct created_container *c
 	st->oci_version = strdup(c->spec->oci_version);
 	st->id = strdup(o->id);
 	st->bundle = strdup(bundle);
-	st->rootfs = strdup(rootfs);
+	st->rootfs = strdup(plan.rootfs.path);
 	st->owner = geteuid();
 	st->own_pid_ns = c->spec->linux_.namespaces[WARD_NS_PID].present &&
 			 !c->spec->linux_.namespaces[WARD_NS_PID].path;
@@ -508,7 +494,7 @@ int container_create(const struct create_options *o, struct created_container *c
 	if (verdict.never_filter && seccomp_compile_never(cache, &never, err) < 0)
 		goto fail;
 
-	if (open_idmaps(c->spec, bundle, &idmaps, err) < 0)
+	if (open_idmaps(c->spec, &plan, &idmaps, err) < 0)
 		goto fail;
 
 	struct hooks_ctx hctx = {.spec = c->spec, .id = o->id, .bundle = bundle};
@@ -516,7 +502,7 @@ int container_create(const struct create_options *o, struct created_container *c
 		.spec = c->spec,
 		.id = o->id,
 		.bundle = bundle,
-		.rootfs = rootfs,
+		.plan = &plan,
 		.no_pivot = o->no_pivot,
 		.no_new_keyring = o->no_new_keyring,
 		.cgroup_fd = cgfd,
@@ -552,6 +538,7 @@ int container_create(const struct create_options *o, struct created_container *c
 	seccomp_program_free(&never);
 	policy_verdict_clear(&verdict);
 	close_idmaps(c->spec, idmaps);
+	plan_clear(&plan);
 	return 0;
 
 fail:
@@ -559,6 +546,8 @@ fail:
 	seccomp_program_free(&never);
 	policy_verdict_clear(&verdict);
 	close_idmaps(c->spec, idmaps);
+	if (plan_built)
+		plan_clear(&plan);
 	spawn_abort(&c->spawn);
 	if (cgroup_created) {
 		struct ward_error ignored;

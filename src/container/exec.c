@@ -253,7 +253,7 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	/* The container's config: its annotations and user namespace for the policy, its
 	 * seccomp profile for the process. */
 	config = state_read_config(dirfd, err);
-	if (!config || policy_enforce(o->policy_file, config, p, o->id, &verdict, err) < 0)
+	if (!config || policy_enforce(o->policy_file, config, NULL, p, o->id, &verdict, err) < 0)
 		goto out;
 	if (lsm_check(p->apparmor_profile, p->selinux_label, err) < 0)
 		goto out;
@@ -315,7 +315,6 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 		.spec = &empty_spec,
 		.id = o->id,
 		.bundle = st.bundle,
-		.rootfs = st.rootfs,
 		.cgroup_fd = cgfd,
 		.exec_fifo_fd = -1,
 		.console_fd = console,

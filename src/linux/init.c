@@ -259,7 +259,7 @@ static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t p
 	/* A session of its own: host terminal signals reach the container only through ward. */
 	if (setsid() < 0)
 		return ward_fail(err, errno, "create a session");
-	rootfd = rootfs_prepare(spec, cfg->rootfs, cfg->bundle, cfg->idmap_fds, err);
+	rootfd = rootfs_prepare(spec, cfg->plan, cfg->idmap_fds, err);
 	if (rootfd < 0)
 		return -1;
 	if (request_runtime_hooks(cfg, fd, err) < 0 ||
@@ -355,7 +355,7 @@ static int cmp_int(const void *a, const void *b)
 static void close_unneeded_fds(const struct ward_init_config *cfg, int setup_fd, int init_fd)
 {
 	size_t nmounts = cfg->idmap_fds ? cfg->spec->n_mounts : 0;
-	int keep[8 + nmounts];
+	int keep[8 + nmounts + WARD_NS_KINDS];
 	int n = 0, from = 3 + cfg->preserve_fds;
 	int candidates[] = {setup_fd,	     init_fd,	     cfg->exec_fifo_fd,
 			    cfg->console_fd, cfg->cgroup_fd, cfg->join_pidfd};
@@ -366,6 +366,10 @@ static void close_unneeded_fds(const struct ward_init_config *cfg, int setup_fd,
 	for (size_t i = 0; i < nmounts; i++)
 		if (cfg->idmap_fds[i] >= from)
 			keep[n++] = cfg->idmap_fds[i];
+	/* The namespace files to join, opened and judged in ward. */
+	for (int k = 0; cfg->plan && k < WARD_NS_KINDS; k++)
+		if (cfg->plan->ns[k].fd >= from)
+			keep[n++] = cfg->plan->ns[k].fd;
 	qsort(keep, (size_t)n, sizeof keep[0], cmp_int);
 	for (int i = 0; i < n; i++) {
 		if (keep[i] > from)
@@ -430,7 +434,7 @@ void init_setup_stage(const struct ward_init_config *cfg, int setup_fd, int init
 			die(setup_fd, &err, 1);
 		}
 	} else {
-		if (ns_join_paths(lx, &err) < 0)
+		if (ns_join(lx, cfg->plan->ns, &err) < 0)
 			die(setup_fd, &err, 1);
 		/* In a joined user namespace, act as its root (ward's own ids are not mapped). */
 		if (lx->namespaces[WARD_NS_USER].path &&

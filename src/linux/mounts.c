@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "ward/cleanup.h"
+#include "ward/hostpath.h"
 #include "ward/mounts.h"
+#include "ward/plan.h"
 #include "ward/safepath.h"
 #include "ward/syscalls.h"
 #include "ward/util.h"
@@ -68,42 +70,39 @@ static int set_propagation(int mntfd, const struct mount_plan *plan, struct ward
 	return 0;
 }
 
-static int open_bind_source(const char *bundle_dir, const char *source, bool recursive,
-			    struct stat *st, struct ward_error *err)
+/* A detached copy of the bind source: from the judged fd itself where ward still shares the
+ * host's mount namespace (idmapped mounts, prepared in ward), otherwise from a re-open checked
+ * to be the same inode (the container's mount namespace is a copy of the host's, and the kernel
+ * clones only mounts of the caller's namespace). */
+static int clone_bind_source(const struct plan_mount *pm, bool in_host_ns, struct stat *st,
+			     struct ward_error *err)
 {
-	cleanup_free char *abs = NULL;
+	cleanup_close int src = -1;
 	int fd;
+	unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+			 (pm->opts.recursive ? AT_RECURSIVE : 0);
 
-	if (!source || !*source)
-		return ward_fail(err, 0, "a bind mount needs a source");
-	if (source[0] != '/') {
-		abs = path_join(bundle_dir, source);
-		if (!abs)
-			return ward_fail(err, ENOMEM, "bind source");
-		source = abs;
-	}
-	fd = open_tree(AT_FDCWD, source,
-		       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+	if (in_host_ns)
+		src = fcntl(pm->source.fd, F_DUPFD_CLOEXEC, 0);
+	else
+		src = hostpath_reopen(&pm->source, O_PATH, err);
+	if (src < 0)
+		return in_host_ns ? ward_fail(err, errno, "source %s", pm->source.path) : -1;
+	fd = open_tree(src, "", flags);
 	if (fd < 0)
-		return ward_fail(err, errno, "source %s", source);
-	if (fstat(fd, st) < 0) {
-		int e = errno;
-		close(fd);
-		return ward_fail(err, e, "source %s", source);
-	}
+		return ward_fail(err, errno, "source %s", pm->source.path);
+	*st = pm->source.st;
 	return fd;
 }
 
-static int create_fs_mount(const struct ward_mount *m, const struct mount_plan *plan,
+static int create_fs_mount(const struct ward_mount *m, const struct plan_mount *pm,
 			   const char *mount_label, struct ward_error *err)
 {
-	const char *type = m->type;
+	const struct mount_plan *plan = &pm->opts;
+	const char *type = pm->fs;
 	cleanup_close int fsfd = -1;
 	int mntfd;
 
-	/* ward is cgroup v2 only: a "cgroup" mount is the unified hierarchy. */
-	if (strcmp(type, "cgroup") == 0)
-		type = "cgroup2";
 	fsfd = fsopen(type, FSOPEN_CLOEXEC);
 	if (fsfd < 0) {
 		if (errno == ENODEV)
@@ -202,63 +201,49 @@ static int check_proc_destination(int rootfd, const struct ward_mount *m, struct
 	return 0;
 }
 
-int mount_prepare_bind(const char *bundle_dir, const struct ward_mount *m, size_t index,
+int mount_prepare_bind(const struct ward_mount *m, const struct plan_mount *pm, size_t index,
 		       int userns_fd, struct ward_error *err)
 {
-	struct mount_plan plan;
+	const struct mount_plan *plan = &pm->opts;
 	struct stat st;
 	int mntfd = -1;
 
-	if (mountopts_parse(m->type, m->options, &plan, err) < 0)
-		return ward_error_prefix(err, "mounts[%zu].options", index);
-	if (!plan.bind) {
-		mountopts_clear(&plan);
+	if (!plan->bind) {
 		ward_fail(err, 0, "idmapped mounts must be bind mounts");
 		return ward_error_prefix(err, "mounts[%zu].options", index);
 	}
-	mntfd = open_bind_source(bundle_dir, m->source, plan.recursive, &st, err);
-	if (mntfd < 0) {
-		mountopts_clear(&plan);
+	mntfd = clone_bind_source(pm, true, &st, err);
+	if (mntfd < 0)
 		return ward_error_prefix(err, "mounts[%zu]", index);
-	}
-	if (set_attrs(mntfd, plan.attr_set, plan.attr_clr, false, err) < 0 ||
-	    set_attrs(mntfd, plan.rec_attr_set, plan.rec_attr_clr, true, err) < 0)
+	if (set_attrs(mntfd, plan->attr_set, plan->attr_clr, false, err) < 0 ||
+	    set_attrs(mntfd, plan->rec_attr_set, plan->rec_attr_clr, true, err) < 0)
 		goto fail;
 	if (userns_fd >= 0) {
 		/* Shown through the mapping: on-disk ids are read as ids of that namespace
 		 * (so a tree owned by 0 appears owned by the container's root). */
 		struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP,
 					  .userns_fd = (uint64_t)userns_fd};
-		if (mount_setattr(mntfd, "", AT_EMPTY_PATH | (plan.ridmap ? AT_RECURSIVE : 0),
+		if (mount_setattr(mntfd, "", AT_EMPTY_PATH | (plan->ridmap ? AT_RECURSIVE : 0),
 				  &attr, sizeof attr) < 0) {
 			ward_fail(err, errno, "make the mount idmapped");
 			goto fail;
 		}
 	}
-	mountopts_clear(&plan);
 	return mntfd;
 fail:
 	close(mntfd);
-	mountopts_clear(&plan);
 	return ward_error_prefix(err, "mounts[%zu] (%s)", index, m->destination);
 }
 
-int mount_one(int rootfd, const char *bundle_dir, const struct ward_mount *m, size_t index,
+int mount_one(int rootfd, const struct ward_mount *m, const struct plan_mount *pm, size_t index,
 	      const char *mount_label, int premade_fd, struct ward_error *err)
 {
-	struct mount_plan plan;
+	const struct mount_plan *plan = &pm->opts;
 	cleanup_close int mntfd = -1;
 	cleanup_close int target = -1;
 	struct stat st;
 	int rc = -1;
 
-	if (mountopts_parse(m->type, m->options, &plan, err) < 0)
-		return ward_error_prefix(err, "mounts[%zu].options", index);
-	if (!plan.bind && (!m->type || !*m->type)) {
-		ward_fail(err, 0, "a mount needs a type unless it is a bind mount");
-		ward_error_prefix(err, "mounts[%zu].type", index);
-		goto out;
-	}
 	if (premade_fd >= 0) {
 		/* An idmapped mount ward prepared with host privileges: only attached here. */
 		mntfd = dup(premade_fd);
@@ -266,23 +251,23 @@ int mount_one(int rootfd, const char *bundle_dir, const struct ward_mount *m, si
 			ward_fail(err, errno, "mounts[%zu]: the prepared mount", index);
 			goto out;
 		}
-	} else if (plan.bind) {
-		mntfd = open_bind_source(bundle_dir, m->source, plan.recursive, &st, err);
+	} else if (plan->bind) {
+		mntfd = clone_bind_source(pm, false, &st, err);
 		if (mntfd < 0) {
 			ward_error_prefix(err, "mounts[%zu]", index);
 			goto out;
 		}
-		if (set_attrs(mntfd, plan.attr_set, plan.attr_clr, false, err) < 0 ||
-		    set_attrs(mntfd, plan.rec_attr_set, plan.rec_attr_clr, true, err) < 0)
+		if (set_attrs(mntfd, plan->attr_set, plan->attr_clr, false, err) < 0 ||
+		    set_attrs(mntfd, plan->rec_attr_set, plan->rec_attr_clr, true, err) < 0)
 			goto fail;
 	} else {
-		mntfd = create_fs_mount(m, &plan, mount_label, err);
-		if (mntfd < 0 && strcmp(m->type, "sysfs") == 0 && err->code == EPERM)
+		mntfd = create_fs_mount(m, pm, mount_label, err);
+		if (mntfd < 0 && strcmp(pm->fs, "sysfs") == 0 && err->code == EPERM)
 			mntfd = bind_host_sys(err);
 		if (mntfd < 0)
 			goto fail;
 		st.st_mode = S_IFDIR;
-		if (set_attrs(mntfd, plan.rec_attr_set, plan.rec_attr_clr, true, err) < 0)
+		if (set_attrs(mntfd, plan->rec_attr_set, plan->rec_attr_clr, true, err) < 0)
 			goto fail;
 	}
 
@@ -302,13 +287,12 @@ int mount_one(int rootfd, const char *bundle_dir, const struct ward_mount *m, si
 		ward_fail(err, errno, "attach the mount");
 		goto fail;
 	}
-	if (set_propagation(mntfd, &plan, err) < 0)
+	if (set_propagation(mntfd, plan, err) < 0)
 		goto fail;
 	rc = 0;
 	goto out;
 fail:
 	ward_error_prefix(err, "mounts[%zu] (%s)", index, m->destination);
 out:
-	mountopts_clear(&plan);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ward/cleanup.h"
+#include "ward/hostpath.h"
 #include "ward/namespaces.h"
 #include "ward/spawn.h"
 #include "ward/syscalls.h"
@@ -55,48 +56,24 @@ static const enum ward_ns_kind join_order[] = {
 	WARD_NS_UTS,  WARD_NS_PID,   WARD_NS_CGROUP,  WARD_NS_TIME,
 };
 
-int ns_join_paths(const struct ward_linux *lx, struct ward_error *err)
+int ns_join(const struct ward_linux *lx, const struct host_object ns[WARD_NS_KINDS],
+	    struct ward_error *err)
 {
-	int fds[WARD_NS_KINDS];
-	int rc = -1;
-
-	for (int k = 0; k < WARD_NS_KINDS; k++)
-		fds[k] = -1;
-	/* Open every path before entering any: joining the mount namespace changes what the
-	 * remaining paths would resolve to. */
-	for (int k = 0; k < WARD_NS_KINDS; k++) {
-		const char *path = lx->namespaces[k].present ? lx->namespaces[k].path : NULL;
-		if (!path)
-			continue;
-		fds[k] = open(path, O_RDONLY | O_CLOEXEC);
-		if (fds[k] < 0) {
-			ward_fail(err, errno, "linux.namespaces: open the %s namespace %s",
-				  spec_ns_name(k), path);
-			goto out;
-		}
-	}
+	/* The files were opened (and judged) in ward before the clone: joining the mount
+	 * namespace first cannot change what the others name. */
 	for (size_t i = 0; i < ARRAY_SIZE(join_order); i++) {
 		enum ward_ns_kind k = join_order[i];
-		if (fds[k] < 0)
+		if (!lx->namespaces[k].present || !lx->namespaces[k].path)
 			continue;
-		if (setns(fds[k], ns_clone_flag(k)) < 0) {
-			ward_fail(err, errno, "linux.namespaces: join the %s namespace %s",
-				  spec_ns_name(k), lx->namespaces[k].path);
-			if (errno == EINVAL)
-				ward_error_hint(err,
-						"the path must be a %s namespace, e.g. "
-						"/proc/<pid>/ns/%s",
-						spec_ns_name(k),
-						k == WARD_NS_NETWORK ? "net" : spec_ns_name(k));
-			goto out;
-		}
+		if (ns[k].fd < 0)
+			return ward_fail(err, ns[k].error,
+					 "linux.namespaces: open the %s namespace %s",
+					 spec_ns_name(k), lx->namespaces[k].path);
+		if (setns(ns[k].fd, ns_clone_flag(k)) < 0)
+			return ward_fail(err, errno, "linux.namespaces: join the %s namespace %s",
+					 spec_ns_name(k), lx->namespaces[k].path);
 	}
-	rc = 0;
-out:
-	for (int k = 0; k < WARD_NS_KINDS; k++)
-		if (fds[k] >= 0)
-			close(fds[k]);
-	return rc;
+	return 0;
 }
 
 static int write_map(pid_t pid, const char *file, const struct ward_id_mapping *m, size_t n,

@@ -9,9 +9,11 @@
 #include <unistd.h>
 
 #include "ward/cleanup.h"
+#include "ward/hostpath.h"
 #include "ward/mounts.h"
 #include "ward/rootfs.h"
 #include "ward/safepath.h"
+#include "ward/syscalls.h"
 
 static unsigned long propagation_flags(const char *name)
 {
@@ -53,8 +55,28 @@ static int make_parent_mount_private(const char *rootfs, struct ward_error *err)
 	}
 }
 
-int rootfs_prepare(const struct ward_spec *spec, const char *rootfs, const char *bundle_dir,
-		   const int *idmap_fds, struct ward_error *err)
+/* The judged root filesystem, bound onto itself (pivot_root needs a mount point). */
+static int bind_rootfs(const struct host_object *rootfs, struct ward_error *err)
+{
+	cleanup_close int dir = hostpath_reopen(rootfs, O_PATH | O_DIRECTORY, err);
+	int tree;
+
+	if (dir < 0)
+		return ward_error_prefix(err, "root.path");
+	tree = open_tree(dir, "",
+			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	if (tree < 0)
+		return ward_fail(err, errno, "bind the root filesystem %s", rootfs->path);
+	if (move_mount(tree, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+		int e = errno;
+		close(tree);
+		return ward_fail(err, e, "bind the root filesystem %s onto itself", rootfs->path);
+	}
+	return tree; /* now the root of the mount on rootfs */
+}
+
+int rootfs_prepare(const struct ward_spec *spec, const struct ward_plan *plan, const int *idmap_fds,
+		   struct ward_error *err)
 {
 	unsigned long prop = propagation_flags(spec->linux_.rootfs_propagation);
 	cleanup_close int rootfd = -1;
@@ -62,17 +84,15 @@ int rootfs_prepare(const struct ward_spec *spec, const char *rootfs, const char 
 	/* Nothing done below may propagate back to the host unless the config asks for it. */
 	if (mount(NULL, "/", NULL, prop, NULL) < 0)
 		return ward_fail(err, errno, "set the propagation of / in the container");
-	if ((prop & MS_SHARED) && make_parent_mount_private(rootfs, err) < 0)
+	if ((prop & MS_SHARED) && make_parent_mount_private(plan->rootfs.path, err) < 0)
 		return -1;
-	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return ward_fail(err, errno, "bind the root filesystem %s onto itself", rootfs);
-	rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	rootfd = bind_rootfs(&plan->rootfs, err);
 	if (rootfd < 0)
-		return ward_fail(err, errno, "open the root filesystem %s", rootfs);
+		return -1;
 
 	for (size_t i = 0; i < spec->n_mounts; i++)
-		if (mount_one(rootfd, bundle_dir, &spec->mounts[i], i, spec->linux_.mount_label,
-			      idmap_fds ? idmap_fds[i] : -1, err) < 0)
+		if (mount_one(rootfd, &spec->mounts[i], &plan->mounts[i], i,
+			      spec->linux_.mount_label, idmap_fds ? idmap_fds[i] : -1, err) < 0)
 			return -1;
 	if (rootfs_create_devices(rootfd, spec, err) < 0)
 		return -1;

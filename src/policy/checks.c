@@ -62,6 +62,7 @@ static const struct policy_check checks[] = {
 	NS("ipc", "ipc"),
 	NS("uts", "uts"),
 	NS("mount", "mount"),
+	NS("cgroup", "cgroup"),
 
 	/* Sensitive host paths: binding one, or a directory that contains one. */
 	MOUNT("host-root", "the host's root directory"),
@@ -74,7 +75,31 @@ static const struct policy_check checks[] = {
 	MOUNT("host-run", "the host's /run (daemons' sockets and state)"),
 	MOUNT("engine-state",
 	      "a container engine's state (/var/lib/docker, containerd, kubelet, containers)"),
-	MOUNT("container-socket", "a container engine's API socket"),
+	MOUNT("container-socket",
+	      "a host daemon's socket (a container engine's API, systemd, D-Bus, ...)"),
+	MOUNT("host-system",
+	      "the host's programs, libraries or system state (/usr, /lib, /opt, /var/lib, "
+	      "/var/spool, /var/log, ...)"),
+	MOUNT("host-home", "a home directory or its dot-files (/root, /home/<user>, ~/.ssh, ...)"),
+	{"mount-ward-state", POLICY_BASELINE, POLICY_REFUSE, "mounts[].source",
+	 "ward's own state root or seccomp cache lets the container rewrite what ward trusts",
+	 "never give a container ward's --root or cache directory"},
+	{"rootfs-host-path", POLICY_BASELINE, POLICY_REFUSE, "root.path",
+	 "a root file system that is (or holds, or lies in) a host system directory hands the "
+	 "container the host's files",
+	 "use an image's root file system; or list its directory with \"host-path = DIR\" in "
+	 "the policy file"},
+	{"mount-type", POLICY_BASELINE, POLICY_REFUSE, "mounts[].type",
+	 "only bind, tmpfs, proc, sysfs, devpts, mqueue and cgroup2 mounts are the container's "
+	 "own; any other filesystem mounts the host's devices or kernel interfaces as root",
+	 "bind a directory instead; or allow the type with \"mount-type = TYPE\" in the policy "
+	 "file"},
+	{"mount-proc-unmasked", POLICY_BASELINE, POLICY_REFUSE, "mounts[].destination",
+	 "a procfs anywhere but /proc escapes the masked and read-only paths",
+	 "mount proc only on /proc"},
+	{"mount-cgroup-read-write", POLICY_BASELINE, POLICY_REFUSE, "mounts[].options",
+	 "a writable cgroup2 mount lets the container change its own limits",
+	 "add \"ro\" to the options of the cgroup mount"},
 	{"mount-shared-propagation", POLICY_BASELINE, POLICY_REFUSE,
 	 "mounts[].options, linux.rootfsPropagation",
 	 "shared propagation lets the container's mounts appear on the host",

@@ -71,7 +71,7 @@ void policy_log_overrides(const struct policy *p, const struct policy_verdict *v
 	}
 }
 
-int policy_enforce(const char *policy_file, struct ward_spec *spec,
+int policy_enforce(const char *policy_file, struct ward_spec *spec, const struct ward_plan *plan,
 		   const struct ward_process *exec_process, const char *id,
 		   struct policy_verdict *v, struct ward_error *err)
 {
@@ -82,7 +82,7 @@ int policy_enforce(const char *policy_file, struct ward_spec *spec,
 	if (policy_load(policy_file, &p, err) < 0)
 		return -1;
 	rc = exec_process ? policy_evaluate_process(&p, spec, exec_process, v, err)
-			  : policy_evaluate(&p, spec, v, err);
+			  : policy_evaluate(&p, spec, plan, v, err);
 	if (rc == 0 && v->n_violations > 0)
 		rc = policy_refusal(&p, v, exec_process ? "exec" : "config.json", err);
 	if (rc == 0)

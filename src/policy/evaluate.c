@@ -116,23 +116,26 @@ static int begin(struct eval *e, const struct policy *p, const struct ward_spec 
 	return read_annotation(spec, v, err);
 }
 
-int policy_evaluate(const struct policy *p, struct ward_spec *spec, struct policy_verdict *v,
-		    struct ward_error *err)
+int policy_evaluate(const struct policy *p, struct ward_spec *spec, const struct ward_plan *plan,
+		    struct policy_verdict *v, struct ward_error *err)
 {
 	struct eval e;
 
 	if (begin(&e, p, spec, v, err) < 0)
 		return -1;
+	e.plan = plan;
 	if (spec->process) {
 		judge_process(&e, spec, spec->process);
 		judge_oom_score(&e, spec->process);
 	}
 	judge_namespaces(&e, spec);
+	judge_rootfs(&e, spec);
 	judge_mounts(&e, spec);
 	judge_devices(&e, spec);
 	judge_confinement(&e, spec);
 	if (e.rc == 0 && harden(&e, spec) < 0)
 		e.rc = -1;
+	host_refs_free(e.refs);
 	return e.rc;
 }
 

@@ -63,7 +63,7 @@ static int push(char ***list, const char *value, struct ward_error *err)
 	return grown[n] ? 0 : ward_fail(err, ENOMEM, "policy");
 }
 
-/* `hook`, `bind-source`, `seccomp-listener`: one absolute path, as written (it is resolved
+/* `hook`, `host-path`, `seccomp-listener`: one absolute path, as written (it is resolved
  * when a config is judged, so a path that does not exist yet is not an error). */
 static int parse_path(const char *value, char ***list, const char *origin, unsigned line,
 		      const char *key, struct ward_error *err)
@@ -180,8 +180,8 @@ int policy_parse(const char *text, size_t len, const char *origin, struct policy
 		} else if (strcmp(key, "hook") == 0) {
 			if (parse_path(value, &p->hooks, origin, line, key, err) < 0)
 				return -1;
-		} else if (strcmp(key, "bind-source") == 0) {
-			if (parse_path(value, &p->bind_sources, origin, line, key, err) < 0)
+		} else if (strcmp(key, "host-path") == 0) {
+			if (parse_path(value, &p->host_paths, origin, line, key, err) < 0)
 				return -1;
 		} else if (strcmp(key, "seccomp-listener") == 0) {
 			if (parse_path(value, &p->listener_dirs, origin, line, key, err) < 0)
@@ -195,7 +195,7 @@ int policy_parse(const char *text, size_t len, const char *origin, struct policy
 		} else {
 			return ward_fail(err, 0,
 					 "%s:%u: unknown key \"%s\" (keys: level, allow, "
-					 "overridable, hook, bind-source, device, mount-type, "
+					 "overridable, hook, host-path, device, mount-type, "
 					 "seccomp-listener)",
 					 origin, line, key);
 		}
@@ -262,12 +262,12 @@ void policy_clear(struct policy *p)
 {
 	free(p->file);
 	strv_free(p->hooks);
-	strv_free(p->bind_sources);
+	strv_free(p->host_paths);
 	strv_free(p->mount_types);
 	strv_free(p->listener_dirs);
 	free(p->devices);
 	p->file = NULL;
-	p->hooks = p->bind_sources = p->mount_types = p->listener_dirs = NULL;
+	p->hooks = p->host_paths = p->mount_types = p->listener_dirs = NULL;
 	p->devices = NULL;
 	p->n_devices = 0;
 }

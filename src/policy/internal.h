@@ -5,13 +5,18 @@
 
 #include <stdbool.h>
 
+#include "ward/plan.h"
 #include "ward/policy.h"
+
+struct host_refs;
 
 struct eval {
 	const struct policy *p;
 	struct policy_verdict *v;
 	struct ward_error *err;
 	int rc;
+	const struct ward_plan *plan;
+	struct host_refs *refs; /* the host's sensitive trees, resolved on first use */
 };
 
 /* Records one finding of check `name`; returns whether the check is enforced (for a
@@ -20,15 +25,27 @@ bool report(struct eval *e, const char *name, const char *path, const char *fmt,
 	__attribute__((format(printf, 4, 5)));
 
 bool has_option(char *const *opts, const char *o);
-/* Same inode as pid 1's or ward's own namespace of that kind: the host's. */
-bool is_host_namespace(const char *path, const char *proc_name);
-bool has_user_namespace(const struct ward_spec *spec);
+/* The namespace o (resolved; else path, by stat) is pid 1's or ward's own of that kind: the
+ * host's. */
+bool is_host_namespace(const struct host_object *o, const char *path, const char *proc_name);
+/* A user namespace of the container's own (plan may be NULL: judged by path). */
+bool has_user_namespace(const struct ward_spec *spec, const struct ward_plan *plan);
+
+/* How a host object is given to the container. */
+enum host_use { HOST_BIND, HOST_ROOTFS };
+/* Reports every check the host object o (named `request` in the config, at json_path) trips
+ * when it is given to the container as use. */
+void judge_host_object(struct eval *e, const struct ward_plan *plan, const struct host_object *o,
+		       enum host_use use, bool read_only, const char *json_path,
+		       const char *request);
+void host_refs_free(struct host_refs *r);
 
 /* The judges, one per part of the config. */
 void judge_process(struct eval *e, const struct ward_spec *spec, const struct ward_process *proc);
 void judge_oom_score(struct eval *e, const struct ward_process *proc);
 void judge_namespaces(struct eval *e, const struct ward_spec *spec);
 void judge_mounts(struct eval *e, const struct ward_spec *spec);
+void judge_rootfs(struct eval *e, const struct ward_spec *spec);
 void judge_devices(struct eval *e, const struct ward_spec *spec);
 void judge_confinement(struct eval *e, const struct ward_spec *spec);
 

@@ -1,145 +1,92 @@
-/* Mounts: bind sources, propagation, sysfs. */
-#include <errno.h>
-#include <limits.h>
-#include <linux/capability.h>
+/* Mounts, judged as ward will make them: the filesystem after "bind"/"rbind" decided, the
+ * effective options (the last of "ro"/"rw" wins; every spelling of shared propagation), and
+ * each bind source as the object it resolved to. The root filesystem likewise. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <sys/mount.h>
 
-#include "ward/cleanup.h"
-#include "ward/policy.h"
+#include "ward/safepath.h"
 #include "ward/util.h"
 #include "internal.h"
 
-/* Host paths whose bind mount hands the container control over the host. */
-static const struct {
-	const char *path, *check;
-} sensitive[] = {
-	{"/", "mount-host-root"},
-	{"/proc", "mount-host-proc"},
-	{"/sys", "mount-host-sys"},
-	{"/dev", "mount-host-dev"},
-	{"/boot", "mount-host-boot"},
-	{"/etc", "mount-host-etc"},
-	{"/lib/modules", "mount-host-modules"},
-	{"/usr/lib/modules", "mount-host-modules"},
-	{"/run", "mount-host-run"},
-	{"/var/run", "mount-host-run"},
-	{"/var/lib/docker", "mount-engine-state"},
-	{"/var/lib/containerd", "mount-engine-state"},
-	{"/var/lib/kubelet", "mount-engine-state"},
-	{"/var/lib/containers", "mount-engine-state"},
-	{"/run/docker.sock", "mount-container-socket"},
-	{"/var/run/docker.sock", "mount-container-socket"},
-	{"/run/containerd/containerd.sock", "mount-container-socket"},
-	{"/run/crio/crio.sock", "mount-container-socket"},
-	{"/var/run/crio/crio.sock", "mount-container-socket"},
-	{"/run/podman/podman.sock", "mount-container-socket"},
-};
-
-static const char *const engine_sockets[] = {"docker.sock", "containerd.sock", "crio.sock",
-					     "podman.sock"};
+/* What a container may mount itself at baseline: its own instances, never the host's. */
+static const char *const builtin_types[] = {"tmpfs",  "proc",	"sysfs",
+					    "devpts", "mqueue", "cgroup2"};
 
 bool has_option(char *const *opts, const char *o)
 {
 	return opts && strv_contains(opts, o);
 }
 
-/* "/a//b/./c/../d/" -> "/a/b/d": for sources that do not exist (yet). */
-static void normalize(const char *in, char *out, size_t len)
+static bool type_allowed(const struct policy *p, const char *fs)
 {
-	size_t o = 0;
-	out[o++] = '/';
-	for (const char *s = in; *s;) {
-		while (*s == '/')
-			s++;
-		const char *end = strchrnul(s, '/');
-		size_t n = (size_t)(end - s);
-		if (n == 0 || (n == 1 && s[0] == '.')) {
-			/* nothing */
-		} else if (n == 2 && s[0] == '.' && s[1] == '.') {
-			while (o > 1 && out[o - 1] != '/')
-				o--;
-			if (o > 1)
-				o--;
-		} else if (o + n + 2 < len) {
-			if (o > 1)
-				out[o++] = '/';
-			memcpy(out + o, s, n);
-			o += n;
+	for (size_t i = 0; i < sizeof builtin_types / sizeof *builtin_types; i++)
+		if (strcmp(fs, builtin_types[i]) == 0)
+			return true;
+	return strv_contains(p->mount_types, fs);
+}
+
+static bool read_only(const struct mount_plan *o)
+{
+	return ((o->attr_set | o->rec_attr_set) & MOUNT_ATTR_RDONLY) != 0;
+}
+
+static void judge_filesystem(struct eval *e, size_t i, const struct ward_mount *m,
+			     const struct plan_mount *pm)
+{
+	char path[64], dest[4096];
+
+	if (!type_allowed(e->p, pm->fs)) {
+		snprintf(path, sizeof path, "mounts[%zu].type", i);
+		report(e, "mount-type", path, "a %s filesystem on %s", m->type, m->destination);
+		return;
+	}
+	snprintf(path, sizeof path, "mounts[%zu].options", i);
+	if (strcmp(pm->fs, "sysfs") == 0 && !read_only(&pm->opts))
+		report(e, "sysfs-read-write", path, "sysfs on %s is writable (no effective \"ro\")",
+		       m->destination);
+	if (strcmp(pm->fs, "cgroup2") == 0 && !read_only(&pm->opts))
+		report(e, "mount-cgroup-read-write", path,
+		       "cgroup2 on %s is writable (no effective \"ro\")", m->destination);
+	if (strcmp(pm->fs, "proc") == 0 && strlen(m->destination) < sizeof dest - 1) {
+		path_clean(m->destination, dest);
+		if (strcmp(dest, "/proc") != 0) {
+			snprintf(path, sizeof path, "mounts[%zu].destination", i);
+			report(e, "mount-proc-unmasked", path, "a procfs on %s", m->destination);
 		}
-		s = end;
 	}
-	out[o] = '\0';
-}
-
-/* a is b, or a directory that contains b. */
-static bool covers(const char *a, const char *b)
-{
-	size_t n = strlen(a);
-	if (strcmp(a, "/") == 0)
-		return true;
-	return strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '/');
-}
-
-static void check_bind_source(struct eval *e, size_t i, const char *source)
-{
-	char canon[PATH_MAX], path[64];
-	bool seen[POLICY_MAX_CHECKS] = {false};
-
-	/* Symlinks resolved as the kernel will (/var/run -> /run); a missing source is judged by
-	 * its name, and fails later when it is mounted. */
-	if (source[0] != '/' || !realpath(source, canon))
-		normalize(source, canon, sizeof canon);
-	snprintf(path, sizeof path, "mounts[%zu].source", i);
-	for (size_t k = 0; k < ARRAY_SIZE(sensitive); k++) {
-		int idx = policy_check_find(sensitive[k].check);
-		bool exact = strcmp(canon, sensitive[k].path) == 0;
-		/* "/" is reported once as itself, not as every path below it. */
-		if (strcmp(canon, "/") == 0 && !exact)
-			continue;
-		if (idx < 0 || seen[idx] || !covers(canon, sensitive[k].path))
-			continue;
-		seen[idx] = true;
-		if (exact)
-			report(e, sensitive[k].check, path, "%s", source);
-		else
-			report(e, sensitive[k].check, path, "%s contains %s", source,
-			       sensitive[k].path);
-	}
-	const char *base = strrchr(canon, '/');
-	base = base ? base + 1 : canon;
-	for (size_t k = 0; k < ARRAY_SIZE(engine_sockets); k++)
-		if (strcmp(base, engine_sockets[k]) == 0 &&
-		    !seen[policy_check_find("mount-container-socket")])
-			report(e, "mount-container-socket", path, "%s", source);
 }
 
 void judge_mounts(struct eval *e, const struct ward_spec *spec)
 {
+	const struct ward_plan *plan = e->plan;
 	char path[64];
 
-	for (size_t i = 0; i < spec->n_mounts; i++) {
+	for (size_t i = 0; i < spec->n_mounts && i < plan->n_mounts; i++) {
 		const struct ward_mount *m = &spec->mounts[i];
-		char *const *opts = m->options;
-		if (has_option(opts, "shared") || has_option(opts, "rshared")) {
+		const struct plan_mount *pm = &plan->mounts[i];
+		if (pm->opts.propagation == MS_SHARED) {
 			snprintf(path, sizeof path, "mounts[%zu].options", i);
-			report(e, "mount-shared-propagation", path, "%s on %s",
-			       has_option(opts, "shared") ? "shared" : "rshared", m->destination);
+			report(e, "mount-shared-propagation", path, "%sshared propagation on %s",
+			       pm->opts.propagation_recursive ? "recursive " : "", m->destination);
 		}
-		if (m->type && strcmp(m->type, "sysfs") == 0 && !has_option(opts, "ro")) {
-			snprintf(path, sizeof path, "mounts[%zu].options", i);
-			report(e, "sysfs-read-write", path, "sysfs on %s without \"ro\"",
-			       m->destination);
+		if (strcmp(pm->fs, "bind") != 0) {
+			judge_filesystem(e, i, m, pm);
+			continue;
 		}
-		bool bind = (m->type && strcmp(m->type, "bind") == 0) || has_option(opts, "bind") ||
-			    has_option(opts, "rbind");
-		if (bind && m->source)
-			check_bind_source(e, i, m->source);
+		snprintf(path, sizeof path, "mounts[%zu].source", i);
+		judge_host_object(e, plan, &pm->source, HOST_BIND, read_only(&pm->opts), path,
+				  m->source);
 	}
 	const char *prop = spec->linux_.rootfs_propagation;
 	if (prop && (strcmp(prop, "shared") == 0 || strcmp(prop, "rshared") == 0))
 		report(e, "mount-shared-propagation", "linux.rootfsPropagation", "%s", prop);
+}
+
+void judge_rootfs(struct eval *e, const struct ward_spec *spec)
+{
+	if (!spec->root_path)
+		return;
+	judge_host_object(e, e->plan, &e->plan->rootfs, HOST_ROOTFS, spec->root_readonly,
+			  "root.path", spec->root_path);
 }

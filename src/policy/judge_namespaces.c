@@ -24,15 +24,19 @@ void judge_namespaces(struct eval *e, const struct ward_spec *spec)
 		{WARD_NS_IPC, "host-ipc-namespace", "ipc"},
 		{WARD_NS_UTS, "host-uts-namespace", "uts"},
 		{WARD_NS_MOUNT, "host-mount-namespace", "mnt"},
+		/* Left out, the hardening adds a private one (private-cgroup-namespace). */
+		{WARD_NS_CGROUP, "host-cgroup-namespace", "cgroup"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(host); i++) {
 		const struct ward_namespace *ns = &spec->linux_.namespaces[host[i].kind];
 		const char *type = spec_ns_name(host[i].kind);
 		char path[64];
-		if (!ns->present) {
+		if (!ns->present && host[i].kind != WARD_NS_CGROUP) {
 			report(e, host[i].check, "linux.namespaces",
 			       "no {\"type\": \"%s\"} entry: the host's is shared", type);
-		} else if (ns->path && is_host_namespace(ns->path, host[i].proc_name)) {
+		} else if (ns->present && ns->path &&
+			   is_host_namespace(&e->plan->ns[host[i].kind], ns->path,
+					     host[i].proc_name)) {
 			snprintf(path, sizeof path, "linux.namespaces[%s].path", type);
 			report(e, host[i].check, path, "%s is the host's %s namespace", ns->path,
 			       type);

@@ -112,14 +112,16 @@ static bool selinux_type_is(const char *label, const char *type)
 }
 
 /* Same inode as pid 1's or ward's own namespace of that kind: the host's. */
-bool is_host_namespace(const char *path, const char *proc_name)
+bool is_host_namespace(const struct host_object *o, const char *path, const char *proc_name)
 {
 	static const char *const who[] = {"1", "self"};
 	struct stat a, b;
 	char own[64];
 
-	if (stat(path, &a) < 0)
-		return false; /* refused later, when it is joined */
+	if (o && o->fd >= 0)
+		a = o->st; /* the namespace ward will join */
+	else if (stat(path, &a) < 0)
+		return false; /* not on this host: create refuses it when it resolves nothing */
 	for (size_t i = 0; i < ARRAY_SIZE(who); i++) {
 		snprintf(own, sizeof own, "/proc/%s/ns/%s", who[i], proc_name);
 		if (stat(own, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
@@ -128,10 +130,11 @@ bool is_host_namespace(const char *path, const char *proc_name)
 	return false;
 }
 
-bool has_user_namespace(const struct ward_spec *spec)
+bool has_user_namespace(const struct ward_spec *spec, const struct ward_plan *plan)
 {
 	const struct ward_namespace *ns = &spec->linux_.namespaces[WARD_NS_USER];
-	return ns->present && !(ns->path && is_host_namespace(ns->path, "user"));
+	return ns->present && !(ns->path && is_host_namespace(plan ? &plan->ns[WARD_NS_USER] : NULL,
+							      ns->path, "user"));
 }
 
 void judge_process(struct eval *e, const struct ward_spec *spec, const struct ward_process *proc)
@@ -142,7 +145,7 @@ void judge_process(struct eval *e, const struct ward_spec *spec, const struct wa
 	if (proc->selinux_label && (selinux_type_is(proc->selinux_label, "spc_t") ||
 				    selinux_type_is(proc->selinux_label, "unconfined_t")))
 		report(e, "selinux-unconfined", "process.selinuxLabel", "%s", proc->selinux_label);
-	if (proc->uid == 0 && !has_user_namespace(spec))
+	if (proc->uid == 0 && !has_user_namespace(spec, e->plan))
 		report(e, "restricted-run-as-root", "process.user.uid",
 		       "uid 0 without a user namespace");
 	if (!proc->no_new_privileges)

@@ -39,7 +39,7 @@ edit_config "$b" "$(caps_with CAP_NET_ADMIN) | .linux.namespaces |= map(select(.
 out=$(W create -b "$b" many 2>&1 </dev/null)
 like refusal_lists_every_violation_at_once "$out" '4 violations'
 is refusal_names_each_check "$(echo "$out" | grep -o '\[[a-z-]*\]' | sort | tr '\n' ' ')" \
-	"[cap-net-admin] [host-network-namespace] [mount-container-socket] [mount-host-run] "
+	"[cap-net-admin] [host-network-namespace] [mount-host-run] [mount-ward-state] "
 
 # --- the admin's policy file -----------------------------------------------------------------
 allow=$(policy_file allow "# lab host" "allow = cap-sys-admin")

@@ -6,8 +6,9 @@
 plan 20
 # What the policy would refuse here, on purpose: profiles that allow by default to isolate one
 # rule; CAP_DAC_READ_SEARCH so that only the never filter stops open_by_handle_at; the host's
-# /usr and /lib (which hold the kernel modules) bound read-only for the toolchain workload.
-use_policy "allow = seccomp-unconfined, cap-dac-read-search, mount-host-modules"
+# /usr and /lib (system trees that hold the kernel modules) bound read-only for the toolchain
+# workload.
+use_policy "allow = seccomp-unconfined, cap-dac-read-search, mount-host-modules, mount-host-system"
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 
