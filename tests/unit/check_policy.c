@@ -327,6 +327,281 @@ START_TEST(refuses_a_writable_sysfs)
 }
 END_TEST
 
+/* The mount's options as the kernel applies them: the last of a pair wins, every spelling of
+ * shared propagation is shared. */
+START_TEST(mount_options_are_judged_as_the_kernel_applies_them)
+{
+	static const char *const ro_then_rw[] = {"nosuid", "ro", "rw", NULL};
+	static const char *const rw_then_ro[] = {"rw", "ro", NULL};
+	static const char *const rrshared[] = {"rbind", "rrshared", NULL};
+	static const char *const shared_last[] = {"rbind", "private", "shared", NULL};
+	static const char *const private_last[] = {"rbind", "shared", "rprivate", NULL};
+	struct ward_spec *s = base();
+	add_mount(s, "/sys2", "sysfs", "sysfs", ro_then_rw);
+	expect(s, "sysfs-read-write", "mounts[7].options");
+	s = base();
+	add_mount(s, "/sys2", "sysfs", "sysfs", rw_then_ro);
+	expect(s, NULL, NULL);
+	s = base();
+	add_mount(s, "/data", "bind", "/srv/data", rrshared);
+	expect(s, "mount-shared-propagation", "mounts[7].options");
+	s = base();
+	add_mount(s, "/data", "bind", "/srv/data", shared_last);
+	expect(s, "mount-shared-propagation", "mounts[7].options");
+	s = base();
+	add_mount(s, "/data", "bind", "/srv/data", private_last);
+	expect(s, NULL, NULL);
+}
+END_TEST
+
+/* Only the container's own filesystems: anything else mounts host devices or kernel
+ * interfaces as root. */
+START_TEST(refuses_filesystems_that_are_not_the_containers_own)
+{
+	static const struct {
+		const char *type, *source, *opt;
+	} refused[] = {
+		{"ext4", "/dev/vda", "rw"},
+		{"devtmpfs", "devtmpfs", "rw"},
+		{"binfmt_misc", "binfmt_misc", "rw"},
+		{"tracefs", "tracefs", "rw"},
+		{"debugfs", "debugfs", "rw"},
+		{"securityfs", "securityfs", "rw"},
+		{"bpf", "bpf", "rw"},
+		{"pstore", "pstore", "rw"},
+		{"overlay", "overlay", "lowerdir=/"},
+		{"nfs", "host:/export", "rw"},
+	};
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		const char *const opts[] = {refused[i].opt, NULL};
+		struct ward_spec *s = base();
+		add_mount(s, "/x", refused[i].type, refused[i].source, opts);
+		expect(s, "mount-type", "mounts[7].type");
+	}
+	/* the container's own instances pass; an admin can add a type */
+	static const char *const ro[] = {"ro", NULL};
+	static const char *const none[] = {NULL};
+	struct ward_spec *s = base();
+	add_mount(s, "/tmp", "tmpfs", "tmpfs", none);
+	add_mount(s, "/sys/fs/cgroup", "cgroup", "cgroup", ro);
+	add_mount(s, "/dev/mqueue", "mqueue", "mqueue", none);
+	expect(s, NULL, NULL);
+	static const char *const lower[] = {"lowerdir=/srv/lower", NULL};
+	s = base();
+	add_mount(s, "/x", "overlay", "overlay", lower);
+	struct policy_verdict v = judge_with("mount-type = overlay", s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(refuses_a_procfs_outside_proc_and_a_writable_cgroup)
+{
+	static const char *const none[] = {NULL};
+	struct ward_spec *s = base();
+	add_mount(s, "/host-proc", "proc", "proc", none);
+	expect(s, "mount-proc-unmasked", "mounts[7].destination");
+	s = base();
+	add_mount(s, "/sys/fs/cgroup", "cgroup2", "cgroup", none);
+	expect(s, "mount-cgroup-read-write", "mounts[7].options");
+	/* the host's cgroup namespace, joined by path */
+	s = base();
+	s->linux_.namespaces[WARD_NS_CGROUP].present = true;
+	s->linux_.namespaces[WARD_NS_CGROUP].path = strdup("/proc/self/ns/cgroup");
+	expect(s, "host-cgroup-namespace", "linux.namespaces[cgroup].path");
+}
+END_TEST
+
+/* Not only the system trees themselves: everything below them. */
+START_TEST(refuses_what_lies_below_a_system_tree)
+{
+	static const struct {
+		const char *source, *check;
+	} cases[] = {
+		{"/etc/shadow", "mount-host-etc"},
+		{"/proc/sys", "mount-host-proc"},
+		{"/sys/fs/cgroup", "mount-host-sys"},
+		{"/usr/bin", "mount-host-system"},
+		{"/usr/local/sbin", "mount-host-system"},
+		{"/var/spool/cron", "mount-host-system"},
+		{"/var/lib/dpkg", "mount-host-system"},
+		{"/opt", "mount-host-system"},
+		{"/root", "mount-host-home"},
+		{"/root/.ssh", "mount-host-home"},
+		{"/home", "mount-host-home"},
+		{"/home/someone", "mount-host-home"},
+		{"/home/someone/.bashrc", "mount-host-home"},
+		{"/run/ward", "mount-ward-state"},
+		{"/run/ward/some-container", "mount-ward-state"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		expect(with_bind(cases[i].source), cases[i].check, "mounts[7].source");
+}
+END_TEST
+
+/* The common flows: a project directory, volumes, the time zone read-only. */
+START_TEST(allows_project_directories_volumes_and_read_only_zone_files)
+{
+	static const char *const ok[] = {
+		"/root/src/project",
+		"/home/someone/project",
+		"/var/lib/docker/volumes/data/_data",
+		"/var/lib/docker/volumes/data/_data/sub",
+		"/var/lib/containers/storage/volumes/v/_data",
+		"/var/lib/kubelet/pods/0c3e/volumes/kubernetes.io~empty-dir/cache",
+		"/home/someone/.local/share/containers/storage/volumes/v/_data",
+		"/run/containerd/io.containerd.grpc.v1.cri/sandboxes/abc/shm",
+		"/etc/localtime",
+		"/usr/share/zoneinfo/Europe/Paris",
+		"/etc/ssl/certs",
+		"/srv/data",
+		"/tmp/build",
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		expect(with_bind(ok[i]), NULL, NULL);
+	/* read-only exceptions are exceptions only read-only */
+	static const char *const rw[] = {"rbind", "rw", NULL};
+	struct ward_spec *s = base();
+	add_mount(s, "/etc/localtime", "bind", "/etc/localtime", rw);
+	struct policy_verdict v = judge_with("", s);
+	ck_assert_uint_eq(v.n_violations, 1);
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(the_admins_host_path_lifts_the_trees_below_it)
+{
+	struct ward_spec *s = with_bind("/opt/data/set1");
+	struct policy_verdict v = judge_with("host-path = /opt/data", s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	spec_free(s);
+	s = with_bind("/opt/other");
+	v = judge_with("host-path = /opt/data", s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "mount-host-system"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(refuses_a_root_filesystem_in_a_host_tree)
+{
+	static const struct {
+		const char *root;
+		bool refused;
+	} cases[] = {
+		{"/", true},
+		{"/usr", true},
+		{"/etc/ward-image", true},
+		{"/var/lib/dpkg", true},
+		{"/root", true},
+		{"/run/ward/x", true},
+		{"/var/lib/docker/overlay2/abc/merged", false},
+		{"/var/lib/docker/vfs/dir/abc", false},
+		{"/var/lib/docker/containers/abc", true},
+		{"/run/containerd/io.containerd.runtime.v2.task/k8s.io/abc/rootfs", false},
+		{"/var/lib/containers/storage/overlay/abc/merged", false},
+		{"/srv/images/alpine", false},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct ward_spec *s = base();
+		free(s->root_path);
+		s->root_path = strdup(cases[i].root);
+		if (cases[i].refused)
+			expect(s, "rootfs-host-path", "root.path");
+		else
+			expect(s, NULL, NULL);
+	}
+}
+END_TEST
+
+/* The bundle's state root given with --root is ward's, wherever it is. */
+START_TEST(refuses_the_state_root_in_use)
+{
+	char dir[] = "/tmp/ward-policy-root-XXXXXX", sub[64];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(sub, sizeof sub, "%s/c1", dir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	const char *sources[] = {dir, sub, "/tmp"};
+	for (size_t i = 0; i < 3; i++) {
+		struct ward_spec *s = with_bind(sources[i]);
+		struct policy p = pol("");
+		struct policy_verdict v;
+		struct ward_error err = {0};
+		struct ward_plan plan;
+		ck_assert_int_eq(plan_build(s, TEST_DATA_DIR, dir, PLAN_RESOLVE, &plan, &err), 0);
+		ck_assert_int_eq(policy_evaluate(&p, s, &plan, &v, &err), 0);
+		ck_assert_msg(VIOLATION(v, "mount-ward-state") != NULL, "%s not refused",
+			      sources[i]);
+		policy_verdict_clear(&v);
+		plan_clear(&plan);
+		policy_clear(&p);
+		spec_free(s);
+	}
+	rmdir(sub);
+	rmdir(dir);
+}
+END_TEST
+
+/* A relative source stays in the bundle; create refuses what it cannot resolve, naming the
+ * field. */
+START_TEST(a_relative_source_may_not_leave_the_bundle)
+{
+	char dir[] = "/tmp/ward-policy-bundle-XXXXXX", link[64];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(link, sizeof link, "%s/x", dir);
+	ck_assert_int_eq(symlink("/etc", link), 0);
+	const char *sources[] = {"x", "../../../etc", "x/shadow"};
+	for (size_t i = 0; i < 3; i++) {
+		struct ward_spec *s = with_bind(sources[i]);
+		struct ward_error err = {0};
+		struct ward_plan plan;
+		free(s->root_path);
+		s->root_path = strdup("/tmp"); /* a root that resolves: the mount is the question */
+		ck_assert_int_eq(plan_build(s, dir, NULL, PLAN_RESOLVE, &plan, &err), 0);
+		ck_assert_int_eq(plan.mounts[7].source.fd, -1);
+		ck_assert_int_eq(plan_require_resolved(s, &plan, &err), -1);
+		ck_assert_msg(strstr(err.msg, "mounts[7].source") &&
+				      strstr(err.msg, "must stay inside the bundle directory"),
+			      "%s", err.msg);
+		plan_clear(&plan);
+		spec_free(s);
+	}
+	unlink(link);
+	rmdir(dir);
+}
+END_TEST
+
+/* What cannot be resolved is refused: a magic link, a symlink loop. */
+START_TEST(an_unresolvable_source_is_refused)
+{
+	char dir[] = "/tmp/ward-policy-loop-XXXXXX", a[64], b[64];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(a, sizeof a, "%s/a", dir);
+	snprintf(b, sizeof b, "%s/b", dir);
+	ck_assert_int_eq(symlink(b, a), 0);
+	ck_assert_int_eq(symlink(a, b), 0);
+	const char *sources[] = {"/proc/self/root/etc", a, "/nonexistent/ward"};
+	for (size_t i = 0; i < 3; i++) {
+		struct ward_spec *s = with_bind(sources[i]);
+		struct ward_error err = {0};
+		struct ward_plan plan;
+		free(s->root_path);
+		s->root_path = strdup("/tmp"); /* a root that resolves: the mount is the question */
+		ck_assert_int_eq(plan_build(s, TEST_DATA_DIR, NULL, PLAN_RESOLVE, &plan, &err), 0);
+		ck_assert_int_eq(plan_require_resolved(s, &plan, &err), -1);
+		ck_assert_msg(strstr(err.msg, "config.json: mounts[7].source: "), "%s", err.msg);
+		plan_clear(&plan);
+		spec_free(s);
+	}
+	unlink(a);
+	unlink(b);
+	rmdir(dir);
+}
+END_TEST
+
 /* ---- devices ------------------------------------------------------------------------------ */
 
 static struct ward_spec *with_device(const char *path, char type, int major, int minor)
@@ -920,6 +1195,16 @@ static Suite *policy_suite(void)
 	tcase_add_test(checks, a_non_bind_mount_of_a_sensitive_name_is_not_a_bind);
 	tcase_add_test(checks, refuses_shared_propagation);
 	tcase_add_test(checks, refuses_a_writable_sysfs);
+	tcase_add_test(checks, mount_options_are_judged_as_the_kernel_applies_them);
+	tcase_add_test(checks, refuses_filesystems_that_are_not_the_containers_own);
+	tcase_add_test(checks, refuses_a_procfs_outside_proc_and_a_writable_cgroup);
+	tcase_add_test(checks, refuses_what_lies_below_a_system_tree);
+	tcase_add_test(checks, allows_project_directories_volumes_and_read_only_zone_files);
+	tcase_add_test(checks, the_admins_host_path_lifts_the_trees_below_it);
+	tcase_add_test(checks, refuses_a_root_filesystem_in_a_host_tree);
+	tcase_add_test(checks, refuses_the_state_root_in_use);
+	tcase_add_test(checks, a_relative_source_may_not_leave_the_bundle);
+	tcase_add_test(checks, an_unresolvable_source_is_refused);
 	tcase_add_test(checks, refuses_block_and_kernel_devices);
 	tcase_add_test(checks, refuses_a_device_rule_that_allows_everything);
 	tcase_add_test(checks, refuses_an_unconfined_seccomp_profile);
