@@ -103,6 +103,9 @@ void policy_verdict_clear(struct policy_verdict *v);
  * that would allow it. Returns -1. */
 int policy_refusal(const struct policy *p, const struct policy_verdict *v, const char *origin,
 		   struct ward_error *err);
+/* The docker/podman flag that produced finding f's field, where one flag does ("--pid host",
+ * "--cap-add SYS_ADMIN", "add --read-only"); "" otherwise. Returns out. */
+const char *policy_engine_flag(const struct policy_finding *f, char *out, size_t len);
 /* Logs each override that was used (what, where, by whom). */
 void policy_log_overrides(const struct policy *p, const struct policy_verdict *v, const char *id);
 /* create (plan set) and exec (exec_process set): evaluate, refuse or log the overrides. */

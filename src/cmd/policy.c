@@ -130,6 +130,8 @@ static void print_verdict_json(const struct policy *p, const struct policy_verdi
 		kv(g, "reason", t[f->check].reason);
 		kv(g, "remedy", t[f->check].remedy);
 		kv(g, "policy_line", line);
+		char flag[128];
+		kv(g, "engine_flag", policy_engine_flag(f, flag, sizeof flag));
 		str(g, "overridable");
 		yajl_gen_bool(g, p->overridable[f->check]);
 		yajl_gen_map_close(g);
@@ -178,6 +180,22 @@ static void print_verdict_text(const struct policy *p, const struct policy_verdi
 		if (p->overridable[f->check])
 			printf("          or annotate the container with %s=%s\n",
 			       POLICY_ANNOTATION, c->name);
+		char flag[128];
+		if (*policy_engine_flag(f, flag, sizeof flag))
+			printf("  engine: docker/podman %s\n", flag);
+	}
+	if (v->n_violations > 1) {
+		bool seen[POLICY_MAX_CHECKS] = {false};
+		const char *sep = "";
+		printf("\nto allow them all, add to %s:\n  allow = ", p->file);
+		for (size_t i = 0; i < v->n_violations; i++) {
+			if (seen[v->violations[i].check])
+				continue;
+			seen[v->violations[i].check] = true;
+			printf("%s%s", sep, t[v->violations[i].check].name);
+			sep = ", ";
+		}
+		printf("\n");
 	}
 	if (v->n_hardened)
 		printf("\nhardened (silently; \"allow = CHECK\" switches one off):\n");

@@ -1,6 +1,7 @@
 /* Acting on a verdict: the refusal that names every violation and its fix, the log line for
  * every override that was used, and the one call create and exec make. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,12 +26,100 @@ static void put(struct text *t, const char *fmt, ...)
 		t->used += (size_t)n;
 }
 
+/* The docker/podman flag behind a check's field, where one flag gives it; "add" marks a flag
+ * the user must add rather than drop. */
+static const struct {
+	const char *check, *flag;
+	bool add;
+} engine_flags[] = {
+	{"host-pid-namespace", "--pid host", false},
+	{"host-network-namespace", "--network host", false},
+	{"host-ipc-namespace", "--ipc host", false},
+	{"host-uts-namespace", "--uts host", false},
+	{"host-cgroup-namespace", "--cgroupns host", false},
+	{"seccomp-unconfined", "--security-opt seccomp=unconfined", false},
+	{"apparmor-unconfined", "--security-opt apparmor=unconfined", false},
+	{"selinux-unconfined", "--security-opt label=disable", false},
+	{"sysctl-unsafe", "--sysctl", false},
+	{"oom-score-adj-lowered", "--oom-score-adj", false},
+	{"device-block", "--device", false},
+	{"device-kernel-access", "--device", false},
+	{"device-rule-allow-all", "--device-cgroup-rule", false},
+	{"mount-shared-propagation", "-v SRC:DST:rshared or --mount bind-propagation=rshared",
+	 false},
+	{"restricted-run-as-root", "--user UID", true},
+	{"restricted-privilege-escalation", "--security-opt no-new-privileges", true},
+	{"restricted-writable-rootfs", "--read-only", true},
+	{"restricted-memory-limit", "--memory", true},
+	{"restricted-pids-limit", "--pids-limit", true},
+};
+
+/* " (docker/podman: --cap-add SYS_ADMIN)" for the check of finding f, or "". */
+static void engine_hint(const struct policy_check *c, const struct policy_finding *f, char *out,
+			size_t len);
+
+const char *policy_engine_flag(const struct policy_finding *f, char *out, size_t len)
+{
+	size_t n;
+	const struct policy_check *table = policy_checks(&n);
+	char hint[160];
+	engine_hint(&table[f->check], f, hint, sizeof hint);
+	/* " (docker/podman: X)" -> "X" */
+	const char *colon = strchr(hint, ':');
+	if (!colon) {
+		out[0] = '\0';
+		return out;
+	}
+	snprintf(out, len, "%.*s", (int)(strlen(colon + 2) - 1), colon + 2);
+	return out;
+}
+
+static void engine_hint(const struct policy_check *c, const struct policy_finding *f, char *out,
+			size_t len)
+{
+	out[0] = '\0';
+	if (strncmp(c->name, "cap-", 4) == 0) {
+		char cap[64];
+		size_t i = 0;
+		for (const char *s = c->name + 4; *s && i + 1 < sizeof cap; s++)
+			cap[i++] = *s == '-' ? '_' : (char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s);
+		cap[i] = '\0';
+		snprintf(out, len, " (docker/podman: --cap-add %s)", cap);
+		return;
+	}
+	if (strncmp(c->name, "mount-host-", 11) == 0 ||
+	    strcmp(c->name, "mount-engine-state") == 0 ||
+	    strcmp(c->name, "mount-container-socket") == 0 ||
+	    strcmp(c->name, "mount-ward-state") == 0) {
+		if (strstr(f->path, ".source"))
+			snprintf(out, len, " (docker/podman: -v or --mount with this source)");
+		return;
+	}
+	for (size_t i = 0; i < sizeof engine_flags / sizeof *engine_flags; i++)
+		if (strcmp(engine_flags[i].check, c->name) == 0) {
+			snprintf(out, len, " (docker/podman: %s%s)",
+				 engine_flags[i].add ? "add " : "", engine_flags[i].flag);
+			return;
+		}
+}
+
+static size_t count_prefix(const struct policy_check *table, const struct policy_verdict *v,
+			   const char *prefix)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < v->n_violations; i++)
+		n += strncmp(table[v->violations[i].check].name, prefix, strlen(prefix)) == 0;
+	return n;
+}
+
 int policy_refusal(const struct policy *p, const struct policy_verdict *v, const char *origin,
 		   struct ward_error *err)
 {
 	const struct policy_check *table;
 	size_t n;
 	struct text t = {.buf = err->msg, .len = sizeof err->msg};
+	bool seen[POLICY_MAX_CHECKS] = {false};
+	char hint[128];
 
 	table = policy_checks(&n);
 	err->code = 0;
@@ -38,11 +127,18 @@ int policy_refusal(const struct policy *p, const struct policy_verdict *v, const
 	put(&t, "%s: refused by the %s policy (%s%s): %zu violation%s", origin,
 	    policy_level_name(p->level), p->file, p->file_present ? "" : ", not present: defaults",
 	    v->n_violations, v->n_violations == 1 ? "" : "s");
+	/* Many capabilities at once is what an engine's privileged mode sends. */
+	if (count_prefix(table, v, "cap-") >= 16)
+		put(&t, " (%zu capabilities: docker/podman --privileged or --cap-add ALL)",
+		    count_prefix(table, v, "cap-"));
 	for (size_t i = 0; i < v->n_violations; i++) {
 		const struct policy_finding *f = &v->violations[i];
 		const struct policy_check *c = &table[f->check];
-		put(&t, "\n  %s: %s [%s]: %s. Fix: %s; or, to allow it, add \"allow = %s\" to %s",
-		    f->path, f->detail, c->name, c->reason, c->remedy, c->name, p->file);
+		engine_hint(c, f, hint, sizeof hint);
+		put(&t, "\n  %s: %s [%s]%s: %s. Fix: %s", f->path, f->detail, c->name, hint,
+		    c->reason, c->remedy);
+		if (v->n_violations == 1)
+			put(&t, "; or, to allow it, add \"allow = %s\" to %s", c->name, p->file);
 		if (v->annotated[f->check])
 			put(&t,
 			    " (the %s annotation cannot lift it: the policy does not list it "
@@ -51,6 +147,20 @@ int policy_refusal(const struct policy *p, const struct policy_verdict *v, const
 		else if (p->overridable[f->check])
 			put(&t, " (or annotate the container with %s=%s)", POLICY_ANNOTATION,
 			    c->name);
+	}
+	/* One line that allows them all, each check once. */
+	if (v->n_violations > 1) {
+		put(&t, "\n  To allow them, add \"allow = ");
+		const char *sep = "";
+		for (size_t i = 0; i < v->n_violations; i++) {
+			int k = v->violations[i].check;
+			if (seen[k])
+				continue;
+			seen[k] = true;
+			put(&t, "%s%s", sep, table[k].name);
+			sep = ", ";
+		}
+		put(&t, "\" to %s", p->file);
 	}
 	if (t.used >= t.len) /* `ward policy check` has room for all of them */
 		strcpy(err->msg + t.len - 64, "\n  ... (`ward policy check` lists every one)");

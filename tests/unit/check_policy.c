@@ -912,6 +912,35 @@ START_TEST(admin_allow_lifts_a_check_for_every_container)
 }
 END_TEST
 
+/* What the engine user typed, where one flag produced the field; one allow line for all. */
+START_TEST(a_privileged_refusal_names_the_engine_flags_and_one_allow_line)
+{
+	struct ward_spec *s = load("docker-20.10-default.json");
+	s->process->caps.bounding = ~0ull >> (64 - spec_cap_count());
+	s->linux_.namespaces[WARD_NS_PID].present = false;
+	struct policy p = pol("");
+	struct policy_verdict v;
+	struct ward_error err = {0};
+	ck_assert_int_eq(evaluate(&p, s, &v, &err), 0);
+	ck_assert_int_eq(policy_refusal(&p, &v, "config.json", &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "capabilities: docker/podman --privileged or "
+					      "--cap-add ALL"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "[host-pid-namespace] (docker/podman: --pid host)"));
+	ck_assert_ptr_null(strstr(err.msg, "or, to allow it"));
+	const char *line = strstr(err.msg, "To allow them, add \"allow = ");
+	ck_assert_ptr_nonnull(line);
+	ck_assert_ptr_nonnull(strstr(line, "cap-sys-admin"));
+	ck_assert_ptr_nonnull(strstr(line, "host-pid-namespace"));
+	ck_assert_ptr_null(strstr(line, "\n")); /* one line */
+	char flag[128];
+	ck_assert_str_eq(policy_engine_flag(VIOLATION(v, "host-pid-namespace"), flag, sizeof flag),
+			 "--pid host");
+	policy_verdict_clear(&v);
+	policy_clear(&p);
+	spec_free(s);
+}
+END_TEST
+
 START_TEST(unknown_check_in_the_annotation_is_an_error)
 {
 	struct ward_spec *s = annotated("cap-sys-ptrace, cap-everything");
@@ -940,7 +969,11 @@ START_TEST(refusal_lists_every_violation_with_path_reason_and_policy_line)
 					      "violations"));
 	ck_assert_ptr_nonnull(strstr(err.msg, "process.capabilities.bounding: CAP_SYS_MODULE in "
 					      "bounding [cap-sys-module]"));
-	ck_assert_ptr_nonnull(strstr(err.msg, "add \"allow = cap-sys-module\" to test.conf"));
+	ck_assert_ptr_nonnull(strstr(err.msg,
+				     "To allow them, add \"allow = cap-sys-module, "
+				     "mount-container-socket, mount-host-run\" to test.conf"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "[cap-sys-module] (docker/podman: --cap-add "
+					      "SYS_MODULE)"));
 	ck_assert_ptr_nonnull(strstr(err.msg, "annotate the container with "
 					      "org.ward.policy.allow=cap-sys-module"));
 	ck_assert_ptr_nonnull(strstr(err.msg, "mounts[7].source: /var/run/docker.sock is a host "
@@ -1227,6 +1260,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(overrides, annotation_lifts_only_what_it_names);
 	tcase_add_test(overrides, admin_allow_lifts_a_check_for_every_container);
 	tcase_add_test(overrides, unknown_check_in_the_annotation_is_an_error);
+	tcase_add_test(overrides, a_privileged_refusal_names_the_engine_flags_and_one_allow_line);
 	tcase_add_test(overrides, refusal_lists_every_violation_with_path_reason_and_policy_line);
 	tcase_add_test(overrides, hardening_fills_what_the_config_leaves_out);
 	tcase_add_test(overrides, hardening_fills_a_config_lacking_every_optional_list);
