@@ -12,6 +12,8 @@ enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARNING, LOG_LEVEL_INFO, LOG_LEVEL_D
 int log_open(const char *path, bool json, bool debug, struct ward_error *err);
 void log_set_format(bool json);
 void log_close(void);
+/* Whether messages go to a --log file (as when an engine calls ward). */
+bool log_to_file(void);
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define log_error(...) log_msg(LOG_LEVEL_ERROR, __VA_ARGS__)

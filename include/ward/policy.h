@@ -85,6 +85,9 @@ struct policy_verdict {
 	/* What the hardening leaves for the seccomp stage to do. */
 	bool default_seccomp; /* no linux.seccomp: load the built-in profile */
 	bool never_filter;    /* stack the "never" filter */
+	/* The config had no maskedPaths (or an empty readonlyPaths): what an engine's opt-out
+	 * looks like; the defaults replaced it. */
+	bool masks_opt_out_replaced;
 };
 
 /* Judges spec, as plan says ward will carry it out (plan_build), against the policy and
@@ -108,6 +111,9 @@ int policy_refusal(const struct policy *p, const struct policy_verdict *v, const
 const char *policy_engine_flag(const struct policy_finding *f, char *out, size_t len);
 /* Logs each override that was used (what, where, by whom). */
 void policy_log_overrides(const struct policy *p, const struct policy_verdict *v, const char *id);
+/* Warns (in the --log file; debug otherwise) when ward's defaults replaced what may have been
+ * an engine's explicit opt-out. */
+void policy_log_replaced_opt_outs(const struct policy_verdict *v, const char *id);
 /* create (plan set) and exec (exec_process set): evaluate, refuse or log the overrides. */
 int policy_enforce(const char *policy_file, struct ward_spec *spec, const struct ward_plan *plan,
 		   const struct ward_process *exec_process, const char *id,

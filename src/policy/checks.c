@@ -97,6 +97,15 @@ static const struct policy_check checks[] = {
 	{"mount-proc-unmasked", POLICY_BASELINE, POLICY_REFUSE, "mounts[].destination",
 	 "a procfs anywhere but /proc escapes the masked and read-only paths",
 	 "mount proc only on /proc"},
+	{"proc-unmasked", POLICY_BASELINE, POLICY_REFUSE, "linux.maskedPaths",
+	 "an explicitly empty maskedPaths (procMount: Unmasked, --security-opt unmask=ALL) exposes "
+	 "/proc/kcore, /proc/keys, /sys/firmware and the rest to the container",
+	 "leave linux.maskedPaths out or list the paths; to honour it, allow it (and run the "
+	 "container in a user namespace)"},
+	{"proc-unmasked-without-userns", POLICY_BASELINE, POLICY_REFUSE, "linux.maskedPaths",
+	 "unmasked /proc and /sys for root without a user namespace is the host's root reading "
+	 "kernel interfaces",
+	 "add a user namespace (Kubernetes hostUsers: false) to the container"},
 	{"mount-cgroup-read-write", POLICY_BASELINE, POLICY_REFUSE, "mounts[].options",
 	 "a writable cgroup2 mount lets the container change its own limits",
 	 "add \"ro\" to the options of the cgroup mount"},

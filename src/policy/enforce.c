@@ -181,6 +181,29 @@ void policy_log_overrides(const struct policy *p, const struct policy_verdict *v
 	}
 }
 
+/* An engine's opt-out arrives as "no profile"/"no masks": the engine user should find, in the
+ * log the engine keeps (--log), that ward's defaults replaced it. Without a log file this is
+ * debug output, so that `ward run` by hand stays quiet. */
+void policy_log_replaced_opt_outs(const struct policy_verdict *v, const char *id)
+{
+	enum log_level level = log_to_file() ? LOG_LEVEL_WARNING : LOG_LEVEL_DEBUG;
+
+	if (v->default_seccomp)
+		log_msg(level,
+			"policy: container %s: config.json has no linux.seccomp; ward's "
+			"default-deny "
+			"profile applies (an engine's seccomp=unconfined arrives this way and is "
+			"not "
+			"honoured; the admin can lift default-seccomp)",
+			id);
+	if (v->masks_opt_out_replaced)
+		log_msg(level,
+			"policy: container %s: config.json has no maskedPaths (or an empty "
+			"readonlyPaths); ward's default masked and read-only paths apply (an "
+			"engine's --privileged or systempaths=unconfined arrives this way)",
+			id);
+}
+
 int policy_enforce(const char *policy_file, struct ward_spec *spec, const struct ward_plan *plan,
 		   const struct ward_process *exec_process, const char *id,
 		   struct policy_verdict *v, struct ward_error *err)
@@ -195,9 +218,11 @@ int policy_enforce(const char *policy_file, struct ward_spec *spec, const struct
 			  : policy_evaluate(&p, spec, plan, v, err);
 	if (rc == 0 && v->n_violations > 0)
 		rc = policy_refusal(&p, v, exec_process ? "exec" : "config.json", err);
-	if (rc == 0)
+	if (rc == 0) {
 		policy_log_overrides(&p, v, id);
-	else
+		if (!exec_process)
+			policy_log_replaced_opt_outs(v, id);
+	} else
 		policy_verdict_clear(v);
 	policy_clear(&p);
 	return rc;

@@ -55,16 +55,43 @@ void harden_seccomp(struct eval *e, const struct ward_spec *spec)
 		       "a stacked filter refusing kexec, kernel modules, open_by_handle_at, ...");
 }
 
+/* An explicitly empty maskedPaths is an opt-out (Kubernetes procMount: Unmasked, podman
+ * --security-opt unmask=ALL): refused by name, or honoured when lifted, which without a user
+ * namespace takes a second, separate allow. Either way the lists are left as they are:
+ * returns whether the config opted out. */
+static bool judge_unmasked(struct eval *e, const struct ward_spec *spec)
+{
+	const struct ward_linux *lx = &spec->linux_;
+
+	if (!lx->has_masked_paths || strv_length(lx->masked_paths) > 0)
+		return false;
+	if (!report(e, "proc-unmasked", "linux.maskedPaths",
+		    "an empty list: /proc and /sys unmasked (procMount: Unmasked, unmask=ALL)") &&
+	    !has_user_namespace(spec, e->plan))
+		report(e, "proc-unmasked-without-userns", "linux.maskedPaths",
+		       "unmasked /proc and /sys for root without a user namespace");
+	return true;
+}
+
 int harden(struct eval *e, struct ward_spec *spec)
 {
 	struct ward_linux *lx = &spec->linux_;
 
 	harden_seccomp(e, spec);
-	if (add_defaults(e, "default-masked-paths", "linux.maskedPaths", &lx->masked_paths,
-			 spec_default_masked_paths) < 0 ||
-	    add_defaults(e, "default-readonly-paths", "linux.readonlyPaths", &lx->readonly_paths,
-			 spec_default_readonly_paths) < 0)
-		return -1;
+	/* What arrives as "no masks" may be an engine's opt-out (docker --privileged,
+	 * systempaths=unconfined): the defaults replace it, and the log says so. */
+	bool masked_absent = !lx->has_masked_paths;
+	bool readonly_emptied = lx->has_readonly_paths && strv_length(lx->readonly_paths) == 0;
+	if (!judge_unmasked(e, spec)) {
+		size_t hardened = e->v->n_hardened;
+		if (add_defaults(e, "default-masked-paths", "linux.maskedPaths",
+				 &lx->masked_paths, spec_default_masked_paths) < 0 ||
+		    add_defaults(e, "default-readonly-paths", "linux.readonlyPaths",
+				 &lx->readonly_paths, spec_default_readonly_paths) < 0)
+			return -1;
+		e->v->masks_opt_out_replaced =
+			(masked_absent || readonly_emptied) && e->v->n_hardened > hardened;
+	}
 	/* Without it, a cgroup2 mount in the container shows the host's whole hierarchy. */
 	if (!lx->namespaces[WARD_NS_CGROUP].present && access("/proc/self/ns/cgroup", F_OK) == 0 &&
 	    report(e, "private-cgroup-namespace", "linux.namespaces",

@@ -84,6 +84,11 @@ static void write_json_line(int fd, enum log_level level, const char *msg)
 	yajl_gen_free(g);
 }
 
+bool log_to_file(void)
+{
+	return logger.fd >= 0;
+}
+
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	char msg[WARD_ERROR_MAX + 256];

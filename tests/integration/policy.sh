@@ -3,7 +3,7 @@
 # the admin's file (allow, overridable, levels) and the container's annotation; the silent
 # hardening seen from inside; exec judged on its own process; `ward policy`.
 . "$(dirname "$0")/lib/common.sh"
-plan 32
+plan 37
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 policy_file() { # policy_file NAME LINE...: a policy file as an admin writes it
@@ -77,7 +77,7 @@ like unknown_check_in_the_annotation_is_refused "$(W --policy "$over" run -b "$b
 # --- silent hardening, seen from inside ---------------------------------------------------------
 probe='grep Seccomp: /proc/self/status | tr -d "\t"; echo interrupts=$(wc -c </proc/interrupts); readlink /proc/self/ns/cgroup'
 b=$(new_bundle bare "$probe")
-edit_config "$b" 'del(.linux.seccomp) | .linux.maskedPaths = [] | .linux.readonlyPaths = [] |
+edit_config "$b" 'del(.linux.seccomp) | del(.linux.maskedPaths) | del(.linux.readonlyPaths) |
 	.linux.namespaces |= map(select(.type != "cgroup"))'
 out=$(W run -b "$b" bare 2>&1 </dev/null)
 host_cgns=$(readlink /proc/self/ns/cgroup)
@@ -140,5 +140,25 @@ for f in "$(dirname "$0")"/../unit/data/*-default.json "$(dirname "$0")"/../unit
 done
 is the_engines_default_configs_pass_baseline "$fails" 0
 like policy_show_reports_the_file "$(W --policy "$over" policy show)" 'level +baseline.*overridable +cap-sys-admin, cap-sys-ptrace'
+
+# --- explicit opt-outs: refused by name or honoured, never changed silently --------------------
+b=$(new_bundle unmasked 'grep -c " /proc/keys " /proc/self/mountinfo; : '"$MARK")
+edit_config "$b" '.linux.maskedPaths = [] | .linux.readonlyPaths = []'
+like procmount_unmasked_is_refused_by_name "$(W run -b "$b" unmasked 2>&1 </dev/null)" '\[proc-unmasked\]'
+unmask=$(policy_file unmask "allow = proc-unmasked")
+like unmasked_without_a_user_namespace_takes_a_second_allow \
+	"$(W --policy "$unmask" run -b "$b" unmasked 2>&1 </dev/null)" '\[proc-unmasked-without-userns\]'
+edit_config "$b" '.linux.namespaces += [{type: "user"}] | .linux.uidMappings = [{containerID: 0, hostID: 300000, size: 65536}] |
+	.linux.gidMappings = [{containerID: 0, hostID: 300000, size: 65536}]'
+is unmasked_is_honoured_with_a_user_namespace_and_the_allow "$(W --policy "$unmask" run -b "$b" unmasked 2>/dev/null </dev/null)" 0
+# no profile, no masks (docker --privileged, seccomp=unconfined): the defaults, and the engine
+# user finds why in the log the engine keeps
+b=$(new_bundle optout 'grep -c " /proc/keys " /proc/self/mountinfo')
+edit_config "$b" 'del(.linux.maskedPaths)'
+out=$(W --log "$WORK/optout.log" --log-format json run -b "$b" optout 2>/dev/null </dev/null)
+is absent_masks_get_the_defaults "$out" 1
+like the_log_says_the_defaults_replaced_an_opt_out \
+	"$(jq -r 'select(.level == "warning") | .msg' "$WORK/optout.log" | tr '\n' ' ')" \
+	'no linux.seccomp; ward.s default-deny profile applies.*no maskedPaths.*default masked and read-only paths apply'
 
 assert_no_leftovers

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ward/cleanup.h"
 #include "ward/policy.h"
 #include "ward/util.h"
 
@@ -1036,6 +1037,50 @@ START_TEST(hardening_fills_a_config_lacking_every_optional_list)
 }
 END_TEST
 
+/* Kubernetes procMount: Unmasked arrives as empty lists: refused by name, never re-masked
+ * silently; honoured when the admin lifts it, and only with a user namespace (or a second
+ * allow). */
+START_TEST(an_explicitly_unmasked_proc_is_refused_or_honoured_never_changed)
+{
+	struct ward_spec *s = base();
+	strv_free(s->linux_.masked_paths);
+	strv_free(s->linux_.readonly_paths);
+	s->linux_.masked_paths = calloc(1, sizeof(char *));
+	s->linux_.readonly_paths = calloc(1, sizeof(char *));
+	struct policy_verdict v = judge_with("", s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "proc-unmasked"));
+	ck_assert_uint_eq(strv_length(s->linux_.masked_paths), 0);
+	policy_verdict_clear(&v);
+
+	/* lifted, without a user namespace: the second check */
+	v = judge_with("allow = proc-unmasked", s);
+	ck_assert_ptr_null(VIOLATION(v, "proc-unmasked"));
+	ck_assert_ptr_nonnull(VIOLATION(v, "proc-unmasked-without-userns"));
+	policy_verdict_clear(&v);
+
+	/* lifted, with a user namespace: honoured as sent */
+	s->linux_.namespaces[WARD_NS_USER].present = true;
+	v = judge_with("allow = proc-unmasked", s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	ck_assert_uint_eq(strv_length(s->linux_.masked_paths), 0);
+	ck_assert_uint_eq(strv_length(s->linux_.readonly_paths), 0);
+	ck_assert_ptr_null(HARDENED(v, "default-masked-paths"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+
+	/* absent lists (docker --privileged): the defaults, and a flag for the log */
+	s = base();
+	strv_free(s->linux_.masked_paths);
+	s->linux_.masked_paths = NULL;
+	s->linux_.has_masked_paths = false;
+	v = judge_with("", s);
+	ck_assert(v.masks_opt_out_replaced);
+	ck_assert(strv_contains(s->linux_.masked_paths, "/proc/kcore"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
 START_TEST(allow_switches_a_hardening_off)
 {
 	struct ward_spec *s = load("podman-4.3-default.json");
@@ -1265,6 +1310,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(overrides, hardening_fills_what_the_config_leaves_out);
 	tcase_add_test(overrides, hardening_fills_a_config_lacking_every_optional_list);
 	tcase_add_test(overrides, allow_switches_a_hardening_off);
+	tcase_add_test(overrides, an_explicitly_unmasked_proc_is_refused_or_honoured_never_changed);
 	tcase_add_test(overrides, exec_is_judged_on_its_own_process);
 	suite_add_tcase(s, overrides);
 
