@@ -84,8 +84,8 @@ int harden(struct eval *e, struct ward_spec *spec)
 	bool readonly_emptied = lx->has_readonly_paths && strv_length(lx->readonly_paths) == 0;
 	if (!judge_unmasked(e, spec)) {
 		size_t hardened = e->v->n_hardened;
-		if (add_defaults(e, "default-masked-paths", "linux.maskedPaths",
-				 &lx->masked_paths, spec_default_masked_paths) < 0 ||
+		if (add_defaults(e, "default-masked-paths", "linux.maskedPaths", &lx->masked_paths,
+				 spec_default_masked_paths) < 0 ||
 		    add_defaults(e, "default-readonly-paths", "linux.readonlyPaths",
 				 &lx->readonly_paths, spec_default_readonly_paths) < 0)
 			return -1;
