@@ -72,8 +72,8 @@ edit_config "$b" '.linux.namespaces |= map(if .type == "network" then .path = $p
 	--arg p "/proc/$holder/ns/net"
 ward_run "$b" lo-joined
 is joined_network_namespace_lo_is_left_down_inside "$RC|$OUT" "0|up=0"
-unlike joined_network_namespace_lo_is_left_down_outside \
-	"$(nsenter --net="/proc/$holder/ns/net" ip link show lo | head -n 1)" '[<,]UP[,>]'
+like joined_network_namespace_lo_is_left_down_outside \
+	"$(nsenter --net="/proc/$holder/ns/net" busybox ip link show lo | head -n 1)" '^1: lo: <LOOPBACK> '
 kill "$holder"
 wait "$holder" 2>/dev/null
 
