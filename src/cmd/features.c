@@ -8,6 +8,7 @@
 
 #include "commit.h"
 #include "ward/cli.h"
+#include "ward/policy.h"
 #include "ward/spec.h"
 
 #define GS(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
@@ -165,8 +166,11 @@ int cmd_features(const struct global_opts *g, int argc, char **argv)
 	GS(y, "io.github.seccomp.libseccomp.version");
 	GS(y, seccomp_ver);
 	yajl_gen_map_close(y);
+	/* runtime-spec features.md: the annotations that change what the runtime does, for
+	 * engines that filter what users may set. The policy's lifts checks by name. */
 	GS(y, "potentiallyUnsafeConfigAnnotations");
 	yajl_gen_array_open(y);
+	GS(y, POLICY_ANNOTATION);
 	yajl_gen_array_close(y);
 	yajl_gen_map_close(y);
 	cli_print_json(y, true);

@@ -523,6 +523,9 @@ int container_create(const struct create_options *o, struct created_container *c
 	if (spawn_container(&cfg, &c->spawn, err) < 0)
 		goto fail;
 	log_debug("container %s: init is pid %d", o->id, c->spawn.pid);
+	/* After the spawn, so that a create that fails logs its error line alone (podman reads
+	 * the log as one JSON value). */
+	warn_ambient_caps(c->spec->process);
 
 	if (c->spec->process->has_oom_score_adj &&
 	    write_oom_score_adj(c->spawn.pid, c->spec->process->oom_score_adj, err) < 0)

@@ -333,6 +333,7 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	close(steal_fd(&dirfd));
 	if (spawn_container(&cfg, &sp, err) < 0)
 		goto restore;
+	warn_ambient_caps(p);
 	if (o->pid_file && state_write_pid_file(o->pid_file, sp.pid, err) < 0) {
 		spawn_abort(&sp);
 		goto restore;

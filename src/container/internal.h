@@ -38,5 +38,8 @@ int seccomp_handoff(const struct ward_spec *spec, const char *id, const char *bu
 void forwarded_signals(sigset_t *set);
 /* Waits up to timeout_ms for the process behind pidfd to exit. */
 bool wait_exit(int pidfd, int timeout_ms);
+/* Logs a warning naming the ambient capabilities of p that will not be raised (not both
+ * permitted and inheritable), as runc and crun skip them. */
+void warn_ambient_caps(const struct ward_process *p);
 
 #endif

@@ -1,5 +1,6 @@
 /* Capabilities through libcap. */
 #include <errno.h>
+#include <stdint.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
@@ -45,6 +46,11 @@ static int fill(cap_t c, cap_flag_t flag, uint64_t mask, struct ward_error *err)
 	return 0;
 }
 
+uint64_t caps_ambient_unraisable(const struct ward_capabilities *caps)
+{
+	return caps->ambient & ~(caps->permitted & caps->inheritable);
+}
+
 int caps_apply(const struct ward_capabilities *caps, struct ward_error *err)
 {
 	cap_t c = cap_init();
@@ -64,9 +70,13 @@ int caps_apply(const struct ward_capabilities *caps, struct ward_error *err)
 		goto out;
 	}
 	/* Raised one by one: cap_iab_set_proc() would want CAP_SETPCAP, which a process with a
-	 * minimal set no longer has. Inheritable is already set by cap_set_proc() above. */
+	 * minimal set no longer has. Inheritable is already set by cap_set_proc() above. The
+	 * kernel raises only what is permitted and inheritable; the others are skipped, as runc
+	 * and crun do (`runc spec` lists ambient without inheritable), and ward warned about them
+	 * before the container started. Inheritable is never widened to make them fit. */
+	uint64_t ambient = caps->ambient & ~caps_ambient_unraisable(caps);
 	for (int i = 0; i < 64 && i < (int)cap_max_bits(); i++) {
-		if (((caps->ambient >> i) & 1) && cap_set_ambient((cap_value_t)i, CAP_SET) < 0) {
+		if (((ambient >> i) & 1) && cap_set_ambient((cap_value_t)i, CAP_SET) < 0) {
 			ward_fail(err, errno, "raise ambient capability %d", i);
 			ward_error_hint(err, "ambient capabilities must also be permitted and "
 					     "inheritable");

@@ -22,6 +22,7 @@
 #include "ward/cleanup.h"
 #include "ward/console.h"
 #include "ward/hooks.h"
+#include "ward/loopback.h"
 #include "ward/lsm.h"
 #include "ward/namespaces.h"
 #include "ward/process.h"
@@ -220,12 +221,13 @@ static int request_runtime_hooks(const struct ward_init_config *cfg, int fd, str
 }
 
 /* The process's own credentials, the same for the init and exec'd processes, in the order
- * DESIGN.md gives; ends with the executable resolved, ready for execve. */
+ * DESIGN.md gives; ends ready for execve. The executable and HOME are resolved first, while
+ * this is root and no seccomp filter can deny the lookup. */
 static int drop_to_process(const struct ward_init_config *cfg, int fd, const struct ward_process *p,
-			   char **exe, struct ward_error *err)
+			   struct process_exec *exe, struct ward_error *err)
 {
 	if (process_chdir(p->cwd, err) < 0 || process_set_rlimits(p, err) < 0 ||
-	    caps_set_bounding(&p->caps, err) < 0)
+	    process_prepare_exec(p, cfg->env, exe, err) < 0 || caps_set_bounding(&p->caps, err) < 0)
 		return -1;
 	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the user change. */
 	if (!p->no_new_privileges && load_seccomp(cfg, fd, err) < 0)
@@ -242,13 +244,13 @@ static int drop_to_process(const struct ward_init_config *cfg, int fd, const str
 	if (p->no_new_privileges && load_seccomp(cfg, fd, err) < 0)
 		return -1;
 	umask(p->has_umask ? (mode_t)p->umask : 022);
-	return process_find_executable(p, exe, err);
+	return 0;
 }
 
 /* Everything from the filesystem view to the last privilege drop, in the order DESIGN.md
  * gives. Returns with the process ready to execve `exe`. */
-static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t pid, char **exe,
-			     struct ward_error *err)
+static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t pid,
+			     struct process_exec *exe, struct ward_error *err)
 {
 	const struct ward_spec *spec = cfg->spec;
 	const struct ward_process *p = cfg->process;
@@ -323,8 +325,7 @@ static void close_inherited_fds(int preserve)
 __attribute__((noreturn)) static void init_stage(const struct ward_init_config *cfg, int fd)
 {
 	struct ward_error err = {0};
-	cleanup_free char *exe = NULL;
-	char *empty_env[] = {NULL};
+	struct process_exec exe = {0};
 	pid_t pid = host_pid();
 
 	if (prepare_container(cfg, fd, pid, &exe, &err) < 0)
@@ -339,8 +340,8 @@ __attribute__((noreturn)) static void init_stage(const struct ward_init_config *
 
 	close_inherited_fds(cfg->preserve_fds);
 	process_reset_signals();
-	execve(exe, cfg->process->args, cfg->env ? cfg->env : empty_env);
-	ward_fail(&err, errno, "exec: \"%s\"", exe);
+	execve(exe.path, cfg->process->args, exe.env);
+	ward_fail(&err, errno, "exec: \"%s\"", exe.path);
 	die(fd, &err, 127);
 }
 
@@ -381,7 +382,7 @@ static void close_unneeded_fds(const struct ward_init_config *cfg, int setup_fd,
 
 /* A process joining a running container (`ward exec`): no filesystem work, only the process's
  * own credentials, in the same order as for the init. */
-static int prepare_exec(const struct ward_init_config *cfg, int fd, char **exe,
+static int prepare_exec(const struct ward_init_config *cfg, int fd, struct process_exec *exe,
 			struct ward_error *err)
 {
 	const struct ward_process *p = cfg->process;
@@ -402,8 +403,7 @@ static int prepare_exec(const struct ward_init_config *cfg, int fd, char **exe,
 __attribute__((noreturn)) static void exec_stage(const struct ward_init_config *cfg, int fd)
 {
 	struct ward_error err = {0};
-	cleanup_free char *exe = NULL;
-	char *empty_env[] = {NULL};
+	struct process_exec exe = {0};
 
 	if (prepare_exec(cfg, fd, &exe, &err) < 0)
 		die(fd, &err, 1);
@@ -411,8 +411,8 @@ __attribute__((noreturn)) static void exec_stage(const struct ward_init_config *
 		_exit(1);
 	close_inherited_fds(cfg->preserve_fds);
 	process_reset_signals();
-	execve(exe, cfg->process->args, cfg->env ? cfg->env : empty_env);
-	ward_fail(&err, errno, "exec: \"%s\"", exe);
+	execve(exe.path, cfg->process->args, exe.env);
+	ward_fail(&err, errno, "exec: \"%s\"", exe.path);
 	die(fd, &err, 127);
 }
 
@@ -454,6 +454,9 @@ void init_setup_stage(const struct ward_init_config *cfg, int setup_fd, int init
 			die(setup_fd, &err, 1);
 		}
 		if ((flags & CLONE_NEWTIME) && ns_write_time_offsets(lx, &err) < 0)
+			die(setup_fd, &err, 1);
+		/* Only a network namespace of the container's own: a joined one is left as is. */
+		if ((flags & CLONE_NEWNET) && loopback_up(&err) < 0)
 			die(setup_fd, &err, 1);
 	}
 

@@ -9,9 +9,13 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <linux/capability.h>
 #include <unistd.h>
 
 #include "ward/cleanup.h"
+#include "ward/passwd.h"
 #include "ward/process.h"
 #include "ward/safepath.h"
 
@@ -67,15 +71,43 @@ int process_chdir(const char *cwd, struct ward_error *err)
 	return 0;
 }
 
-static int check_executable(const char *path)
+int process_may_execute(const struct stat *st, const struct ward_process *p)
+{
+	mode_t bit = S_IXOTH;
+
+	if (S_ISDIR(st->st_mode))
+		return EISDIR;
+	/* Even CAP_DAC_OVERRIDE executes only a regular file with some execute bit. */
+	if (!S_ISREG(st->st_mode) || !(st->st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
+		return EACCES;
+	if ((p->caps.effective >> CAP_DAC_OVERRIDE) & 1)
+		return 0;
+	if (st->st_uid == p->uid) {
+		bit = S_IXUSR;
+	} else {
+		bool member = st->st_gid == p->gid;
+		for (size_t i = 0; !member && i < p->n_additional_gids; i++)
+			member = st->st_gid == p->additional_gids[i];
+		if (member)
+			bit = S_IXGRP;
+	}
+	return st->st_mode & bit ? 0 : EACCES;
+}
+
+/* Whether the process will be able to execve path: as its own user, not as the root this
+ * still is. stat and statfs only, which no filter denies yet; a noexec mount counts. */
+static int check_executable(const char *path, const struct ward_process *p)
 {
 	struct stat st;
+	struct statfs sfs;
+
 	if (stat(path, &st) < 0)
-		return -errno;
-	if (S_ISDIR(st.st_mode))
-		return -EISDIR;
-	if (!S_ISREG(st.st_mode) || faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) < 0)
-		return -EACCES;
+		return errno;
+	int e = process_may_execute(&st, p);
+	if (e)
+		return e;
+	if (statfs(path, &sfs) == 0 && (sfs.f_flags & ST_NOEXEC))
+		return EACCES;
 	return 0;
 }
 
@@ -90,14 +122,14 @@ static const char *env_path(char *const *env)
 int process_find_executable(const struct ward_process *p, char **out, struct ward_error *err)
 {
 	const char *name = p->args[0];
-	int rc;
+	int e;
 
 	if (!*name)
 		return ward_fail(err, ENOENT, "exec \"\"");
 	if (strchr(name, '/')) {
-		rc = check_executable(name);
-		if (rc < 0)
-			return ward_fail(err, -rc, "exec: \"%s\": stat %s", name, name);
+		e = check_executable(name, p);
+		if (e)
+			return ward_fail(err, e, "exec: \"%s\": stat %s", name, name);
 		*out = strdup(name);
 		return *out ? 0 : ward_fail(err, ENOMEM, "exec");
 	}
@@ -110,13 +142,15 @@ int process_find_executable(const struct ward_process *p, char **out, struct war
 		/* An empty PATH entry means the current directory. */
 		if (asprintf(&cand, "%.*s/%s", (int)(dlen ? dlen : 1), dlen ? seg : ".", name) < 0)
 			return ward_fail(err, ENOMEM, "exec");
-		rc = check_executable(cand);
-		if (rc == 0) {
+		e = check_executable(cand, p);
+		if (e == 0) {
 			*out = steal_ptr(cand);
 			return 0;
 		}
-		if (rc != -ENOENT && rc != -ENOTDIR && !first_error)
-			first_error = -rc;
+		/* A candidate that exists but cannot be run does not end the search; it is the
+		 * error when nothing later on PATH can be run either. */
+		if (e != ENOENT && e != ENOTDIR && !first_error)
+			first_error = e;
 		if (!*end)
 			break;
 		seg = end + 1;
@@ -124,6 +158,16 @@ int process_find_executable(const struct ward_process *p, char **out, struct war
 	if (first_error)
 		return ward_fail(err, first_error, "exec: \"%s\"", name);
 	return ward_fail(err, 0, "exec: \"%s\": executable file not found in $PATH", name);
+}
+
+int process_prepare_exec(const struct ward_process *p, char *const *env, struct process_exec *out,
+			 struct ward_error *err)
+{
+	out->path = NULL;
+	out->env = passwd_env_with_home(env, p->uid);
+	if (!out->env)
+		return ward_fail(err, ENOMEM, "process.env");
+	return process_find_executable(p, &out->path, err);
 }
 
 void process_reset_signals(void)

@@ -2,7 +2,7 @@
 # The command-line contract: option spellings callers use, --log/--log-format, features,
 # preserved fds and socket activation, ID validation.
 . "$(dirname "$0")/lib/common.sh"
-plan 19
+plan 20
 
 b=$(new_bundle spell 'echo spelled')
 is accepts_opt_equals_value_and_single_dash_long_options \
@@ -25,6 +25,9 @@ f=$("$WARD" features)
 is features_is_valid_json_with_the_version_range "$(echo "$f" | jq -r '.ociVersionMin + " " + .ociVersionMax')" "1.0.0 1.2.0"
 is features_lists_all_hooks "$(echo "$f" | jq -c .hooks)" '["prestart","createRuntime","createContainer","startContainer","poststart","poststop"]'
 like features_lists_rro "$(echo "$f" | jq -c .mountOptions)" '"rro"'
+# runtime-spec features.md: annotations that change what the runtime does (the policy's).
+is features_lists_the_policy_annotation_as_potentially_unsafe \
+	"$(echo "$f" | jq -c .potentiallyUnsafeConfigAnnotations)" '["org.ward.policy.allow"]'
 
 echo preserved-content >"$WORK/fd3"
 b=$(new_bundle preserve 'cat <&3; probe fds | tr "\n" " "')

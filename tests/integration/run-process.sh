@@ -15,11 +15,14 @@ b=$(new_bundle root-groups 'probe groups')
 ward_run "$b" root-groups
 is drops_the_hosts_supplementary_groups "$OUT" "uid=0 gid=0 groups="
 
-b=$(new_bundle env 'echo "$FOO|$PATH"; tr "\\0" "\\n" </proc/1/environ | wc -l')
+# Exactly the config's variables, plus HOME (from /etc/passwd) as runc adds it when it is unset.
+b=$(new_bundle env 'echo "$FOO|$PATH"; tr "\\0" "\\n" </proc/1/environ | sort')
 edit_config "$b" '.process.env = ["FOO=bar baz", "PATH=/bin"]'
 ward_run "$b" env
 is sets_exactly_the_configured_environment "$OUT" "bar baz|/bin
-2"
+FOO=bar baz
+HOME=/root
+PATH=/bin"
 
 b=$(new_bundle cwd 'pwd')
 edit_config "$b" '.process.cwd = "/tmp/work/dir"'
