@@ -2,6 +2,7 @@
 #ifndef WARD_PROCESS_H
 #define WARD_PROCESS_H
 
+#include <stdbool.h>
 #include <sys/stat.h>
 
 #include "ward/error.h"
@@ -40,6 +41,16 @@ struct process_exec {
  * (process_find_executable). Needs the container's root as / and the cwd already entered. */
 int process_prepare_exec(const struct ward_process *p, char *const *env, struct process_exec *out,
 			 struct ward_error *err);
+/* CPU affinity, runc's way (src/linux/placement.c). Called first thing in the process that
+ * becomes the container's: an exec'd process (exec) runs on process.execCPUAffinity.initial;
+ * the init, and an exec'd process given no affinity at all, are reset to every CPU the
+ * cgroup's cpuset allows (never left on CPUs ward itself was confined to). */
+int process_set_initial_affinity(const struct ward_process *p, bool exec, struct ward_error *err);
+/* Just before execve, for exec'd processes: execCPUAffinity.final, when given. */
+int process_set_final_affinity(const struct ward_process *p, struct ward_error *err);
+/* linux.memoryPolicy through set_mempolicy(2), for the init and exec'd processes. */
+int process_set_memory_policy(const struct ward_linux *lx, struct ward_error *err);
+
 /* Unblocks and resets every signal so the process starts with a clean slate. */
 void process_reset_signals(void);
 

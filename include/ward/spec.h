@@ -1,4 +1,4 @@
-/* The OCI runtime-spec config (1.0 to 1.2) as a typed, validated model.
+/* The OCI runtime-spec config (1.0 to 1.3) as a typed, validated model.
  * Parsing is a pure function from bytes to a model or an error naming the JSON path. */
 #ifndef WARD_SPEC_H
 #define WARD_SPEC_H
@@ -84,6 +84,8 @@ struct ward_process {
 	int io_priority_class_value;
 	int32_t io_priority;
 	struct ward_scheduler scheduler;
+	/* execCPUAffinity: CPU lists (validated; NULL when not given). Not for the init. */
+	char *exec_cpu_initial, *exec_cpu_final;
 };
 
 struct ward_hook {
@@ -284,6 +286,11 @@ struct ward_linux {
 	struct ward_time_offset time_monotonic, time_boottime;
 	struct ward_kv *net_devices; /* host name -> name in the container */
 	size_t n_net_devices;
+	bool has_memory_policy;
+	char *memory_policy_mode;
+	int memory_policy_mode_value; /* MPOL_* */
+	char *memory_policy_nodes;    /* a validated node list, NULL when not given */
+	unsigned memory_policy_flags; /* MPOL_F_* */
 	bool has_intel_rdt;
 	char *intel_rdt_clos_id;
 };
@@ -333,6 +340,10 @@ const char *spec_annotation(const struct ward_spec *spec, const char *key);
 struct ward_seccomp *spec_parse_seccomp(const char *buf, size_t len, const char *origin,
 					struct ward_error *err);
 void spec_seccomp_free(struct ward_seccomp *sc);
+
+/* linux.memoryPolicy's mode and flag names (NULL-terminated), as `ward features` lists them. */
+extern const char *const spec_memory_policy_modes[];
+extern const char *const spec_memory_policy_flags[];
 
 /* The engines' default masked and read-only paths (NULL-terminated): `ward spec` writes them
  * and the policy adds those a config leaves out. */

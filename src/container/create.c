@@ -119,7 +119,7 @@ static int check_request(const struct create_options *o, const struct ward_spec 
 				 "config.json");
 	if (lsm_check(spec->process->apparmor_profile, spec->process->selinux_label, err) < 0 ||
 	    lsm_check_mount_label(spec->linux_.mount_label, err) < 0 ||
-	    check_sysctls(&spec->linux_, err) < 0)
+	    check_sysctls(&spec->linux_, err) < 0 || check_supported(spec, err) < 0)
 		return -1;
 	if (o->systemd_cgroup && access("/run/systemd/system", F_OK) < 0)
 		return ward_fail(err, 0,

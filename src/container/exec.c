@@ -309,10 +309,9 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	if (verdict.never_filter && seccomp_compile_never(cache, &never, err) < 0)
 		goto restore;
 	struct exec_listener lctx = {.spec = config, .id = o->id, .bundle = st.bundle};
-	struct ward_spec empty_spec = {0};
 	env = p->env ? NULL : calloc(1, sizeof(char *));
 	struct ward_init_config cfg = {
-		.spec = &empty_spec,
+		.spec = config, /* its personality and memory policy hold for exec'd processes */
 		.id = o->id,
 		.bundle = st.bundle,
 		.cgroup_fd = cgfd,

@@ -38,6 +38,9 @@ int seccomp_handoff(const struct ward_spec *spec, const char *id, const char *bu
 void forwarded_signals(sigset_t *set);
 /* Waits up to timeout_ms for the process behind pidfd to exit. */
 bool wait_exit(int pidfd, int timeout_ms);
+/* Refuses, naming the field, what the runtime spec defines but ward does not do for spec
+ * (linux.intelRdt; linux.netDevices without a network namespace). */
+int check_supported(const struct ward_spec *spec, struct ward_error *err);
 /* Logs a warning naming the ambient capabilities of p that will not be raised (not both
  * permitted and inheritable), as runc and crun skip them. */
 void warn_ambient_caps(const struct ward_process *p);

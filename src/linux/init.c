@@ -280,7 +280,8 @@ static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t p
 		return -1;
 	if (set_hostname(spec, err) < 0 || rootfs_apply_sysctl(&spec->linux_, err) < 0 ||
 	    rootfs_mask_paths(&spec->linux_, nullfd, err) < 0 || rootfs_finalize(spec, err) < 0 ||
-	    set_personality(&spec->linux_, err) < 0 || set_io_priority(p, err) < 0 ||
+	    set_personality(&spec->linux_, err) < 0 ||
+	    process_set_memory_policy(&spec->linux_, err) < 0 || set_io_priority(p, err) < 0 ||
 	    set_scheduler(p, err) < 0)
 		return -1;
 	/* A fresh session keyring: keys of the host's session must not be reachable. */
@@ -394,8 +395,11 @@ static int prepare_exec(const struct ward_init_config *cfg, int fd, struct proce
 	if (!cfg->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
 	    errno != ENOSYS)
 		return ward_fail(err, errno, "create a session keyring");
+	/* The container's personality and memory policy hold for every process in it. */
 	if (set_io_priority(p, err) < 0 || set_scheduler(p, err) < 0 ||
-	    set_oom_score_adj(p, err) < 0)
+	    set_oom_score_adj(p, err) < 0 || set_personality(&cfg->spec->linux_, err) < 0 ||
+	    process_set_memory_policy(&cfg->spec->linux_, err) < 0 ||
+	    process_set_final_affinity(p, err) < 0)
 		return -1;
 	return drop_to_process(cfg, fd, p, exe, err);
 }
@@ -426,6 +430,8 @@ void init_setup_stage(const struct ward_init_config *cfg, int setup_fd, int init
 	/* If ward dies mid-setup, so does the setup process (and with it, the init's socket). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (process_set_initial_affinity(cfg->process, cfg->join_pidfd >= 0, &err) < 0)
+		die(setup_fd, &err, 1);
 
 	if (cfg->join_pidfd >= 0) {
 		/* One atomic setns into every namespace of the container (user first). */

@@ -214,6 +214,20 @@ static int read_time_offsets(struct reader *r, const struct json_node *n, struct
 	return 0;
 }
 
+/* The kernel's rule (dev_valid_name): 1 to 15 bytes, not "." or "..", no '/', ':' or white
+ * space. A "%d" in a new name is the kernel's template for a free number. */
+static bool valid_ifname(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > 15 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || *p == ':' || *p == ' ' || (*p >= '\t' && *p <= '\r'))
+			return false;
+	return true;
+}
+
 static int read_net_devices(struct reader *r, const struct json_node *n, struct ward_linux *lx)
 {
 	cleanup_free const struct json_node **members = NULL;
@@ -229,7 +243,7 @@ static int read_net_devices(struct reader *r, const struct json_node *n, struct 
 		const struct json_node *c = *m;
 		size_t saved = rd_push_key(r, c->key);
 		struct ward_kv *kv = &lx->net_devices[i];
-		if (memchr(c->key, '\0', c->key_len) || c->key_len == 0 || c->key_len > 15)
+		if (memchr(c->key, '\0', c->key_len) || !valid_ifname(c->key))
 			return rd_error(r, "not a valid network interface name");
 		lx->n_net_devices = ++i;
 		kv->key = strdup(c->key);
@@ -237,6 +251,11 @@ static int read_net_devices(struct reader *r, const struct json_node *n, struct 
 			return rd_nomem(r);
 		if (rd_node_object(r, c) < 0 || rd_string(r, c, "name", &kv->value) < 0)
 			return -1;
+		if (kv->value && !valid_ifname(kv->value)) {
+			rd_push_key(r, "name");
+			return rd_error(r, "\"%.64s\" is not a valid network interface name",
+					kv->value);
+		}
 		rd_pop(r, saved);
 	}
 	return 0;
@@ -247,7 +266,7 @@ static const char *const propagations[] = {"private", "rprivate", "slave",	"rsla
 
 int spec_read_linux(struct reader *r, const struct json_node *n, struct ward_linux *lx)
 {
-	const struct json_node *ns, *devices, *res, *seccomp, *pers, *tofs, *netdevs, *rdt;
+	const struct json_node *ns, *devices, *res, *seccomp, *pers, *tofs, *netdevs, *rdt, *mpol;
 
 	if (rd_node_object(r, n) < 0 || rd_array(r, n, "namespaces", &ns) < 0 ||
 	    spec_read_id_mappings(r, n, "uidMappings", &lx->uid_mappings, &lx->n_uid_mappings) <
@@ -265,7 +284,8 @@ int spec_read_linux(struct reader *r, const struct json_node *n, struct ward_lin
 	    rd_string(r, n, "mountLabel", &lx->mount_label) < 0 ||
 	    rd_object(r, n, "personality", &pers) < 0 ||
 	    rd_object(r, n, "timeOffsets", &tofs) < 0 ||
-	    rd_object(r, n, "netDevices", &netdevs) < 0 || rd_object(r, n, "intelRdt", &rdt) < 0)
+	    rd_object(r, n, "netDevices", &netdevs) < 0 || rd_object(r, n, "intelRdt", &rdt) < 0 ||
+	    rd_object(r, n, "memoryPolicy", &mpol) < 0)
 		return -1;
 
 	if (ns) {
@@ -328,6 +348,15 @@ int spec_read_linux(struct reader *r, const struct json_node *n, struct ward_lin
 			return rd_error(r, "unknown domain \"%.64s\" (expected LINUX or LINUX32)",
 					lx->personality_domain);
 		}
+		/* Applying a flag ward does not know (ADDR_NO_RANDOMIZE, ...) would weaken the
+		 * process silently; ignoring it would not be what was asked. */
+		if (lx->personality_flags && lx->personality_flags[0]) {
+			rd_push_key(r, "flags");
+			return rd_error(r,
+					"\"%.64s\": the runtime spec defines no personality flags "
+					"(remove \"flags\")",
+					lx->personality_flags[0]);
+		}
 		lx->has_personality = true;
 		rd_pop(r, saved);
 	}
@@ -348,6 +377,12 @@ int spec_read_linux(struct reader *r, const struct json_node *n, struct ward_lin
 		if (rd_string(r, rdt, "closID", &lx->intel_rdt_clos_id) < 0)
 			return -1;
 		lx->has_intel_rdt = true;
+		rd_pop(r, saved);
+	}
+	if (mpol) {
+		size_t saved = rd_push_key(r, "memoryPolicy");
+		if (spec_read_memory_policy(r, mpol, lx) < 0)
+			return -1;
 		rd_pop(r, saved);
 	}
 	return 0;
@@ -374,4 +409,6 @@ void spec_linux_clear(struct ward_linux *lx)
 	strv_free(lx->personality_flags);
 	kv_free(lx->net_devices, lx->n_net_devices);
 	free(lx->intel_rdt_clos_id);
+	free(lx->memory_policy_mode);
+	free(lx->memory_policy_nodes);
 }

@@ -215,7 +215,7 @@ static int read_scheduler(struct reader *r, const struct json_node *n, struct wa
 
 int spec_read_process(struct reader *r, const struct json_node *n, struct ward_process *p)
 {
-	const struct json_node *user, *caps, *rlimits, *console, *io, *sched;
+	const struct json_node *user, *caps, *rlimits, *console, *io, *sched, *affinity;
 
 	if (rd_node_object(r, n) < 0)
 		return -1;
@@ -229,7 +229,8 @@ int spec_read_process(struct reader *r, const struct json_node *n, struct ward_p
 	    rd_string(r, n, "apparmorProfile", &p->apparmor_profile) < 0 ||
 	    rd_string(r, n, "selinuxLabel", &p->selinux_label) < 0 ||
 	    rd_i32(r, n, "oomScoreAdj", &p->oom_score_adj, &p->has_oom_score_adj) < 0 ||
-	    rd_object(r, n, "ioPriority", &io) < 0 || rd_object(r, n, "scheduler", &sched) < 0)
+	    rd_object(r, n, "ioPriority", &io) < 0 || rd_object(r, n, "scheduler", &sched) < 0 ||
+	    rd_object(r, n, "execCPUAffinity", &affinity) < 0)
 		return -1;
 
 	if (!p->args[0]) {
@@ -294,6 +295,12 @@ int spec_read_process(struct reader *r, const struct json_node *n, struct ward_p
 			return -1;
 		rd_pop(r, saved);
 	}
+	if (affinity) {
+		size_t saved = rd_push_key(r, "execCPUAffinity");
+		if (spec_read_exec_cpu_affinity(r, affinity, p) < 0)
+			return -1;
+		rd_pop(r, saved);
+	}
 	return 0;
 }
 
@@ -314,5 +321,7 @@ void spec_process_free(struct ward_process *p)
 	free(p->io_priority_class);
 	free(p->scheduler.policy);
 	strv_free(p->scheduler.flags);
+	free(p->exec_cpu_initial);
+	free(p->exec_cpu_final);
 	free(p);
 }

@@ -80,6 +80,13 @@ int spec_read_seccomp(struct reader *r, const struct json_node *n, struct ward_s
 int spec_read_id_mappings(struct reader *r, const struct json_node *obj, const char *key,
 			  struct ward_id_mapping **out, size_t *n);
 
+/* src/spec/numa.c: CPU and node lists, process.execCPUAffinity, linux.memoryPolicy. */
+int spec_read_cpu_list(struct reader *r, const struct json_node *obj, const char *key,
+		       const char *what, char **out, size_t *count);
+int spec_read_exec_cpu_affinity(struct reader *r, const struct json_node *n,
+				struct ward_process *p);
+int spec_read_memory_policy(struct reader *r, const struct json_node *n, struct ward_linux *lx);
+
 void spec_linux_clear(struct ward_linux *lx);
 void kv_free(struct ward_kv *kv, size_t n);
 

@@ -100,6 +100,37 @@ static int read_hooks(struct reader *r, const struct json_node *n, struct ward_h
 	return 0;
 }
 
+/* "1.2.0", "1.0.2-dev", "1.1.0-rc.1": the major and minor numbers. */
+static bool version_numbers(const char *v, unsigned long *major, unsigned long *minor)
+{
+	char *end;
+
+	if (*v < '0' || *v > '9')
+		return false;
+	*major = strtoul(v, &end, 10);
+	if (*end != '.' || end[1] < '0' || end[1] > '9')
+		return false;
+	*minor = strtoul(end + 1, &end, 10);
+	return *end == '\0' || *end == '.' || *end == '-' || *end == '+';
+}
+
+/* A config of a newer minor version may carry fields ward does not know and would ignore:
+ * refused, as a major version ward does not implement is. */
+static int check_version(struct reader *r, const char *v)
+{
+	unsigned long major, minor, own_major = 0, own_minor = 0;
+
+	version_numbers(WARD_OCI_VERSION, &own_major, &own_minor);
+	if (version_numbers(v, &major, &minor) && major == own_major && minor <= own_minor)
+		return 0;
+	rd_push_key(r, "ociVersion");
+	return rd_error(r,
+			"version \"%.32s\" is not supported: ward implements runtime-spec 1.0 to "
+			"%lu.%lu (" WARD_OCI_VERSION "); write the version the config was made "
+			"for, at most %lu.%lu",
+			v, own_major, own_minor, own_major, own_minor);
+}
+
 static int read_spec(struct reader *r, const struct json_node *n, struct ward_spec *spec)
 {
 	const struct json_node *root, *mounts, *process, *hooks, *lx;
@@ -117,13 +148,8 @@ static int read_spec(struct reader *r, const struct json_node *n, struct ward_sp
 	    rd_object(r, n, "linux", &lx) < 0)
 		return -1;
 
-	if (strncmp(spec->oci_version, "1.", 2) != 0) {
-		rd_push_key(r, "ociVersion");
-		return rd_error(r,
-				"version \"%.32s\" is not supported (ward implements runtime-spec "
-				"1.0 to 1.2)",
-				spec->oci_version);
-	}
+	if (check_version(r, spec->oci_version) < 0)
+		return -1;
 	size_t saved = rd_push_key(r, "root");
 	if (rd_require(r, root, "path") < 0 || rd_string(r, root, "path", &spec->root_path) < 0 ||
 	    rd_bool(r, root, "readonly", &spec->root_readonly, NULL) < 0)

@@ -482,11 +482,23 @@ END_TEST
 START_TEST(rejects_unsupported_oci_version)
 {
 	ck_assert_str_eq(spec_error("{'ociVersion':'2.0.0','root':{'path':'r'}}"),
-			 "config.json: ociVersion: version \"2.0.0\" is not supported (ward "
-			 "implements runtime-spec 1.0 to 1.2)");
+			 "config.json: ociVersion: version \"2.0.0\" is not supported: ward "
+			 "implements runtime-spec 1.0 to 1.3 (1.3.0); write the version the config "
+			 "was made for, at most 1.3");
 	ck_assert_str_eq(spec_error("{'ociVersion':'10.0','root':{'path':'r'}}"),
-			 "config.json: ociVersion: version \"10.0\" is not supported (ward "
-			 "implements runtime-spec 1.0 to 1.2)");
+			 "config.json: ociVersion: version \"10.0\" is not supported: ward "
+			 "implements runtime-spec 1.0 to 1.3 (1.3.0); write the version the config "
+			 "was made for, at most 1.3");
+	/* A newer minor version may carry fields ward would not know. */
+	ck_assert_str_eq(spec_error("{'ociVersion':'1.4.0','root':{'path':'r'}}"),
+			 "config.json: ociVersion: version \"1.4.0\" is not supported: ward "
+			 "implements runtime-spec 1.0 to 1.3 (1.3.0); write the version the config "
+			 "was made for, at most 1.3");
+	ck_assert(strstr(spec_error("{'ociVersion':'1.10.0','root':{'path':'r'}}"), "1.10.0"));
+	ck_assert(strstr(spec_error("{'ociVersion':'1','root':{'path':'r'}}"), "at most 1.3"));
+	ck_assert(strstr(spec_error("{'ociVersion':'1.x','root':{'path':'r'}}"), "at most 1.3"));
+	spec_free(spec_ok("{'ociVersion':'1.3.0+dev','root':{'path':'r'}}"));
+	spec_free(spec_ok("{'ociVersion':'1.3','root':{'path':'r'}}"));
 }
 END_TEST
 
