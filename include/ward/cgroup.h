@@ -48,6 +48,9 @@ bool cgroup_is_frozen(const char *root, const char *path);
 int cgroup_pids(const char *root, const char *path, pid_t **pids, size_t *n,
 		struct ward_error *err);
 int cgroup_open(const char *root, const char *path, struct ward_error *err);
+/* `exec --cgroup SUB`: an existing sub-cgroup of the container's cgroup cgfd, resolved beneath
+ * it (no "..", symbolic link or other mount), for CLONE_INTO_CGROUP. */
+int cgroup_open_sub(int cgfd, const char *sub, struct ward_error *err);
 
 /* What `events --stats` reports; a value is 0 when its controller is not enabled. */
 struct cgroup_stats {

@@ -15,6 +15,7 @@ struct create_options {
 	const char *bundle; /* may be relative; default "." */
 	const char *pid_file;
 	const char *console_socket;
+	const char *pidfd_socket; /* --pidfd-socket: gets a pidfd of the init (runc >= 1.2) */
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;
@@ -86,6 +87,8 @@ struct exec_options {
 	const char *process_label;
 	const char *pid_file;
 	const char *console_socket;
+	const char *pidfd_socket; /* --pidfd-socket: gets a pidfd of the process */
+	const char *cgroup;	  /* --cgroup: an existing sub-cgroup of the container's */
 	bool detach;
 	int preserve_fds;
 	bool ignore_paused;

@@ -38,6 +38,10 @@ struct plan_mount;
 int mount_one(int rootfd, const struct ward_mount *m, const struct plan_mount *pm, size_t index,
 	      const char *mount_label, int premade_fd, struct ward_error *err);
 
+/* "tmpcopyup": copies the image directory target (an fd resolved inside the root) into the
+ * detached tmpfs mntfd before it is attached over it (src/linux/tmpcopyup.c). */
+int tmpcopyup_copy(int target, int mntfd, const struct mount_plan *plan, struct ward_error *err);
+
 /* Whether mount m is idmapped ("idmap"/"ridmap", or per-mount mappings, as runc reads it). */
 bool mount_wants_idmap(const struct ward_mount *m);
 /* A bind mount made and idmapped through userns_fd (-1: not idmapped) in ward itself, which has

@@ -27,6 +27,8 @@ ssize_t read_all(int fd, void *buf, size_t len);
 
 /* Sends fd and a (non-empty) payload as one SCM_RIGHTS message; -1 with errno on failure. */
 int send_fd(int sock, int fd, const void *payload, size_t len);
+/* send_fd() with a ward_error. */
+int send_fd_to(int sock, int fd, const char *payload, struct ward_error *err);
 /* A connected SOCK_STREAM socket to the unix socket at PATH (any length); -1 and errno. */
 int unix_connect(const char *path);
 

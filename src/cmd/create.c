@@ -16,6 +16,8 @@ static const char usage[] =
 	"      --pid-file F          write the container process's host PID to F (no newline)\n"
 	"      --console-socket S    send the pty master to the AF_UNIX socket S\n"
 	"                            (required when process.terminal is true)\n"
+	"      --pidfd-socket S      send a pidfd of the container process to the AF_UNIX\n"
+	"                            socket S\n"
 	"      --no-pivot            use MS_MOVE + chroot instead of pivot_root\n"
 	"      --no-new-keyring      keep the caller's session keyring\n"
 	"      --preserve-fds N      pass fds 3 .. 3+N-1 to the container (after LISTEN_FDS)\n"
@@ -34,6 +36,9 @@ int create_flag(const char *cmd, int c, const char *arg, struct create_options *
 		return 1;
 	case OPT_CONSOLE_SOCKET:
 		o->console_socket = arg;
+		return 1;
+	case OPT_PIDFD_SOCKET:
+		o->pidfd_socket = arg;
 		return 1;
 	case OPT_NO_PIVOT:
 		o->no_pivot = true;

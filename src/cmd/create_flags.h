@@ -27,6 +27,7 @@ enum {
 		{"no-pivot", no_argument, NULL, OPT_NO_PIVOT},                                     \
 		{"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},                         \
 		{"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},                       \
+		{"pidfd-socket", required_argument, NULL, OPT_PIDFD_SOCKET},                       \
 	{                                                                                          \
 		"help", no_argument, NULL, 'h'                                                     \
 	}

@@ -23,6 +23,9 @@ static const char usage[] =
 	"  -d, --detach              do not wait for the process\n"
 	"      --pid-file F          write the process's host PID to F (no newline)\n"
 	"      --console-socket S    send the pty master to the AF_UNIX socket S\n"
+	"      --pidfd-socket S      send a pidfd of the process to the AF_UNIX socket S\n"
+	"      --cgroup [CTRL:]SUB   run the process in the existing sub-cgroup SUB of the\n"
+	"                            container's cgroup (cgroup v2: one path)\n"
 	"  -t, --tty                 allocate a terminal\n"
 	"      --cwd DIR             working directory (absolute, inside the container)\n"
 	"  -e, --env NAME=VALUE      add an environment variable (repeatable)\n"
@@ -98,6 +101,32 @@ static int parse_user(const char *s, struct exec_options *o)
 	o->has_user = true;
 	o->uid = (uid_t)uid;
 	o->gid = (gid_t)gid;
+	return 0;
+}
+
+/* runc's --cgroup [<controller>[,<controller>]:]<path>, repeatable for cgroup v1. cgroup v2
+ * has one hierarchy: every occurrence must name the same path. */
+static int parse_cgroup(const char *arg, const char **out)
+{
+	const char *colon = strchr(arg, ':');
+	const char *path = colon ? colon + 1 : arg;
+
+	if (colon && (colon == arg || strstr(arg, ",,") || arg[0] == ',' || colon[-1] == ',')) {
+		cli_usage_error("exec", "--cgroup \"%s\": empty controller name", arg);
+		return -1;
+	}
+	if (!*path) {
+		cli_usage_error("exec", "--cgroup \"%s\": no sub-cgroup path", arg);
+		return -1;
+	}
+	if (*out && strcmp(*out, path) != 0) {
+		cli_usage_error("exec",
+				"--cgroup: \"%s\" and \"%s\" differ; with cgroup v2 (one "
+				"hierarchy) a process is in one cgroup",
+				*out, path);
+		return -1;
+	}
+	*out = path;
 	return 0;
 }
 
@@ -184,7 +213,11 @@ int cmd_exec(const struct global_opts *g, int argc, char **argv)
 			o.ignore_paused = true;
 			break;
 		case OPT_CGROUP:
+			if (parse_cgroup(optarg, &o.cgroup) < 0)
+				return 255;
+			break;
 		case OPT_PIDFD_SOCKET:
+			o.pidfd_socket = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -17,6 +17,7 @@ static const char usage[] =
 	"      --keep                keep the container's state after it exits\n"
 	"      --pid-file F          write the container process's host PID to F (no newline)\n"
 	"      --console-socket S    with --detach: send the pty master to the socket S\n"
+	"      --pidfd-socket S      send a pidfd of the container process to the socket S\n"
 	"      --no-pivot            use MS_MOVE + chroot instead of pivot_root\n"
 	"      --no-new-keyring      keep the caller's session keyring\n"
 	"      --preserve-fds N      pass fds 3 .. 3+N-1 to the container (after LISTEN_FDS)\n"

@@ -383,6 +383,7 @@ int container_create(const struct create_options *o, struct created_container *c
 	cleanup_close int console = -1;
 	cleanup_close int cgfd = -1;
 	cleanup_close int cache = -1;
+	cleanup_close int pidfd_sock = -1;
 	const char *cgroup_root = NULL;
 	bool cgroup_created = false;
 	struct seccomp_program filter = {0}, never = {0};
@@ -418,6 +419,11 @@ int container_create(const struct create_options *o, struct created_container *c
 	if (plan_require_resolved(c->spec, &plan, err) < 0 ||
 	    policy_enforce(o->policy_file, c->spec, &plan, NULL, o->id, &verdict, err) < 0)
 		goto fail;
+	/* Connected before anything exists, so that a wrong path fails cleanly (runc too). */
+	if (o->pidfd_socket && (pidfd_sock = unix_connect(o->pidfd_socket)) < 0) {
+		ward_fail(err, errno, "--pidfd-socket %s", o->pidfd_socket);
+		goto fail;
+	}
 	int nlisten = listen_fds();
 	env = build_env(c->spec->process, nlisten);
 	if (!env) {
@@ -523,6 +529,11 @@ int container_create(const struct create_options *o, struct created_container *c
 	if (spawn_container(&cfg, &c->spawn, err) < 0)
 		goto fail;
 	log_debug("container %s: init is pid %d", o->id, c->spawn.pid);
+	/* runc's payload for the init's pidfd. */
+	if (pidfd_sock >= 0 && send_fd_to(pidfd_sock, c->spawn.pidfd, "standard", err) < 0) {
+		ward_error_prefix(err, "--pidfd-socket %s", o->pidfd_socket);
+		goto fail;
+	}
 	/* After the spawn, so that a create that fails logs its error line alone (podman reads
 	 * the log as one JSON value). */
 	warn_ambient_caps(c->spec->process);

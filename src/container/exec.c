@@ -198,6 +198,17 @@ static int wait_status(int pidfd, int sigfd, int master)
 	return info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
 }
 
+/* Replaces the container's cgroup fd by that of its sub-cgroup `sub`. */
+static int exec_sub_cgroup(int *cgfd, const char *sub, struct ward_error *err)
+{
+	int fd = cgroup_open_sub(*cgfd, sub, err);
+	if (fd < 0)
+		return -1;
+	close(*cgfd);
+	*cgfd = fd;
+	return 0;
+}
+
 struct exec_listener {
 	const struct ward_spec *spec;
 	const char *id, *bundle;
@@ -220,6 +231,7 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	cleanup_close int master = -1;
 	cleanup_close int cgfd = -1;
 	cleanup_close int cache = -1;
+	cleanup_close int pidfd_sock = -1;
 	cleanup_strv char **env = NULL;
 	struct ward_process *p = NULL;
 	struct ward_spawn sp = {.pid = -1, .pidfd = -1, .sync_fd = -1};
@@ -292,14 +304,21 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 		sigfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
 	}
 
-	/* The process joins the container's cgroup as it is born. */
+	/* The process joins the container's cgroup (or --cgroup's) as it is born. */
 	const char *cgroup_root;
 	if (st.cgroup_path) {
 		if (cgroup_find_root(&cgroup_root, err) < 0)
 			goto restore;
 		cgfd = cgroup_open(cgroup_root, st.cgroup_path, err);
-		if (cgfd < 0)
+		if (cgfd < 0 || (o->cgroup && exec_sub_cgroup(&cgfd, o->cgroup, err) < 0))
 			goto restore;
+	} else if (o->cgroup) {
+		ward_fail(err, 0, "--cgroup: container %s has no cgroup", o->id);
+		goto restore;
+	}
+	if (o->pidfd_socket && (pidfd_sock = unix_connect(o->pidfd_socket)) < 0) {
+		ward_fail(err, errno, "--pidfd-socket %s", o->pidfd_socket);
+		goto restore;
 	}
 	/* The container's seccomp profile applies to exec'd processes too. */
 	cache = state_open_cache(rootfd);
@@ -332,6 +351,12 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	close(steal_fd(&dirfd));
 	if (spawn_container(&cfg, &sp, err) < 0)
 		goto restore;
+	/* runc's payload for an exec'd process's pidfd. */
+	if (pidfd_sock >= 0 && send_fd_to(pidfd_sock, sp.pidfd, "setns", err) < 0) {
+		ward_error_prefix(err, "--pidfd-socket %s", o->pidfd_socket);
+		spawn_abort(&sp);
+		goto restore;
+	}
 	warn_ambient_caps(p);
 	if (o->pid_file && state_write_pid_file(o->pid_file, sp.pid, err) < 0) {
 		spawn_abort(&sp);

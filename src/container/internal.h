@@ -38,6 +38,11 @@ int seccomp_handoff(const struct ward_spec *spec, const char *id, const char *bu
 void forwarded_signals(sigset_t *set);
 /* Waits up to timeout_ms for the process behind pidfd to exit. */
 bool wait_exit(int pidfd, int timeout_ms);
+/* Runs the poststart hooks (src/container/poststart.c); when one fails, every process of the
+ * container is killed and the failure returned, naming hooks.poststart[i]. pidfd: the
+ * init's, to wait for it (-1 when there is none). */
+int run_poststart(const struct ward_spec *spec, const char *id, const struct ward_state *st,
+		  int pidfd, struct ward_error *err);
 /* Refuses, naming the field, what the runtime spec defines but ward does not do for spec
  * (linux.intelRdt; linux.netDevices without a network namespace). */
 int check_supported(const struct ward_spec *spec, struct ward_error *err);

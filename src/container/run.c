@@ -91,10 +91,9 @@ int container_run(const struct create_options *opts, bool detach, int *exit_stat
 	close(c.dirfd);
 	c.dirfd = -1;
 	if (detach) {
-		run_hooks_warn(c.spec, WARD_HOOK_POSTSTART, o.id, "running", c.spawn.pid,
-			       c.state.bundle);
+		rc = run_poststart(c.spec, o.id, &c.state, c.spawn.pidfd, err);
 		container_release(&c);
-		return 0;
+		return rc;
 	}
 	if (c.console_fd >= 0) {
 		master = console_receive(c.console_fd, err);
@@ -103,13 +102,14 @@ int container_run(const struct create_options *opts, bool detach, int *exit_stat
 	}
 	if (spawn_wait_exec(&c.spawn, err) < 0)
 		goto abort;
-	run_hooks_warn(c.spec, WARD_HOOK_POSTSTART, o.id, "running", c.spawn.pid, c.state.bundle);
-	if (master >= 0)
+	/* A failed poststart hook stops the container; it is then reaped and removed. */
+	bool poststart_failed = run_poststart(c.spec, o.id, &c.state, c.spawn.pidfd, err) < 0;
+	if (!poststart_failed && master >= 0)
 		console_proxy(master, c.spawn.pidfd, sigfd);
-	else
+	else if (!poststart_failed)
 		forward_until_exit(c.spawn.pidfd, sigfd);
 	*exit_status = reap(c.spawn.pidfd);
-	rc = 0;
+	rc = poststart_failed ? -1 : 0;
 	if (!o.keep) {
 		struct ward_error ignored;
 		cleanup_free char *bundle = strdup(c.state.bundle);

@@ -61,9 +61,11 @@ int container_start(const char *root, const char *id, struct ward_error *err)
 	if (release_init(dirfd, err) < 0)
 		goto out;
 	struct ward_spec *spec = state_read_config(dirfd, err);
-	run_hooks_warn(spec, WARD_HOOK_POSTSTART, id, "running", st.pid, st.bundle);
+	int pidfd = open_init_pidfd(&st);
+	rc = run_poststart(spec, id, &st, pidfd, err);
+	if (pidfd >= 0)
+		close(pidfd);
 	spec_free(spec);
-	rc = 0;
 out:
 	state_clear(&st);
 	return rc;

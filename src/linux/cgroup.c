@@ -1,5 +1,6 @@
 /* cgroup v2: finding the hierarchy, creating and removing the container's cgroup, freeze,
  * kill and membership. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,6 +17,7 @@
 #include "ward/cgroup.h"
 #include "ward/cleanup.h"
 #include "ward/safepath.h"
+#include "ward/syscalls.h"
 #include "ward/util.h"
 
 static bool is_cgroup2(const char *path)
@@ -106,6 +108,35 @@ int cgroup_open(const char *root, const char *path, struct ward_error *err)
 	int fd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return ward_fail(err, errno, "open cgroup %s", full);
+	return fd;
+}
+
+int cgroup_open_sub(int cgfd, const char *sub, struct ward_error *err)
+{
+	char clean[PATH_MAX];
+	size_t len;
+	int fd;
+
+	while (*sub == '/')
+		sub++;
+	len = strlen(sub);
+	if (!len || len + 2 >= sizeof clean)
+		return ward_fail(err, EINVAL, "--cgroup \"%s\": not a sub-cgroup path", sub);
+	snprintf(clean, sizeof clean, "/%s/", sub);
+	if (strstr(clean, "/../"))
+		return ward_fail(err, 0,
+				 "--cgroup \"%s\": \"..\" would leave the container's cgroup", sub);
+	/* Below the container's cgroup and nowhere else: no symlink, no other mount. */
+	fd = sys_openat2(cgfd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+			 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
+				 RESOLVE_NO_XDEV);
+	if (fd < 0) {
+		ward_fail(err, errno, "--cgroup \"%s\"", sub);
+		if (err->code == ENOENT)
+			ward_error_hint(err, "the sub-cgroup must exist below the container's "
+					     "cgroup: create it first, as with runc");
+		return -1;
+	}
 	return fd;
 }
 
@@ -231,6 +262,34 @@ int cgroup_kill(const char *root, const char *path, struct ward_error *err)
 	return write_file(root, path, "cgroup.kill", "1", err);
 }
 
+/* The container's own sub-cgroups (exec --cgroup, or made by a container that may): removed
+ * deepest first once cgroup.kill has emptied them. Best effort: rmdir of the container's
+ * cgroup reports what remains. */
+static void remove_subcgroups(int dirfd, int depth)
+{
+	DIR *d;
+	struct dirent *e;
+	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+
+	if (fd < 0 || depth > 64 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0)
+			continue;
+		int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0)
+			continue;
+		remove_subcgroups(sub, depth + 1);
+		close(sub);
+		unlinkat(dirfd, e->d_name, AT_REMOVEDIR);
+	}
+	closedir(d);
+}
+
 int cgroup_destroy(const char *root, const char *path, struct ward_error *err)
 {
 	char full[PATH_MAX];
@@ -247,6 +306,11 @@ int cgroup_destroy(const char *root, const char *path, struct ward_error *err)
 			return 0;
 		if (errno != EBUSY)
 			return ward_fail(err, errno, "remove cgroup %s", full);
+		int dirfd = open(full, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (dirfd >= 0) {
+			remove_subcgroups(dirfd, 0);
+			close(dirfd);
+		}
 		sleep_ms(10);
 	}
 	return ward_fail(err, EBUSY, "remove cgroup %s", full);

@@ -282,6 +282,9 @@ int mount_one(int rootfd, const struct ward_mount *m, const struct plan_mount *p
 		ward_fail(err, 0, "the destination resolves into /proc, where only ward mounts");
 		goto fail;
 	}
+	/* Podman's --tmpfs: the tmpfs starts with what the image has there. */
+	if (plan->tmpcopyup && tmpcopyup_copy(target, mntfd, plan, err) < 0)
+		goto fail;
 	if (move_mount(mntfd, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
 	    0) {
 		ward_fail(err, errno, "attach the mount");

@@ -12,6 +12,7 @@
 
 #include "ward/cleanup.h"
 #include "ward/namespaces.h"
+#include "ward/netdev.h"
 #include "ward/spawn.h"
 #include "ward/sync.h"
 #include "ward/syscalls.h"
@@ -160,6 +161,12 @@ int spawn_container(const struct ward_init_config *cfg, struct ward_spawn *out,
 	if (status != 0) {
 		spawn_abort(out);
 		return ward_fail(err, 0, "the container setup process failed (status %d)", status);
+	}
+	/* Host interfaces (linux.netDevices) go into the init's network namespace now, before
+	 * the runtime hooks run and long before the process starts, as runc does. */
+	if (cfg->join_pidfd < 0 && netdev_move_all(&cfg->spec->linux_, out->pidfd, err) < 0) {
+		spawn_abort(out);
+		return -1;
 	}
 	if (run_init_protocol(cfg, out, err) < 0) {
 		spawn_abort(out);

@@ -126,6 +126,13 @@ static const struct policy_check checks[] = {
 	 "a device rule without a major number lets the container read and write every device",
 	 "allow only the devices the container needs, by type, major and minor"},
 
+	/* Network. */
+	{"net-device", POLICY_BASELINE, POLICY_REFUSE, "linux.netDevices",
+	 "moving a host network interface into the container takes it from the host and gives the "
+	 "container a link of its own onto the host's networks",
+	 "remove linux.netDevices; or, for a container that must own the interface, add \"allow = "
+	 "net-device\" to the policy file"},
+
 	/* Confinement. */
 	{"seccomp-unconfined", POLICY_BASELINE, POLICY_REFUSE, "linux.seccomp.defaultAction",
 	 "a seccomp profile that allows every syscall by default does not confine anything",

@@ -133,6 +133,7 @@ int policy_evaluate(const struct policy *p, struct ward_spec *spec, const struct
 	judge_mounts(&e, spec);
 	judge_devices(&e, spec);
 	judge_confinement(&e, spec);
+	judge_net_devices(&e, spec);
 	if (e.rc == 0 && harden(&e, spec) < 0)
 		e.rc = -1;
 	host_refs_free(e.refs);

@@ -48,6 +48,7 @@ void judge_mounts(struct eval *e, const struct ward_spec *spec);
 void judge_rootfs(struct eval *e, const struct ward_spec *spec);
 void judge_devices(struct eval *e, const struct ward_spec *spec);
 void judge_confinement(struct eval *e, const struct ward_spec *spec);
+void judge_net_devices(struct eval *e, const struct ward_spec *spec);
 
 /* The silent hardening; harden() changes spec. */
 void harden_seccomp(struct eval *e, const struct ward_spec *spec);

@@ -34,6 +34,16 @@ int send_fd(int sock, int fd, const void *payload, size_t len)
 	return 0;
 }
 
+int unix_connect(const char *path);
+
+int send_fd_to(int sock, int fd, const char *payload, struct ward_error *err)
+{
+	int rc = send_fd(sock, fd, payload, strlen(payload));
+	if (rc < 0)
+		return ward_fail(err, errno, "send the fd");
+	return 0;
+}
+
 int unix_connect(const char *path)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};

@@ -1,11 +1,14 @@
 /* recvtty SOCKET: the caller side of --console-socket, as containerd and conmon implement it.
  * Listens on SOCKET, accepts one connection, receives exactly one fd with SCM_RIGHTS, prints
  * "payload=<payload> fds=<n> tty=<0|1>" on stderr, then copies everything the container writes
- * to the pty to stdout until it hangs up. */
+ * to the pty to stdout until it hangs up. For --pidfd-socket it receives a pidfd instead and
+ * prints "pidfd-pid=<pid> alive=<0|1>" (the pid the kernel's fdinfo gives, and whether a
+ * signal 0 through the pidfd reaches it). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -61,6 +64,19 @@ int main(int argc, char **argv)
 	unlink(argv[1]);
 	if (master < 0)
 		return 1;
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/self/fdinfo/%d", master);
+	FILE *info = fopen(path, "r");
+	while (info && fgets(line, sizeof line, info)) {
+		int pid;
+		if (sscanf(line, "Pid: %d", &pid) == 1) {
+			int alive = syscall(SYS_pidfd_send_signal, master, 0, NULL, 0) == 0;
+			fprintf(stderr, "pidfd-pid=%d alive=%d\n", pid, alive);
+			return 0;
+		}
+	}
+	if (info)
+		fclose(info);
 	while ((n = read(master, buf, sizeof buf)) > 0)
 		fwrite(buf, 1, (size_t)n, stdout);
 	fflush(stdout);
