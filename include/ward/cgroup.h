@@ -31,6 +31,10 @@ int cgroup_enable_all(const char *root, const char *path);
  * config field and the controller, when a limit cannot be applied. */
 int cgroup_apply_resources(int cgfd, const char *root, const char *path,
 			   const struct ward_resources *res, struct ward_error *err);
+/* memory.checkBeforeUpdate: fails when limit is below the cgroup's memory.current (the kernel
+ * would OOM-kill rather than refuse, as cgroup v1 did). No memory controller: nothing to
+ * check (writing the limit then fails on its own). */
+int cgroup_check_memory_usage(int cgfd, int64_t limit, struct ward_error *err);
 /* True when the resources ask for a limit (device rules aside): something only a cgroup can
  * enforce. */
 bool cgroup_resources_limit(const struct ward_resources *res);

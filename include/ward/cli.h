@@ -43,6 +43,12 @@ int cmd_spec(const struct global_opts *g, int argc, char **argv);
 int cmd_start(const struct global_opts *g, int argc, char **argv);
 int cmd_state(const struct global_opts *g, int argc, char **argv);
 
+/* update's flags (flags[i] = "--memory", ..., args[i] its value; the last of a repeated flag
+ * wins) as a LinuxResources object, read by the parser and validators of config.json. */
+struct ward_resources;
+int update_parse_flags(size_t n, const char *const *flags, const char *const *args,
+		       struct ward_resources *res, struct ward_error *err);
+
 /* A signal by number, name or SIG-name ("9", "KILL", "SIGKILL"); -1 if unknown. */
 int cli_parse_signal(const char *s);
 /* Exactly one container ID left in argv after the options, or a usage error (returns NULL). */

@@ -47,9 +47,11 @@ int container_delete(const char *root, const char *id, bool force, struct ward_e
 
 /* pause (freeze) / resume (thaw) through cgroup.freeze. */
 int container_pause(const char *root, const char *id, bool pause, struct ward_error *err);
-/* Rewrites the limits of a running container. */
+/* Rewrites the limits of a running container, once the policy (policy_file, NULL: the
+ * default) accepts the container's resources as the update leaves them and, with
+ * memory.checkBeforeUpdate, a new memory limit is not below the current usage. */
 int container_update(const char *root, const char *id, const struct ward_resources *res,
-		     struct ward_error *err);
+		     const char *policy_file, struct ward_error *err);
 struct cgroup_stats;
 int container_stats(const char *root, const char *id, struct cgroup_stats *stats,
 		    enum ward_status *status, struct ward_error *err);

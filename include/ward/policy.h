@@ -100,6 +100,12 @@ int policy_evaluate(const struct policy *p, struct ward_spec *spec, const struct
 int policy_evaluate_process(const struct policy *p, const struct ward_spec *spec,
 			    const struct ward_process *proc, struct policy_verdict *v,
 			    struct ward_error *err);
+/* `update`: the checks on resources, for the container of spec (its annotations, its
+ * linux.resources) as update leaves them: the limits level restricted requires, and the
+ * update's device rules as create would judge them. */
+int policy_evaluate_update(const struct policy *p, const struct ward_spec *spec,
+			   const struct ward_resources *update, struct policy_verdict *v,
+			   struct ward_error *err);
 void policy_verdict_clear(struct policy_verdict *v);
 
 /* The refusal as an error: every violation with path, reason, remedy and the policy line
@@ -118,5 +124,9 @@ void policy_log_replaced_opt_outs(const struct policy_verdict *v, const char *id
 int policy_enforce(const char *policy_file, struct ward_spec *spec, const struct ward_plan *plan,
 		   const struct ward_process *exec_process, const char *id,
 		   struct policy_verdict *v, struct ward_error *err);
+/* update: policy_evaluate_update, refuse or log the overrides. */
+int policy_enforce_update(const char *policy_file, const struct ward_spec *spec,
+			  const struct ward_resources *update, const char *id,
+			  struct ward_error *err);
 
 #endif

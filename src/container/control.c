@@ -44,7 +44,7 @@ out:
 }
 
 int container_update(const char *root, const char *id, const struct ward_resources *res,
-		     struct ward_error *err)
+		     const char *policy_file, struct ward_error *err)
 {
 	cleanup_close int rootfd = -1;
 	cleanup_close int dirfd = -1;
@@ -62,7 +62,7 @@ int container_update(const char *root, const char *id, const struct ward_resourc
 	/* Device rules are fixed at create: callers (containerd's CRI) send them back unchanged
 	 * with every update, so they are ignored rather than refused. */
 	cgfd = cgroup_open(cgroot, st.cgroup_path, err);
-	if (cgfd < 0)
+	if (cgfd < 0 || update_check(dirfd, cgfd, id, res, policy_file, err) < 0)
 		goto out;
 	rc = cgroup_apply_resources(cgfd, cgroot, st.cgroup_path, res, err);
 out:

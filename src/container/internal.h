@@ -43,6 +43,12 @@ bool wait_exit(int pidfd, int timeout_ms);
  * init's, to wait for it (-1 when there is none). */
 int run_poststart(const struct ward_spec *spec, const char *id, const struct ward_state *st,
 		  int pidfd, struct ward_error *err);
+/* Before `update` writes res into the container's cgroup cgfd (src/container/update.c): the
+ * policy judges the container's resources after the update (its config in dirfd, for the
+ * annotations and the limits the update leaves), and memory.checkBeforeUpdate (the update's,
+ * else the config's) refuses a memory limit below the current usage. */
+int update_check(int dirfd, int cgfd, const char *id, const struct ward_resources *res,
+		 const char *policy_file, struct ward_error *err);
 /* Refuses, naming the field, what the runtime spec defines but ward does not do for spec
  * (linux.intelRdt; linux.netDevices without a network namespace). */
 int check_supported(const struct ward_spec *spec, struct ward_error *err);

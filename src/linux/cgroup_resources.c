@@ -368,3 +368,29 @@ out:
 	free(plan.w);
 	return rc;
 }
+
+int cgroup_check_memory_usage(int cgfd, int64_t limit, struct ward_error *err)
+{
+	char buf[32];
+	cleanup_close int fd = openat(cgfd, "memory.current", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t n;
+	char *end;
+
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0 || (n = read_all(fd, buf, sizeof buf - 1)) < 0)
+		return ward_fail(err, errno, "memory.checkBeforeUpdate: read memory.current");
+	buf[n] = '\0';
+	errno = 0;
+	unsigned long long usage = strtoull(buf, &end, 10);
+	if (errno || end == buf || (*end && *end != '\n'))
+		return ward_fail(err, EINVAL, "memory.checkBeforeUpdate: memory.current \"%.20s\"",
+				 buf);
+	if ((unsigned long long)limit < usage)
+		return ward_fail(err, 0,
+				 "memory.limit: %" PRId64 " bytes is below the container's current "
+				 "usage of %llu bytes, and memory.checkBeforeUpdate asks to refuse "
+				 "it (the kernel would OOM-kill the container instead)",
+				 limit, usage);
+	return 0;
+}

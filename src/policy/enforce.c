@@ -227,3 +227,23 @@ int policy_enforce(const char *policy_file, struct ward_spec *spec, const struct
 	policy_clear(&p);
 	return rc;
 }
+
+int policy_enforce_update(const char *policy_file, const struct ward_spec *spec,
+			  const struct ward_resources *update, const char *id,
+			  struct ward_error *err)
+{
+	struct policy p;
+	struct policy_verdict v;
+	int rc;
+
+	if (policy_load(policy_file, &p, err) < 0)
+		return -1;
+	rc = policy_evaluate_update(&p, spec, update, &v, err);
+	if (rc == 0 && v.n_violations > 0)
+		rc = policy_refusal(&p, &v, "update", err);
+	if (rc == 0)
+		policy_log_overrides(&p, &v, id);
+	policy_verdict_clear(&v);
+	policy_clear(&p);
+	return rc;
+}

@@ -133,6 +133,7 @@ int policy_evaluate(const struct policy *p, struct ward_spec *spec, const struct
 	judge_mounts(&e, spec);
 	judge_devices(&e, spec);
 	judge_confinement(&e, spec);
+	judge_resource_limits(&e, spec);
 	judge_net_devices(&e, spec);
 	if (e.rc == 0 && harden(&e, spec) < 0)
 		e.rc = -1;
@@ -150,6 +151,18 @@ int policy_evaluate_process(const struct policy *p, const struct ward_spec *spec
 		return -1;
 	judge_process(&e, spec, proc);
 	harden_seccomp(&e, spec);
+	return e.rc;
+}
+
+int policy_evaluate_update(const struct policy *p, const struct ward_spec *spec,
+			   const struct ward_resources *update, struct policy_verdict *v,
+			   struct ward_error *err)
+{
+	struct eval e;
+
+	if (begin(&e, p, spec, v, err) < 0)
+		return -1;
+	judge_update(&e, spec, update);
 	return e.rc;
 }
 

@@ -49,6 +49,10 @@ void judge_rootfs(struct eval *e, const struct ward_spec *spec);
 void judge_devices(struct eval *e, const struct ward_spec *spec);
 void judge_confinement(struct eval *e, const struct ward_spec *spec);
 void judge_net_devices(struct eval *e, const struct ward_spec *spec);
+void judge_resource_limits(struct eval *e, const struct ward_spec *spec);
+/* `update`: spec's resources as update leaves them, and update's device rules. */
+void judge_update(struct eval *e, const struct ward_spec *spec,
+		  const struct ward_resources *update);
 
 /* The silent hardening; harden() changes spec. */
 void harden_seccomp(struct eval *e, const struct ward_spec *spec);

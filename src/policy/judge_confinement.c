@@ -51,9 +51,4 @@ void judge_confinement(struct eval *e, const struct ward_spec *spec)
 	if (!spec->root_readonly)
 		report(e, "restricted-writable-rootfs", "root.readonly",
 		       "root.readonly is not true");
-	const struct ward_resources *r = &lx->resources;
-	if (!lx->has_resources || !r->has_memory_limit || r->memory_limit <= 0)
-		report(e, "restricted-memory-limit", "linux.resources.memory.limit", "no limit");
-	if (!lx->has_resources || !r->has_pids_limit || r->pids_limit <= 0)
-		report(e, "restricted-pids-limit", "linux.resources.pids.limit", "no limit");
 }

@@ -73,8 +73,19 @@ static int read_memory(struct reader *r, const struct json_node *m, struct ward_
 		return rd_error(r, "limit must be -1 (unlimited) or a number of bytes");
 	if (res->has_memory_swap && res->memory_swap < -1)
 		return rd_error(r, "swap must be -1 (unlimited) or a number of bytes");
+	if (res->has_memory_reservation && res->memory_reservation < -1)
+		return rd_error(r, "reservation must be -1 (unlimited) or a number of bytes");
 	if (res->has_memory_swappiness && res->memory_swappiness > 100)
 		return rd_error(r, "swappiness must be between 0 and 100");
+	return 0;
+}
+
+static int read_pids(struct reader *r, const struct json_node *p, struct ward_resources *res)
+{
+	if (rd_i64(r, p, "limit", &res->pids_limit, &res->has_pids_limit) < 0)
+		return -1;
+	if (res->has_pids_limit && res->pids_limit < -1)
+		return rd_error(r, "limit must be -1 (unlimited) or a number of processes");
 	return 0;
 }
 
@@ -86,8 +97,8 @@ static int read_cpu(struct reader *r, const struct json_node *c, struct ward_res
 	    rd_u64(r, c, "period", &res->cpu_period, &res->has_cpu_period) < 0 ||
 	    rd_i64(r, c, "realtimeRuntime", &res->cpu_rt_runtime, &res->has_cpu_rt_runtime) < 0 ||
 	    rd_u64(r, c, "realtimePeriod", &res->cpu_rt_period, &res->has_cpu_rt_period) < 0 ||
-	    rd_string(r, c, "cpus", &res->cpu_cpus) < 0 ||
-	    rd_string(r, c, "mems", &res->cpu_mems) < 0 ||
+	    spec_read_cpu_list(r, c, "cpus", "CPU", &res->cpu_cpus, NULL) < 0 ||
+	    spec_read_cpu_list(r, c, "mems", "memory node", &res->cpu_mems, NULL) < 0 ||
 	    rd_i64(r, c, "idle", &res->cpu_idle, &res->has_cpu_idle) < 0)
 		return -1;
 	if (res->has_cpu_idle && res->cpu_idle != 0 && res->cpu_idle != 1)
@@ -160,6 +171,11 @@ static int read_blkio(struct reader *r, const struct json_node *b, struct ward_r
 	    rd_u16(r, b, "leafWeight", &res->blkio_leaf_weight, &res->has_blkio_leaf_weight) < 0 ||
 	    rd_array(r, b, "weightDevice", &wd) < 0)
 		return -1;
+	/* 0 is what engines send for "not set" (Docker does). */
+	if (res->has_blkio_weight && res->blkio_weight &&
+	    (res->blkio_weight < 10 || res->blkio_weight > 1000))
+		return rd_error(r, "weight %u is out of range (10 to 1000, or 0 for the default)",
+				res->blkio_weight);
 	if (wd) {
 		size_t saved = rd_push_key(r, "weightDevice");
 		if (read_weight_devices(r, wd, res) < 0)
@@ -312,7 +328,7 @@ int spec_read_resources(struct reader *r, const struct json_node *n, struct ward
 	SECTION(devices, "devices", read_device_rules(r, devices, res));
 	SECTION(mem, "memory", read_memory(r, mem, res));
 	SECTION(cpu, "cpu", read_cpu(r, cpu, res));
-	SECTION(pids, "pids", rd_i64(r, pids, "limit", &res->pids_limit, &res->has_pids_limit));
+	SECTION(pids, "pids", read_pids(r, pids, res));
 	SECTION(blkio, "blockIO", read_blkio(r, blkio, res));
 	SECTION(huge, "hugepageLimits", read_hugepages(r, huge, res));
 	SECTION(net, "network", read_network(r, net, res));

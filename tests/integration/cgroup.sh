@@ -2,7 +2,7 @@
 # cgroup v2: the init is born in its cgroup with its limits, device control by eBPF, pause and
 # resume through cgroup.freeze, kill --all through cgroup.kill, update, stats, fail closed.
 . "$(dirname "$0")/lib/common.sh"
-plan 28
+plan 35
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 cg="$CGROUP_ROOT$CGROUP_PARENT"
@@ -32,6 +32,27 @@ like resume_of_a_running_container_is_refused "$(W resume born 2>&1)" 'container
 echo '{"hugepageLimits": [{"pageSize": "2MB", "limit": 2097152}]}' | W update --resources - born
 is update_rewrites_a_limit "$(cat "$cg/born/hugetlb.2MB.max")" 2097152
 like update_refuses_a_limit_it_cannot_enforce "$(W update --memory 64m born 2>&1; echo "rc=$?")" 'memory.limit: the memory controller is not available.*rc=1'
+# The flags go through config.json's parser and validators: -5 once became "max".
+like update_flags_are_validated_as_config_json_is "$(W update --memory -5 born 2>&1; echo "rc=$?")" \
+	'^ward: --memory: memory: limit must be -1 \(unlimited\) or a number of bytes.rc=1$'
+like update_blkio_weight_out_of_range_is_refused "$(W update --blkio-weight 5000 born 2>&1; echo "rc=$?")" \
+	'blockIO: weight 5000 is out of range.*rc=1'
+like update_resources_and_flags_exclude_each_other "$(echo '{}' | W update -r - --pids-limit 5 born 2>&1; echo "rc=$?")" \
+	'give either --resources or flags such as --pids-limit, not both.*rc=1'
+# The policy judges the container's resources as the update leaves them: at restricted an
+# update may not leave the container without a memory or pids limit, nor bring device rules
+# create would refuse.
+printf 'level = restricted\n' >"$WORK/restricted.conf"
+like restricted_refuses_an_update_that_removes_the_pids_limit \
+	"$("$WARD" --policy "$WORK/restricted.conf" --root "$STATE_ROOT" update --pids-limit -1 born 2>&1; echo "rc=$?")" \
+	'update: refused by the restricted policy.*pids.limit: the update sets -1, no limit \[restricted-pids-limit\].*rc=1'
+like restricted_judges_the_result_of_any_update \
+	"$(echo '{"hugepageLimits": [{"pageSize": "2MB", "limit": 2097152}]}' | "$WARD" --policy "$WORK/restricted.conf" --root "$STATE_ROOT" update -r - born 2>&1; echo "rc=$?")" \
+	'memory.limit: the container has no limit and the update sets none \[restricted-memory-limit\].*rc=1'
+like update_refuses_device_rules_create_would_refuse \
+	"$(echo '{"devices": [{"allow": true, "access": "rwm"}]}' | W update -r - born 2>&1; echo "rc=$?")" \
+	'linux.resources.devices\[0\]: allows rwm on every device \[device-rule-allow-all\].*rc=1'
+is a_refused_update_changes_nothing "$(cat "$cg/born/hugetlb.2MB.max")" 2097152
 stats=$(W events --stats born)
 is events_stats_is_runcs_shape "$(echo "$stats" | jq -r '.type + " " + .id + " " + (.data.hugetlb["2MB"].max|tostring)')" "stats born 2097152"
 

@@ -1703,7 +1703,7 @@ START_TEST(parses_resources)
 		"'disableOOMKiller':true},"
 		"'cpu':{'shares':1024,'quota':-9223372036854775808,'period':100000,'cpus':'0-3',"
 		"'idle':1},'pids':{'limit':-1},"
-		"'blockIO':{'weight':65535,'weightDevice':[{'major':8,'minor':0,'weight':10}],"
+		"'blockIO':{'weight':1000,'weightDevice':[{'major':8,'minor':0,'weight':10}],"
 		"'throttleWriteIOPSDevice':[{'major':8,'minor':0,'rate':100}]},"
 		"'hugepageLimits':[{'pageSize':'2MB','limit':1073741824}],"
 		"'network':{'classID':1048577,'priorities':[{'name':'eth0','priority':5}]},"
@@ -1722,7 +1722,7 @@ START_TEST(parses_resources)
 	ck_assert_int_eq(r->cpu_quota, INT64_MIN);
 	ck_assert_str_eq(r->cpu_cpus, "0-3");
 	ck_assert(r->has_pids_limit && r->pids_limit == -1);
-	ck_assert_uint_eq(r->blkio_weight, 65535);
+	ck_assert_uint_eq(r->blkio_weight, 1000);
 	ck_assert_uint_eq(r->n_blkio_weight_devices, 1);
 	ck_assert_uint_eq(r->n_throttle[WARD_THROTTLE_WRITE_IOPS], 1);
 	ck_assert_uint_eq(r->throttle[WARD_THROTTLE_WRITE_IOPS][0].rate, 100);
