@@ -43,6 +43,7 @@ static void gen_mount_options(yajl_gen g)
 			GS(g, m->name);
 	for (size_t i = 0; i < sizeof recursive / sizeof recursive[0]; i++)
 		GS(g, recursive[i]);
+	GS(g, "tmpcopyup"); /* ward's own: the image directory copied into the tmpfs */
 	yajl_gen_array_close(g);
 }
 
@@ -150,7 +151,14 @@ int cmd_features(const struct global_opts *g, int argc, char **argv)
 	gen_seccomp(y);
 	gen_bool_obj(y, "apparmor", true);
 	gen_bool_obj(y, "selinux", true);
+	/* Refused by name when a config asks for it. */
 	gen_bool_obj(y, "intelRdt", false);
+	GS(y, "memoryPolicy");
+	yajl_gen_map_open(y);
+	gen_list(y, "modes", spec_memory_policy_modes);
+	gen_list(y, "flags", spec_memory_policy_flags);
+	yajl_gen_map_close(y);
+	gen_bool_obj(y, "netDevices", true);
 	GS(y, "mountExtensions");
 	yajl_gen_map_open(y);
 	gen_bool_obj(y, "idmap", true);

@@ -182,6 +182,14 @@ int mountopts_parse(const char *type, char *const *options, struct mount_plan *p
 		ward_fail(err, 0, "option \"%s\" is not a bind mount option", plan->data[0]);
 		goto fail;
 	}
+	/* A bind mount shares its source's superblock: "sync" and the like would be ignored. */
+	if (plan->bind && plan->sb_flags && plan->sb_flags[0]) {
+		ward_fail(err, 0,
+			  "option \"%s\" changes the filesystem, which a bind mount shares with "
+			  "its source (remove it)",
+			  plan->sb_flags[0]);
+		goto fail;
+	}
 	if (plan->tmpcopyup && (plan->bind || !type || strcmp(type, "tmpfs") != 0)) {
 		ward_fail(err, 0, "option \"tmpcopyup\" only applies to tmpfs mounts");
 		goto fail;

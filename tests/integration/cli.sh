@@ -2,7 +2,7 @@
 # The command-line contract: option spellings callers use, --log/--log-format, features,
 # preserved fds and socket activation, ID validation.
 . "$(dirname "$0")/lib/common.sh"
-plan 20
+plan 22
 
 b=$(new_bundle spell 'echo spelled')
 is accepts_opt_equals_value_and_single_dash_long_options \
@@ -22,9 +22,12 @@ like errors_also_go_to_stderr "$(cat "$WORK/err")" 'ward: container "nosuch" doe
 like text_log_format "$(cat "$WORK/log.txt")" '^time="[^"]+" level=error msg="container \\"nosuch\\" does not exist"'
 
 f=$("$WARD" features)
-is features_is_valid_json_with_the_version_range "$(echo "$f" | jq -r '.ociVersionMin + " " + .ociVersionMax')" "1.0.0 1.2.0"
+is features_is_valid_json_with_the_version_range "$(echo "$f" | jq -r '.ociVersionMin + " " + .ociVersionMax')" "1.0.0 1.3.0"
 is features_lists_all_hooks "$(echo "$f" | jq -c .hooks)" '["prestart","createRuntime","createContainer","startContainer","poststart","poststop"]'
 like features_lists_rro "$(echo "$f" | jq -c .mountOptions)" '"rro"'
+like features_lists_tmpcopyup "$(echo "$f" | jq -c .mountOptions)" '"tmpcopyup"'
+is features_reports_memory_policy_and_net_devices "$(echo "$f" | jq -c '[.linux.memoryPolicy.modes[0], .linux.memoryPolicy.flags, .linux.netDevices.enabled, .linux.intelRdt.enabled]')" \
+	'["MPOL_DEFAULT",["MPOL_F_NUMA_BALANCING","MPOL_F_RELATIVE_NODES","MPOL_F_STATIC_NODES"],true,false]'
 # runtime-spec features.md: annotations that change what the runtime does (the policy's).
 is features_lists_the_policy_annotation_as_potentially_unsafe \
 	"$(echo "$f" | jq -c .potentiallyUnsafeConfigAnnotations)" '["org.ward.policy.allow"]'

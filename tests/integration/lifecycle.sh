@@ -17,7 +17,7 @@ check created_init_is_alive_and_waiting test -d "/proc/$pid"
 ppid=$(awk '{print $4}' /proc/"$pid"/stat)
 unlike create_leaves_no_ward_parent_behind "$(cat /proc/"$ppid"/comm)" '^ward$'
 state=$(W state life)
-is state_has_runc_fields "$(echo "$state" | jq -r '[.ociVersion, .id, (.pid|tostring), .bundle, .rootfs] | join(" ")')" "1.2.0 life $pid $b $ROOTFS"
+is state_has_runc_fields "$(echo "$state" | jq -r '[.ociVersion, .id, (.pid|tostring), .bundle, .rootfs] | join(" ")')" "1.3.0 life $pid $b $ROOTFS"
 like state_created_is_rfc3339 "$(echo "$state" | jq -r .created)" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$'
 is state_has_no_trailing_newline "$(W state life | tail -c 1 | od -An -c | tr -d ' ')" "}"
 is list_quiet_prints_ids "$(W list -q)" life

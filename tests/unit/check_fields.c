@@ -16,6 +16,7 @@
 #include "ward/cgroup.h"
 #include "ward/cli.h"
 #include "ward/cpulist.h"
+#include "ward/mounts.h"
 #include "ward/plan.h"
 #include "ward/policy.h"
 #include "ward/spec.h"
@@ -605,6 +606,36 @@ START_TEST(check_before_update_compares_with_memory_current)
 }
 END_TEST
 
+/* ---- mount options a bind mount cannot apply --------------------------------------------------
+ */
+
+START_TEST(bind_mounts_refuse_filesystem_options)
+{
+	static const char *const sb[] = {"sync", "dirsync",  "lazytime",
+					 "mand", "iversion", "silent"};
+	struct mount_plan p;
+	struct ward_error err = {0};
+	char msg[256];
+
+	for (size_t i = 0; i < sizeof sb / sizeof *sb; i++) {
+		char *opts[] = {"rbind", (char *)sb[i], "ro", NULL};
+		ck_assert_msg(mountopts_parse("bind", opts, &p, &err) < 0, "%s accepted", sb[i]);
+		snprintf(msg, sizeof msg,
+			 "option \"%s\" changes the filesystem, which a bind mount shares with its "
+			 "source (remove it)",
+			 sb[i]);
+		ck_assert_str_eq(err.msg, msg);
+	}
+	/* Those that ask for the default are no change. */
+	char *ok[] = {"bind", "async", "nolazytime", "loud", NULL};
+	ck_assert_int_eq(mountopts_parse("bind", ok, &p, &err), 0);
+	mountopts_clear(&p);
+	char *fs[] = {"sync", "tmpcopyup", NULL};
+	ck_assert_int_eq(mountopts_parse("tmpfs", fs, &p, &err), 0);
+	mountopts_clear(&p);
+}
+END_TEST
+
 Suite *fields_suite(void);
 Suite *fields_suite(void)
 {
@@ -635,6 +666,9 @@ Suite *fields_suite(void)
 	tcase_add_test(update, restricted_create_still_needs_the_limits);
 	tcase_add_test(update, check_before_update_compares_with_memory_current);
 	suite_add_tcase(s, update);
+	TCase *mounts = tcase_create("mounts");
+	tcase_add_test(mounts, bind_mounts_refuse_filesystem_options);
+	suite_add_tcase(s, mounts);
 	TCase *net = tcase_create("net");
 	tcase_add_test(net, net_devices_are_refused_at_baseline_unless_allowed);
 	suite_add_tcase(s, net);
