@@ -6,7 +6,7 @@
 # container and from the cgroup files. Prints TAP.
 #
 # The plan is fixed: tests/integration/vm.sh expects exactly this many results.
-PLAN=39
+PLAN=41
 
 WARD=${WARD:-ward}
 ROOTFS=${ROOTFS:-/containers/rootfs}
@@ -151,6 +151,23 @@ rc=$?
 is update_memory_rewrites_memory_max "$rc $(cat $c/memory.max)" "0 134217728"
 W update --pids-limit 30 limits
 is update_pids_limit_rewrites_pids_max "$(cat $c/pids.max)" 30
+# memory.checkBeforeUpdate: a limit below the current usage is refused (cgroup v2 would
+# OOM-kill instead of refusing it, as v1 did); without it the same write would go through.
+usage=$(cat $c/memory.current)
+echo "{\"memory\": {\"limit\": $((usage / 2)), \"checkBeforeUpdate\": true}}" | W update -r - limits >$WORK/cbu.err 2>&1
+rc=$?
+like check_before_update_refuses_a_limit_below_the_usage "$rc $(cat $c/memory.max) $(cat $WORK/cbu.err)" \
+	'^1 134217728 .*is below the container.s current usage.*checkBeforeUpdate'
+# At level restricted no update may leave the container without its limits.
+printf 'level = restricted\n' >$WORK/restricted.conf
+POLICY_OPT="--policy $WORK/restricted.conf"
+W update --pids-limit -1 limits >$WORK/restricted.err 2>&1
+rc=$?
+W update --memory -1 limits >>$WORK/restricted.err 2>&1
+rc="$rc $?"
+POLICY_OPT=
+like restricted_update_cannot_remove_the_limits "$rc $(cat $c/pids.max) $(cat $c/memory.max) $(tr '\n' ' ' <$WORK/restricted.err)" \
+	'^1 1 30 134217728 .*restricted-pids-limit.*restricted-memory-limit'
 
 stats=$(W events --stats limits)
 usage=$(echo "$stats" | jq -r '.data.memory.usage.usage // 0')
