@@ -142,7 +142,9 @@ static int create_fs_mount(const struct ward_mount *m, const struct plan_mount *
 		return fs_fail(err, fsfd, errno, "set linux.mountLabel", type);
 	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return fs_fail(err, fsfd, errno, "create the filesystem", type);
-	mntfd = fsmount(fsfd, FSMOUNT_CLOEXEC, (unsigned)plan->attr_set);
+	/* A read-only tmpcopyup tmpfs is filled first and made read-only after the copy. */
+	uint64_t attrs = plan->attr_set & ~(plan->tmpcopyup ? (uint64_t)MOUNT_ATTR_RDONLY : 0);
+	mntfd = fsmount(fsfd, FSMOUNT_CLOEXEC, (unsigned)attrs);
 	if (mntfd < 0)
 		return ward_fail(err, errno, "mount the %s filesystem", type);
 	return mntfd;
@@ -283,7 +285,9 @@ int mount_one(int rootfd, const struct ward_mount *m, const struct plan_mount *p
 		goto fail;
 	}
 	/* Podman's --tmpfs: the tmpfs starts with what the image has there. */
-	if (plan->tmpcopyup && tmpcopyup_copy(target, mntfd, plan, err) < 0)
+	if (plan->tmpcopyup &&
+	    (tmpcopyup_copy(target, mntfd, plan, err) < 0 ||
+	     set_attrs(mntfd, plan->attr_set & MOUNT_ATTR_RDONLY, 0, false, err) < 0))
 		goto fail;
 	if (move_mount(mntfd, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
 	    0) {

@@ -4,7 +4,7 @@
 # --pidfd-socket, a failing poststart hook, and what is refused by name (intelRdt, personality
 # flags, a newer ociVersion).
 . "$(dirname "$0")/lib/common.sh"
-plan 42
+plan 43
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 cg="$CGROUP_ROOT$CGROUP_PARENT"
@@ -60,6 +60,14 @@ edit_config "$b" '.root.path = $r | .mounts += [
 	--arg r "$rootfs" --arg v "$WORK/vol"
 ward_run "$b" copymnt
 is tmpcopyup_does_not_copy_other_mounts "$(echo "$OUT" | tr '\n' ' ')" "0 image-file "
+
+# A read-only tmpcopyup tmpfs (podman --tmpfs /data:ro) is filled, then made read-only.
+b=$(new_bundle copyro 'cat /data/file; touch /data/new 2>&1 | grep -c "Read-only file system"')
+edit_config "$b" '.root.path = $r | .mounts += [
+	{destination: "/data", type: "tmpfs", source: "tmpfs", options: ["tmpcopyup", "ro"]}]' \
+	--arg r "$rootfs"
+ward_run "$b" copyro
+is a_read_only_tmpcopyup_is_filled_then_read_only "$RC $(echo "$OUT" | tr '\n' ' ')" "0 image-file 1 "
 
 # ---- linux.netDevices ------------------------------------------------------------------------
 dev="wardt$$"
