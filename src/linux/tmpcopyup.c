@@ -3,7 +3,7 @@
  * symbolic links, subdirectories and special files. The image directory is read only through
  * fds opened inside the container root, one name at a time with O_NOFOLLOW, so a symbolic
  * link (or a rename racing the copy) can never make ward read or write outside it; a
- * directory on another mount (a volume mounted below) is copied as an empty directory. */
+ * directory or file of another mount (a volume mounted below) is copied empty. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -104,6 +104,18 @@ static int copy_file(struct copy *c, int src, int dst, const char *name, const s
 	return set_attrs(c, to, stx);
 }
 
+/* A file bound over an entry of the image (an earlier mount) is not the image's: it is
+ * copied as an empty file, as a directory of another mount is copied empty. */
+static int copy_mount_point(struct copy *c, int dst, const char *name, const struct statx *stx)
+{
+	cleanup_close int to =
+		openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (to < 0)
+		return fail(c, errno, "create");
+	return set_attrs(c, to, stx);
+}
+
 static int copy_symlink(struct copy *c, int src, int dst, const char *name, const struct statx *stx)
 {
 	char target[PATH_MAX];
@@ -182,6 +194,8 @@ static int copy_entry(struct copy *c, int src, int dst, const char *name, int de
 	case S_IFDIR:
 		return copy_subdir(c, src, dst, name, &stx, depth);
 	case S_IFREG:
+		if (stx.stx_mnt_id != c->mnt_id)
+			return copy_mount_point(c, dst, name, &stx);
 		return copy_file(c, src, dst, name, &stx);
 	case S_IFLNK:
 		return copy_symlink(c, src, dst, name, &stx);

@@ -53,13 +53,15 @@ is tmpcopyup_exit_status "$RC" 0
 # directory already mounted at /data/sub/vol when the tmpfs comes).
 mkdir -p "$WORK/vol" "$rootfs/data/sub/vol"
 echo host-volume >"$WORK/vol/secret"
-b=$(new_bundle copymnt 'ls -A /data/sub/vol | wc -l; cat /data/file')
+echo host-file >"$WORK/hostfile"
+b=$(new_bundle copymnt 'ls -A /data/sub/vol | wc -l; wc -c </data/bound; cat /data/file')
 edit_config "$b" '.root.path = $r | .mounts += [
 	{destination: "/data/sub/vol", type: "bind", source: $v, options: ["bind"]},
+	{destination: "/data/bound", type: "bind", source: $f, options: ["bind"]},
 	{destination: "/data", type: "tmpfs", source: "tmpfs", options: ["tmpcopyup"]}]' \
-	--arg r "$rootfs" --arg v "$WORK/vol"
+	--arg r "$rootfs" --arg v "$WORK/vol" --arg f "$WORK/hostfile"
 ward_run "$b" copymnt
-is tmpcopyup_does_not_copy_other_mounts "$(echo "$OUT" | tr '\n' ' ')" "0 image-file "
+is tmpcopyup_does_not_copy_other_mounts "$(echo "$OUT" | tr '\n' ' ')" "0 0 image-file "
 
 # A read-only tmpcopyup tmpfs (podman --tmpfs /data:ro) is filled, then made read-only.
 b=$(new_bundle copyro 'cat /data/file; touch /data/new 2>&1 | grep -c "Read-only file system"')
@@ -75,6 +77,8 @@ dev=${dev:0:15}
 # A dummy interface where the kernel has the driver; else one end of a veth pair (whose
 # peer goes away with it).
 ip link add "$dev" type dummy 2>/dev/null || ip link add "$dev" type veth peer name "${dev:0:13}p"
+# Whatever happens below, the host keeps no test interface.
+trap 'ip link del "$dev" 2>/dev/null; ip link del "${dev:0:13}p" 2>/dev/null; cleanup' EXIT
 ip addr add 192.0.2.7/24 dev "$dev"
 ip addr add 2001:db8::7/64 dev "$dev" nodad
 b=$(new_bundle netdev "sleep 20; : $MARK")
