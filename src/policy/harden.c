@@ -60,6 +60,7 @@ int harden(struct eval *e, struct ward_spec *spec)
 	struct ward_linux *lx = &spec->linux_;
 
 	harden_seccomp(e, spec);
+	harden_device_rules(e, spec);
 	if (add_defaults(e, "default-masked-paths", "linux.maskedPaths", &lx->masked_paths,
 			 spec_default_masked_paths) < 0 ||
 	    add_defaults(e, "default-readonly-paths", "linux.readonlyPaths", &lx->readonly_paths,
