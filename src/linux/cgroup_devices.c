@@ -10,9 +10,11 @@
  *
  * After the configuration's rules come the default devices and those of linux.devices, each
  * allowed for rwm, unless a rule of the configuration names that very device (type, major and
- * minor, not a wildcard): then the configuration decides, so `c 1:9 r` with /dev/urandom in
- * linux.devices gives a read-only /dev/urandom. A leading "deny everything" names no device and
- * does not take the defaults away. */
+ * minor, not a wildcard): then the configuration decides about r and w, so `c 1:9 r` with
+ * /dev/urandom in linux.devices gives a read-only /dev/urandom. m stays allowed for them
+ * either way: the container's init makes their nodes with mknod under this program (without m
+ * it would fall back to binding the host's node, and lose fileMode, uid and gid). A leading
+ * "deny everything" names no device and does not take the defaults away. */
 #include <errno.h>
 #include <linux/bpf.h>
 #include <stddef.h>
@@ -182,9 +184,12 @@ int cgroup_devices_program(const struct ward_linux *lx, struct bpf_insn **insns,
 		rules[k++] = (struct rule){d->allow, d->type,  !d->has_major,	     !d->has_minor,
 					   d->major, d->minor, bpf_access(d->access)};
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(default_rules); i++)
-		if (!named_by_config(res, &default_rules[i]))
-			rules[k++] = default_rules[i];
+	for (size_t i = 0; i < ARRAY_SIZE(default_rules); i++) {
+		rules[k] = default_rules[i];
+		if (named_by_config(res, &rules[k]))
+			rules[k].access = BPF_DEVCG_ACC_MKNOD;
+		k++;
+	}
 	for (size_t i = 0; i < lx->n_devices; i++) {
 		const struct ward_device *d = &lx->devices[i];
 		if (d->type == 'p')
@@ -195,8 +200,9 @@ int cgroup_devices_program(const struct ward_linux *lx, struct bpf_insn **insns,
 		struct rule r = {
 			true,	d->type == 'b' ? 'b' : 'c', false, false, d->major, d->minor,
 			ACC_ALL};
-		if (!named_by_config(res, &r))
-			rules[k++] = r;
+		if (named_by_config(res, &r))
+			r.access = BPF_DEVCG_ACC_MKNOD;
+		rules[k++] = r;
 	}
 
 	if (emit(&p, LDX_W(R_TYPE, BPF_REG_1, offsetof(struct bpf_cgroup_dev_ctx, access_type))) <

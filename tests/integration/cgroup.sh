@@ -2,7 +2,7 @@
 # cgroup v2: the init is born in its cgroup with its limits, device control by eBPF, pause and
 # resume through cgroup.freeze, kill --all through cgroup.kill, update, stats, fail closed.
 . "$(dirname "$0")/lib/common.sh"
-plan 36
+plan 37
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 cg="$CGROUP_ROOT$CGROUP_PARENT"
@@ -81,13 +81,17 @@ is a_device_outside_the_rules_cannot_be_opened "$(echo "$OUT" | tr '\n' ' ')" "c
 # A read-only rule: c 1:9 r names /dev/urandom (in linux.devices too), so it decides for it and
 # the default rwm does not come back after it. The kernel's verifier loads the program (it
 # refused every rule whose access was not rwm).
-b=$(new_bundle devro 'head -c 4 /dev/urandom | wc -c; { echo x >/dev/urandom; } 2>&1; echo x >/dev/null && echo null-ok')
-edit_config "$b" '.linux.devices = [{path: "/dev/urandom", type: "c", major: 1, minor: 9}] |
+# The init still makes the node itself (m stays allowed for it), with the configured mode, rather
+# than binding the host's.
+b=$(new_bundle devro 'head -c 4 /dev/urandom | wc -c; { echo x >/dev/urandom; } 2>&1; echo x >/dev/null && echo null-ok
+	echo "$(stat -c %a /dev/urandom) $(grep -c " /dev/urandom " /proc/self/mountinfo)"')
+edit_config "$b" '.linux.devices = [{path: "/dev/urandom", type: "c", major: 1, minor: 9, fileMode: 420}] |
 	.linux.resources.devices = [{allow: false, access: "rwm"}, {allow: true, type: "c", major: 1, minor: 9, access: "r"}]'
 ward_run "$b" devro
 is read_only_rule_loads_and_allows_reading "$RC|$(echo "$OUT" | sed -n 1p)" "0|4"
 like read_only_rule_denies_writing "$(echo "$OUT" | sed -n 2p)" "can't create /dev/urandom: Operation not permitted"
 is read_only_rule_leaves_the_other_defaults "$(echo "$OUT" | sed -n 3p)" null-ok
+is read_only_rule_still_lets_ward_make_the_node "$(echo "$OUT" | sed -n 4p)" "644 0"
 
 # docker run --device /dev/fuse:r as Podman writes it: fileMode 8630 (020666, the file type with
 # the permissions), an entry and a rule with r only.

@@ -111,14 +111,22 @@ static int model(const struct trule *cfg, size_t n, const struct tdev *devs, siz
 
 	for (size_t i = 0; i < n; i++)
 		all[k++] = cfg[i];
-	for (size_t i = 0; i < ARRAY_SIZE(model_defaults); i++)
-		if (!names(cfg, n, &model_defaults[i]))
-			all[k++] = model_defaults[i];
+	/* The defaults and linux.devices: rwm, or only m (their nodes are made under the
+	 * program) when a configured rule names them. */
+	for (size_t i = 0; i < ARRAY_SIZE(model_defaults); i++) {
+		all[k] = model_defaults[i];
+		if (names(cfg, n, &all[k]))
+			all[k].access = BPF_DEVCG_ACC_MKNOD;
+		k++;
+	}
 	for (size_t i = 0; i < n_devs; i++) {
 		struct trule r = {true, devs[i].type == 'b' ? 'b' : 'c', devs[i].major,
 				  devs[i].minor, 7};
-		if (devs[i].type != 'p' && !names(cfg, n, &r))
-			all[k++] = r;
+		if (devs[i].type == 'p')
+			continue;
+		if (names(cfg, n, &r))
+			r.access = BPF_DEVCG_ACC_MKNOD;
+		all[k++] = r;
 	}
 	for (unsigned bit = 1; bit <= 4; bit <<= 1) {
 		if (!(access & bit))
@@ -356,13 +364,20 @@ START_TEST(each_kind_of_access_is_decided_by_its_own_last_rule)
 	const unsigned R = BPF_DEVCG_ACC_READ, W = BPF_DEVCG_ACC_WRITE, M = BPF_DEVCG_ACC_MKNOD;
 
 	ck_assert_int_eq(model(r_then_w, 3, NULL, 0, 'c', R | W, 1, 9), 1);
-	ck_assert_int_eq(model(r_then_w, 3, NULL, 0, 'c', M, 1, 9), 0);
+	/* m: not named by a rule here, but /dev/urandom is a default device: its node is made
+	 * under the program. */
+	ck_assert_int_eq(model(r_then_w, 3, NULL, 0, 'c', M, 1, 9), 1);
+	ck_assert_int_eq(model(r_then_w, 3, NULL, 0, 'c', M, 1, 11), 0);
 	ck_assert_int_eq(model(rwm_then_deny_w, 2, NULL, 0, 'c', R, 1, 9), 1);
 	ck_assert_int_eq(model(rwm_then_deny_w, 2, NULL, 0, 'c', R | W, 1, 9), 0);
-	/* A rule naming the device replaces the default rwm; a deny-all does not. */
+	/* A rule naming the device replaces the default rwm; a deny-all does not. mknod stays:
+	 * the init makes the node under the program. */
 	ck_assert_int_eq(model(r_then_w, 1, urandom, 1, 'c', W, 1, 9), 1);
 	ck_assert_int_eq(model(&r_then_w[0], 2, urandom, 1, 'c', W, 1, 9), 0);
 	ck_assert_int_eq(model(&r_then_w[0], 2, urandom, 1, 'c', R, 1, 9), 1);
+	ck_assert_int_eq(model(&r_then_w[0], 2, urandom, 1, 'c', M, 1, 9), 1);
+	ck_assert_int_eq(model(&rwm_then_deny_w[1], 1, NULL, 0, 'c', M, 1, 9), 1);
+	ck_assert_int_eq(model(&rwm_then_deny_w[1], 1, NULL, 0, 'c', R, 1, 9), 0);
 	/* The host's console is no default device. */
 	ck_assert_int_eq(model(NULL, 0, NULL, 0, 'c', R, 5, 1), 0);
 	ck_assert_int_eq(model(NULL, 0, NULL, 0, 'c', R | W, 136, 7), 1);
