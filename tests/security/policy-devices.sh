@@ -7,7 +7,7 @@
 # access to /dev/kmsg, 1:11), a major of -1 passed as "major -1" and allowed every device, and
 # Docker's default rule c 5:1 rwm let a container with CAP_MKNOD open the host's console.
 . "$(dirname "$0")/../integration/lib/common.sh"
-plan 30
+plan 31
 
 SECPROBE="$WARD_HELPERS/secprobe"
 if [ ! -x "$SECPROBE" ]; then
@@ -116,6 +116,22 @@ b=$(bundle mknodonly 'mknod /tmp/kmsg c 1 11; mknod /tmp/tty1 c 4 1; mknod /tmp/
 	{allow: true, type: \"b\", access: \"m\"}]")
 ward_run "$b" mknodonly
 is mknod_only_rules_open_nothing "$RC|$(echo "$OUT" | tr '\n' ' ')" "0|kmsg r=1 w=1 rw=1 tty1 r=1 w=1 rw=1 sda r=1 w=1 rw=1 "
+
+# The container's own ptys are allowed (c 136:*): a node of a host pty's number, made with mknod
+# outside devpts, must not open it (the kernel finds the tty through the devpts dentry only).
+python3 -c 'import os, pty, sys, time
+m, s = pty.openpty()
+print(os.minor(os.fstat(s).st_rdev), flush=True)
+sys.stdout.close()
+time.sleep(30)' >"$WORK/hostpty.minor" &
+hostpty_pid=$!
+for _ in $(seq 50); do [ -s "$WORK/hostpty.minor" ] && break; sleep 0.1; done
+n=$(cat "$WORK/hostpty.minor")
+b=$(bundle hostpty "mknod /tmp/pts c 136 $n && secprobe open /tmp/pts" "$mknod_caps")
+ward_run "$b" hostpty
+kill "$hostpty_pid" 2>/dev/null
+wait "$hostpty_pid" 2>/dev/null
+is a_host_pty_is_not_reached_through_mknod "$RC|$OUT" "0|r=5 w=5 rw=5"
 
 # In a user namespace mknod is not permitted and the host's node at the same path is bound
 # instead: it must be the device the config names, not /dev/kmsg passed off as /dev/null.
