@@ -125,6 +125,21 @@ static const struct policy_check checks[] = {
 	{"device-rule-allow-all", POLICY_BASELINE, POLICY_REFUSE, "linux.resources.devices",
 	 "a device rule without a major number lets the container read and write every device",
 	 "allow only the devices the container needs, by type, major and minor"},
+	{"device-host-tty", POLICY_BASELINE, POLICY_REFUSE,
+	 "linux.devices, linux.resources.devices",
+	 "the host's consoles and terminals (/dev/console, tty*, ttyS*, vcs*, ttyUSB*, ...) read "
+	 "and type what the host's users see and type",
+	 "remove the device and its rule; the container's own terminal is process.terminal"},
+	{"device-not-allowed", POLICY_BASELINE, POLICY_REFUSE,
+	 "linux.devices, linux.resources.devices",
+	 "only the default devices and /dev/fuse may be read or written unless the admin lists "
+	 "the device",
+	 "remove the device and its rule, or have the admin add `device = c MAJOR:MINOR` to the "
+	 "policy"},
+	{"host-console-rule", POLICY_BASELINE, POLICY_HARDEN, "linux.resources.devices",
+	 "an allow rule for c 5:1, the host's console, loses r and w (the container's "
+	 "/dev/console is its own pty)",
+	 "nothing to do; allow it only to keep an engine's console rule as it was sent"},
 
 	/* Confinement. */
 	{"seccomp-unconfined", POLICY_BASELINE, POLICY_REFUSE, "linux.seccomp.defaultAction",

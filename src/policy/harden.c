@@ -78,6 +78,7 @@ int harden(struct eval *e, struct ward_spec *spec)
 	struct ward_linux *lx = &spec->linux_;
 
 	harden_seccomp(e, spec);
+	harden_device_rules(e, spec);
 	/* What arrives as "no masks" may be an engine's opt-out (docker --privileged,
 	 * systempaths=unconfined): the defaults replace it, and the log says so. */
 	bool masked_absent = !lx->has_masked_paths;

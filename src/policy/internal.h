@@ -52,5 +52,6 @@ void judge_confinement(struct eval *e, const struct ward_spec *spec);
 /* The silent hardening; harden() changes spec. */
 void harden_seccomp(struct eval *e, const struct ward_spec *spec);
 int harden(struct eval *e, struct ward_spec *spec);
+void harden_device_rules(struct eval *e, struct ward_spec *spec);
 
 #endif

@@ -2,7 +2,7 @@
 # podman 4.3 (through conmon) with ward as its OCI runtime: run --rm, -it through a pty, exec,
 # stop, --read-only, --cap-drop, --user. Images come from a tar of the test rootfs.
 . "$(dirname "$0")/lib/common.sh"
-plan 10
+plan 13
 
 if ! command -v podman >/dev/null; then
 	echo "Bail out! podman is not installed (contrib/test installs it)"
@@ -59,3 +59,12 @@ P stop -t 5 "$cid" >/dev/null 2>&1
 is podman_stop "$?" 0
 P rm "$cid" >/dev/null 2>&1
 is podman_rm "$?" 0
+
+# --device: podman writes the node's file type into fileMode (8630 for /dev/fuse), a
+# linux.devices entry and a rule with the permissions asked for.
+out=$(P run --rm --network none --device /dev/fuse localhost/wardtest sh -c 'stat -c "%a %t:%T" /dev/fuse; exec 3<>/dev/fuse && echo rw-ok' 2>&1)
+is podman_device_fuse "$(echo "$out" | tr '\n' ' ')" "666 a:e5 rw-ok "
+out=$(P run --rm --network none --device /dev/fuse:/dev/fuse:r localhost/wardtest sh -c 'exec 3</dev/fuse && echo r-ok; (exec 4>/dev/fuse) 2>&1; true' 2>&1)
+like podman_device_read_only "$out" "r-ok.*can't create /dev/fuse: Operation not permitted"
+out=$(P run --rm --network none --device /dev/tty1 localhost/wardtest true 2>&1)
+like podman_device_host_tty_is_refused "$out" 'linux\.devices\[0\]: /dev/tty1 \(char 4:1\) \[device-host-tty\]' 

@@ -631,7 +631,10 @@ static struct ward_spec *with_rule(char type, int major, int minor, const char *
 	d->major = major;
 	d->has_minor = minor >= 0;
 	d->minor = minor;
-	d->access = strdup(access);
+	for (const char *a = access; *a; a++)
+		d->access |= *a == 'r'	 ? WARD_DEVICE_READ
+			     : *a == 'w' ? WARD_DEVICE_WRITE
+					 : WARD_DEVICE_MKNOD;
 	return s;
 }
 
