@@ -143,9 +143,9 @@ static const struct policy_check checks[] = {
 	 "hooks.poststop",
 	 "a hook runs a host program with ward's privileges (root on the host): only a "
 	 "root-owned program the host admin allows may run there",
-	 "remove the hook; or list its executable or its directory with \"hook = PATH\" in "
-	 "the policy file (it must be a regular file owned by root that group and others "
-	 "cannot write)"},
+	 "remove the hook (or the loader, shell or interpreter variable from its env); or list "
+	 "its executable or its directory with \"hook = PATH\" in the policy file (it must be "
+	 "a regular file owned by root that group and others cannot write)"},
 
 	/* restricted: for untrusted code and CI. */
 	{"restricted-run-as-root", POLICY_RESTRICTED, POLICY_REFUSE,

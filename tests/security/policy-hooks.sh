@@ -8,13 +8,13 @@
 # poststart and poststop hooks again.
 # Test: a config whose hooks run /bin/sh to touch a host file is refused in each host-side kind
 # at baseline and at restricted, and the file never appears; an allowed directory does not
-# allow a group-writable or foreign-owned file in it; a hook path that is a symlink to an
-# allowed script, re-pointed to a hostile one after create judged it (deterministically before
-# start and before delete; and by a host process exchanging the links while containers run in
-# a loop), never runs the hostile script.
+# allow a group-writable or foreign-owned file in it, nor an allowed file with LD_PRELOAD in its
+# env; a hook path that is a symlink to an allowed script, re-pointed to a hostile one after
+# create judged it (deterministically before start and before delete; and by a host process
+# exchanging the links while containers run in a loop), never runs the hostile script.
 . "$(dirname "$0")/../integration/lib/common.sh"
 . "$(dirname "$0")/lib/race.sh"
-plan 30
+plan 31
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 HOST="$WORK/host"
@@ -102,6 +102,14 @@ like delete_refuses_the_re_pointed_poststop_hook_but_deletes "$out" \
 	"poststop hooks not run: .*hooks\.poststop\[0\]\.path: $WORK/link \(resolved to $WORK/elsewhere/evil\) is not an allowed hook.*\[hook-not-allowed\].*rc=0\$"
 check the_container_is_gone test ! -e "$STATE_ROOT/swapstop"
 is the_hostile_poststop_hook_never_ran "$(ls -A "$HOST") $(cat "$WORK/good.log")" " "
+
+# An allowed program with an environment that makes the loader run other code.
+b=$(new_bundle preload true)
+edit_config "$b" '.hooks.prestart = [{path: $h, args: ["h", "prestart"], env: ["PATH=/usr/bin", $p]}]' \
+	--arg h "$WORK/allowed/good" --arg p "LD_PRELOAD=$WORK/elsewhere/evil.so"
+out=$(W create -b "$b" preload 2>&1 </dev/null; echo "rc=$?")
+like an_allowed_hook_with_ld_preload_is_refused "$out" \
+	"1 violation.*hooks\.prestart\[0\]\.env\[1\]: LD_PRELOAD would make the loader.*\[hook-not-allowed\].*rc=1\$"
 
 # Refused at create when it already points elsewhere, in every kind.
 b=$(new_bundle swapped true)

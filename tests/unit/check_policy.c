@@ -767,6 +767,35 @@ START_TEST(refuses_an_allowed_hook_others_can_change)
 }
 END_TEST
 
+START_TEST(refuses_an_environment_that_runs_other_code_in_an_allowed_hook)
+{
+	static const char *const env[] = {"PATH=/usr/bin:/bin",
+					  "LD_PRELOAD=/tmp/x.so",
+					  "BASH_FUNC_cat%%=() { id; }",
+					  "LANG=C.UTF-8",
+					  "GCONV_PATH=/tmp",
+					  "ENVIRONMENT=prod",
+					  "LD_LIBRARY_PATH",
+					  NULL};
+	struct ward_spec *s = with_hook(WARD_HOOK_CREATE_RUNTIME, "/usr/bin/true");
+	s->hooks.list[WARD_HOOK_CREATE_RUNTIME][0].env = calloc(8, sizeof(char *));
+	for (size_t i = 0; env[i]; i++)
+		s->hooks.list[WARD_HOOK_CREATE_RUNTIME][0].env[i] = strdup(env[i]);
+	struct policy_verdict v = judge_with("hook = /usr/bin/true", s);
+	ck_assert_uint_eq(v.n_violations, 4);
+	static const char *const paths[] = {
+		"hooks.createRuntime[0].env[1]", "hooks.createRuntime[0].env[2]",
+		"hooks.createRuntime[0].env[4]", "hooks.createRuntime[0].env[6]"};
+	for (size_t i = 0; i < 4; i++) {
+		ck_assert_int_eq(v.violations[i].check, policy_check_find("hook-not-allowed"));
+		ck_assert_str_eq(v.violations[i].path, paths[i]);
+	}
+	ck_assert_ptr_nonnull(strstr(v.violations[1].detail, "BASH_FUNC_cat%% would make"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
 START_TEST(lifting_the_hook_check_lets_any_hook_run)
 {
 	struct policy_verdict v =
@@ -878,6 +907,22 @@ START_TEST(dockers_own_hook_passes_baseline)
 	ck_assert_int_ge(asprintf(&s->hooks.list[WARD_HOOK_PRESTART][0].path, "/proc/%d/exe", pid),
 			 0);
 	expect_hook("", s, NULL, NULL);
+	/* Only as Docker's hook: with any other args[0], dockerd would be a Docker daemon of the
+	 * config's making. */
+	char exe[64];
+	snprintf(exe, sizeof exe, "/proc/%d/exe", pid);
+	s = load("docker-20.10-default.json");
+	free(s->hooks.list[WARD_HOOK_PRESTART][0].path);
+	s->hooks.list[WARD_HOOK_PRESTART][0].path = strdup(exe);
+	free(s->hooks.list[WARD_HOOK_PRESTART][0].args[0]);
+	s->hooks.list[WARD_HOOK_PRESTART][0].args[0] = strdup("dockerd");
+	expect_hook("", s, "hooks.prestart[0].path",
+		    "(resolved to /usr/sbin/dockerd) is /usr/sbin/dockerd, which ward allows only "
+		    "as Docker's hook (args[0] \"libnetwork-setkey\", not \"dockerd\")");
+	expect_hook("", with_hook(WARD_HOOK_POSTSTOP, exe), "hooks.poststop[0].path",
+		    "allows only as Docker's hook");
+	/* The admin may allow more. */
+	expect_hook("hook = /usr/sbin/dockerd", with_hook(WARD_HOOK_POSTSTOP, exe), NULL, NULL);
 	/* The hook is allowed as dockerd's binary, not as any process's exe. */
 	pid_t not_docker = run_sleeper("/usr/bin/sleep", "sleep");
 	struct ward_spec *other = load("docker-20.10-default.json");
@@ -1293,6 +1338,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(hooks, allows_a_hook_by_its_file_entry);
 	tcase_add_test(hooks, allows_a_hook_by_its_directory_entry);
 	tcase_add_test(hooks, refuses_an_allowed_hook_others_can_change);
+	tcase_add_test(hooks, refuses_an_environment_that_runs_other_code_in_an_allowed_hook);
 	tcase_add_test(hooks, lifting_the_hook_check_lets_any_hook_run);
 	tcase_add_test(hooks, a_hook_named_through_proc_pid_exe_is_judged_as_its_binary);
 	tcase_add_test(hooks, dockers_own_hook_passes_baseline);
