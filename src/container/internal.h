@@ -25,9 +25,8 @@ struct judged_hooks {
 };
 /* Resolves the hooks of kind again and judges them against the policy in force (policy_file;
  * NULL: the default). A refusal is an error naming hooks.<kind>[i].path; *out is then empty. */
-int posthooks_judge(const char *policy_file, const struct ward_spec *spec,
-		    enum ward_hook_kind kind, const char *id, struct judged_hooks *out,
-		    struct ward_error *err);
+int posthooks_judge(const char *policy_file, const struct ward_spec *spec, enum ward_hook_kind kind,
+		    const char *id, struct judged_hooks *out, struct ward_error *err);
 void posthooks_clear(struct judged_hooks *h);
 /* Runs judged poststart or poststop hooks; their failures are logged as warnings, as the
  * runtime spec says, and do not stop the operation. */
