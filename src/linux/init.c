@@ -205,7 +205,11 @@ static int run_container_hooks(const struct ward_init_config *cfg, enum ward_hoo
 	 * startContainer ones are the container's own programs, run after its privilege drop. */
 	const struct host_object *exe =
 		kind == WARD_HOOK_START_CONTAINER || !cfg->plan ? NULL : cfg->plan->hooks[kind];
-	return hooks_run(cfg->spec, kind, exe, state, err);
+	int rc = hooks_run(cfg->spec, kind, exe, state, err);
+	/* They are host files: their descriptors do not outlive their use. */
+	for (size_t i = 0; exe && i < cfg->plan->n_hooks[kind]; i++)
+		close(exe[i].fd);
+	return rc;
 }
 
 /* Asks ward to run the prestart and createRuntime hooks, which belong to the runtime
