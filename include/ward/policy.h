@@ -100,7 +100,14 @@ int policy_evaluate(const struct policy *p, struct ward_spec *spec, const struct
 int policy_evaluate_process(const struct policy *p, const struct ward_spec *spec,
 			    const struct ward_process *proc, struct policy_verdict *v,
 			    struct ward_error *err);
+/* start and delete: the poststart or poststop hooks, resolved again by the verb that runs them
+ * (exe[i] is hooks.<kind>[i].path's executable, for every hook of that kind). */
+int policy_evaluate_hooks(const struct policy *p, const struct ward_spec *spec,
+			  enum ward_hook_kind kind, const struct host_object *exe,
+			  struct policy_verdict *v, struct ward_error *err);
 void policy_verdict_clear(struct policy_verdict *v);
+/* The hook executables ward allows without a policy entry (the engines' own; NULL-terminated). */
+const char *const *policy_builtin_hooks(void);
 
 /* The refusal as an error: every violation with path, reason, remedy and the policy line
  * that would allow it. Returns -1. */
@@ -118,5 +125,10 @@ void policy_log_replaced_opt_outs(const struct policy_verdict *v, const char *id
 int policy_enforce(const char *policy_file, struct ward_spec *spec, const struct ward_plan *plan,
 		   const struct ward_process *exec_process, const char *id,
 		   struct policy_verdict *v, struct ward_error *err);
+/* start and delete: loads the policy, judges the hooks of one kind (policy_evaluate_hooks),
+ * refuses or logs the overrides. Without hooks of that kind, does nothing. */
+int policy_enforce_hooks(const char *policy_file, const struct ward_spec *spec,
+			 enum ward_hook_kind kind, const struct host_object *exe, const char *id,
+			 struct ward_error *err);
 
 #endif

@@ -175,6 +175,7 @@ static char **build_env(const struct ward_process *p, int nlisten)
 
 struct hooks_ctx {
 	const struct ward_spec *spec;
+	const struct ward_plan *plan; /* the hook executables the policy judged */
 	const char *id;
 	const char *bundle;
 };
@@ -248,10 +249,12 @@ static int runtime_hooks(void *ctx, pid_t pid, struct ward_error *err)
 
 	if (!state)
 		return ward_fail(err, ENOMEM, "hooks");
-	if (hooks_run(h->spec, WARD_HOOK_PRESTART, state, err) < 0 ||
-	    hooks_run(h->spec, WARD_HOOK_CREATE_RUNTIME, state, err) < 0)
+	/* The executables the policy judged, through their fds. */
+	struct host_object *const *exe = h->plan->hooks;
+	if (hooks_run(h->spec, WARD_HOOK_PRESTART, exe[WARD_HOOK_PRESTART], state, err) < 0)
 		return -1;
-	return 0;
+	return hooks_run(h->spec, WARD_HOOK_CREATE_RUNTIME, exe[WARD_HOOK_CREATE_RUNTIME], state,
+			 err);
 }
 
 static int write_oom_score_adj(pid_t pid, int value, struct ward_error *err)
@@ -497,7 +500,7 @@ int container_create(const struct create_options *o, struct created_container *c
 	if (open_idmaps(c->spec, &plan, &idmaps, err) < 0)
 		goto fail;
 
-	struct hooks_ctx hctx = {.spec = c->spec, .id = o->id, .bundle = bundle};
+	struct hooks_ctx hctx = {.spec = c->spec, .plan = &plan, .id = o->id, .bundle = bundle};
 	struct ward_init_config cfg = {
 		.spec = c->spec,
 		.id = o->id,

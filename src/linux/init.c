@@ -202,7 +202,15 @@ static int run_container_hooks(const struct ward_init_config *cfg, enum ward_hoo
 	cleanup_free char *state = hooks_state_json(cfg->spec, cfg->id, status, pid, cfg->bundle);
 	if (!state)
 		return ward_fail(err, ENOMEM, "hooks");
-	return hooks_run(cfg->spec, kind, state, err);
+	/* createContainer hooks run the executables ward judged (their fds came along); the
+	 * startContainer ones are the container's own programs, run after its privilege drop. */
+	const struct host_object *exe =
+		kind == WARD_HOOK_START_CONTAINER || !cfg->plan ? NULL : cfg->plan->hooks[kind];
+	int rc = hooks_run(cfg->spec, kind, exe, state, err);
+	/* They are host files: their descriptors do not outlive their use. */
+	for (size_t i = 0; exe && i < cfg->plan->n_hooks[kind]; i++)
+		close(exe[i].fd);
+	return rc;
 }
 
 /* Asks ward to run the prestart and createRuntime hooks, which belong to the runtime
@@ -356,7 +364,8 @@ static int cmp_int(const void *a, const void *b)
 static void close_unneeded_fds(const struct ward_init_config *cfg, int setup_fd, int init_fd)
 {
 	size_t nmounts = cfg->idmap_fds ? cfg->spec->n_mounts : 0;
-	int keep[8 + nmounts + WARD_NS_KINDS];
+	size_t nhooks = cfg->plan ? cfg->plan->n_hooks[WARD_HOOK_CREATE_CONTAINER] : 0;
+	int keep[8 + nmounts + WARD_NS_KINDS + nhooks];
 	int n = 0, from = 3 + cfg->preserve_fds;
 	int candidates[] = {setup_fd,	     init_fd,	     cfg->exec_fifo_fd,
 			    cfg->console_fd, cfg->cgroup_fd, cfg->join_pidfd};
@@ -371,6 +380,10 @@ static void close_unneeded_fds(const struct ward_init_config *cfg, int setup_fd,
 	for (int k = 0; cfg->plan && k < WARD_NS_KINDS; k++)
 		if (cfg->plan->ns[k].fd >= from)
 			keep[n++] = cfg->plan->ns[k].fd;
+	/* The judged createContainer hook executables, which the init runs. */
+	for (size_t i = 0; i < nhooks; i++)
+		if (cfg->plan->hooks[WARD_HOOK_CREATE_CONTAINER][i].fd >= from)
+			keep[n++] = cfg->plan->hooks[WARD_HOOK_CREATE_CONTAINER][i].fd;
 	qsort(keep, (size_t)n, sizeof keep[0], cmp_int);
 	for (int i = 0; i < n; i++) {
 		if (keep[i] > from)

@@ -161,6 +161,16 @@ static const struct policy_check checks[] = {
 	 "a lower OOM score than ward's caller makes the host kill its own processes first",
 	 "leave process.oomScoreAdj out, or set it no lower than the caller's"},
 
+	/* Hooks. */
+	{"hook-not-allowed", POLICY_BASELINE, POLICY_REFUSE,
+	 "hooks.prestart, hooks.createRuntime, hooks.createContainer, hooks.poststart, "
+	 "hooks.poststop",
+	 "a hook runs a host program with ward's privileges (root on the host): only a "
+	 "root-owned program the host admin allows may run there",
+	 "remove the hook (or the loader, shell or interpreter variable from its env); or list "
+	 "its executable or its directory with \"hook = PATH\" in the policy file (it must be "
+	 "a regular file owned by root that group and others cannot write)"},
+
 	/* restricted: for untrusted code and CI. */
 	{"restricted-run-as-root", POLICY_RESTRICTED, POLICY_REFUSE,
 	 "process.user.uid, linux.namespaces", "root without a user namespace is the host's root",

@@ -133,6 +133,7 @@ int policy_evaluate(const struct policy *p, struct ward_spec *spec, const struct
 	judge_mounts(&e, spec);
 	judge_devices(&e, spec);
 	judge_confinement(&e, spec);
+	judge_hooks(&e, spec);
 	if (e.rc == 0 && harden(&e, spec) < 0)
 		e.rc = -1;
 	host_refs_free(e.refs);
@@ -149,6 +150,18 @@ int policy_evaluate_process(const struct policy *p, const struct ward_spec *spec
 		return -1;
 	judge_process(&e, spec, proc);
 	harden_seccomp(&e, spec);
+	return e.rc;
+}
+
+int policy_evaluate_hooks(const struct policy *p, const struct ward_spec *spec,
+			  enum ward_hook_kind kind, const struct host_object *exe,
+			  struct policy_verdict *v, struct ward_error *err)
+{
+	struct eval e;
+
+	if (begin(&e, p, spec, v, err) < 0)
+		return -1;
+	judge_hook_list(&e, spec, kind, exe, spec->hooks.count[kind]);
 	return e.rc;
 }
 

@@ -48,6 +48,12 @@ void judge_mounts(struct eval *e, const struct ward_spec *spec);
 void judge_rootfs(struct eval *e, const struct ward_spec *spec);
 void judge_devices(struct eval *e, const struct ward_spec *spec);
 void judge_confinement(struct eval *e, const struct ward_spec *spec);
+/* Every hook ward runs with host privileges, as plan resolved it. */
+void judge_hooks(struct eval *e, const struct ward_spec *spec);
+/* The hooks of one kind, exe[i] (of n) being hooks.<kind>[i].path as resolved; a hook without
+ * one is judged unresolved. */
+void judge_hook_list(struct eval *e, const struct ward_spec *spec, enum ward_hook_kind kind,
+		     const struct host_object *exe, size_t n);
 
 /* The silent hardening; harden() changes spec. */
 void harden_seccomp(struct eval *e, const struct ward_spec *spec);

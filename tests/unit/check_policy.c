@@ -2,11 +2,16 @@
  * one that does not; the policy file fails closed; the override matrix (admin allow,
  * annotation with and without overridable, privileged); the engines' default configs pass. */
 #include <check.h>
+#include <fcntl.h>
 #include <linux/capability.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ward/cleanup.h"
@@ -29,6 +34,21 @@ static struct ward_spec *load(const char *name)
 static struct ward_spec *base(void)
 {
 	return load("runc-1.1-spec.json");
+}
+
+/* Docker's default config without its prestart hook, which names a dockerd this host lacks
+ * (dockers_own_hook_passes_baseline judges it). */
+static struct ward_spec *docker(void)
+{
+	struct ward_spec *s = load("docker-20.10-default.json");
+	for (size_t i = 0; i < s->hooks.count[WARD_HOOK_PRESTART]; i++) {
+		free(s->hooks.list[WARD_HOOK_PRESTART][i].path);
+		strv_free(s->hooks.list[WARD_HOOK_PRESTART][i].args);
+	}
+	free(s->hooks.list[WARD_HOOK_PRESTART]);
+	s->hooks.list[WARD_HOOK_PRESTART] = NULL;
+	s->hooks.count[WARD_HOOK_PRESTART] = 0;
+	return s;
 }
 
 static struct policy pol(const char *text)
@@ -664,11 +684,11 @@ END_TEST
 
 START_TEST(refuses_an_unconfined_seccomp_profile)
 {
-	struct ward_spec *s = load("docker-20.10-default.json");
+	struct ward_spec *s = docker();
 	free(s->linux_.seccomp->default_action);
 	s->linux_.seccomp->default_action = strdup("SCMP_ACT_ALLOW");
 	expect(s, "seccomp-unconfined", "linux.seccomp.defaultAction");
-	expect(load("docker-20.10-default.json"), NULL, NULL);
+	expect(docker(), NULL, NULL);
 }
 END_TEST
 
@@ -839,9 +859,10 @@ END_TEST
 
 START_TEST(the_engines_default_configs_pass_baseline_unchanged)
 {
-	static const char *const files[] = {"docker-20.10-default.json", "podman-4.3-default.json",
-					    "containerd-1.6-ctr-default.json",
-					    "runc-1.1-spec.json"};
+	/* Docker's, whose prestart hook needs a dockerd: dockers_own_hook_passes_baseline. */
+	static const char *const files[] = {
+		"podman-4.3-default.json", "containerd-1.6-ctr-default.json", "runc-1.1-spec.json"};
+	expect(docker(), NULL, NULL);
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		struct ward_spec *s = load(files[i]);
 		struct policy_verdict v = judge_with("", s);
@@ -850,6 +871,380 @@ START_TEST(the_engines_default_configs_pass_baseline_unchanged)
 		policy_verdict_clear(&v);
 		spec_free(s);
 	}
+}
+END_TEST
+
+/* ---- hooks -------------------------------------------------------------------------------- */
+
+static void add_hook(struct ward_spec *s, enum ward_hook_kind kind, const char *path)
+{
+	size_t n = s->hooks.count[kind];
+	s->hooks.list[kind] = realloc(s->hooks.list[kind], (n + 1) * sizeof *s->hooks.list[kind]);
+	ck_assert_ptr_nonnull(s->hooks.list[kind]);
+	memset(&s->hooks.list[kind][n], 0, sizeof s->hooks.list[kind][n]);
+	s->hooks.list[kind][n].path = strdup(path);
+	s->hooks.count[kind] = n + 1;
+}
+
+static struct ward_spec *with_hook(enum ward_hook_kind kind, const char *path)
+{
+	struct ward_spec *s = base();
+	add_hook(s, kind, path);
+	return s;
+}
+
+/* A hook script in a fresh temporary directory: dir and file are filled in. */
+static void make_hook(char *dir, size_t dir_len, char *file, size_t file_len)
+{
+	snprintf(dir, dir_len, "/tmp/ward-policy-hook-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(file, file_len, "%s/hook", dir);
+	FILE *f = fopen(file, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("#!/bin/sh\ntouch /tmp/ward-policy-hook-ran\n", f);
+	fclose(f);
+	ck_assert_int_eq(chmod(file, 0755), 0);
+}
+
+static void remove_hook(const char *dir, const char *file)
+{
+	unlink(file);
+	rmdir(dir);
+}
+
+/* judge_with(policy, spec) expecting exactly hook-not-allowed at path, whose detail holds
+ * `detail`; or (path NULL) no violation at all. */
+static void expect_hook(const char *policy, struct ward_spec *s, const char *path,
+			const char *detail)
+{
+	struct policy_verdict v = judge_with(policy, s);
+	if (path) {
+		const struct policy_finding *f = VIOLATION(v, "hook-not-allowed");
+		ck_assert_msg(f != NULL, "expected hook-not-allowed under \"%s\"", policy);
+		size_t n = 0;
+		for (size_t i = 0; i < v.n_violations; i++)
+			n += v.violations[i].check == policy_check_find("hook-not-allowed");
+		ck_assert_uint_eq(n, 1);
+		ck_assert_str_eq(f->path, path);
+		ck_assert_msg(strstr(f->detail, detail), "detail \"%s\" lacks \"%s\"", f->detail,
+			      detail);
+	} else {
+		ck_assert_msg(v.n_violations == 0, "\"%s\": %s refused: %s", policy,
+			      v.n_violations ? v.violations[0].path : "",
+			      v.n_violations ? v.violations[0].detail : "");
+		ck_assert_uint_eq(v.n_overrides, 0);
+	}
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+
+START_TEST(refuses_a_hook_the_policy_does_not_list)
+{
+	static const enum ward_hook_kind host_side[] = {
+		WARD_HOOK_PRESTART, WARD_HOOK_CREATE_RUNTIME, WARD_HOOK_CREATE_CONTAINER,
+		WARD_HOOK_POSTSTART, WARD_HOOK_POSTSTOP};
+	char dir[64], file[96], path[64];
+	make_hook(dir, sizeof dir, file, sizeof file);
+	for (size_t i = 0; i < sizeof host_side / sizeof host_side[0]; i++) {
+		snprintf(path, sizeof path, "hooks.%s[0].path", spec_hook_name(host_side[i]));
+		expect_hook("", with_hook(host_side[i], file), path, "is not an allowed hook");
+		expect_hook("level = restricted", with_hook(host_side[i], file), path,
+			    "is not an allowed hook");
+	}
+	/* A system program is no exception: hooks run host root's code of the config's choice. */
+	expect_hook("", with_hook(WARD_HOOK_PRESTART, "/bin/sh"), "hooks.prestart[0].path",
+		    "/bin/sh (resolved to /usr/bin/");
+	/* ... nor a hook ward cannot find. */
+	expect_hook("", with_hook(WARD_HOOK_POSTSTOP, "/nonexistent/hook"),
+		    "hooks.poststop[0].path", "cannot be resolved on this host");
+	/* The second hook of a kind is named by its own index. */
+	struct ward_spec *s = with_hook(WARD_HOOK_PRESTART, "/usr/bin/true");
+	add_hook(s, WARD_HOOK_PRESTART, file);
+	expect_hook("hook = /usr/bin/true", s, "hooks.prestart[1].path", file);
+	remove_hook(dir, file);
+}
+END_TEST
+
+START_TEST(start_container_hooks_are_not_host_hooks)
+{
+	/* They run inside the container, as its process, after every privilege drop. */
+	expect_hook("", with_hook(WARD_HOOK_START_CONTAINER, "/anything/in/the/container"), NULL,
+		    NULL);
+}
+END_TEST
+
+START_TEST(allows_a_hook_by_its_file_entry)
+{
+	char dir[64], file[96], entry[128], link[128];
+	make_hook(dir, sizeof dir, file, sizeof file);
+	snprintf(entry, sizeof entry, "hook = %s", file);
+	expect_hook(entry, with_hook(WARD_HOOK_PRESTART, file), NULL, NULL);
+	expect_hook(entry, with_hook(WARD_HOOK_POSTSTOP, file), NULL, NULL);
+	/* The file is judged, not the name: a symlink to it is the same hook ... */
+	snprintf(link, sizeof link, "%s/link", dir);
+	ck_assert_int_eq(symlink(file, link), 0);
+	expect_hook(entry, with_hook(WARD_HOOK_CREATE_RUNTIME, link), NULL, NULL);
+	unlink(link);
+	/* ... and a file entry allows that file only, not its neighbours. */
+	snprintf(entry, sizeof entry, "hook = %s", "/usr/bin/true");
+	expect_hook(entry, with_hook(WARD_HOOK_PRESTART, "/usr/bin/false"),
+		    "hooks.prestart[0].path", "is not an allowed hook");
+	expect_hook(entry, with_hook(WARD_HOOK_PRESTART, "/usr/bin/true"), NULL, NULL);
+	remove_hook(dir, file);
+}
+END_TEST
+
+START_TEST(allows_a_hook_by_its_directory_entry)
+{
+	char dir[64], file[96], entry[128], sub[128], deeper[160];
+	make_hook(dir, sizeof dir, file, sizeof file);
+	snprintf(entry, sizeof entry, "hook = %s/", dir);
+	expect_hook(entry, with_hook(WARD_HOOK_CREATE_CONTAINER, file), NULL, NULL);
+	/* Only the files directly in it: not a subdirectory's. */
+	snprintf(sub, sizeof sub, "%s/sub", dir);
+	snprintf(deeper, sizeof deeper, "%s/hook", sub);
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	ck_assert_int_eq(link(file, deeper), 0);
+	expect_hook(entry, with_hook(WARD_HOOK_PRESTART, deeper), "hooks.prestart[0].path",
+		    "is not an allowed hook");
+	/* A link from the allowed directory to elsewhere is judged where it leads. */
+	unlink(deeper);
+	rename(file, deeper);
+	ck_assert_int_eq(symlink(deeper, file), 0);
+	expect_hook(entry, with_hook(WARD_HOOK_PRESTART, file), "hooks.prestart[0].path",
+		    "(resolved to ");
+	unlink(file);
+	unlink(deeper);
+	rmdir(sub);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(refuses_an_allowed_hook_others_can_change)
+{
+	char dir[64], file[96], entry[128];
+	make_hook(dir, sizeof dir, file, sizeof file);
+	snprintf(entry, sizeof entry, "hook = %s", dir);
+	ck_assert_int_eq(chmod(file, 0775), 0);
+	expect_hook(entry, with_hook(WARD_HOOK_PRESTART, file), "hooks.prestart[0].path",
+		    "is writable by group or others (mode 0775)");
+	ck_assert_int_eq(chmod(file, 0757), 0);
+	expect_hook(entry, with_hook(WARD_HOOK_POSTSTART, file), "hooks.poststart[0].path",
+		    "is writable by group or others");
+	ck_assert_int_eq(chmod(file, 0755), 0);
+	if (geteuid() == 0) { /* only root can give a file away */
+		ck_assert_int_eq(chown(file, 12345, (gid_t)-1), 0);
+		ck_assert_int_eq(chmod(file, 0755), 0);
+		expect_hook(entry, with_hook(WARD_HOOK_PRESTART, file), "hooks.prestart[0].path",
+			    "is owned by uid 12345, not by root");
+	}
+	/* A directory is no hook. */
+	expect_hook(entry, with_hook(WARD_HOOK_PRESTART, dir), "hooks.prestart[0].path",
+		    "is not a regular file");
+	remove_hook(dir, file);
+}
+END_TEST
+
+START_TEST(refuses_an_environment_that_runs_other_code_in_an_allowed_hook)
+{
+	static const char *const env[] = {"PATH=/usr/bin:/bin",
+					  "LD_PRELOAD=/tmp/x.so",
+					  "BASH_FUNC_cat%%=() { id; }",
+					  "LANG=C.UTF-8",
+					  "GCONV_PATH=/tmp",
+					  "ENVIRONMENT=prod",
+					  "LD_LIBRARY_PATH",
+					  NULL};
+	struct ward_spec *s = with_hook(WARD_HOOK_CREATE_RUNTIME, "/usr/bin/true");
+	s->hooks.list[WARD_HOOK_CREATE_RUNTIME][0].env = calloc(8, sizeof(char *));
+	for (size_t i = 0; env[i]; i++)
+		s->hooks.list[WARD_HOOK_CREATE_RUNTIME][0].env[i] = strdup(env[i]);
+	struct policy_verdict v = judge_with("hook = /usr/bin/true", s);
+	ck_assert_uint_eq(v.n_violations, 4);
+	static const char *const paths[] = {
+		"hooks.createRuntime[0].env[1]", "hooks.createRuntime[0].env[2]",
+		"hooks.createRuntime[0].env[4]", "hooks.createRuntime[0].env[6]"};
+	for (size_t i = 0; i < 4; i++) {
+		ck_assert_int_eq(v.violations[i].check, policy_check_find("hook-not-allowed"));
+		ck_assert_str_eq(v.violations[i].path, paths[i]);
+	}
+	ck_assert_ptr_nonnull(strstr(v.violations[1].detail, "BASH_FUNC_cat%% would make"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(lifting_the_hook_check_lets_any_hook_run)
+{
+	struct policy_verdict v =
+		judge_with("allow = hook-not-allowed", with_hook(WARD_HOOK_PRESTART, "/bin/sh"));
+	ck_assert_uint_eq(v.n_violations, 0);
+	ck_assert_ptr_nonnull(OVERRIDE(v, "hook-not-allowed"));
+	policy_verdict_clear(&v);
+	v = judge_with("level = privileged", with_hook(WARD_HOOK_POSTSTOP, "/bin/sh"));
+	ck_assert_uint_eq(v.n_violations, 0);
+	ck_assert_int_eq(OVERRIDE(v, "hook-not-allowed")->source, POLICY_BY_LEVEL);
+	policy_verdict_clear(&v);
+}
+END_TEST
+
+/* A child running `binary` with argument 100 (sleep); its pid. */
+static pid_t run_sleeper(const char *binary, const char *argv0)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		execl(binary, argv0, "100", (char *)NULL);
+		_exit(127);
+	}
+	/* Until the exec is done, /proc/<pid>/exe names this test. */
+	char link[64], target[256];
+	snprintf(link, sizeof link, "/proc/%d/exe", pid);
+	for (int i = 0; i < 500; i++) {
+		ssize_t n = readlink(link, target, sizeof target - 1);
+		if (n > 0 && (target[n] = '\0', strstr(target, argv0)))
+			break;
+		usleep(10000);
+	}
+	return pid;
+}
+
+static void stop_sleeper(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+START_TEST(a_hook_named_through_proc_pid_exe_is_judged_as_its_binary)
+{
+	char path[64];
+	pid_t pid = run_sleeper("/usr/bin/sleep", "sleep");
+	snprintf(path, sizeof path, "/proc/%d/exe", pid);
+	expect_hook("", with_hook(WARD_HOOK_PRESTART, path), "hooks.prestart[0].path",
+		    "(resolved to /usr/bin/sleep) is not an allowed hook");
+	expect_hook("hook = /usr/bin/sleep", with_hook(WARD_HOOK_PRESTART, path), NULL, NULL);
+	expect_hook("hook = /usr/bin", with_hook(WARD_HOOK_PRESTART, path), NULL, NULL);
+	stop_sleeper(pid);
+	/* The same magic link of ward's own process. */
+	char self[256];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	ck_assert_int_gt(n, 0);
+	self[n] = '\0';
+	expect_hook("", with_hook(WARD_HOOK_PRESTART, "/proc/self/exe"), "hooks.prestart[0].path",
+		    self);
+}
+END_TEST
+
+/* A dockerd of our own at /usr/sbin/dockerd, in a private mount namespace (a copy of sleep on a
+ * tmpfs over /usr/sbin), so the test does not depend on, nor touch, the host's Docker. */
+static void private_dockerd(void)
+{
+	if (geteuid() != 0) {
+		static const char *const files[] = {"/proc/self/setgroups", "/proc/self/uid_map",
+						    "/proc/self/gid_map"};
+		char maps[3][64];
+		snprintf(maps[0], sizeof maps[0], "deny");
+		snprintf(maps[1], sizeof maps[1], "0 %u 1", (unsigned)geteuid());
+		snprintf(maps[2], sizeof maps[2], "0 %u 1", (unsigned)getegid());
+		ck_assert_int_eq(unshare(CLONE_NEWUSER | CLONE_NEWNS), 0);
+		for (int i = 0; i < 3; i++) {
+			int fd = open(files[i], O_WRONLY);
+			ck_assert_int_gt(write(fd, maps[i], strlen(maps[i])), 0);
+			close(fd);
+		}
+	} else {
+		ck_assert_int_eq(unshare(CLONE_NEWNS), 0);
+	}
+	ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	int in = open("/usr/bin/sleep", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(in, 0);
+	ck_assert_int_eq(mount("tmpfs", "/usr/sbin", "tmpfs", 0, "mode=0755"), 0);
+	int out = open("/usr/sbin/dockerd", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	ck_assert_int_ge(out, 0);
+	char buf[65536];
+	ssize_t n;
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		ck_assert_int_eq(write(out, buf, (size_t)n), n);
+	close(in);
+	close(out);
+}
+
+START_TEST(dockers_own_hook_passes_baseline)
+{
+	const char *const *builtin = policy_builtin_hooks();
+	bool listed = false;
+	for (size_t i = 0; builtin[i]; i++)
+		listed |= strcmp(builtin[i], "/usr/sbin/dockerd") == 0;
+	ck_assert(listed);
+
+	private_dockerd();
+	pid_t pid = run_sleeper("/usr/sbin/dockerd", "dockerd");
+	struct ward_spec *s = load("docker-20.10-default.json");
+	ck_assert_uint_eq(s->hooks.count[WARD_HOOK_PRESTART], 1);
+	free(s->hooks.list[WARD_HOOK_PRESTART][0].path);
+	ck_assert_int_ge(asprintf(&s->hooks.list[WARD_HOOK_PRESTART][0].path, "/proc/%d/exe", pid),
+			 0);
+	expect_hook("", s, NULL, NULL);
+	/* Only as Docker's hook: with any other args[0], dockerd would be a Docker daemon of the
+	 * config's making. */
+	char exe[64];
+	snprintf(exe, sizeof exe, "/proc/%d/exe", pid);
+	s = load("docker-20.10-default.json");
+	free(s->hooks.list[WARD_HOOK_PRESTART][0].path);
+	s->hooks.list[WARD_HOOK_PRESTART][0].path = strdup(exe);
+	free(s->hooks.list[WARD_HOOK_PRESTART][0].args[0]);
+	s->hooks.list[WARD_HOOK_PRESTART][0].args[0] = strdup("dockerd");
+	expect_hook("", s, "hooks.prestart[0].path",
+		    "(resolved to /usr/sbin/dockerd) is /usr/sbin/dockerd, which ward allows only "
+		    "as Docker's hook (args[0] \"libnetwork-setkey\", not \"dockerd\")");
+	expect_hook("", with_hook(WARD_HOOK_POSTSTOP, exe), "hooks.poststop[0].path",
+		    "allows only as Docker's hook");
+	/* The admin may allow more. */
+	expect_hook("hook = /usr/sbin/dockerd", with_hook(WARD_HOOK_POSTSTOP, exe), NULL, NULL);
+	/* The hook is allowed as dockerd's binary, not as any process's exe. */
+	pid_t not_docker = run_sleeper("/usr/bin/sleep", "sleep");
+	struct ward_spec *other = load("docker-20.10-default.json");
+	free(other->hooks.list[WARD_HOOK_PRESTART][0].path);
+	ck_assert_int_ge(asprintf(&other->hooks.list[WARD_HOOK_PRESTART][0].path, "/proc/%d/exe",
+				  not_docker),
+			 0);
+	expect_hook("", other, "hooks.prestart[0].path", "(resolved to /usr/bin/sleep)");
+	stop_sleeper(not_docker);
+	stop_sleeper(pid);
+}
+END_TEST
+
+START_TEST(start_and_delete_judge_their_hooks_again)
+{
+	char dir[64], file[96], entry[128];
+	make_hook(dir, sizeof dir, file, sizeof file);
+	struct ward_spec *s = with_hook(WARD_HOOK_POSTSTART, file);
+	struct host_object exe;
+	struct ward_error err = {0};
+	struct policy_verdict v;
+	ck_assert_int_eq(hostpath_resolve(AT_FDCWD, file, HOSTPATH_ANY, O_PATH, &exe), 0);
+
+	struct policy p = pol("");
+	ck_assert_int_eq(policy_evaluate_hooks(&p, s, WARD_HOOK_POSTSTART, &exe, &v, &err), 0);
+	ck_assert_ptr_nonnull(VIOLATION(v, "hook-not-allowed"));
+	ck_assert_str_eq(VIOLATION(v, "hook-not-allowed")->path, "hooks.poststart[0].path");
+	policy_verdict_clear(&v);
+	policy_clear(&p);
+
+	snprintf(entry, sizeof entry, "hook = %s", dir);
+	p = pol(entry);
+	ck_assert_int_eq(policy_evaluate_hooks(&p, s, WARD_HOOK_POSTSTART, &exe, &v, &err), 0);
+	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	/* Without the resolved file (it vanished), nothing is judged allowed. */
+	ck_assert_int_eq(policy_evaluate_hooks(&p, s, WARD_HOOK_POSTSTART, NULL, &v, &err), 0);
+	ck_assert_ptr_nonnull(VIOLATION(v, "hook-not-allowed"));
+	policy_verdict_clear(&v);
+	policy_clear(&p);
+
+	hostpath_clear(&exe);
+	spec_free(s);
+	remove_hook(dir, file);
 }
 END_TEST
 
@@ -1302,6 +1697,18 @@ static Suite *policy_suite(void)
 	tcase_add_test(levels, privileged_level_refuses_nothing_and_hardens_nothing);
 	tcase_add_test(levels, the_engines_default_configs_pass_baseline_unchanged);
 	suite_add_tcase(s, levels);
+	TCase *hooks = tcase_create("hooks");
+	tcase_add_test(hooks, refuses_a_hook_the_policy_does_not_list);
+	tcase_add_test(hooks, start_container_hooks_are_not_host_hooks);
+	tcase_add_test(hooks, allows_a_hook_by_its_file_entry);
+	tcase_add_test(hooks, allows_a_hook_by_its_directory_entry);
+	tcase_add_test(hooks, refuses_an_allowed_hook_others_can_change);
+	tcase_add_test(hooks, refuses_an_environment_that_runs_other_code_in_an_allowed_hook);
+	tcase_add_test(hooks, lifting_the_hook_check_lets_any_hook_run);
+	tcase_add_test(hooks, a_hook_named_through_proc_pid_exe_is_judged_as_its_binary);
+	tcase_add_test(hooks, dockers_own_hook_passes_baseline);
+	tcase_add_test(hooks, start_and_delete_judge_their_hooks_again);
+	suite_add_tcase(s, hooks);
 
 	tcase_add_test(overrides, annotation_cannot_lift_a_check_that_is_not_overridable);
 	tcase_add_test(overrides, annotation_lifts_an_overridable_check);
