@@ -111,11 +111,12 @@ ward_run() {
 	ERR=$(cat "$WORK/stderr")
 }
 
-# The host's mount table, without the mounts that podman and containerd (run by other test
-# scripts in parallel) legitimately make for their own state.
+# The host's mount table, without the mounts that podman, containerd and dockerd (run by other
+# test scripts in parallel) legitimately make for their own state.
 host_mounts() {
-	awk '{print $5, $10}' /proc/self/mountinfo | grep -v -e '^/tmp/ward-pm\.' \
-		-e "^$WARD_TEST_WORK/containerd\." -e '^/run/containerd/' -e '^/run/containers/' | sort
+	awk '{print $5, $10}' /proc/self/mountinfo | grep -v -e '^/tmp/ward-pm\.' -e '^/tmp/ward-dk\.' \
+		-e "^$WARD_TEST_WORK/containerd\." -e "^$WARD_TEST_WORK/docker\." \
+		-e '^/run/containerd/' -e '^/run/containers/' -e '^/run/docker/' -e '^/var/lib/docker' | sort
 }
 
 HOST_MOUNTS_BEFORE=$(host_mounts)
