@@ -1,5 +1,8 @@
 /* ward: global options, the command table, dispatch. */
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +11,7 @@
 #include "ward/cli.h"
 #include "ward/log.h"
 #include "ward/selfprotect.h"
+#include "ward/util.h"
 
 const struct command ward_commands[] = {
 	{"create", cmd_create, "create a container (its process waits for start)"},
@@ -98,6 +102,28 @@ static const char *default_root(void)
 	return "/run/ward";
 }
 
+/* Socket activation is honoured only as systemd defines it: fds 3.. for this very process
+ * (LISTEN_PID), open before ward opened any of its own. A stale LISTEN_FDS would otherwise
+ * hand the container descriptors ward opened itself (its log, the judged host objects). */
+static void check_socket_activation(void)
+{
+	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	long n, p;
+	bool ok;
+
+	if (!fds)
+		return;
+	ok = parse_long(fds, 1, 4096, &n) == 0 && pid && parse_long(pid, 1, INT_MAX, &p) == 0 &&
+	     p == (long)getpid();
+	for (long fd = 3; ok && fd < 3 + n; fd++)
+		ok = fcntl((int)fd, F_GETFD) >= 0;
+	if (!ok) {
+		unsetenv("LISTEN_FDS");
+		unsetenv("LISTEN_PID");
+		unsetenv("LISTEN_FDNAMES");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct global_opts g = {.root = NULL, .rootless = "auto"};
@@ -105,6 +131,7 @@ int main(int argc, char **argv)
 	const char *log_format = "text";
 	int c;
 
+	check_socket_activation();
 	cli_normalize_args(argc, argv, global_longopts);
 	while ((c = getopt_long(argc, argv, "+vh", global_longopts, NULL)) != -1) {
 		switch (c) {
