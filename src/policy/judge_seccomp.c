@@ -10,19 +10,20 @@
  * that capability:
  *  - creating a user namespace (clone, unshare with CLONE_NEWUSER; clone3), which needs no
  *    capability and gives every capability over the new namespace;
- *  - bpf, perf_event_open, fanotify_init and userfaultfd, which the kernel serves in part to
- *    unprivileged callers (depending on sysctls) and which Docker ties to CAP_BPF,
- *    CAP_PERFMON, CAP_SYS_ADMIN and CAP_SYS_PTRACE;
+ *  - bpf, perf_event_open and fanotify_init, which the kernel serves in part to unprivileged
+ *    callers (depending on sysctls) and which Docker ties to CAP_BPF, CAP_PERFMON and
+ *    CAP_SYS_ADMIN; userfaultfd, served the same way, which Docker never allows;
  *  - the keyring calls, which reach the host's keyrings from a container without a user
  *    namespace of its own (Docker never allows them);
  *  - the mount calls, pivot_root and setns, which the kernel allows with CAP_SYS_ADMIN over
  *    the namespace concerned: only when the container can create a user namespace, in which
  *    it holds that capability.
  * The calls Docker ties to a capability that the kernel checks in the host's initial user
- * namespace whatever namespaces the caller makes (the clock, raw I/O ports, accounting, reboot,
- * the kernel log, NUMA placement of others' memory, vhangup) and the ptrace family (checked
- * like a ptrace attach; Docker allows ptrace since Linux 4.8) do not count: allowing them
- * lets the container reach nothing its capabilities forbid. Kernel modules, kexec and
+ * namespace whatever namespaces the caller makes (the clock, raw I/O ports, accounting, the
+ * kernel log, NUMA placement of others' memory, vhangup), reboot (which ends only the
+ * caller's PID namespace) and the ptrace family (checked like a ptrace attach; Docker allows
+ * ptrace since Linux 4.8) do not count: allowing them lets the container reach nothing its
+ * capabilities forbid. Kernel modules, kexec and
  * open_by_handle_at are refused by the stacked filter.
  *
  * Actions: SCMP_ACT_ERRNO, SCMP_ACT_KILL* and SCMP_ACT_TRAP deny; SCMP_ACT_ALLOW,
@@ -61,7 +62,8 @@ enum reach {
 
 static const struct risky {
 	const char *name;
-	uint64_t caps; /* any of these in the bounding set makes the call the container's */
+	uint64_t caps; /* any of these in the bounding set makes the call the container's (0:
+			* none: Docker never allows it) */
 	enum reach reach;
 	bool ns_flags; /* argument 0 holds clone flags */
 } risky[] = {
@@ -71,7 +73,7 @@ static const struct risky {
 	{"bpf", CAPB(CAP_BPF) | CAPB(CAP_SYS_ADMIN), REACH_ALWAYS, false},
 	{"perf_event_open", CAPB(CAP_PERFMON) | CAPB(CAP_SYS_ADMIN), REACH_ALWAYS, false},
 	{"fanotify_init", CAPB(CAP_SYS_ADMIN), REACH_ALWAYS, false},
-	{"userfaultfd", CAPB(CAP_SYS_PTRACE), REACH_ALWAYS, false},
+	{"userfaultfd", 0, REACH_ALWAYS, false},
 	{"keyctl", 0, REACH_KEYRING, false},
 	{"add_key", 0, REACH_KEYRING, false},
 	{"request_key", 0, REACH_KEYRING, false},
@@ -228,14 +230,14 @@ static void check_weakened(struct eval *e, const struct ward_spec *spec, uint64_
 		else if (first < 0 || out[k].first < first)
 			first = out[k].first;
 		const char *why = r->reach == REACH_KEYRING ? "the host's keyrings"
+				  : !r->caps		    ? "which Docker never allows"
 				  : r->ns_flags		    ? "with namespace flags, without "
 							    : "without ";
 		if (used < sizeof detail)
 			used += (size_t)snprintf(detail + used, sizeof detail - used, "%s%s (%s%s)",
 						 used ? ", " : "", r->name, why,
-						 r->reach == REACH_KEYRING
-							 ? ""
-							 : cap_list(r->caps, caps, sizeof caps));
+						 r->caps ? cap_list(r->caps, caps, sizeof caps)
+							 : "");
 	}
 	if (!detail[0])
 		return;
