@@ -180,8 +180,8 @@ struct hooks_ctx {
 	const char *bundle;
 };
 
-int seccomp_handoff(const struct ward_spec *spec, const char *id, const char *bundle, pid_t pid,
-		    int fd, struct ward_error *err)
+int seccomp_handoff(const struct ward_spec *spec, const struct host_object *sock, const char *id,
+		    const char *bundle, pid_t pid, int fd, struct ward_error *err)
 {
 	const struct ward_seccomp *sc = spec->linux_.seccomp;
 	cleanup_free char *msg = NULL;
@@ -189,7 +189,7 @@ int seccomp_handoff(const struct ward_spec *spec, const char *id, const char *bu
 	size_t len;
 	yajl_gen g;
 
-	if (!sc || !sc->listener_path)
+	if (!sc || !sc->listener_path || !sock || sock->fd < 0)
 		return ward_fail(err, EINVAL, "seccomp notification without a listenerPath");
 	g = yajl_gen_alloc(NULL);
 	if (!g)
@@ -233,13 +233,20 @@ int seccomp_handoff(const struct ward_spec *spec, const char *id, const char *bu
 	yajl_gen_free(g);
 	if (!msg)
 		return ward_fail(err, ENOMEM, "seccomp handoff");
-	return seccomp_send_listener(sc->listener_path, fd, msg, err);
+	return seccomp_send_listener(sock->fd, sc->listener_path, fd, msg, err);
 }
+
+struct listener_ctx {
+	const struct ward_spec *spec;
+	const struct host_object *sock;
+	const char *id;
+	const char *bundle;
+};
 
 static int listener_handoff(void *ctx, pid_t pid, int fd, struct ward_error *err)
 {
-	struct hooks_ctx *h = ctx;
-	return seccomp_handoff(h->spec, h->id, h->bundle, pid, fd, err);
+	struct listener_ctx *l = ctx;
+	return seccomp_handoff(l->spec, l->sock, l->id, l->bundle, pid, fd, err);
 }
 
 static int runtime_hooks(void *ctx, pid_t pid, struct ward_error *err)
@@ -494,13 +501,18 @@ int container_create(const struct create_options *o, struct created_container *c
 	    seccomp_compile(c->spec->linux_.seccomp, c->spec->process->caps.bounding, cache,
 			    &filter, err) < 0)
 		goto fail;
-	if (verdict.never_filter && seccomp_compile_never(cache, &never, err) < 0)
+	unsigned never_rules = (verdict.never_filter ? SECCOMP_NEVER_BASE : 0) |
+			       (verdict.never_userns ? SECCOMP_NEVER_USERNS : 0) |
+			       (verdict.never_keyring ? SECCOMP_NEVER_KEYRING : 0);
+	if (never_rules && seccomp_compile_never(never_rules, cache, &never, err) < 0)
 		goto fail;
 
 	if (open_idmaps(c->spec, &plan, &idmaps, err) < 0)
 		goto fail;
 
 	struct hooks_ctx hctx = {.spec = c->spec, .plan = &plan, .id = o->id, .bundle = bundle};
+	struct listener_ctx lctx = {
+		.spec = c->spec, .sock = &plan.listener, .id = o->id, .bundle = bundle};
 	struct ward_init_config cfg = {
 		.spec = c->spec,
 		.id = o->id,
@@ -521,7 +533,7 @@ int container_create(const struct create_options *o, struct created_container *c
 		.seccomp = &filter,
 		.seccomp_never = &never,
 		.seccomp_listener = listener_handoff,
-		.listener_ctx = &hctx,
+		.listener_ctx = &lctx,
 	};
 	if (spawn_container(&cfg, &c->spawn, err) < 0)
 		goto fail;

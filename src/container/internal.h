@@ -43,9 +43,10 @@ int signal_all(const struct ward_state *st, int sig, struct ward_error *err);
  * state directory. */
 int remove_container(int rootfd, const struct ward_state *st, struct ward_error *err);
 /* The seccomp agent handoff: the container process state runc sends to listenerPath
- * ({"ociVersion","fds":["seccompFd"],"pid","metadata","state"}) with the fd. */
-int seccomp_handoff(const struct ward_spec *spec, const char *id, const char *bundle, pid_t pid,
-		    int fd, struct ward_error *err);
+ * ({"ociVersion","fds":["seccompFd"],"pid","metadata","state"}) with the fd, to the agent's
+ * socket as the plan resolved and the policy judged it (plan->listener). */
+int seccomp_handoff(const struct ward_spec *spec, const struct host_object *sock, const char *id,
+		    const char *bundle, pid_t pid, int fd, struct ward_error *err);
 /* The signals ward forwards while it waits for a process: every one that can be blocked,
  * except those reporting a fault in ward itself. */
 void forwarded_signals(sigset_t *set);

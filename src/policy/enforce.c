@@ -214,7 +214,7 @@ int policy_enforce(const char *policy_file, struct ward_spec *spec, const struct
 	memset(v, 0, sizeof *v);
 	if (policy_load(policy_file, &p, err) < 0)
 		return -1;
-	rc = exec_process ? policy_evaluate_process(&p, spec, exec_process, v, err)
+	rc = exec_process ? policy_evaluate_process(&p, spec, plan, exec_process, v, err)
 			  : policy_evaluate(&p, spec, plan, v, err);
 	if (rc == 0 && v->n_violations > 0)
 		rc = policy_refusal(&p, v, exec_process ? "exec" : "config.json", err);

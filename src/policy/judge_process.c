@@ -1,5 +1,5 @@
 /* The process a container runs (and `exec --process`): capabilities, LSM labels, user,
- * privilege escalation, OOM score. */
+ * privilege escalation; its limits in judge_limits.c. */
 #include <errno.h>
 #include <limits.h>
 #include <linux/capability.h>
@@ -151,19 +151,5 @@ void judge_process(struct eval *e, const struct ward_spec *spec, const struct wa
 	if (!proc->no_new_privileges)
 		report(e, "restricted-privilege-escalation", "process.noNewPrivileges",
 		       "noNewPrivileges is not true");
-}
-
-void judge_oom_score(struct eval *e, const struct ward_process *proc)
-{
-	cleanup_free char *text = NULL;
-	size_t len;
-	struct ward_error ignored;
-
-	if (!proc->has_oom_score_adj ||
-	    read_file_limited("/proc/self/oom_score_adj", 32, &text, &len, &ignored) < 0)
-		return;
-	int caller = atoi(text);
-	if (proc->oom_score_adj < caller)
-		report(e, "oom-score-adj-lowered", "process.oomScoreAdj",
-		       "%d is below the caller's %d", (int)proc->oom_score_adj, caller);
+	judge_limits(e, proc);
 }

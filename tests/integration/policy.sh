@@ -84,7 +84,8 @@ host_cgns=$(readlink /proc/self/ns/cgroup)
 is hardening_loads_the_default_seccomp_profile "$(echo "$out" | sed -n 1p)" "Seccomp:2"
 is hardening_masks_the_default_paths "$(echo "$out" | sed -n 2p)" "interrupts=0"
 isnt hardening_adds_a_private_cgroup_namespace "$(echo "$out" | sed -n 3p)" "$host_cgns"
-off=$(policy_file off "allow = default-seccomp, never-seccomp-filter" \
+off=$(policy_file off "allow = default-seccomp, never-seccomp-filter, never-user-namespace" \
+	"allow = never-host-keyring" \
 	"allow = default-masked-paths, default-readonly-paths, private-cgroup-namespace")
 out=$(W --policy "$off" run -b "$b" bare 2>/dev/null </dev/null)
 is allow_switches_seccomp_hardening_off "$(echo "$out" | sed -n 1p)" "Seccomp:0"

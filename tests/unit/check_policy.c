@@ -7,15 +7,19 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "ward/cleanup.h"
 #include "ward/policy.h"
+#include "ward/seccomp.h"
 #include "ward/util.h"
 
 #define CAP_BIT(n) (1ull << (n))
@@ -729,23 +733,539 @@ START_TEST(refuses_sysctls_outside_the_safe_set)
 }
 END_TEST
 
-START_TEST(refuses_an_oom_score_below_the_callers)
+/* What ward's caller runs with, as the tests want it: this process's, with overrides. */
+static struct policy_caller caller_here(void)
 {
-	FILE *f = fopen("/proc/self/oom_score_adj", "r");
-	int caller = 0;
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fscanf(f, "%d", &caller), 1);
-	fclose(f);
-	if (caller == -1000) /* nothing is below; the test is about a lower value */
-		return;
+	struct policy_caller c;
+	policy_caller_read(&c);
+	return c;
+}
+
+static struct policy_verdict judge_caller(const char *policy_text, const struct policy_caller *c,
+					  struct ward_spec *s)
+{
+	struct policy p = pol(policy_text);
+	struct policy_verdict v;
+	struct ward_error err = {0};
+	p.caller = c;
+	ck_assert_msg(evaluate(&p, s, &v, &err) == 0, "%s", err.msg);
+	policy_clear(&p);
+	return v;
+}
+
+/* Expects exactly `check` among the violations (or none) with this caller. */
+static void expect_caller(const struct policy_caller *c, struct ward_spec *s, const char *check,
+			  const char *detail_part)
+{
+	struct policy_verdict v = judge_caller("", c, s);
+	size_t n;
+	const struct policy_check *t = policy_checks(&n);
+	if (check) {
+		const struct policy_finding *f = VIOLATION(v, check);
+		ck_assert_msg(f != NULL, "expected %s, got %zu violations (%s)", check,
+			      v.n_violations, v.n_violations ? t[v.violations[0].check].name : "");
+		if (detail_part)
+			ck_assert_msg(strstr(f->detail, detail_part), "%s", f->detail);
+	} else {
+		ck_assert_msg(v.n_violations == 0, "expected none, got %s at %s: %s",
+			      t[v.violations[0].check].name, v.violations[0].path,
+			      v.violations[0].detail);
+	}
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+
+static struct ward_spec *with_oom(int value)
+{
 	struct ward_spec *s = base();
 	s->process->has_oom_score_adj = true;
-	s->process->oom_score_adj = caller - 1;
-	expect(s, "oom-score-adj-lowered", "process.oomScoreAdj");
+	s->process->oom_score_adj = value;
+	return s;
+}
+
+START_TEST(refuses_an_oom_score_below_the_callers)
+{
+	/* This process's own score: a negative value below it is refused. */
+	struct policy_caller c = caller_here();
+	if (c.oom_score_adj > -1000) {
+		int below = c.oom_score_adj - 1 < -1 ? c.oom_score_adj - 1 : -1;
+		if (below < c.oom_score_adj)
+			expect(with_oom(below), "oom-score-adj-lowered", "process.oomScoreAdj");
+	}
+	expect(with_oom(c.oom_score_adj), NULL, NULL);
+}
+END_TEST
+
+/* Which OOM scores pass for which caller: Docker's 0 wherever its shim runs (containerd at
+ * -999 puts it at -998; a hand-started dockerd, Docker-in-Docker or a CI runner at 0 or above),
+ * Kubernetes' pods (guaranteed -997 under a kubelet and containerd at -999, burstable 2..999,
+ * best-effort 1000), and protection beyond the caller's. */
+START_TEST(oom_score_matrix)
+{
+	static const struct {
+		int caller, requested;
+		bool refused;
+	} cases[] = {
+		{-998, 0, false}, {0, 0, false},	{1, 0, false},	       {500, 0, false},
+		{1000, 0, false}, {-998, -997, false},	{-998, 1000, false},   {-998, 500, false},
+		{0, 1000, false}, {-1000, -999, false}, {-1000, -1000, false}, {-998, -999, true},
+		{0, -1, true},	  {1, -1, true},	{-500, -600, true},    {500, -1000, true},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct policy_caller c = caller_here();
+		c.oom_score_adj = cases[i].caller;
+		struct policy_verdict v = judge_caller("", &c, with_oom(cases[i].requested));
+		ck_assert_msg((VIOLATION(v, "oom-score-adj-lowered") != NULL) == cases[i].refused,
+			      "caller %d, oomScoreAdj %d: expected %s", cases[i].caller,
+			      cases[i].requested, cases[i].refused ? "refused" : "allowed");
+		policy_verdict_clear(&v);
+	}
+	/* Docker's default config (oomScoreAdj 0) under a shim at 1. */
+	struct policy_caller c = caller_here();
+	c.oom_score_adj = 1;
+	expect_caller(&c, docker(), NULL, NULL);
+}
+END_TEST
+
+/* ---- scheduling, I/O priority, rlimits ---------------------------------------------------- */
+
+static struct ward_spec *with_sched(const char *policy, int value, int priority, int nice)
+{
+	struct ward_spec *s = base();
+	struct ward_scheduler *sc = &s->process->scheduler;
+	sc->present = true;
+	sc->policy = strdup(policy);
+	sc->policy_value = value;
+	sc->priority = priority;
+	sc->nice = nice;
+	return s;
+}
+
+START_TEST(refuses_real_time_scheduling_the_container_could_not_take)
+{
+	struct policy_caller c = caller_here();
+	c.nice = 0;
+	c.limits[RLIMIT_RTPRIO].rlim_cur = c.limits[RLIMIT_RTPRIO].rlim_max = 0;
+	c.limits[RLIMIT_NICE].rlim_cur = c.limits[RLIMIT_NICE].rlim_max = 0;
+	expect_caller(&c, with_sched("SCHED_FIFO", SCHED_FIFO, 99, 0), "sched-realtime",
+		      "SCHED_FIFO priority 99");
+	expect_caller(&c, with_sched("SCHED_RR", SCHED_RR, 1, 0), "sched-realtime", NULL);
+	expect_caller(&c, with_sched("SCHED_DEADLINE", 6, 0, 0), "sched-realtime", NULL);
+	expect_caller(&c, with_sched("SCHED_OTHER", SCHED_OTHER, 0, -5), "sched-nice-raised",
+		      "nice -5 is below the caller's 0");
+	expect_caller(&c, with_sched("SCHED_BATCH", SCHED_BATCH, 0, 10), NULL, NULL);
+	expect_caller(&c, with_sched("SCHED_IDLE", SCHED_IDLE, 0, 0), NULL, NULL);
+	expect_caller(&c, with_sched("SCHED_OTHER", SCHED_OTHER, 0, 0), NULL, NULL);
+
+	/* What the container could take itself: up to its RLIMIT_RTPRIO and RLIMIT_NICE. */
+	c.limits[RLIMIT_RTPRIO].rlim_cur = c.limits[RLIMIT_RTPRIO].rlim_max = 10;
+	c.limits[RLIMIT_NICE].rlim_cur = c.limits[RLIMIT_NICE].rlim_max = 25;
+	expect_caller(&c, with_sched("SCHED_FIFO", SCHED_FIFO, 10, 0), NULL, NULL);
+	expect_caller(&c, with_sched("SCHED_FIFO", SCHED_FIFO, 11, 0), "sched-realtime", NULL);
+	expect_caller(&c, with_sched("SCHED_OTHER", SCHED_OTHER, 0, -5), NULL, NULL);
+	expect_caller(&c, with_sched("SCHED_OTHER", SCHED_OTHER, 0, -6), "sched-nice-raised", NULL);
+
+	/* A caller that is itself niced: the container may not be less nice than it. */
+	c.nice = 5;
+	c.limits[RLIMIT_NICE].rlim_cur = c.limits[RLIMIT_NICE].rlim_max = 0;
+	expect_caller(&c, with_sched("SCHED_OTHER", SCHED_OTHER, 0, 0), "sched-nice-raised", NULL);
+
+	/* With CAP_SYS_NICE (refused on its own unless allowed) the container could do it. */
+	struct ward_spec *s = with_sched("SCHED_FIFO", SCHED_FIFO, 99, 0);
+	s->process->caps.bounding |= CAP_BIT(CAP_SYS_NICE);
+	struct policy_verdict v = judge_caller("allow = cap-sys-nice", &c, s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(refuses_the_real_time_io_class)
+{
+	struct ward_spec *s = base();
+	s->process->has_io_priority = true;
+	s->process->io_priority_class = strdup("IOPRIO_CLASS_RT");
+	s->process->io_priority_class_value = 1;
+	expect(s, "ioprio-realtime", "process.ioPriority.class");
 	s = base();
-	s->process->has_oom_score_adj = true;
-	s->process->oom_score_adj = caller;
+	s->process->has_io_priority = true;
+	s->process->io_priority_class = strdup("IOPRIO_CLASS_BE");
+	s->process->io_priority_class_value = 2;
+	s->process->io_priority = 0;
 	expect(s, NULL, NULL);
+}
+END_TEST
+
+static struct ward_spec *with_rlimit(int resource, const char *type, uint64_t soft, uint64_t hard)
+{
+	struct ward_spec *s = base();
+	struct ward_process *p = s->process;
+	p->rlimits = realloc(p->rlimits, (p->n_rlimits + 1) * sizeof *p->rlimits);
+	struct ward_rlimit *rl = &p->rlimits[p->n_rlimits++];
+	rl->type = strdup(type);
+	rl->resource = resource;
+	rl->soft = soft;
+	rl->hard = hard;
+	return s;
+}
+
+START_TEST(refuses_rlimits_above_the_callers_hard_limit)
+{
+	struct policy_caller c = caller_here();
+	c.caps |= CAP_BIT(CAP_SYS_RESOURCE);
+	for (int r = 0; r < RLIM_NLIMITS; r++)
+		c.limits[r].rlim_cur = c.limits[r].rlim_max = 1024;
+	c.limits[RLIMIT_RTPRIO].rlim_cur = c.limits[RLIMIT_RTPRIO].rlim_max = 0;
+
+	expect_caller(&c, with_rlimit(RLIMIT_NOFILE, "RLIMIT_NOFILE", 1024, 4096),
+		      "rlimit-above-caller",
+		      "RLIMIT_NOFILE hard 4096 is above ward's own hard limit 1024");
+	expect_caller(&c, with_rlimit(RLIMIT_RTPRIO, "RLIMIT_RTPRIO", 99, 99),
+		      "rlimit-above-caller", "RLIMIT_RTPRIO");
+	expect_caller(&c,
+		      with_rlimit(RLIMIT_MEMLOCK, "RLIMIT_MEMLOCK", RLIM_INFINITY, RLIM_INFINITY),
+		      "rlimit-above-caller", "unlimited");
+	expect_caller(&c, with_rlimit(RLIMIT_NOFILE, "RLIMIT_NOFILE", 1024, 1024), NULL, NULL);
+	expect_caller(&c, with_rlimit(RLIMIT_NOFILE, "RLIMIT_NOFILE", 512, 1024), NULL, NULL);
+	/* Podman's default RLIMIT_NPROC: not judged (see the check's documentation). */
+	expect_caller(&c, with_rlimit(RLIMIT_NPROC, "RLIMIT_NPROC", 1048576, 1048576), NULL, NULL);
+
+	/* Podman's default RLIMIT_NOFILE passes where its caller has it (podman raises its own
+	 * limit to 1048576), and the refusal says why it could not work where it does not. */
+	c.limits[RLIMIT_NOFILE].rlim_max = 1048576;
+	expect_caller(&c, with_rlimit(RLIMIT_NOFILE, "RLIMIT_NOFILE", 1048576, 1048576), NULL,
+		      NULL);
+	c.limits[RLIMIT_NOFILE].rlim_max = 20000;
+	c.caps &= ~CAP_BIT(CAP_SYS_RESOURCE);
+	expect_caller(&c, with_rlimit(RLIMIT_NOFILE, "RLIMIT_NOFILE", 1048576, 1048576),
+		      "rlimit-above-caller", "setrlimit would fail anyway");
+
+	/* The engines' configs pass with an ordinary caller. */
+	c.limits[RLIMIT_NOFILE].rlim_max = 1048576;
+	expect_caller(&c, load("containerd-1.6-ctr-default.json"), NULL, NULL);
+	expect_caller(&c, load("podman-4.3-default.json"), NULL, NULL);
+	expect_caller(&c, docker(), NULL, NULL);
+}
+END_TEST
+
+/* ---- seccomp ------------------------------------------------------------------------------ */
+
+static struct ward_spec *with_profile(const char *json)
+{
+	struct ward_error err = {0};
+	struct ward_spec *s = base();
+	spec_seccomp_free(s->linux_.seccomp);
+	s->linux_.seccomp = spec_parse_seccomp(json, strlen(json), "linux.seccomp", &err);
+	ck_assert_msg(s->linux_.seccomp != NULL, "%s", err.msg);
+	return s;
+}
+
+#define DENY_BY_DEFAULT "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
+
+/* The red team's profile: default-deny, with the namespace, keyring, BPF and perf calls
+ * allowed. */
+static const char red_team_profile[] = DENY_BY_DEFAULT
+	"{\"names\": [\"read\", \"write\", \"unshare\", \"clone\", \"setns\", \"keyctl\","
+	" \"bpf\", \"perf_event_open\"], \"action\": \"SCMP_ACT_ALLOW\"}]}";
+
+static const char *weakened_detail(struct policy_verdict *v)
+{
+	const struct policy_finding *f = VIOLATION(*v, "seccomp-weakened");
+	return f ? f->detail : "";
+}
+
+START_TEST(refuses_a_profile_that_allows_what_the_capabilities_close)
+{
+	struct ward_spec *s = with_profile(red_team_profile);
+	struct policy_verdict v = judge_with("", s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "seccomp-weakened"));
+	ck_assert_str_eq(VIOLATION(v, "seccomp-weakened")->path, "linux.seccomp.syscalls[0]");
+	ck_assert_str_eq(weakened_detail(&v),
+			 "allows bpf (without CAP_SYS_ADMIN or CAP_BPF), perf_event_open (without "
+			 "CAP_SYS_ADMIN or CAP_PERFMON)");
+	/* Creating user namespaces and the keyrings are refused under the profile. */
+	ck_assert(v.never_userns && v.never_keyring);
+	ck_assert_ptr_nonnull(HARDENED(v, "never-user-namespace"));
+	policy_verdict_clear(&v);
+
+	/* Without the stacked rules, they count, and so do the calls a user namespace opens. */
+	v = judge_with("allow = never-user-namespace, never-host-keyring", s);
+	ck_assert(!v.never_userns && !v.never_keyring);
+	ck_assert_str_eq(
+		weakened_detail(&v),
+		"allows clone (with namespace flags, without CAP_SYS_ADMIN), unshare (with "
+		"namespace flags, without CAP_SYS_ADMIN), bpf (without CAP_SYS_ADMIN or "
+		"CAP_BPF), perf_event_open (without CAP_SYS_ADMIN or CAP_PERFMON), keyctl "
+		"(the host's keyrings), setns (without CAP_SYS_ADMIN)");
+	policy_verdict_clear(&v);
+
+	/* The container that holds the capabilities may have the calls. */
+	s->process->caps.bounding |= CAP_BIT(CAP_SYS_ADMIN);
+	v = judge_with("allow = cap-sys-admin", s);
+	ck_assert_ptr_null(VIOLATION(v, "seccomp-weakened"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+
+	/* The admin may lift it. */
+	s = with_profile(red_team_profile);
+	v = judge_with("allow = seccomp-weakened", s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	ck_assert_ptr_nonnull(OVERRIDE(v, "seccomp-weakened"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(clone_is_judged_on_its_flag_conditions)
+{
+	static const char *const ok[] = {
+		/* Docker's rule. */
+		DENY_BY_DEFAULT "{\"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\":"
+				" [{\"index\": 0, \"value\": 2114060288, \"valueTwo\": 0, \"op\": "
+				"\"SCMP_CMP_MASKED_EQ\"}]}]}",
+		/* Exact flags without namespaces, and a condition on another argument too. */
+		DENY_BY_DEFAULT
+		"{\"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\":"
+		" [{\"index\": 0, \"value\": 17, \"op\": \"SCMP_CMP_EQ\"}, {\"index\": 1, "
+		"\"value\": 0, \"op\": \"SCMP_CMP_EQ\"}]}]}",
+		/* Denied, or allowed only to a container with CAP_SYS_ADMIN. */
+		DENY_BY_DEFAULT
+		"{\"names\": [\"clone\", \"clone3\", \"unshare\"], \"action\": "
+		"\"SCMP_ACT_ALLOW\", \"includes\": {\"caps\": [\"CAP_SYS_ADMIN\"]}}]}",
+		/* Allowed only on another architecture. */
+		DENY_BY_DEFAULT "{\"names\": [\"unshare\"], \"action\": \"SCMP_ACT_ALLOW\", "
+				"\"includes\": {\"arches\": [\"s390x\"]}}]}",
+		/* Handed to an agent the admin listed: see the listener tests. */
+	};
+	static const char *const weakened[] = {
+		DENY_BY_DEFAULT "{\"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+		/* A mask without CLONE_NEWUSER (0x10000000). */
+		DENY_BY_DEFAULT "{\"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\":"
+				" [{\"index\": 0, \"value\": 1845624832, \"valueTwo\": 0, \"op\": "
+				"\"SCMP_CMP_MASKED_EQ\"}]}]}",
+		/* Two conditions on argument 0 are two rules: the second lets CLONE_NEWUSER in. */
+		DENY_BY_DEFAULT
+		"{\"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\":"
+		" [{\"index\": 0, \"value\": 2114060288, \"valueTwo\": 0, \"op\": "
+		"\"SCMP_CMP_MASKED_EQ\"}, {\"index\": 0, \"value\": 268435456, \"op\": "
+		"\"SCMP_CMP_EQ\"}]}]}",
+		/* A rule for containers without CAP_SYS_ADMIN, and a trace, a log. */
+		DENY_BY_DEFAULT "{\"names\": [\"unshare\"], \"action\": \"SCMP_ACT_ALLOW\", "
+				"\"excludes\": {\"caps\": [\"CAP_SYS_ADMIN\"]}}]}",
+		DENY_BY_DEFAULT "{\"names\": [\"clone3\"], \"action\": \"SCMP_ACT_TRACE\"}]}",
+		DENY_BY_DEFAULT "{\"names\": [\"unshare\"], \"action\": \"SCMP_ACT_LOG\"}]}",
+	};
+	const char *lift = "allow = never-user-namespace";
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		struct ward_spec *s = with_profile(ok[i]);
+		struct policy_verdict v = judge_with(lift, s);
+		ck_assert_msg(v.n_violations == 0, "ok[%zu]: %s", i, weakened_detail(&v));
+		policy_verdict_clear(&v);
+		spec_free(s);
+	}
+	for (size_t i = 0; i < sizeof weakened / sizeof weakened[0]; i++) {
+		struct ward_spec *s = with_profile(weakened[i]);
+		struct policy_verdict v = judge_with(lift, s);
+		ck_assert_msg(VIOLATION(v, "seccomp-weakened") != NULL, "weakened[%zu] passed", i);
+		policy_verdict_clear(&v);
+		/* Under the stacked rules no user namespace can be made: they pass. */
+		v = judge_with("", s);
+		ck_assert_msg(VIOLATION(v, "seccomp-weakened") == NULL, "weakened[%zu]: %s", i,
+			      weakened_detail(&v));
+		policy_verdict_clear(&v);
+		spec_free(s);
+	}
+	/* A default action that lets calls through (a tracer in the container decides) allows
+	 * everything no rule denies. */
+	struct ward_spec *s = with_profile("{\"defaultAction\": \"SCMP_ACT_TRACE\", \"syscalls\": "
+					   "[{\"names\": [\"bpf\"], \"action\": "
+					   "\"SCMP_ACT_ERRNO\"}]}");
+	struct policy_verdict v = judge_with("", s);
+	ck_assert_str_eq(VIOLATION(v, "seccomp-weakened")->path, "linux.seccomp.defaultAction");
+	ck_assert_str_eq(weakened_detail(&v),
+			 "allows perf_event_open (without CAP_SYS_ADMIN or "
+			 "CAP_PERFMON), fanotify_init (without CAP_SYS_ADMIN), "
+			 "userfaultfd (which Docker never allows)");
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(the_calls_the_kernel_serves_without_the_capability_are_refused)
+{
+	static const char *const calls[] = {"bpf", "perf_event_open", "fanotify_init",
+					    "userfaultfd"};
+	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+		char json[512];
+		snprintf(json, sizeof json,
+			 DENY_BY_DEFAULT "{\"names\": [\"%s\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+			 calls[i]);
+		struct ward_spec *s = with_profile(json);
+		struct policy_verdict v = judge_with("", s);
+		ck_assert_msg(strncmp(weakened_detail(&v) + 7, calls[i], strlen(calls[i])) == 0,
+			      "%s: %s", calls[i], weakened_detail(&v));
+		policy_verdict_clear(&v);
+		spec_free(s);
+	}
+	/* bpf with CAP_BPF in the bounding set is the container's. */
+	struct ward_spec *s = with_profile(DENY_BY_DEFAULT "{\"names\": [\"bpf\"], \"action\": "
+							   "\"SCMP_ACT_ALLOW\"}]}");
+	s->process->caps.bounding |= CAP_BIT(CAP_BPF);
+	struct policy_verdict v = judge_with("allow = cap-bpf", s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	spec_free(s);
+	/* The keyring calls: the host's from a container without a user namespace only. */
+	s = with_profile(DENY_BY_DEFAULT "{\"names\": [\"add_key\"], \"action\": "
+					 "\"SCMP_ACT_ALLOW\"}]}");
+	v = judge_with("allow = never-host-keyring", s);
+	ck_assert_str_eq(weakened_detail(&v), "allows add_key (the host's keyrings)");
+	policy_verdict_clear(&v);
+	s->linux_.namespaces[WARD_NS_USER].present = true;
+	v = judge_with("allow = never-host-keyring", s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	ck_assert(!v.never_keyring);
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+/* The engines' default profiles, and ward's own written into a config, pass: Docker's keeps
+ * namespaces out by its clone mask; Podman's allows unshare, clone, mount and keyctl to any
+ * container and passes because the stacked rules refuse what they would open. */
+START_TEST(the_engines_profiles_and_wards_own_pass)
+{
+	expect(docker(), NULL, NULL);
+	expect(load("podman-4.3-default.json"), NULL, NULL);
+
+	size_t len;
+	const char *json = seccomp_default_profile_json(&len);
+	char *copy = strndup(json, len);
+	struct ward_spec *s = with_profile(copy);
+	struct policy_verdict v = judge_with("allow = never-user-namespace, never-host-keyring", s);
+	ck_assert_msg(v.n_violations == 0, "%s", weakened_detail(&v));
+	policy_verdict_clear(&v);
+	spec_free(s);
+	free(copy);
+
+	/* Podman's without the stacked rules: it opens user namespaces and what they reach. */
+	s = load("podman-4.3-default.json");
+	v = judge_with("allow = never-user-namespace, never-host-keyring", s);
+	ck_assert_ptr_nonnull(strstr(weakened_detail(&v), "unshare (with namespace flags"));
+	ck_assert_ptr_nonnull(strstr(weakened_detail(&v), "keyctl (the host's keyrings)"));
+	ck_assert_ptr_nonnull(strstr(weakened_detail(&v), "mount (without CAP_SYS_ADMIN)"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+/* A unix socket bound at dir/name; returns its path (static). */
+static const char *bind_socket(const char *dir, const char *name, int *fd)
+{
+	static char path[108];
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	strcpy(addr.sun_path, path);
+	*fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert_int_ge(*fd, 0);
+	ck_assert_int_eq(bind(*fd, (struct sockaddr *)&addr, sizeof addr), 0);
+	return path;
+}
+
+static struct ward_spec *with_listener(const char *path, const char *notified)
+{
+	char json[512];
+	snprintf(json, sizeof json,
+		 DENY_BY_DEFAULT "{\"names\": [\"%s\"], \"action\": \"SCMP_ACT_NOTIFY\"}],"
+				 " \"listenerPath\": \"%s\"}",
+		 notified, path);
+	return with_profile(json);
+}
+
+START_TEST(the_seccomp_agent_must_be_in_a_directory_the_admin_lists)
+{
+	char agents[] = "/tmp/ward-agents-XXXXXX", other[] = "/tmp/ward-other-XXXXXX";
+	char line[128], link[128], file[128];
+	int s1, s2;
+	ck_assert_ptr_nonnull(mkdtemp(agents));
+	ck_assert_ptr_nonnull(mkdtemp(other));
+	char good[108], bad[108];
+	snprintf(good, sizeof good, "%s", bind_socket(agents, "agent.sock", &s1));
+	snprintf(bad, sizeof bad, "%s", bind_socket(other, "evil.sock", &s2));
+	snprintf(line, sizeof line, "seccomp-listener = %s", agents);
+
+	/* No list: every agent is refused. */
+	struct ward_spec *s = with_listener(good, "mkdir");
+	struct policy_verdict v = judge_with("", s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "seccomp-listener-not-allowed"));
+	ck_assert_str_eq(VIOLATION(v, "seccomp-listener-not-allowed")->path,
+			 "linux.seccomp.listenerPath");
+	policy_verdict_clear(&v);
+	v = judge_with(line, s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	spec_free(s);
+
+	expect(with_listener(bad, "mkdir"), "seccomp-listener-not-allowed", NULL);
+	s = with_listener(bad, "mkdir");
+	v = judge_with(line, s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "seccomp-listener-not-allowed"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+
+	/* Judged by identity: a link in the listed directory to a socket elsewhere is refused, a
+	 * link elsewhere to the listed one is not. */
+	snprintf(link, sizeof link, "%s/link.sock", agents);
+	ck_assert_int_eq(symlink(bad, link), 0);
+	s = with_listener(link, "mkdir");
+	v = judge_with(line, s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "seccomp-listener-not-allowed"));
+	ck_assert_ptr_nonnull(strstr(VIOLATION(v, "seccomp-listener-not-allowed")->detail, bad));
+	policy_verdict_clear(&v);
+	spec_free(s);
+	char back[128];
+	snprintf(back, sizeof back, "%s/back.sock", other);
+	ck_assert_int_eq(symlink(good, back), 0);
+	s = with_listener(back, "mkdir");
+	v = judge_with(line, s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	spec_free(s);
+
+	/* Only a socket. */
+	snprintf(file, sizeof file, "%s/file", agents);
+	FILE *f = fopen(file, "w");
+	fclose(f);
+	s = with_listener(file, "mkdir");
+	v = judge_with(line, s);
+	char expected[160];
+	snprintf(expected, sizeof expected, "%s is not a socket", file);
+	ck_assert_str_eq(VIOLATION(v, "seccomp-listener-not-allowed")->detail, expected);
+	policy_verdict_clear(&v);
+	spec_free(s);
+
+	/* A notified call is judged by the admin's agent; an agent nobody listed lets it through.
+	 */
+	s = with_listener(good, "bpf");
+	v = judge_with(line, s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	spec_free(s);
+	s = with_listener(bad, "bpf");
+	v = judge_with("allow = seccomp-listener-not-allowed", s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "seccomp-weakened"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+
+	close(s1);
+	close(s2);
+	unlink(link);
+	unlink(back);
+	unlink(file);
+	unlink(good);
+	unlink(bad);
+	rmdir(agents);
+	rmdir(other);
 }
 END_TEST
 
@@ -1505,9 +2025,75 @@ START_TEST(exec_is_judged_on_its_own_process)
 	struct policy p = pol("");
 	struct policy_verdict v;
 	struct ward_error err = {0};
-	ck_assert_int_eq(policy_evaluate_process(&p, s, &proc, &v, &err), 0);
+	ck_assert_int_eq(policy_evaluate_process(&p, s, NULL, &proc, &v, &err), 0);
 	ck_assert_ptr_nonnull(VIOLATION(v, "cap-sys-admin"));
 	ck_assert(v.default_seccomp);
+	policy_verdict_clear(&v);
+	policy_clear(&p);
+	spec_free(s);
+}
+END_TEST
+
+/* Every process-level check applies to the process exec starts, and the container's profile is
+ * judged as compiled for that process's bounding set. */
+START_TEST(exec_is_judged_on_every_process_setting)
+{
+	struct ward_spec *s = base();
+	struct policy_caller c = caller_here();
+	c.oom_score_adj = 0;
+	c.nice = 0;
+	c.limits[RLIMIT_NOFILE].rlim_max = 1024;
+	c.limits[RLIMIT_RTPRIO].rlim_cur = c.limits[RLIMIT_RTPRIO].rlim_max = 0;
+	struct ward_rlimit rl = {
+		.type = "RLIMIT_NOFILE", .resource = RLIMIT_NOFILE, .soft = 4096, .hard = 4096};
+	struct ward_process proc = *s->process;
+	proc.scheduler = (struct ward_scheduler){.present = true,
+						 .policy = "SCHED_FIFO",
+						 .policy_value = SCHED_FIFO,
+						 .priority = 99};
+	proc.has_io_priority = true;
+	proc.io_priority_class = "IOPRIO_CLASS_RT";
+	proc.io_priority_class_value = 1;
+	proc.rlimits = &rl;
+	proc.n_rlimits = 1;
+	proc.has_oom_score_adj = true;
+	proc.oom_score_adj = -500;
+	struct policy p = pol("level = restricted");
+	p.caller = &c;
+	struct policy_verdict v;
+	struct ward_error err = {0};
+	ck_assert_int_eq(policy_evaluate_process(&p, s, NULL, &proc, &v, &err), 0);
+	static const char *const expected[] = {"sched-realtime",	 "ioprio-realtime",
+					       "rlimit-above-caller",	 "oom-score-adj-lowered",
+					       "restricted-run-as-root", "restricted-capabilities"};
+	for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+		ck_assert_msg(VIOLATION(v, expected[i]) != NULL, "%s", expected[i]);
+	policy_verdict_clear(&v);
+	policy_clear(&p);
+
+	/* A rule that applies only with CAP_SYS_PTRACE: not to the container's process, but to
+	 * an exec'd one that has it. */
+	spec_seccomp_free(s->linux_.seccomp);
+	const char *json = DENY_BY_DEFAULT
+		"{\"names\": [\"bpf\"], \"action\": \"SCMP_ACT_ALLOW\", \"includes\": "
+		"{\"caps\": [\"CAP_SYS_PTRACE\"]}}]}";
+	s->linux_.seccomp = spec_parse_seccomp(json, strlen(json), "linux.seccomp", &err);
+	ck_assert_ptr_nonnull(s->linux_.seccomp);
+	proc = *s->process;
+	p = pol("allow = cap-sys-ptrace");
+	ck_assert_int_eq(policy_evaluate_process(&p, s, NULL, &proc, &v, &err), 0);
+	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	proc.caps.bounding |= CAP_BIT(CAP_SYS_PTRACE);
+	ck_assert_int_eq(policy_evaluate_process(&p, s, NULL, &proc, &v, &err), 0);
+	ck_assert_ptr_nonnull(VIOLATION(v, "seccomp-weakened"));
+	policy_verdict_clear(&v);
+
+	/* The agent's socket, named only: judged by name against the list. */
+	free(s->linux_.seccomp->listener_path);
+	s->linux_.seccomp->listener_path = strdup("/run/evil/agent.sock");
+	ck_assert_int_eq(policy_evaluate_process(&p, s, NULL, &proc, &v, &err), 0);
+	ck_assert_ptr_nonnull(VIOLATION(v, "seccomp-listener-not-allowed"));
 	policy_verdict_clear(&v);
 	policy_clear(&p);
 	spec_free(s);
@@ -1687,6 +2273,15 @@ static Suite *policy_suite(void)
 	tcase_add_test(checks, refuses_unconfined_lsm_labels);
 	tcase_add_test(checks, refuses_sysctls_outside_the_safe_set);
 	tcase_add_test(checks, refuses_an_oom_score_below_the_callers);
+	tcase_add_test(checks, oom_score_matrix);
+	tcase_add_test(checks, refuses_real_time_scheduling_the_container_could_not_take);
+	tcase_add_test(checks, refuses_the_real_time_io_class);
+	tcase_add_test(checks, refuses_rlimits_above_the_callers_hard_limit);
+	tcase_add_test(checks, refuses_a_profile_that_allows_what_the_capabilities_close);
+	tcase_add_test(checks, clone_is_judged_on_its_flag_conditions);
+	tcase_add_test(checks, the_calls_the_kernel_serves_without_the_capability_are_refused);
+	tcase_add_test(checks, the_engines_profiles_and_wards_own_pass);
+	tcase_add_test(checks, the_seccomp_agent_must_be_in_a_directory_the_admin_lists);
 	tcase_add_test(checks, every_check_name_is_kebab_case_and_unique);
 	suite_add_tcase(s, checks);
 
@@ -1722,6 +2317,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(overrides, allow_switches_a_hardening_off);
 	tcase_add_test(overrides, an_explicitly_unmasked_proc_is_refused_or_honoured_never_changed);
 	tcase_add_test(overrides, exec_is_judged_on_its_own_process);
+	tcase_add_test(overrides, exec_is_judged_on_every_process_setting);
 	suite_add_tcase(s, overrides);
 
 	tcase_add_test(file, policy_file_parses_levels_lists_and_comments);
