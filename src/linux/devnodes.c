@@ -46,18 +46,30 @@ static mode_t type_bits(char type)
 	}
 }
 
-/* Binds the host's node: only possible for a device that exists on the host. */
+/* Binds the host's node: only possible for a device that exists on the host, and only the
+ * device the config names (what the policy judged is type and major:minor, not the path). */
 static int bind_host_device(int dirfd, const char *name, const struct ward_device *d,
 			    struct ward_error *err)
 {
 	cleanup_close int tree = -1;
 	cleanup_close int target = -1;
+	struct stat st;
 	int fd;
 
 	tree = open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
 		return ward_fail(err, errno, "bind the host's %s (mknod is not permitted here)",
 				 d->path);
+	if (fstat(tree, &st) < 0)
+		return ward_fail(err, errno, "bind the host's %s", d->path);
+	if ((st.st_mode & S_IFMT) != type_bits(d->type) ||
+	    st.st_rdev != makedev((unsigned)d->major, (unsigned)d->minor))
+		return ward_fail(err, 0,
+				 "%s on the host is not the %s device %lld:%lld the config names; "
+				 "where mknod is not permitted (a user namespace) only the host's "
+				 "own node can be bound",
+				 d->path, d->type == 'b' ? "block" : "character",
+				 (long long)d->major, (long long)d->minor);
 	fd = openat(dirfd, name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return ward_fail(err, errno, "create %s", d->path);
