@@ -16,7 +16,8 @@ enum rootless_mode {
 
 /* "true", "false" or "auto" (runc's spellings); -1 for anything else. */
 int rootless_parse_mode(const char *s, enum rootless_mode *out);
-/* From --rootless, before the first ward_is_rootless(). */
+/* From --rootless, at start-up: it also decides, once, whether ward is root of the initial
+ * user namespace, so processes cloned later (in other namespaces) get ward's answer. */
 void rootless_set_mode(enum rootless_mode mode);
 
 /* True when a /proc/<pid>/uid_map's content is the initial user namespace's identity map,

@@ -27,9 +27,15 @@ int rootless_parse_mode(const char *s, enum rootless_mode *out)
 	return 0;
 }
 
+static bool compute_host_root(void);
+static int host_root_cache; /* 0: not computed yet; 1: no; 2: yes */
+
 void rootless_set_mode(enum rootless_mode m)
 {
 	mode = m;
+	/* Decided now, before any process is cloned: the container's processes, in other
+	 * namespaces, must use ward's answer, not one computed from inside. */
+	host_root_cache = compute_host_root() ? 2 : 1;
 }
 
 /* One unsigned decimal field of a map line; advances *p past it. */
@@ -76,13 +82,15 @@ bool rootless_in_user_namespace(void)
 	return !rootless_uid_map_is_initial(buf);
 }
 
-/* 0: not computed yet; 1: no; 2: yes. The process is single-threaded where this is asked. */
-static int host_root_cache, rootless_cache;
+static bool compute_host_root(void)
+{
+	return geteuid() == 0 && !rootless_in_user_namespace();
+}
 
 bool rootless_is_host_root(void)
 {
 	if (!host_root_cache)
-		host_root_cache = geteuid() == 0 && !rootless_in_user_namespace() ? 2 : 1;
+		host_root_cache = compute_host_root() ? 2 : 1;
 	return host_root_cache == 2;
 }
 
@@ -92,9 +100,7 @@ bool ward_is_rootless(void)
 		return true;
 	if (mode == ROOTLESS_OFF)
 		return false;
-	if (!rootless_cache)
-		rootless_cache = rootless_is_host_root() ? 1 : 2;
-	return rootless_cache == 2;
+	return !rootless_is_host_root();
 }
 
 bool rootless_use_xdg_runtime_dir(const char *xdg, uid_t euid, bool in_userns, const char *user)

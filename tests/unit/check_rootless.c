@@ -3,6 +3,7 @@
  * a rootless runtime cannot lower. */
 #include <check.h>
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,18 @@ START_TEST(auto_mode_is_runcs_rule)
 	rootless_set_mode(ROOTLESS_AUTO);
 	ck_assert(ward_is_rootless() == (geteuid() != 0 || rootless_in_user_namespace()));
 	ck_assert(rootless_is_host_root() == !ward_is_rootless());
+}
+END_TEST
+
+START_TEST(the_answer_is_fixed_before_any_namespace_changes)
+{
+	rootless_set_mode(ROOTLESS_AUTO);
+	bool before = ward_is_rootless();
+	/* What a container's process does after ward cloned it: from inside, the rule would
+	 * say "rootless"; ward's answer must stand. */
+	ck_assert_int_eq(unshare(CLONE_NEWUSER), 0);
+	ck_assert(rootless_in_user_namespace());
+	ck_assert(ward_is_rootless() == before);
 }
 END_TEST
 
@@ -143,6 +156,7 @@ int main(void)
 	tcase_add_test(tc, an_unparsable_map_takes_the_privileged_path);
 	tcase_add_test(tc, rootless_flag_spellings);
 	tcase_add_test(tc, auto_mode_is_runcs_rule);
+	tcase_add_test(tc, the_answer_is_fixed_before_any_namespace_changes);
 	tcase_add_test(tc, the_flag_overrides_detection_but_not_host_privilege);
 	tcase_add_test(tc, xdg_runtime_dir_rule);
 	tcase_add_test(tc, a_rootless_runtime_keeps_what_it_cannot_lower);
