@@ -10,6 +10,7 @@
 
 #include "ward/cli.h"
 #include "ward/log.h"
+#include "ward/rootless.h"
 #include "ward/selfprotect.h"
 #include "ward/util.h"
 
@@ -47,12 +48,14 @@ static void print_usage(FILE *out)
 	      "Global options:\n"
 	      "  --root DIR               state directory (default /run/ward; "
 	      "$XDG_RUNTIME_DIR/ward\n"
-	      "                           when not root)\n"
+	      "                           when not root, or root of a user namespace)\n"
 	      "  --log FILE               also write log messages to FILE\n"
 	      "  --log-format text|json   format of the log file (default text)\n"
 	      "  --debug                  log debug messages\n"
 	      "  --systemd-cgroup         cgroupsPath is systemd's slice:prefix:name form\n"
 	      "  --rootless true|false|auto\n"
+	      "                           run without host root's privileges (default auto:\n"
+	      "                           when not root in the initial user namespace)\n"
 	      "  --policy FILE            the hardening policy (default /etc/ward/policy.conf;\n"
 	      "                           see ward-policy(5))\n"
 	      "  --criu PATH              accepted for compatibility, ignored\n"
@@ -88,14 +91,17 @@ static const struct option global_longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-/* runc's rule: $XDG_RUNTIME_DIR/<name> for unprivileged users, so a caller that passes no
- * --root (podman <= 5.2 for `state`) finds the same directory every time. */
+/* runc's rule: $XDG_RUNTIME_DIR/<name> for unprivileged users and for root of a user namespace
+ * (rootless podman), never dependent on flags, so a caller that passes none (podman <= 5.2 for
+ * `state`) finds the same directory every time. */
 static const char *default_root(void)
 {
 	static char buf[4096];
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	uid_t euid = geteuid();
 
-	if (geteuid() != 0 && xdg && *xdg) {
+	if (rootless_use_xdg_runtime_dir(xdg, euid, euid == 0 && rootless_in_user_namespace(),
+					 getenv("USER"))) {
 		snprintf(buf, sizeof buf, "%s/ward", xdg);
 		return buf;
 	}
@@ -173,12 +179,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ward: --log-format: \"%s\" is not text or json\n", log_format);
 		return 1;
 	}
-	if (strcmp(g.rootless, "true") != 0 && strcmp(g.rootless, "false") != 0 &&
-	    strcmp(g.rootless, "auto") != 0) {
+	enum rootless_mode rootless;
+	if (rootless_parse_mode(g.rootless, &rootless) < 0) {
 		fprintf(stderr, "ward: --rootless: \"%s\" is not true, false or auto\n",
 			g.rootless);
 		return 1;
 	}
+	rootless_set_mode(rootless);
 	g.log_json = strcmp(log_format, "json") == 0;
 	if (log_open(g.log_path, g.log_json, g.debug, &err) < 0) {
 		fprintf(stderr, "ward: %s\n", err.msg);

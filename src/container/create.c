@@ -22,6 +22,7 @@
 #include "ward/mounts.h"
 #include "ward/plan.h"
 #include "ward/policy.h"
+#include "ward/rootless.h"
 #include "ward/util.h"
 #include "internal.h"
 
@@ -272,9 +273,16 @@ static int write_oom_score_adj(pid_t pid, int value, struct ward_error *err)
 
 	snprintf(path, sizeof path, "/proc/%d/oom_score_adj", pid);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, buf, (size_t)n) != n)
-		return ward_fail(err, errno, "process.oomScoreAdj: set %d", value);
-	return 0;
+	if (fd >= 0 && write(fd, buf, (size_t)n) == n)
+		return 0;
+	int e = errno, kept;
+	if (fd >= 0 && rootless_oom_score_adj_kept(path, value, e, &kept)) {
+		log_warn("process.oomScoreAdj: %d is below %d, which a rootless runtime cannot "
+			 "lower; the container keeps %d",
+			 value, kept, kept);
+		return 0;
+	}
+	return ward_fail(err, e, "process.oomScoreAdj: set %d", value);
 }
 
 static int copy_config(int dirfd, const char *buf, size_t len, struct ward_error *err)
@@ -282,18 +290,19 @@ static int copy_config(int dirfd, const char *buf, size_t len, struct ward_error
 	return write_file_atomic(dirfd, "config.json", buf, len, 0600, err);
 }
 
-/* Root: the configured cgroup. Rootless: a cgroup below the caller's own when it is delegated
- * (writable); otherwise none, which is only acceptable when no limit was asked for. */
+/* Root: the configured cgroup. Rootless (an ordinary user, or root of a user namespace such as
+ * rootless podman's): a cgroup below the caller's own when it is delegated (writable);
+ * otherwise none, which is only acceptable when no limit was asked for. */
 static int choose_cgroup(const struct ward_spec *spec, const struct create_options *o,
 			 const char *root, char **path, struct ward_error *err)
 {
 	*path = NULL;
-	if (geteuid() == 0)
+	if (!ward_is_rootless())
 		return cgroup_resolve_path(spec->linux_.cgroups_path, o->id, o->systemd_cgroup,
 					   path, err);
 	cleanup_free char *self = cgroup_self_path();
 	char dir[PATH_MAX];
-	snprintf(dir, sizeof dir, "%s%s", root, self ? self : "/");
+	snprintf(dir, sizeof dir, "%s%s", root, self && strcmp(self, "/") != 0 ? self : "");
 	if (self && access(dir, W_OK) == 0) {
 		if (asprintf(path, "%s/ward-%s", strcmp(self, "/") == 0 ? "" : self, o->id) < 0)
 			return ward_fail(err, ENOMEM, "cgroup path");
@@ -325,10 +334,10 @@ static int open_idmaps(const struct ward_spec *spec, const struct ward_plan *pla
 	*out = NULL;
 	if (!any)
 		return 0;
-	if (geteuid() != 0)
+	if (ward_is_rootless())
 		return ward_fail(err, 0,
-				 "mounts: idmapped mounts need root (rootless ward cannot "
-				 "create them yet)");
+				 "mounts: idmapped mounts need root on the host (rootless ward "
+				 "cannot create them)");
 	int *fds = calloc(spec->n_mounts, sizeof *fds);
 	if (!fds)
 		return ward_fail(err, ENOMEM, "idmapped mounts");

@@ -23,6 +23,7 @@
 #include "ward/log.h"
 #include "ward/lsm.h"
 #include "ward/policy.h"
+#include "ward/rootless.h"
 #include "ward/util.h"
 #include "internal.h"
 
@@ -339,7 +340,23 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	/* Unlocked before the process starts: it may be frozen with a paused container
 	 * (--ignore-paused) until `resume`, which needs the lock. */
 	close(steal_fd(&dirfd));
-	if (spawn_container(&cfg, &sp, err) < 0)
+	int spawned = spawn_container(&cfg, &sp, err);
+	/* Rootless: the kernel moves a process into a cgroup only for who may write the
+	 * cgroup.procs of the common ancestor; from outside the delegated subtree the process
+	 * stays in the caller's cgroup, as with runc, unless a limit needs it inside. */
+	if (spawned < 0 && cgfd >= 0 && err->code == EACCES && ward_is_rootless()) {
+		if (cgroup_resources_limit(&config->linux_.resources)) {
+			ward_error_hint(err, "run exec from the delegated cgroup the container "
+					     "was created in");
+			goto restore;
+		}
+		log_warn("rootless: cannot move the process into the container's cgroup %s from "
+			 "yours; it runs in your cgroup (the container has no limits)",
+			 st.cgroup_path);
+		cfg.cgroup_fd = -1;
+		spawned = spawn_container(&cfg, &sp, err);
+	}
+	if (spawned < 0)
 		goto restore;
 	warn_ambient_caps(p);
 	if (o->pid_file && state_write_pid_file(o->pid_file, sp.pid, err) < 0) {

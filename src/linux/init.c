@@ -27,6 +27,7 @@
 #include "ward/namespaces.h"
 #include "ward/process.h"
 #include "ward/rootfs.h"
+#include "ward/rootless.h"
 #include "ward/safepath.h"
 #include "ward/spawn.h"
 #include "ward/sync.h"
@@ -45,7 +46,9 @@ static int become_root_in_userns(int fd, struct ward_error *err)
 	if (unshare(CLONE_NEWUSER) < 0)
 		return ward_fail(err, errno, "linux.namespaces: create the user namespace");
 	/* An unprivileged ward writes the maps through /proc/<pid>/, which is root-owned while
-	 * this process is non-dumpable: dumpable just for that moment (runc does the same). */
+	 * this process is non-dumpable: dumpable just for that moment (runc does the same).
+	 * "Root" is the root of the user namespace ward runs in, so this asks for the euid, not
+	 * ward_is_rootless(): root of rootless podman's namespace owns those files. */
 	bool unprivileged = geteuid() != 0;
 	if (unprivileged)
 		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
@@ -145,9 +148,14 @@ static int set_oom_score_adj(const struct ward_process *p, struct ward_error *er
 		return ward_fail(err, fd < 0 ? errno : 0,
 				 "process.oomScoreAdj: /proc/self/oom_score_adj is not on procfs");
 	int n = snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
-	if (write(fd, buf, (size_t)n) != n)
-		return ward_fail(err, errno, "process.oomScoreAdj: set %d", p->oom_score_adj);
-	return 0;
+	if (write(fd, buf, (size_t)n) == n)
+		return 0;
+	/* Rootless: a value the kernel will not lower stays as inherited from ward (as for the
+	 * init, where create says so; this side cannot log). */
+	int e = errno, kept;
+	if (rootless_oom_score_adj_kept("/proc/self/oom_score_adj", p->oom_score_adj, e, &kept))
+		return 0;
+	return ward_fail(err, e, "process.oomScoreAdj: set %d", p->oom_score_adj);
 }
 
 static int set_io_priority(const struct ward_process *p, struct ward_error *err)
