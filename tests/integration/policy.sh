@@ -3,8 +3,9 @@
 # the admin's file (allow, overridable, levels) and the container's annotation; the silent
 # hardening seen from inside; exec judged on its own process; `ward policy`.
 . "$(dirname "$0")/lib/common.sh"
-plan 37
+plan 39
 
+WARD_REAL_BIN=${WARD_REAL:-$WARD}
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 policy_file() { # policy_file NAME LINE...: a policy file as an admin writes it
 	local f="$WORK/$1.conf"
@@ -156,6 +157,13 @@ for f in "$(dirname "$0")"/../unit/data/*-default.json "$(dirname "$0")"/../unit
 done
 is the_engines_default_configs_pass_baseline "$fails" 0
 like policy_show_reports_the_file "$(W --policy "$over" policy show)" 'level +baseline.*overridable +cap-sys-admin, cap-sys-ptrace'
+
+# In a user namespace (rootless Podman runs ward as its root) root's policy file shows as the
+# overflow uid: still read, and still refused when others can write it.
+like a_root_owned_policy_is_read_in_a_user_namespace "$(unshare -r "$WARD_REAL_BIN" --policy "$over" policy show 2>&1)" 'level +baseline'
+chmod g+w "$over"
+like a_group_writable_policy_is_refused_in_a_user_namespace "$(unshare -r "$WARD_REAL_BIN" --policy "$over" policy show 2>&1)" 'writable by group or others'
+chmod g-w "$over"
 
 # --- explicit opt-outs: refused by name or honoured, never changed silently --------------------
 b=$(new_bundle unmasked 'grep -c " /proc/keys " /proc/self/mountinfo; : '"$MARK")
