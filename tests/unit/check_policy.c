@@ -1320,6 +1320,26 @@ START_TEST(restricted_allows_a_minimal_non_root_container)
 }
 END_TEST
 
+/* A user namespace whose root is the host's root protects nothing. */
+START_TEST(restricted_refuses_a_user_namespace_that_maps_root_to_host_root)
+{
+	struct ward_spec *s = base();
+	s->linux_.namespaces[WARD_NS_USER].present = true;
+	s->linux_.uid_mappings = calloc(1, sizeof *s->linux_.uid_mappings);
+	s->linux_.uid_mappings[0] =
+		(struct ward_id_mapping){.container_id = 0, .host_id = 0, .size = 65536};
+	s->linux_.n_uid_mappings = 1;
+	struct policy_verdict v = judge_with("level = restricted", s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "restricted-run-as-root"));
+	policy_verdict_clear(&v);
+	s->linux_.uid_mappings[0].host_id = 100000;
+	v = judge_with("level = restricted", s);
+	ck_assert_ptr_null(VIOLATION(v, "restricted-run-as-root"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
 START_TEST(restricted_accepts_root_in_a_user_namespace)
 {
 	struct ward_spec *s = restricted_ready();
@@ -2288,6 +2308,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(levels, restricted_refuses_what_baseline_allows);
 	tcase_add_test(levels, restricted_allows_a_minimal_non_root_container);
 	tcase_add_test(levels, restricted_accepts_root_in_a_user_namespace);
+	tcase_add_test(levels, restricted_refuses_a_user_namespace_that_maps_root_to_host_root);
 	tcase_add_test(levels, baseline_refuses_an_engines_privileged_mode);
 	tcase_add_test(levels, privileged_level_refuses_nothing_and_hardens_nothing);
 	tcase_add_test(levels, the_engines_default_configs_pass_baseline_unchanged);
