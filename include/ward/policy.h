@@ -14,7 +14,7 @@
 
 #define POLICY_DEFAULT_FILE "/etc/ward/policy.conf"
 #define POLICY_ANNOTATION   "org.ward.policy.allow"
-#define POLICY_MAX_CHECKS   96
+#define POLICY_MAX_CHECKS   128
 
 /* Kubernetes Pod Security Standards' names, strictest last but privileged. */
 enum policy_level { POLICY_BASELINE, POLICY_RESTRICTED, POLICY_PRIVILEGED };

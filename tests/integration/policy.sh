@@ -3,7 +3,7 @@
 # the admin's file (allow, overridable, levels) and the container's annotation; the silent
 # hardening seen from inside; exec judged on its own process; `ward policy`.
 . "$(dirname "$0")/lib/common.sh"
-plan 39
+plan 40
 
 WARD_REAL_BIN=${WARD_REAL:-$WARD}
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
@@ -164,6 +164,14 @@ like a_root_owned_policy_is_read_in_a_user_namespace "$(unshare -r "$WARD_REAL_B
 chmod g+w "$over"
 like a_group_writable_policy_is_refused_in_a_user_namespace "$(unshare -r "$WARD_REAL_BIN" --policy "$over" policy show 2>&1)" 'writable by group or others'
 chmod g-w "$over"
+
+# Every check `ward policy list` shows is documented in ward-policy(5).
+man5="$(dirname "$0")/../../man/ward-policy.5"
+undocumented=""
+for c in $(W policy list | awk 'NR > 1 {print $1}'); do
+	grep -qF -e "$c" -e "$(echo "$c" | sed 's/-/\\-/g')" "$man5" || undocumented+="$c "
+done
+is every_check_is_documented_in_ward_policy_5 "$undocumented" ""
 
 # --- explicit opt-outs: refused by name or honoured, never changed silently --------------------
 b=$(new_bundle unmasked 'grep -c " /proc/keys " /proc/self/mountinfo; : '"$MARK")
