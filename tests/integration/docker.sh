@@ -6,7 +6,7 @@
 # pid at the end, leaving nothing behind. Docker's own prestart hook (`/proc/<dockerd>/exe
 # libnetwork-setkey`) and its oomScoreAdj are in every container's config.
 . "$(dirname "$0")/lib/common.sh"
-plan 31
+plan 33
 
 # docker.io's own client: a newer one elsewhere in PATH talks another API and builds otherwise.
 DOCKER=/usr/bin/docker
@@ -90,7 +90,7 @@ is docker_run_rm "$out" "hello as pid 1"
 out=$(D "${RUN[@]}" wardtest sh -c 'exit 4' 2>&1; echo "rc=$?")
 like docker_run_returns_the_exit_status "$out" 'rc=4$'
 
-# script(1) gives docker a terminal; its stdin must stay open while the container runs.
+# script(1) gives docker a terminal.
 out=$(script -qec "$DOCKER -H unix://$sock run --rm -it --runtime ward --network none wardtest sh -c 'tty'" /dev/null 2>&1 </dev/null)
 like docker_run_it_gets_a_pty "$out" '/dev/pts/[0-9]+'
 
@@ -114,6 +114,8 @@ else
 fi
 out=$(D exec "$cid" sh -c 'echo exec-ok as $(id -u)' 2>&1)
 is docker_exec "$out" "exec-ok as 0"
+out=$(D exec -u 1000 "$cid" sh -c 'echo "$HOME"' 2>&1)
+is docker_exec_as_a_user_gets_its_home "$out" /home/user
 
 count() { cat "/proc/$pid/root/tmp/n" 2>/dev/null; }
 D pause "$cid" >/dev/null 2>&1
@@ -171,6 +173,9 @@ like docker_host_localtime_read_only "$out" "^$host_zone"$'\n''ro,'
 
 out=$(D "${RUN[@]}" --device /dev/fuse wardtest sh -c 'exec 3<>/dev/fuse && echo opened /dev/fuse' 2>&1)
 is docker_device_fuse "$out" "opened /dev/fuse"
+# Permissions narrower than rwm make a device rule of their own.
+out=$(D "${RUN[@]}" --device /dev/fuse:/dev/fuse:rw wardtest sh -c 'exec 3<>/dev/fuse && echo opened /dev/fuse' 2>&1)
+is docker_device_fuse_rw "$out" "opened /dev/fuse"
 
 # --init binds the host's docker-init (read-only) as the container's PID 1.
 out=$(D "${RUN[@]}" --init wardtest cat /proc/1/comm 2>&1)
