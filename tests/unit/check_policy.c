@@ -496,6 +496,55 @@ START_TEST(allows_project_directories_volumes_and_read_only_zone_files)
 }
 END_TEST
 
+/* `docker run --init` and `podman run --init` bind the host's init program read-only;
+ * read-write, or a neighbour of it, is still a bind of /usr. */
+START_TEST(allows_the_engines_init_programs_read_only)
+{
+	static const char *const ok[] = {
+		"/usr/bin/docker-init",
+		"/usr/bin/tini-static",
+		"/usr/libexec/docker/docker-init",
+		"/usr/libexec/podman/catatonit",
+		"/usr/bin/catatonit",
+		"/usr/libexec/catatonit/catatonit",
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		expect(with_bind(ok[i]), NULL, NULL);
+	static const char *const rw[] = {"bind", "rw", NULL};
+	struct ward_spec *s = base();
+	add_mount(s, "/sbin/docker-init", "bind", "/usr/bin/docker-init", rw);
+	expect(s, "mount-host-system", "mounts[7].source");
+	expect(with_bind("/usr/bin/tini"), "mount-host-system", "mounts[7].source");
+	expect(with_bind("/usr/libexec/podman"), "mount-host-system", "mounts[7].source");
+}
+END_TEST
+
+/* Rootless Docker keeps its data-root in the user's home, below a dot-directory. */
+START_TEST(allows_rootless_dockers_files_volumes_and_root_filesystems)
+{
+	static const char *const ok[] = {
+		"/home/someone/.local/share/docker/containers/abc/hostname",
+		"/home/someone/.local/share/docker/containers/abc/resolv.conf",
+		"/home/someone/.local/share/docker/containers/abc/mounts/shm",
+		"/home/someone/.local/share/docker/volumes/data/_data",
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		expect(with_bind(ok[i]), NULL, NULL);
+	expect(with_bind("/home/someone/.local/share/docker/containers/abc/config.v2.json"),
+	       "mount-host-home", "mounts[7].source");
+	expect(with_bind("/home/someone/.local/share/docker"), "mount-host-home",
+	       "mounts[7].source");
+	struct ward_spec *s = base();
+	free(s->root_path);
+	s->root_path = strdup("/home/someone/.local/share/docker/overlay2/abc/merged");
+	expect(s, NULL, NULL);
+	s = base();
+	free(s->root_path);
+	s->root_path = strdup("/home/someone/.local/share/docker/image");
+	expect(s, "rootfs-host-path", "root.path");
+}
+END_TEST
+
 START_TEST(the_admins_host_path_lifts_the_trees_below_it)
 {
 	struct ward_spec *s = with_bind("/opt/data/set1");
@@ -1897,7 +1946,9 @@ END_TEST
 
 START_TEST(refusal_lists_every_violation_with_path_reason_and_policy_line)
 {
-	struct ward_spec *s = with_bind("/var/run/docker.sock");
+	/* a socket no host has: a running Docker's /run/docker.sock would be judged (and named)
+	 * as the file it is */
+	struct ward_spec *s = with_bind("/var/run/ward-unit-test/docker.sock");
 	s->process->caps.bounding |= CAP_BIT(CAP_SYS_MODULE);
 	struct policy p = pol("overridable = cap-sys-module");
 	struct policy_verdict v;
@@ -1915,10 +1966,12 @@ START_TEST(refusal_lists_every_violation_with_path_reason_and_policy_line)
 					      "SYS_MODULE)"));
 	ck_assert_ptr_nonnull(strstr(err.msg, "annotate the container with "
 					      "org.ward.policy.allow=cap-sys-module"));
-	ck_assert_ptr_nonnull(strstr(err.msg, "mounts[7].source: /var/run/docker.sock is a host "
-					      "daemon's socket [mount-container-socket]"));
-	ck_assert_ptr_nonnull(strstr(err.msg, "mounts[7].source: /var/run/docker.sock is below the "
-					      "host's /var/run [mount-host-run]"));
+	ck_assert_ptr_nonnull(strstr(err.msg,
+				     "mounts[7].source: /var/run/ward-unit-test/docker.sock is "
+				     "a host daemon's socket [mount-container-socket]"));
+	ck_assert_ptr_nonnull(strstr(err.msg,
+				     "mounts[7].source: /var/run/ward-unit-test/docker.sock is "
+				     "below the host's /var/run [mount-host-run]"));
 	policy_verdict_clear(&v);
 	policy_clear(&p);
 	spec_free(s);
@@ -2282,6 +2335,8 @@ static Suite *policy_suite(void)
 	tcase_add_test(checks, refuses_a_procfs_outside_proc_and_a_writable_cgroup);
 	tcase_add_test(checks, refuses_what_lies_below_a_system_tree);
 	tcase_add_test(checks, allows_project_directories_volumes_and_read_only_zone_files);
+	tcase_add_test(checks, allows_the_engines_init_programs_read_only);
+	tcase_add_test(checks, allows_rootless_dockers_files_volumes_and_root_filesystems);
 	tcase_add_test(checks, the_admins_host_path_lifts_the_trees_below_it);
 	tcase_add_test(checks, refuses_a_root_filesystem_in_a_host_tree);
 	tcase_add_test(checks, refuses_the_state_root_in_use);
