@@ -126,6 +126,9 @@ static const struct layout {
 	{"/etc", "localtime", FOR_BIND_READ_ONLY},
 	{"/etc", "hosts", FOR_BIND_READ_ONLY},
 	{"/etc", "resolv.conf", FOR_BIND_READ_ONLY},
+	/* world-readable already; `-v /etc/passwd:/etc/passwd:ro --user $(id -u)` is common */
+	{"/etc", "passwd", FOR_BIND_READ_ONLY},
+	{"/etc", "group", FOR_BIND_READ_ONLY},
 	{"/etc", "timezone", FOR_BIND_READ_ONLY},
 	{"/usr/share/zoneinfo", "**", FOR_BIND_READ_ONLY},
 	{"/etc/ssl/certs", "**", FOR_BIND_READ_ONLY},

@@ -478,6 +478,7 @@ START_TEST(allows_project_directories_volumes_and_read_only_zone_files)
 		"/home/someone/.local/share/containers/storage/volumes/v/_data",
 		"/run/containerd/io.containerd.grpc.v1.cri/sandboxes/abc/shm",
 		"/etc/localtime",
+		"/etc/passwd",
 		"/usr/share/zoneinfo/Europe/Paris",
 		"/etc/ssl/certs",
 		"/srv/data",
