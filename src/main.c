@@ -1,5 +1,8 @@
 /* ward: global options, the command table, dispatch. */
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +10,9 @@
 
 #include "ward/cli.h"
 #include "ward/log.h"
+#include "ward/rootless.h"
 #include "ward/selfprotect.h"
+#include "ward/util.h"
 
 const struct command ward_commands[] = {
 	{"create", cmd_create, "create a container (its process waits for start)"},
@@ -43,12 +48,14 @@ static void print_usage(FILE *out)
 	      "Global options:\n"
 	      "  --root DIR               state directory (default /run/ward; "
 	      "$XDG_RUNTIME_DIR/ward\n"
-	      "                           when not root)\n"
+	      "                           when not root, or root of a user namespace)\n"
 	      "  --log FILE               also write log messages to FILE\n"
 	      "  --log-format text|json   format of the log file (default text)\n"
 	      "  --debug                  log debug messages\n"
 	      "  --systemd-cgroup         cgroupsPath is systemd's slice:prefix:name form\n"
 	      "  --rootless true|false|auto\n"
+	      "                           run without host root's privileges (default auto:\n"
+	      "                           when not root in the initial user namespace)\n"
 	      "  --policy FILE            the hardening policy (default /etc/ward/policy.conf;\n"
 	      "                           see ward-policy(5))\n"
 	      "  --criu PATH              accepted for compatibility, ignored\n"
@@ -84,18 +91,43 @@ static const struct option global_longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-/* runc's rule: $XDG_RUNTIME_DIR/<name> for unprivileged users, so a caller that passes no
- * --root (podman <= 5.2 for `state`) finds the same directory every time. */
+/* runc's rule: $XDG_RUNTIME_DIR/<name> for unprivileged users and for root of a user namespace
+ * (rootless podman), never dependent on flags, so a caller that passes none (podman <= 5.2 for
+ * `state`) finds the same directory every time. */
 static const char *default_root(void)
 {
 	static char buf[4096];
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	uid_t euid = geteuid();
 
-	if (geteuid() != 0 && xdg && *xdg) {
+	if (rootless_use_xdg_runtime_dir(xdg, euid, euid == 0 && rootless_in_user_namespace(),
+					 getenv("USER"))) {
 		snprintf(buf, sizeof buf, "%s/ward", xdg);
 		return buf;
 	}
 	return "/run/ward";
+}
+
+/* Socket activation is honoured only as systemd defines it: fds 3.. for this very process
+ * (LISTEN_PID), open before ward opened any of its own. A stale LISTEN_FDS would otherwise
+ * hand the container descriptors ward opened itself (its log, the judged host objects). */
+static void check_socket_activation(void)
+{
+	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	long n, p;
+	bool ok;
+
+	if (!fds)
+		return;
+	ok = parse_long(fds, 1, 4096, &n) == 0 && pid && parse_long(pid, 1, INT_MAX, &p) == 0 &&
+	     p == (long)getpid();
+	for (long fd = 3; ok && fd < 3 + n; fd++)
+		ok = fcntl((int)fd, F_GETFD) >= 0;
+	if (!ok) {
+		unsetenv("LISTEN_FDS");
+		unsetenv("LISTEN_PID");
+		unsetenv("LISTEN_FDNAMES");
+	}
 }
 
 int main(int argc, char **argv)
@@ -105,6 +137,7 @@ int main(int argc, char **argv)
 	const char *log_format = "text";
 	int c;
 
+	check_socket_activation();
 	cli_normalize_args(argc, argv, global_longopts);
 	while ((c = getopt_long(argc, argv, "+vh", global_longopts, NULL)) != -1) {
 		switch (c) {
@@ -146,12 +179,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ward: --log-format: \"%s\" is not text or json\n", log_format);
 		return 1;
 	}
-	if (strcmp(g.rootless, "true") != 0 && strcmp(g.rootless, "false") != 0 &&
-	    strcmp(g.rootless, "auto") != 0) {
+	enum rootless_mode rootless;
+	if (rootless_parse_mode(g.rootless, &rootless) < 0) {
 		fprintf(stderr, "ward: --rootless: \"%s\" is not true, false or auto\n",
 			g.rootless);
 		return 1;
 	}
+	rootless_set_mode(rootless);
 	g.log_json = strcmp(log_format, "json") == 0;
 	if (log_open(g.log_path, g.log_json, g.debug, &err) < 0) {
 		fprintf(stderr, "ward: %s\n", err.msg);

@@ -4,6 +4,7 @@
 #define WARD_CGROUP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -41,8 +42,15 @@ bool cgroup_resources_limit(const struct ward_resources *res);
 /* The caller's own cgroup (from /proc/self/cgroup), malloc'd. */
 char *cgroup_self_path(void);
 /* Builds and attaches the BPF_PROG_TYPE_CGROUP_DEVICE program from the config's rules, the
- * default devices and linux.devices (deny by default, the last matching rule wins). */
+ * default devices and linux.devices (deny by default; for each kind of access, the last rule
+ * that matches the device and names it decides). */
 int cgroup_attach_devices(int cgfd, const struct ward_linux *lx, struct ward_error *err);
+/* The two halves of it, for the tests: the program's instructions (malloc'd) and loading them
+ * (an fd of the program, or -1 with the verifier's log in err). */
+struct bpf_insn;
+int cgroup_devices_program(const struct ward_linux *lx, struct bpf_insn **insns, size_t *n,
+			   struct ward_error *err);
+int cgroup_devices_load(const struct bpf_insn *insns, size_t n, struct ward_error *err);
 
 /* Kills every process in it (cgroup.kill) and waits until it is empty, then removes it. */
 int cgroup_destroy(const char *root, const char *path, struct ward_error *err);

@@ -41,9 +41,14 @@ void container_release(struct created_container *c);
 /* `ward run`: create, start, wait; *exit_status is the container's (128+N for signal N). */
 int container_run(const struct create_options *o, bool detach, int *exit_status,
 		  struct ward_error *err);
-int container_start(const char *root, const char *id, struct ward_error *err);
+/* policy_file (NULL: the default) judges the poststart hooks again, before the start. */
+int container_start(const char *root, const char *id, const char *policy_file,
+		    struct ward_error *err);
 int container_kill(const char *root, const char *id, int sig, bool all, struct ward_error *err);
-int container_delete(const char *root, const char *id, bool force, struct ward_error *err);
+/* policy_file (NULL: the default) judges the poststop hooks again; a refused one is logged and
+ * not run, and the container is still removed. */
+int container_delete(const char *root, const char *id, bool force, const char *policy_file,
+		     struct ward_error *err);
 
 /* pause (freeze) / resume (thaw) through cgroup.freeze. */
 int container_pause(const char *root, const char *id, bool pause, struct ward_error *err);

@@ -50,6 +50,11 @@ enum plan_flags {
  * recorded, for plan_require_resolved() and for judging by name). */
 int plan_build(const struct ward_spec *spec, const char *bundle, const char *state_root,
 	       unsigned flags, struct ward_plan *plan, struct ward_error *err);
+/* An empty plan (every host object unresolved), safe to clear. */
+void plan_init(struct ward_plan *plan);
+/* The plan of `exec`, whose process joins what the container has: only the seccomp agent's
+ * socket (linux.seccomp.listenerPath) is resolved, as it must be for the handoff. */
+int plan_build_exec(const struct ward_spec *spec, struct ward_plan *plan, struct ward_error *err);
 /* create: every host object the container will use must have been resolved. */
 int plan_require_resolved(const struct ward_spec *spec, const struct ward_plan *plan,
 			  struct ward_error *err);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/resource.h>
 
 #include "ward/error.h"
 #include "ward/plan.h"
@@ -13,7 +14,7 @@
 
 #define POLICY_DEFAULT_FILE "/etc/ward/policy.conf"
 #define POLICY_ANNOTATION   "org.ward.policy.allow"
-#define POLICY_MAX_CHECKS   96
+#define POLICY_MAX_CHECKS   128
 
 /* Kubernetes Pod Security Standards' names, strictest last but privileged. */
 enum policy_level { POLICY_BASELINE, POLICY_RESTRICTED, POLICY_PRIVILEGED };
@@ -43,6 +44,19 @@ struct policy_device {
 	int64_t major, minor; /* minor -1: any ("c 195:*") */
 };
 
+/* What ward's caller (an engine's shim, kubelet's runtime, a shell) itself runs with: a
+ * container may not be given a higher priority, a lower OOM score or higher limits than its
+ * caller has, which only capabilities the container does not hold could take. */
+struct policy_caller {
+	int oom_score_adj;
+	int nice;
+	struct rlimit limits[RLIM_NLIMITS];
+	uint64_t caps; /* effective */
+};
+
+/* Ward's own: what it inherited from its caller. */
+void policy_caller_read(struct policy_caller *c);
+
 struct policy {
 	char *file;	   /* the file that was read (or the default path when missing) */
 	bool file_present; /* false: the default file does not exist, defaults apply */
@@ -56,6 +70,8 @@ struct policy {
 	char **listener_dirs; /* `seccomp-listener = DIR`: where seccomp agents' sockets may be */
 	struct policy_device *devices; /* `device = TYPE MAJOR:MINOR` */
 	size_t n_devices;
+	/* The caller to judge against; NULL: ward's own process (tests set one). */
+	const struct policy_caller *caller;
 };
 
 /* Reads path, or POLICY_DEFAULT_FILE when path is NULL (a missing default file means
@@ -88,6 +104,8 @@ struct policy_verdict {
 	/* The config had no maskedPaths (or an empty readonlyPaths): what an engine's opt-out
 	 * looks like; the defaults replaced it. */
 	bool masks_opt_out_replaced;
+	bool never_userns;  /* ... with the rules that refuse creating a user namespace */
+	bool never_keyring; /* ... with the rules that refuse the keyring calls */
 };
 
 /* Judges spec, as plan says ward will carry it out (plan_build), against the policy and
@@ -96,10 +114,17 @@ struct policy_verdict {
  * memory); a refusal is v->n_violations > 0. */
 int policy_evaluate(const struct policy *p, struct ward_spec *spec, const struct ward_plan *plan,
 		    struct policy_verdict *v, struct ward_error *err);
-/* The checks that concern one process, for `exec`: proc is run in the container of spec. */
+/* The checks that concern one process, for `exec`: proc is run in the container of spec, with
+ * the container's seccomp profile compiled for proc's bounding set; plan (plan_build_exec(),
+ * may be NULL) holds the seccomp agent's socket. */
 int policy_evaluate_process(const struct policy *p, const struct ward_spec *spec,
-			    const struct ward_process *proc, struct policy_verdict *v,
-			    struct ward_error *err);
+			    const struct ward_plan *plan, const struct ward_process *proc,
+			    struct policy_verdict *v, struct ward_error *err);
+/* start and delete: the poststart or poststop hooks, resolved again by the verb that runs them
+ * (exe[i] is hooks.<kind>[i].path's executable, for every hook of that kind). */
+int policy_evaluate_hooks(const struct policy *p, const struct ward_spec *spec,
+			  enum ward_hook_kind kind, const struct host_object *exe,
+			  struct policy_verdict *v, struct ward_error *err);
 /* `update`: the checks on resources, for the container of spec (its annotations, its
  * linux.resources) as update leaves them: the limits level restricted requires, and the
  * update's device rules as create would judge them. */
@@ -107,6 +132,8 @@ int policy_evaluate_update(const struct policy *p, const struct ward_spec *spec,
 			   const struct ward_resources *update, struct policy_verdict *v,
 			   struct ward_error *err);
 void policy_verdict_clear(struct policy_verdict *v);
+/* The hook executables ward allows without a policy entry (the engines' own; NULL-terminated). */
+const char *const *policy_builtin_hooks(void);
 
 /* The refusal as an error: every violation with path, reason, remedy and the policy line
  * that would allow it. Returns -1. */
@@ -124,6 +151,11 @@ void policy_log_replaced_opt_outs(const struct policy_verdict *v, const char *id
 int policy_enforce(const char *policy_file, struct ward_spec *spec, const struct ward_plan *plan,
 		   const struct ward_process *exec_process, const char *id,
 		   struct policy_verdict *v, struct ward_error *err);
+/* start and delete: loads the policy, judges the hooks of one kind (policy_evaluate_hooks),
+ * refuses or logs the overrides. Without hooks of that kind, does nothing. */
+int policy_enforce_hooks(const char *policy_file, const struct ward_spec *spec,
+			 enum ward_hook_kind kind, const struct host_object *exe, const char *id,
+			 struct ward_error *err);
 /* update: policy_evaluate_update, refuse or log the overrides. */
 int policy_enforce_update(const char *policy_file, const struct ward_spec *spec,
 			  const struct ward_resources *update, const char *id,

@@ -128,22 +128,34 @@ struct ward_namespace {
 	char *path; /* join this namespace instead of creating one */
 };
 
+/* The kernel's device numbers: a 12-bit major and a 20-bit minor. The parser refuses anything
+ * else, so a number in the model always fits (never truncated on the way to mknod or BPF). */
+#define WARD_DEVICE_MAJOR_MAX 0xfffu
+#define WARD_DEVICE_MINOR_MAX 0xfffffu
+
 struct ward_device {
 	char *path;
 	char type; /* 'c', 'b', 'u', 'p' */
-	int64_t major, minor;
+	uint32_t major, minor;
 	bool has_file_mode;
-	uint32_t file_mode;
+	uint32_t file_mode; /* permission bits only (07777): type bits that matched are dropped */
 	bool has_uid, has_gid;
 	uint32_t uid, gid;
 };
 
+/* Device access as cgroups name it (the same bits as BPF_DEVCG_ACC_*). */
+#define WARD_DEVICE_MKNOD 1u /* m */
+#define WARD_DEVICE_READ  2u /* r */
+#define WARD_DEVICE_WRITE 4u /* w */
+#define WARD_DEVICE_RWM	  7u
+
 struct ward_device_rule {
 	bool allow;
 	char type; /* 'a', 'c', 'b' ('a' when absent) */
+	/* false: any (absent, or -1 in config.json); else major/minor is a kernel device number */
 	bool has_major, has_minor;
-	int64_t major, minor;
-	char *access; /* subset of "rwm"; NULL = all */
+	uint32_t major, minor;
+	unsigned access; /* WARD_DEVICE_* bits; absent or "" in config.json: all three */
 };
 
 struct ward_weight_device {

@@ -31,6 +31,9 @@ int send_fd(int sock, int fd, const void *payload, size_t len);
 int send_fd_to(int sock, int fd, const char *payload, struct ward_error *err);
 /* A connected SOCK_STREAM socket to the unix socket at PATH (any length); -1 and errno. */
 int unix_connect(const char *path);
+/* The same for the socket an O_PATH fd names (connected through /proc/self/fd/N, so the
+ * socket is the inode of the fd whatever its path now leads to). */
+int unix_connect_fd(int path_fd);
 
 /* Parses a decimal integer in [min, max]; returns -EINVAL or -ERANGE on failure. */
 int parse_long(const char *s, long min, long max, long *out);

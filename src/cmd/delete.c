@@ -42,7 +42,7 @@ int cmd_delete(const struct global_opts *g, int argc, char **argv)
 	id = cli_one_id("delete", argc, argv);
 	if (!id)
 		return 1;
-	if (container_delete(g->root, id, force, &err) < 0)
+	if (container_delete(g->root, id, force, g->policy, &err) < 0)
 		return cli_fail(&err);
 	return 0;
 }

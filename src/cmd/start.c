@@ -29,7 +29,7 @@ int cmd_start(const struct global_opts *g, int argc, char **argv)
 	id = cli_one_id("start", argc, argv);
 	if (!id)
 		return 1;
-	if (container_start(g->root, id, &err) < 0)
+	if (container_start(g->root, id, g->policy, &err) < 0)
 		return cli_fail(&err);
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include "ward/mounts.h"
 #include "ward/plan.h"
 #include "ward/policy.h"
+#include "ward/rootless.h"
 #include "ward/util.h"
 #include "internal.h"
 
@@ -175,12 +176,13 @@ static char **build_env(const struct ward_process *p, int nlisten)
 
 struct hooks_ctx {
 	const struct ward_spec *spec;
+	const struct ward_plan *plan; /* the hook executables the policy judged */
 	const char *id;
 	const char *bundle;
 };
 
-int seccomp_handoff(const struct ward_spec *spec, const char *id, const char *bundle, pid_t pid,
-		    int fd, struct ward_error *err)
+int seccomp_handoff(const struct ward_spec *spec, const struct host_object *sock, const char *id,
+		    const char *bundle, pid_t pid, int fd, struct ward_error *err)
 {
 	const struct ward_seccomp *sc = spec->linux_.seccomp;
 	cleanup_free char *msg = NULL;
@@ -188,7 +190,7 @@ int seccomp_handoff(const struct ward_spec *spec, const char *id, const char *bu
 	size_t len;
 	yajl_gen g;
 
-	if (!sc || !sc->listener_path)
+	if (!sc || !sc->listener_path || !sock || sock->fd < 0)
 		return ward_fail(err, EINVAL, "seccomp notification without a listenerPath");
 	g = yajl_gen_alloc(NULL);
 	if (!g)
@@ -232,13 +234,20 @@ int seccomp_handoff(const struct ward_spec *spec, const char *id, const char *bu
 	yajl_gen_free(g);
 	if (!msg)
 		return ward_fail(err, ENOMEM, "seccomp handoff");
-	return seccomp_send_listener(sc->listener_path, fd, msg, err);
+	return seccomp_send_listener(sock->fd, sc->listener_path, fd, msg, err);
 }
+
+struct listener_ctx {
+	const struct ward_spec *spec;
+	const struct host_object *sock;
+	const char *id;
+	const char *bundle;
+};
 
 static int listener_handoff(void *ctx, pid_t pid, int fd, struct ward_error *err)
 {
-	struct hooks_ctx *h = ctx;
-	return seccomp_handoff(h->spec, h->id, h->bundle, pid, fd, err);
+	struct listener_ctx *l = ctx;
+	return seccomp_handoff(l->spec, l->sock, l->id, l->bundle, pid, fd, err);
 }
 
 static int runtime_hooks(void *ctx, pid_t pid, struct ward_error *err)
@@ -248,10 +257,12 @@ static int runtime_hooks(void *ctx, pid_t pid, struct ward_error *err)
 
 	if (!state)
 		return ward_fail(err, ENOMEM, "hooks");
-	if (hooks_run(h->spec, WARD_HOOK_PRESTART, state, err) < 0 ||
-	    hooks_run(h->spec, WARD_HOOK_CREATE_RUNTIME, state, err) < 0)
+	/* The executables the policy judged, through their fds. */
+	struct host_object *const *exe = h->plan->hooks;
+	if (hooks_run(h->spec, WARD_HOOK_PRESTART, exe[WARD_HOOK_PRESTART], state, err) < 0)
 		return -1;
-	return 0;
+	return hooks_run(h->spec, WARD_HOOK_CREATE_RUNTIME, exe[WARD_HOOK_CREATE_RUNTIME], state,
+			 err);
 }
 
 static int write_oom_score_adj(pid_t pid, int value, struct ward_error *err)
@@ -262,9 +273,16 @@ static int write_oom_score_adj(pid_t pid, int value, struct ward_error *err)
 
 	snprintf(path, sizeof path, "/proc/%d/oom_score_adj", pid);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, buf, (size_t)n) != n)
-		return ward_fail(err, errno, "process.oomScoreAdj: set %d", value);
-	return 0;
+	if (fd >= 0 && write(fd, buf, (size_t)n) == n)
+		return 0;
+	int e = errno, kept;
+	if (fd >= 0 && rootless_oom_score_adj_kept(path, value, e, &kept)) {
+		log_warn("process.oomScoreAdj: %d is below %d, which a rootless runtime cannot "
+			 "lower; the container keeps %d",
+			 value, kept, kept);
+		return 0;
+	}
+	return ward_fail(err, e, "process.oomScoreAdj: set %d", value);
 }
 
 static int copy_config(int dirfd, const char *buf, size_t len, struct ward_error *err)
@@ -272,18 +290,19 @@ static int copy_config(int dirfd, const char *buf, size_t len, struct ward_error
 	return write_file_atomic(dirfd, "config.json", buf, len, 0600, err);
 }
 
-/* Root: the configured cgroup. Rootless: a cgroup below the caller's own when it is delegated
- * (writable); otherwise none, which is only acceptable when no limit was asked for. */
+/* Root: the configured cgroup. Rootless (an ordinary user, or root of a user namespace such as
+ * rootless podman's): a cgroup below the caller's own when it is delegated (writable);
+ * otherwise none, which is only acceptable when no limit was asked for. */
 static int choose_cgroup(const struct ward_spec *spec, const struct create_options *o,
 			 const char *root, char **path, struct ward_error *err)
 {
 	*path = NULL;
-	if (geteuid() == 0)
+	if (!ward_is_rootless())
 		return cgroup_resolve_path(spec->linux_.cgroups_path, o->id, o->systemd_cgroup,
 					   path, err);
 	cleanup_free char *self = cgroup_self_path();
 	char dir[PATH_MAX];
-	snprintf(dir, sizeof dir, "%s%s", root, self ? self : "/");
+	snprintf(dir, sizeof dir, "%s%s", root, self && strcmp(self, "/") != 0 ? self : "");
 	if (self && access(dir, W_OK) == 0) {
 		if (asprintf(path, "%s/ward-%s", strcmp(self, "/") == 0 ? "" : self, o->id) < 0)
 			return ward_fail(err, ENOMEM, "cgroup path");
@@ -315,10 +334,10 @@ static int open_idmaps(const struct ward_spec *spec, const struct ward_plan *pla
 	*out = NULL;
 	if (!any)
 		return 0;
-	if (geteuid() != 0)
+	if (ward_is_rootless())
 		return ward_fail(err, 0,
-				 "mounts: idmapped mounts need root (rootless ward cannot "
-				 "create them yet)");
+				 "mounts: idmapped mounts need root on the host (rootless ward "
+				 "cannot create them)");
 	int *fds = calloc(spec->n_mounts, sizeof *fds);
 	if (!fds)
 		return ward_fail(err, ENOMEM, "idmapped mounts");
@@ -497,13 +516,18 @@ int container_create(const struct create_options *o, struct created_container *c
 	    seccomp_compile(c->spec->linux_.seccomp, c->spec->process->caps.bounding, cache,
 			    &filter, err) < 0)
 		goto fail;
-	if (verdict.never_filter && seccomp_compile_never(cache, &never, err) < 0)
+	unsigned never_rules = (verdict.never_filter ? SECCOMP_NEVER_BASE : 0) |
+			       (verdict.never_userns ? SECCOMP_NEVER_USERNS : 0) |
+			       (verdict.never_keyring ? SECCOMP_NEVER_KEYRING : 0);
+	if (never_rules && seccomp_compile_never(never_rules, cache, &never, err) < 0)
 		goto fail;
 
 	if (open_idmaps(c->spec, &plan, &idmaps, err) < 0)
 		goto fail;
 
-	struct hooks_ctx hctx = {.spec = c->spec, .id = o->id, .bundle = bundle};
+	struct hooks_ctx hctx = {.spec = c->spec, .plan = &plan, .id = o->id, .bundle = bundle};
+	struct listener_ctx lctx = {
+		.spec = c->spec, .sock = &plan.listener, .id = o->id, .bundle = bundle};
 	struct ward_init_config cfg = {
 		.spec = c->spec,
 		.id = o->id,
@@ -524,7 +548,7 @@ int container_create(const struct create_options *o, struct created_container *c
 		.seccomp = &filter,
 		.seccomp_never = &never,
 		.seccomp_listener = listener_handoff,
-		.listener_ctx = &hctx,
+		.listener_ctx = &lctx,
 	};
 	if (spawn_container(&cfg, &c->spawn, err) < 0)
 		goto fail;

@@ -35,13 +35,15 @@ int remove_container(int rootfd, const struct ward_state *st, struct ward_error 
 	return state_remove_dir(rootfd, st->id, err);
 }
 
-int container_delete(const char *root, const char *id, bool force, struct ward_error *err)
+int container_delete(const char *root, const char *id, bool force, const char *policy_file,
+		     struct ward_error *err)
 {
 	cleanup_close int rootfd = -1;
 	cleanup_close int dirfd = -1;
 	cleanup_close int pidfd = -1;
 	struct ward_state st;
 	struct ward_spec *spec = NULL;
+	struct judged_hooks poststop = {0};
 	int rc;
 
 	if (state_validate_id(id, err) < 0)
@@ -71,11 +73,18 @@ int container_delete(const char *root, const char *id, bool force, struct ward_e
 	/* The config copy goes with the directory: read it for the poststop hooks first. */
 	struct ward_error ignored;
 	spec = state_read_config(dirfd, &ignored);
+	/* A poststop hook the policy refuses is not run; like a failing one, it is logged and
+	 * does not stop the removal (runtime spec). */
+	struct ward_error refused = {0};
+	if (spec &&
+	    posthooks_judge(policy_file, spec, WARD_HOOK_POSTSTOP, id, &poststop, &refused) < 0)
+		log_warn("poststop hooks not run: %s", refused.msg);
 	if (remove_container(rootfd, &st, err) < 0)
 		goto out;
-	run_hooks_warn(spec, WARD_HOOK_POSTSTOP, id, "stopped", 0, st.bundle);
+	run_hooks_warn(spec, &poststop, id, "stopped", 0, st.bundle);
 	rc = 0;
 out:
+	posthooks_clear(&poststop);
 	spec_free(spec);
 	state_clear(&st);
 	return rc;

@@ -23,6 +23,7 @@
 #include "ward/log.h"
 #include "ward/lsm.h"
 #include "ward/policy.h"
+#include "ward/rootless.h"
 #include "ward/util.h"
 #include "internal.h"
 
@@ -211,13 +212,14 @@ static int exec_sub_cgroup(int *cgfd, const char *sub, struct ward_error *err)
 
 struct exec_listener {
 	const struct ward_spec *spec;
+	const struct host_object *sock;
 	const char *id, *bundle;
 };
 
 static int exec_listener_handoff(void *ctx, pid_t pid, int fd, struct ward_error *err)
 {
 	struct exec_listener *l = ctx;
-	return seccomp_handoff(l->spec, l->id, l->bundle, pid, fd, err);
+	return seccomp_handoff(l->spec, l->sock, l->id, l->bundle, pid, fd, err);
 }
 
 int container_exec(const struct exec_options *o, int *exit_status, struct ward_error *err)
@@ -239,10 +241,12 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	struct seccomp_program filter = {0}, never = {0};
 	struct ward_spec *config = NULL;
 	struct policy_verdict verdict = {0};
+	struct ward_plan plan;
 	sigset_t sigs, old_mask;
 	int rc = -1;
 
 	*exit_status = 255;
+	plan_init(&plan);
 	if (open_container(o->root, o->id, &rootfd, &dirfd, &st, err) < 0)
 		return -1;
 	enum ward_status status = state_status(dirfd, &st);
@@ -265,7 +269,8 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	/* The container's config: its annotations and user namespace for the policy, its
 	 * seccomp profile for the process. */
 	config = state_read_config(dirfd, err);
-	if (!config || policy_enforce(o->policy_file, config, NULL, p, o->id, &verdict, err) < 0)
+	if (!config || plan_build_exec(config, &plan, err) < 0 ||
+	    policy_enforce(o->policy_file, config, &plan, p, o->id, &verdict, err) < 0)
 		goto out;
 	if (lsm_check(p->apparmor_profile, p->selinux_label, err) < 0)
 		goto out;
@@ -325,9 +330,13 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	if ((config->linux_.seccomp || verdict.default_seccomp) &&
 	    seccomp_compile(config->linux_.seccomp, p->caps.bounding, cache, &filter, err) < 0)
 		goto restore;
-	if (verdict.never_filter && seccomp_compile_never(cache, &never, err) < 0)
+	unsigned never_rules = (verdict.never_filter ? SECCOMP_NEVER_BASE : 0) |
+			       (verdict.never_userns ? SECCOMP_NEVER_USERNS : 0) |
+			       (verdict.never_keyring ? SECCOMP_NEVER_KEYRING : 0);
+	if (never_rules && seccomp_compile_never(never_rules, cache, &never, err) < 0)
 		goto restore;
-	struct exec_listener lctx = {.spec = config, .id = o->id, .bundle = st.bundle};
+	struct exec_listener lctx = {
+		.spec = config, .sock = &plan.listener, .id = o->id, .bundle = st.bundle};
 	env = p->env ? NULL : calloc(1, sizeof(char *));
 	struct ward_init_config cfg = {
 		.spec = config, /* its personality and memory policy hold for exec'd processes */
@@ -349,7 +358,23 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	/* Unlocked before the process starts: it may be frozen with a paused container
 	 * (--ignore-paused) until `resume`, which needs the lock. */
 	close(steal_fd(&dirfd));
-	if (spawn_container(&cfg, &sp, err) < 0)
+	int spawned = spawn_container(&cfg, &sp, err);
+	/* Rootless: the kernel moves a process into a cgroup only for who may write the
+	 * cgroup.procs of the common ancestor; from outside the delegated subtree the process
+	 * stays in the caller's cgroup, as with runc, unless a limit needs it inside. */
+	if (spawned < 0 && cgfd >= 0 && err->code == EACCES && ward_is_rootless()) {
+		if (cgroup_resources_limit(&config->linux_.resources)) {
+			ward_error_hint(err, "run exec from the delegated cgroup the container "
+					     "was created in");
+			goto restore;
+		}
+		log_warn("rootless: cannot move the process into the container's cgroup %s from "
+			 "yours; it runs in your cgroup (the container has no limits)",
+			 st.cgroup_path);
+		cfg.cgroup_fd = -1;
+		spawned = spawn_container(&cfg, &sp, err);
+	}
+	if (spawned < 0)
 		goto restore;
 	/* runc's payload for an exec'd process's pidfd. */
 	if (pidfd_sock >= 0 && send_fd_to(pidfd_sock, sp.pidfd, "setns", err) < 0) {
@@ -385,6 +410,7 @@ restore:
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 out:
 	policy_verdict_clear(&verdict);
+	plan_clear(&plan);
 	spec_free(config);
 	seccomp_program_free(&filter);
 	seccomp_program_free(&never);

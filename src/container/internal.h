@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "ward/error.h"
+#include "ward/hostpath.h"
 #include "ward/spec.h"
 #include "ward/state.h"
 
@@ -15,9 +16,21 @@ int open_container(const char *root, const char *id, int *rootfd, int *dirfd, st
 		   struct ward_error *err);
 /* Releases a created init: writes exec.fifo and removes it. */
 int release_init(int dirfd, struct ward_error *err);
-/* Runs poststart or poststop hooks; their failures are logged as warnings, as the runtime
- * spec says, and do not stop the operation. */
-void run_hooks_warn(const struct ward_spec *spec, enum ward_hook_kind kind, const char *id,
+/* The poststart or poststop hooks of a container, resolved and judged by the verb that runs
+ * them (posthooks.c). */
+struct judged_hooks {
+	enum ward_hook_kind kind;
+	struct host_object *exe; /* per hook: the executable the policy judged; NULL when none */
+	size_t n;
+};
+/* Resolves the hooks of kind again and judges them against the policy in force (policy_file;
+ * NULL: the default). A refusal is an error naming hooks.<kind>[i].path; *out is then empty. */
+int posthooks_judge(const char *policy_file, const struct ward_spec *spec, enum ward_hook_kind kind,
+		    const char *id, struct judged_hooks *out, struct ward_error *err);
+void posthooks_clear(struct judged_hooks *h);
+/* Runs judged poststart or poststop hooks; their failures are logged as warnings, as the
+ * runtime spec says, and do not stop the operation. */
+void run_hooks_warn(const struct ward_spec *spec, const struct judged_hooks *h, const char *id,
 		    const char *status, pid_t pid, const char *bundle);
 /* A pidfd for the container's init, or -1 if it is gone (checked against pid reuse). */
 int open_init_pidfd(const struct ward_state *st);
@@ -30,19 +43,20 @@ int signal_all(const struct ward_state *st, int sig, struct ward_error *err);
  * state directory. */
 int remove_container(int rootfd, const struct ward_state *st, struct ward_error *err);
 /* The seccomp agent handoff: the container process state runc sends to listenerPath
- * ({"ociVersion","fds":["seccompFd"],"pid","metadata","state"}) with the fd. */
-int seccomp_handoff(const struct ward_spec *spec, const char *id, const char *bundle, pid_t pid,
-		    int fd, struct ward_error *err);
+ * ({"ociVersion","fds":["seccompFd"],"pid","metadata","state"}) with the fd, to the agent's
+ * socket as the plan resolved and the policy judged it (plan->listener). */
+int seccomp_handoff(const struct ward_spec *spec, const struct host_object *sock, const char *id,
+		    const char *bundle, pid_t pid, int fd, struct ward_error *err);
 /* The signals ward forwards while it waits for a process: every one that can be blocked,
  * except those reporting a fault in ward itself. */
 void forwarded_signals(sigset_t *set);
 /* Waits up to timeout_ms for the process behind pidfd to exit. */
 bool wait_exit(int pidfd, int timeout_ms);
-/* Runs the poststart hooks (src/container/poststart.c); when one fails, every process of the
- * container is killed and the failure returned, naming hooks.poststart[i]. pidfd: the
- * init's, to wait for it (-1 when there is none). */
-int run_poststart(const struct ward_spec *spec, const char *id, const struct ward_state *st,
-		  int pidfd, struct ward_error *err);
+/* Runs the judged poststart hooks h (src/container/poststart.c); when one fails, every
+ * process of the container is killed and the failure returned, naming hooks.poststart[i].
+ * pidfd: the init's, to wait for it (-1 when there is none). */
+int run_poststart(const struct ward_spec *spec, const struct judged_hooks *h, const char *id,
+		  const struct ward_state *st, int pidfd, struct ward_error *err);
 /* Before `update` writes res into the container's cgroup cgfd (src/container/update.c): the
  * policy judges the container's resources after the update (its config in dirfd, for the
  * annotations and the limits the update leaves), and memory.checkBeforeUpdate (the update's,

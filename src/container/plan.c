@@ -153,16 +153,38 @@ static void plan_own_dirs(const char *state_root, unsigned flags, struct ward_pl
 		add_own(plan, "ward's state root", xdg, flags);
 }
 
-int plan_build(const struct ward_spec *spec, const char *bundle, const char *state_root,
-	       unsigned flags, struct ward_plan *plan, struct ward_error *err)
-{
-	cleanup_close int bundlefd = -1;
+static int unresolved(const struct host_object *o, const char *field, const char *request,
+		      struct ward_error *err);
 
+void plan_init(struct ward_plan *plan)
+{
 	memset(plan, 0, sizeof *plan);
 	hostpath_init(&plan->rootfs);
 	hostpath_init(&plan->listener);
 	for (int k = 0; k < WARD_NS_KINDS; k++)
 		hostpath_init(&plan->ns[k]);
+}
+
+int plan_build_exec(const struct ward_spec *spec, struct ward_plan *plan, struct ward_error *err)
+{
+	const struct ward_seccomp *sc = spec->linux_.seccomp;
+
+	plan_init(plan);
+	plan->resolved = true;
+	if (sc && sc->listener_path &&
+	    hostpath_resolve(AT_FDCWD, sc->listener_path, HOSTPATH_NO_MAGIC, O_PATH,
+			     &plan->listener) < 0)
+		return unresolved(&plan->listener, "linux.seccomp.listenerPath", sc->listener_path,
+				  err);
+	return 0;
+}
+
+int plan_build(const struct ward_spec *spec, const char *bundle, const char *state_root,
+	       unsigned flags, struct ward_plan *plan, struct ward_error *err)
+{
+	cleanup_close int bundlefd = -1;
+
+	plan_init(plan);
 	plan->resolved = (flags & PLAN_RESOLVE) != 0;
 	plan_own_dirs(state_root, flags, plan);
 

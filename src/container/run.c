@@ -67,6 +67,7 @@ int container_run(const struct create_options *opts, bool detach, int *exit_stat
 	cleanup_close int sigfd = -1;
 	cleanup_close int master = -1;
 	sigset_t sigs, old_mask;
+	struct judged_hooks poststart = {0}, poststop = {0};
 	int rc = -1;
 
 	o.foreground = !detach;
@@ -85,14 +86,21 @@ int container_run(const struct create_options *opts, bool detach, int *exit_stat
 	}
 	if (container_create(&o, &c, err) < 0)
 		goto restore;
+	/* As `start` and `delete` would: judged again, before the process is released. */
+	if (posthooks_judge(o.policy_file, c.spec, WARD_HOOK_POSTSTART, o.id, &poststart, err) < 0)
+		goto abort;
+	if (!detach && !o.keep &&
+	    posthooks_judge(o.policy_file, c.spec, WARD_HOOK_POSTSTOP, o.id, &poststop, err) < 0)
+		goto abort;
 	if (release_init(c.dirfd, err) < 0)
 		goto abort;
 	/* Other verbs (state, kill, exec, ...) must work while the container runs. */
 	close(c.dirfd);
 	c.dirfd = -1;
 	if (detach) {
-		rc = run_poststart(c.spec, o.id, &c.state, c.spawn.pidfd, err);
+		rc = run_poststart(c.spec, &poststart, o.id, &c.state, c.spawn.pidfd, err);
 		container_release(&c);
+		posthooks_clear(&poststart);
 		return rc;
 	}
 	if (c.console_fd >= 0) {
@@ -103,7 +111,8 @@ int container_run(const struct create_options *opts, bool detach, int *exit_stat
 	if (spawn_wait_exec(&c.spawn, err) < 0)
 		goto abort;
 	/* A failed poststart hook stops the container; it is then reaped and removed. */
-	bool poststart_failed = run_poststart(c.spec, o.id, &c.state, c.spawn.pidfd, err) < 0;
+	bool poststart_failed =
+		run_poststart(c.spec, &poststart, o.id, &c.state, c.spawn.pidfd, err) < 0;
 	if (!poststart_failed && master >= 0)
 		console_proxy(master, c.spawn.pidfd, sigfd);
 	else if (!poststart_failed)
@@ -114,7 +123,7 @@ int container_run(const struct create_options *opts, bool detach, int *exit_stat
 		struct ward_error ignored;
 		cleanup_free char *bundle = strdup(c.state.bundle);
 		remove_container(c.rootfd, &c.state, &ignored);
-		run_hooks_warn(c.spec, WARD_HOOK_POSTSTOP, o.id, "stopped", 0, bundle);
+		run_hooks_warn(c.spec, &poststop, o.id, "stopped", 0, bundle);
 	}
 	container_release(&c);
 	goto restore;
@@ -126,6 +135,8 @@ abort:
 	}
 	container_release(&c);
 restore:
+	posthooks_clear(&poststart);
+	posthooks_clear(&poststop);
 	if (!detach)
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	return rc;

@@ -5,8 +5,6 @@
 
 #include "ward/cleanup.h"
 #include "ward/container.h"
-#include "ward/hooks.h"
-#include "ward/log.h"
 #include "internal.h"
 
 int release_init(int dirfd, struct ward_error *err)
@@ -25,22 +23,14 @@ int release_init(int dirfd, struct ward_error *err)
 	return 0;
 }
 
-void run_hooks_warn(const struct ward_spec *spec, enum ward_hook_kind kind, const char *id,
-		    const char *status, pid_t pid, const char *bundle)
-{
-	struct ward_error err = {0};
-	if (!spec || !spec->hooks.count[kind])
-		return;
-	cleanup_free char *state = hooks_state_json(spec, id, status, pid, bundle);
-	if (!state || hooks_run(spec, kind, state, &err) < 0)
-		log_warn("%s", state ? err.msg : "hooks: out of memory");
-}
-
-int container_start(const char *root, const char *id, struct ward_error *err)
+int container_start(const char *root, const char *id, const char *policy_file,
+		    struct ward_error *err)
 {
 	cleanup_close int rootfd = -1;
 	cleanup_close int dirfd = -1;
 	struct ward_state st;
+	struct ward_spec *spec = NULL;
+	struct judged_hooks poststart = {0};
 	int rc = -1;
 
 	if (open_container(root, id, &rootfd, &dirfd, &st, err) < 0)
@@ -58,15 +48,20 @@ int container_start(const char *root, const char *id, struct ward_error *err)
 		ward_fail(err, 0, "cannot start an already running container");
 		goto out;
 	}
-	if (release_init(dirfd, err) < 0)
+	/* The poststart hooks are judged before the process is released: a refused one leaves
+	 * the container created. */
+	spec = state_read_config(dirfd, err);
+	if (!spec ||
+	    posthooks_judge(policy_file, spec, WARD_HOOK_POSTSTART, id, &poststart, err) < 0 ||
+	    release_init(dirfd, err) < 0)
 		goto out;
-	struct ward_spec *spec = state_read_config(dirfd, err);
 	int pidfd = open_init_pidfd(&st);
-	rc = run_poststart(spec, id, &st, pidfd, err);
+	rc = run_poststart(spec, &poststart, id, &st, pidfd, err);
 	if (pidfd >= 0)
 		close(pidfd);
-	spec_free(spec);
 out:
+	posthooks_clear(&poststart);
+	spec_free(spec);
 	state_clear(&st);
 	return rc;
 }

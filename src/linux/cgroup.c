@@ -16,6 +16,7 @@
 
 #include "ward/cgroup.h"
 #include "ward/cleanup.h"
+#include "ward/rootless.h"
 #include "ward/safepath.h"
 #include "ward/syscalls.h"
 #include "ward/util.h"
@@ -205,10 +206,14 @@ int cgroup_create(const char *root, const char *path, const struct ward_linux *l
 	fd = cgroup_open(root, path, err);
 	if (fd < 0)
 		goto fail;
-	/* An unprivileged ward cannot load BPF programs; its containers are in a user namespace,
-	 * where device nodes cannot be created anyway. */
+	/* Only root of the initial user namespace can load a device program. Without that
+	 * privilege every process ward starts is confined by a user namespace that is not the
+	 * host's, where no device node can be created and the host's nodes keep their owners:
+	 * the user namespace enforces the devices. A host root that asked for --rootless true
+	 * still gets the program (it may run a container without a user namespace). */
+	bool devices = !ward_is_rootless() || rootless_is_host_root();
 	if (cgroup_apply_resources(fd, root, path, &lx->resources, err) < 0 ||
-	    (geteuid() == 0 && cgroup_attach_devices(fd, lx, err) < 0)) {
+	    (devices && cgroup_attach_devices(fd, lx, err) < 0)) {
 		close(fd);
 		goto fail;
 	}

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -46,18 +45,31 @@ static mode_t type_bits(char type)
 	}
 }
 
-/* Binds the host's node: only possible for a device that exists on the host. */
+/* Binds the host's node: only possible for a device that exists on the host, and only when
+ * it is the device the config names. The policy and the device program judge the type and
+ * numbers of linux.devices, so the node bound must have them: otherwise an entry
+ * {"path": "/dev/sda", "type": "c", "major": 1, "minor": 3} would pass as /dev/null. */
 static int bind_host_device(int dirfd, const char *name, const struct ward_device *d,
 			    struct ward_error *err)
 {
 	cleanup_close int tree = -1;
 	cleanup_close int target = -1;
+	struct stat st;
 	int fd;
 
 	tree = open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
 		return ward_fail(err, errno, "bind the host's %s (mknod is not permitted here)",
 				 d->path);
+	if (fstat(tree, &st) < 0)
+		return ward_fail(err, errno, "stat the host's %s", d->path);
+	if ((st.st_mode & S_IFMT) != type_bits(d->type) || major(st.st_rdev) != d->major ||
+	    minor(st.st_rdev) != d->minor)
+		return ward_fail(err, 0,
+				 "the host's %s is not the %s device %u:%u the config names "
+				 "(mknod is not permitted here, so it would be bound instead)",
+				 d->path, d->type == 'b' ? "block" : "character", d->major,
+				 d->minor);
 	fd = openat(dirfd, name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return ward_fail(err, errno, "create %s", d->path);
@@ -97,6 +109,11 @@ static int create_device(int rootfd, const struct ward_device *d, const char *la
 	mode_t perm = d->has_file_mode ? (d->file_mode & 07777) : 0666;
 	const char *name;
 
+	/* The parser refuses other numbers; makedev must never receive a truncated one. */
+	if (d->major > WARD_DEVICE_MAJOR_MAX || d->minor > WARD_DEVICE_MINOR_MAX)
+		return ward_fail(err, EINVAL, "%s: device number %u:%u is out of range", d->path,
+				 d->major, d->minor);
+
 	path_clean(d->path, dir);
 	char *slash = strrchr(dir, '/');
 	name = slash + 1;
@@ -109,8 +126,7 @@ static int create_device(int rootfd, const struct ward_device *d, const char *la
 	/* Replace whatever the image has there (a file, a stale node, a symlink). */
 	if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT && errno != EISDIR)
 		return ward_fail(err, errno, "replace %s", d->path);
-	if (mknodat(dirfd, name, type_bits(d->type) | perm,
-		    makedev((unsigned)d->major, (unsigned)d->minor)) < 0) {
+	if (mknodat(dirfd, name, type_bits(d->type) | perm, makedev(d->major, d->minor)) < 0) {
 		if (errno == EPERM && d->type != 'p')
 			return bind_host_device(dirfd, name, d, err);
 		return ward_fail(err, errno, "create device %s", d->path);

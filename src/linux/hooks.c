@@ -69,12 +69,15 @@ static long ms_since(const struct timespec *start)
 	return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
 }
 
-static int run_one(const struct ward_hook *h, const char *state, struct ward_error *err)
+/* exe_fd: the judged executable, or -1 to find h->path (startContainer, in the container). */
+static int run_one(const struct ward_hook *h, int exe_fd, const char *state, struct ward_error *err)
 {
 	int in[2];
 	int pidfd = -1;
 	char *empty[] = {NULL};
 	char *default_args[] = {h->path, NULL};
+	char *const *argv = h->args && h->args[0] ? h->args : default_args;
+	char *const *envp = h->env ? h->env : empty;
 	struct clone_args args = {
 		.flags = CLONE_PIDFD, .pidfd = (uint64_t)(uintptr_t)&pidfd, .exit_signal = SIGCHLD};
 	pid_t pid;
@@ -87,10 +90,18 @@ static int run_one(const struct ward_hook *h, const char *state, struct ward_err
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		/* Out of the way of stdin when ward was started without stdio. */
+		if (exe_fd >= 0 && exe_fd <= STDERR_FILENO)
+			exe_fd = fcntl(exe_fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
 		dup2(in[0], STDIN_FILENO);
 		syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-		execve(h->path, h->args && h->args[0] ? h->args : default_args,
-		       h->env ? h->env : empty);
+		if (exe_fd >= 0) {
+			/* Inheritable: a script's interpreter is handed /dev/fd/N and opens it. */
+			if (fcntl(exe_fd, F_SETFD, 0) == 0)
+				execveat(exe_fd, "", argv, envp, AT_EMPTY_PATH);
+		} else {
+			execve(h->path, argv, envp);
+		}
 		_exit(127);
 	}
 	close(in[0]);
@@ -138,8 +149,8 @@ static int run_one(const struct ward_hook *h, const char *state, struct ward_err
 	return ward_fail(err, 0, "%s was killed by signal %d", h->path, info.si_status);
 }
 
-int hooks_run(const struct ward_spec *spec, enum ward_hook_kind kind, const char *state_json,
-	      struct ward_error *err)
+int hooks_run(const struct ward_spec *spec, enum ward_hook_kind kind, const struct host_object *exe,
+	      const char *state_json, struct ward_error *err)
 {
 	/* poststart and poststop failures do not stop the remaining hooks (runtime spec); the
 	 * first failure is still reported. */
@@ -148,7 +159,12 @@ int hooks_run(const struct ward_spec *spec, enum ward_hook_kind kind, const char
 
 	for (size_t i = 0; i < spec->hooks.count[kind]; i++) {
 		struct ward_error one = {0};
-		if (run_one(&spec->hooks.list[kind][i], state_json, &one) == 0)
+		const struct ward_hook *h = &spec->hooks.list[kind][i];
+		int fd = exe ? exe[i].fd : -1;
+		if (kind != WARD_HOOK_START_CONTAINER && fd < 0)
+			ward_fail(&one, 0, "%s was not resolved and judged, so it is not run",
+				  h->path);
+		else if (run_one(h, fd, state_json, &one) == 0)
 			continue;
 		if (rc == 0) {
 			*err = one;

@@ -27,6 +27,7 @@
 #include "ward/namespaces.h"
 #include "ward/process.h"
 #include "ward/rootfs.h"
+#include "ward/rootless.h"
 #include "ward/safepath.h"
 #include "ward/spawn.h"
 #include "ward/sync.h"
@@ -45,7 +46,9 @@ static int become_root_in_userns(int fd, struct ward_error *err)
 	if (unshare(CLONE_NEWUSER) < 0)
 		return ward_fail(err, errno, "linux.namespaces: create the user namespace");
 	/* An unprivileged ward writes the maps through /proc/<pid>/, which is root-owned while
-	 * this process is non-dumpable: dumpable just for that moment (runc does the same). */
+	 * this process is non-dumpable: dumpable just for that moment (runc does the same).
+	 * "Root" is the root of the user namespace ward runs in, so this asks for the euid, not
+	 * ward_is_rootless(): root of rootless podman's namespace owns those files. */
 	bool unprivileged = geteuid() != 0;
 	if (unprivileged)
 		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
@@ -145,9 +148,14 @@ static int set_oom_score_adj(const struct ward_process *p, struct ward_error *er
 		return ward_fail(err, fd < 0 ? errno : 0,
 				 "process.oomScoreAdj: /proc/self/oom_score_adj is not on procfs");
 	int n = snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
-	if (write(fd, buf, (size_t)n) != n)
-		return ward_fail(err, errno, "process.oomScoreAdj: set %d", p->oom_score_adj);
-	return 0;
+	if (write(fd, buf, (size_t)n) == n)
+		return 0;
+	/* Rootless: a value the kernel will not lower stays as inherited from ward (as for the
+	 * init, where create says so; this side cannot log). */
+	int e = errno, kept;
+	if (rootless_oom_score_adj_kept("/proc/self/oom_score_adj", p->oom_score_adj, e, &kept))
+		return 0;
+	return ward_fail(err, e, "process.oomScoreAdj: set %d", p->oom_score_adj);
 }
 
 static int set_io_priority(const struct ward_process *p, struct ward_error *err)
@@ -202,7 +210,15 @@ static int run_container_hooks(const struct ward_init_config *cfg, enum ward_hoo
 	cleanup_free char *state = hooks_state_json(cfg->spec, cfg->id, status, pid, cfg->bundle);
 	if (!state)
 		return ward_fail(err, ENOMEM, "hooks");
-	return hooks_run(cfg->spec, kind, state, err);
+	/* createContainer hooks run the executables ward judged (their fds came along); the
+	 * startContainer ones are the container's own programs, run after its privilege drop. */
+	const struct host_object *exe =
+		kind == WARD_HOOK_START_CONTAINER || !cfg->plan ? NULL : cfg->plan->hooks[kind];
+	int rc = hooks_run(cfg->spec, kind, exe, state, err);
+	/* They are host files: their descriptors do not outlive their use. */
+	for (size_t i = 0; exe && i < cfg->plan->n_hooks[kind]; i++)
+		close(exe[i].fd);
+	return rc;
 }
 
 /* Asks ward to run the prestart and createRuntime hooks, which belong to the runtime
@@ -357,7 +373,8 @@ static int cmp_int(const void *a, const void *b)
 static void close_unneeded_fds(const struct ward_init_config *cfg, int setup_fd, int init_fd)
 {
 	size_t nmounts = cfg->idmap_fds ? cfg->spec->n_mounts : 0;
-	int keep[8 + nmounts + WARD_NS_KINDS];
+	size_t nhooks = cfg->plan ? cfg->plan->n_hooks[WARD_HOOK_CREATE_CONTAINER] : 0;
+	int keep[8 + nmounts + WARD_NS_KINDS + nhooks];
 	int n = 0, from = 3 + cfg->preserve_fds;
 	int candidates[] = {setup_fd,	     init_fd,	     cfg->exec_fifo_fd,
 			    cfg->console_fd, cfg->cgroup_fd, cfg->join_pidfd};
@@ -372,6 +389,10 @@ static void close_unneeded_fds(const struct ward_init_config *cfg, int setup_fd,
 	for (int k = 0; cfg->plan && k < WARD_NS_KINDS; k++)
 		if (cfg->plan->ns[k].fd >= from)
 			keep[n++] = cfg->plan->ns[k].fd;
+	/* The judged createContainer hook executables, which the init runs. */
+	for (size_t i = 0; i < nhooks; i++)
+		if (cfg->plan->hooks[WARD_HOOK_CREATE_CONTAINER][i].fd >= from)
+			keep[n++] = cfg->plan->hooks[WARD_HOOK_CREATE_CONTAINER][i].fd;
 	qsort(keep, (size_t)n, sizeof keep[0], cmp_int);
 	for (int i = 0; i < n; i++) {
 		if (keep[i] > from)

@@ -162,6 +162,8 @@ static int write_setgroups_deny(pid_t pid, struct ward_error *err)
 
 int ns_write_id_maps(pid_t pid, const struct ward_linux *lx, struct ward_error *err)
 {
+	/* The euid, not ward_is_rootless(): root of any user namespace (rootless podman's too)
+	 * may write a child's maps with ids mapped in its own; anyone else needs the helpers. */
 	if (geteuid() != 0) {
 		if (lx->n_uid_mappings == 0 || lx->n_gid_mappings == 0)
 			return ward_fail(err, 0,

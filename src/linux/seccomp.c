@@ -5,6 +5,7 @@
 #include <linux/filter.h>
 #include <stddef.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,7 +110,7 @@ static bool runs_here(uint32_t arch)
 	return false;
 }
 
-static bool rule_applies(const struct ward_seccomp_rule *r, uint64_t caps)
+bool seccomp_rule_applies(const struct ward_seccomp_rule *r, uint64_t caps)
 {
 	const char *arch = native_go_arch();
 	if ((r->includes_caps & caps) != r->includes_caps)
@@ -288,7 +289,7 @@ static int compile_uncached(const struct ward_seccomp *profile, uint64_t caps,
 	for (size_t i = 0; i < profile->n_rules; i++) {
 		const struct ward_seccomp_rule *r = &profile->rules[i];
 		uint32_t action;
-		if (!rule_applies(r, caps))
+		if (!seccomp_rule_applies(r, caps))
 			continue;
 		if (strcmp(r->action, "SCMP_ACT_NOTIFY") == 0) {
 			if (!profile->listener_path) {
@@ -322,12 +323,41 @@ out:
 	return rc;
 }
 
-static int compile_never_uncached(struct seccomp_program *out, struct ward_error *err)
+int seccomp_syscall_nr(const char *name)
+{
+	return seccomp_syscall_resolve_name(name);
+}
+
+/* clone's flags are its first argument on every architecture the filter is built for (s390,
+ * where they are the second, is not one of them). */
+static int never_userns(scmp_filter_ctx ctx, struct ward_error *err)
+{
+	const struct scmp_arg_cmp newuser =
+		SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER);
+	static const char *const calls[] = {"clone", "unshare"};
+	int r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(calls); i++) {
+		r = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(EPERM),
+					   seccomp_syscall_resolve_name(calls[i]), 1, &newuser);
+		if (r < 0 && r != -EEXIST)
+			return ward_fail(err, -r, "seccomp: deny %s(CLONE_NEWUSER)", calls[i]);
+	}
+	int nr = seccomp_syscall_resolve_name("clone3");
+	if (nr != __NR_SCMP_ERROR &&
+	    (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0)) < 0 && r != -EEXIST)
+		return ward_fail(err, -r, "seccomp: deny clone3");
+	return 0;
+}
+
+static int compile_never_uncached(unsigned what, struct seccomp_program *out,
+				  struct ward_error *err)
 {
 	static const char *const never[] = {
 		"kexec_load",	 "kexec_file_load",   "init_module",	"finit_module",
 		"delete_module", "open_by_handle_at", "lookup_dcookie", "nfsservctl",
 	};
+	static const char *const keyring[] = {"keyctl", "add_key", "request_key"};
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int rc = -1;
 
@@ -340,7 +370,7 @@ static int compile_never_uncached(struct seccomp_program *out, struct ward_error
 	for (size_t i = 0; i < ARRAY_SIZE(arches); i++)
 		if (runs_here(arches[i]))
 			seccomp_arch_add(ctx, arches[i]);
-	for (size_t i = 0; i < ARRAY_SIZE(never); i++) {
+	for (size_t i = 0; (what & SECCOMP_NEVER_BASE) && i < ARRAY_SIZE(never); i++) {
 		int nr = seccomp_syscall_resolve_name(never[i]);
 		if (nr == __NR_SCMP_ERROR)
 			continue;
@@ -350,6 +380,18 @@ static int compile_never_uncached(struct seccomp_program *out, struct ward_error
 			goto out;
 		}
 	}
+	for (size_t i = 0; (what & SECCOMP_NEVER_KEYRING) && i < ARRAY_SIZE(keyring); i++) {
+		int nr = seccomp_syscall_resolve_name(keyring[i]);
+		if (nr == __NR_SCMP_ERROR)
+			continue;
+		int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
+		if (r < 0 && r != -EEXIST) {
+			ward_fail(err, -r, "seccomp: deny %s", keyring[i]);
+			goto out;
+		}
+	}
+	if ((what & SECCOMP_NEVER_USERNS) && never_userns(ctx, err) < 0)
+		goto out;
 	rc = export_bpf(ctx, out, err);
 out:
 	seccomp_release(ctx);
@@ -374,15 +416,15 @@ int seccomp_install(const struct seccomp_program *prog, int *listener_fd, struct
 	return 0;
 }
 
-int seccomp_send_listener(const char *path, int listener_fd, const char *state_json,
+int seccomp_send_listener(int socket_fd, const char *name, int listener_fd, const char *state_json,
 			  struct ward_error *err)
 {
-	cleanup_close int sock = unix_connect(path);
+	cleanup_close int sock = unix_connect_fd(socket_fd);
 
 	if (sock < 0)
-		return ward_fail(err, errno, "linux.seccomp.listenerPath: connect to %s", path);
+		return ward_fail(err, errno, "linux.seccomp.listenerPath: connect to %s", name);
 	if (send_fd(sock, listener_fd, state_json, strlen(state_json)) < 0)
-		return ward_fail(err, errno, "linux.seccomp.listenerPath: send to %s", path);
+		return ward_fail(err, errno, "linux.seccomp.listenerPath: send to %s", name);
 	return 0;
 }
 
@@ -531,16 +573,18 @@ int seccomp_compile(const struct ward_seccomp *profile, uint64_t caps, int cache
 	return 0;
 }
 
-int seccomp_compile_never(int cache_dirfd, struct seccomp_program *out, struct ward_error *err)
+int seccomp_compile_never(unsigned what, int cache_dirfd, struct seccomp_program *out,
+			  struct ward_error *err)
 {
 	char key[65];
 
 	if (cache_dirfd >= 0) {
-		cache_key(NULL, 0, "never", key);
+		/* The rules it holds take the place of the bounding set in the key. */
+		cache_key(NULL, what, "never", key);
 		if (cache_load(cache_dirfd, key, out))
 			return 0;
 	}
-	if (compile_never_uncached(out, err) < 0)
+	if (compile_never_uncached(what, out, err) < 0)
 		return -1;
 	if (cache_dirfd >= 0)
 		cache_store(cache_dirfd, key, out);

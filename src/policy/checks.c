@@ -125,6 +125,21 @@ static const struct policy_check checks[] = {
 	{"device-rule-allow-all", POLICY_BASELINE, POLICY_REFUSE, "linux.resources.devices",
 	 "a device rule without a major number lets the container read and write every device",
 	 "allow only the devices the container needs, by type, major and minor"},
+	{"device-host-tty", POLICY_BASELINE, POLICY_REFUSE,
+	 "linux.devices, linux.resources.devices",
+	 "the host's consoles and terminals (/dev/console, tty*, ttyS*, vcs*, ttyUSB*, ...) read "
+	 "and type what the host's users see and type",
+	 "remove the device and its rule; the container's own terminal is process.terminal"},
+	{"device-not-allowed", POLICY_BASELINE, POLICY_REFUSE,
+	 "linux.devices, linux.resources.devices",
+	 "only the default devices and /dev/fuse may be read or written unless the admin lists "
+	 "the device",
+	 "remove the device and its rule, or have the admin add `device = c MAJOR:MINOR` to the "
+	 "policy"},
+	{"host-console-rule", POLICY_BASELINE, POLICY_HARDEN, "linux.resources.devices",
+	 "an allow rule for c 5:1, the host's console, loses r and w (the container's "
+	 "/dev/console is its own pty)",
+	 "nothing to do; allow it only to keep an engine's console rule as it was sent"},
 
 	/* Network. */
 	{"net-device", POLICY_BASELINE, POLICY_REFUSE, "linux.netDevices",
@@ -150,8 +165,49 @@ static const struct policy_check checks[] = {
 	 "only the Kubernetes safe sysctls are isolated enough to set at baseline",
 	 "remove the sysctl, or set one of the safe set (ward-policy(5))"},
 	{"oom-score-adj-lowered", POLICY_BASELINE, POLICY_REFUSE, "process.oomScoreAdj",
-	 "a lower OOM score than ward's caller makes the host kill its own processes first",
-	 "leave process.oomScoreAdj out, or set it no lower than the caller's"},
+	 "a negative OOM score below ward's caller's (the engine's shim) protects the container "
+	 "from the OOM killer better than the host services that started it, which are killed "
+	 "first",
+	 "leave process.oomScoreAdj out, or set it to 0 or more, or no lower than the caller's"},
+	{"seccomp-weakened", POLICY_BASELINE, POLICY_REFUSE,
+	 "linux.seccomp.syscalls, linux.seccomp.defaultAction",
+	 "the profile allows system calls that reach kernel code the container's capabilities "
+	 "are meant to keep it from (creating user namespaces, BPF, perf events, fanotify, "
+	 "userfaultfd, the host's keyrings)",
+	 "deny them as Docker's default profile does (see ward-seccomp(7)), or leave "
+	 "linux.seccomp out for ward's built-in profile"},
+	{"seccomp-listener-not-allowed", POLICY_BASELINE, POLICY_REFUSE,
+	 "linux.seccomp.listenerPath",
+	 "ward connects as root to the seccomp agent's socket and hands it the container's system "
+	 "calls: only an agent the admin chose may get them",
+	 "list the agent's socket directory with \"seccomp-listener = DIR\" in the policy file"},
+	{"sched-realtime", POLICY_BASELINE, POLICY_REFUSE, "process.scheduler.policy",
+	 "real-time scheduling (SCHED_FIFO, SCHED_RR, SCHED_DEADLINE) that the container could "
+	 "not take itself lets it starve the host's CPUs",
+	 "use SCHED_OTHER, SCHED_BATCH or SCHED_IDLE, or leave process.scheduler out"},
+	{"sched-nice-raised", POLICY_BASELINE, POLICY_REFUSE, "process.scheduler.nice",
+	 "a nice value below the caller's gives the container CPU priority over the host's "
+	 "processes",
+	 "set process.scheduler.nice no lower than the caller's, or leave process.scheduler out"},
+	{"ioprio-realtime", POLICY_BASELINE, POLICY_REFUSE, "process.ioPriority.class",
+	 "the real-time I/O class lets the container starve the host's disk I/O",
+	 "use IOPRIO_CLASS_BE or IOPRIO_CLASS_IDLE, or leave process.ioPriority out"},
+	{"rlimit-above-caller", POLICY_BASELINE, POLICY_REFUSE, "process.rlimits",
+	 "a limit above ward's own hard limit is one only CAP_SYS_RESOURCE could set: more "
+	 "real-time or nice priority (RLIMIT_RTPRIO, RLIMIT_NICE), locked memory, open files "
+	 "or pending signals than the engine itself may have",
+	 "lower the limit to the hard limit of ward's caller, or raise the caller's (LimitNOFILE= "
+	 "and the like in the engine's service; Podman: default_ulimits in containers.conf)"},
+
+	/* Hooks. */
+	{"hook-not-allowed", POLICY_BASELINE, POLICY_REFUSE,
+	 "hooks.prestart, hooks.createRuntime, hooks.createContainer, hooks.poststart, "
+	 "hooks.poststop",
+	 "a hook runs a host program with ward's privileges (root on the host): only a "
+	 "root-owned program the host admin allows may run there",
+	 "remove the hook (or the loader, shell or interpreter variable from its env); or list "
+	 "its executable or its directory with \"hook = PATH\" in the policy file (it must be "
+	 "a regular file owned by root that group and others cannot write)"},
 
 	/* restricted: for untrusted code and CI. */
 	{"restricted-run-as-root", POLICY_RESTRICTED, POLICY_REFUSE,
@@ -189,6 +245,17 @@ static const struct policy_check checks[] = {
 	{"never-seccomp-filter", POLICY_BASELINE, POLICY_HARDEN, "linux.seccomp",
 	 "a stacked seccomp filter refuses what no container needs (kexec, module loading, ...)",
 	 "nothing to do; see ward-seccomp(7)"},
+	{"never-user-namespace", POLICY_BASELINE, POLICY_HARDEN,
+	 "linux.seccomp, process.capabilities.bounding",
+	 "a container without CAP_SYS_ADMIN cannot create user namespaces (clone and unshare "
+	 "with CLONE_NEWUSER, clone3), whatever its profile allows",
+	 "nothing to do; allow it only where containers must nest user namespaces (rootless "
+	 "Podman or BuildKit inside a container)"},
+	{"never-host-keyring", POLICY_BASELINE, POLICY_HARDEN, "linux.seccomp, linux.namespaces",
+	 "a container without a user namespace of its own cannot use the keyring calls (keyctl, "
+	 "add_key, request_key), which reach the host's keyrings, whatever its profile allows",
+	 "nothing to do; a container with a user namespace keeps them (its keyrings are its "
+	 "own)"},
 };
 
 _Static_assert(ARRAY_SIZE(checks) <= POLICY_MAX_CHECKS, "raise POLICY_MAX_CHECKS");

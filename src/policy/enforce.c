@@ -214,7 +214,7 @@ int policy_enforce(const char *policy_file, struct ward_spec *spec, const struct
 	memset(v, 0, sizeof *v);
 	if (policy_load(policy_file, &p, err) < 0)
 		return -1;
-	rc = exec_process ? policy_evaluate_process(&p, spec, exec_process, v, err)
+	rc = exec_process ? policy_evaluate_process(&p, spec, plan, exec_process, v, err)
 			  : policy_evaluate(&p, spec, plan, v, err);
 	if (rc == 0 && v->n_violations > 0)
 		rc = policy_refusal(&p, v, exec_process ? "exec" : "config.json", err);
@@ -224,6 +224,29 @@ int policy_enforce(const char *policy_file, struct ward_spec *spec, const struct
 			policy_log_replaced_opt_outs(v, id);
 	} else
 		policy_verdict_clear(v);
+	policy_clear(&p);
+	return rc;
+}
+
+int policy_enforce_hooks(const char *policy_file, const struct ward_spec *spec,
+			 enum ward_hook_kind kind, const struct host_object *exe, const char *id,
+			 struct ward_error *err)
+{
+	struct policy_verdict v;
+	struct policy p;
+	int rc;
+
+	/* A config without such hooks does not depend on the policy file at all. */
+	if (!spec->hooks.count[kind])
+		return 0;
+	if (policy_load(policy_file, &p, err) < 0)
+		return -1;
+	rc = policy_evaluate_hooks(&p, spec, kind, exe, &v, err);
+	if (rc == 0 && v.n_violations > 0)
+		rc = policy_refusal(&p, &v, "config.json", err);
+	if (rc == 0)
+		policy_log_overrides(&p, &v, id);
+	policy_verdict_clear(&v);
 	policy_clear(&p);
 	return rc;
 }

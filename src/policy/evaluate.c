@@ -36,6 +36,34 @@ static int append(struct policy_finding **arr, size_t *n, int check, const char 
 	return 0;
 }
 
+/* Who lifts check idx for this container, if anyone. */
+static bool lifted(const struct eval *e, int idx, enum policy_source *by)
+{
+	if (e->p->level == POLICY_PRIVILEGED)
+		*by = POLICY_BY_LEVEL;
+	else if (e->p->allow[idx])
+		*by = POLICY_BY_FILE;
+	else if (e->v->annotated[idx] && e->p->overridable[idx])
+		*by = POLICY_BY_ANNOTATION;
+	else
+		return false;
+	return true;
+}
+
+bool check_enforced(const struct eval *e, const char *name)
+{
+	size_t n;
+	const struct policy_check *table = policy_checks(&n);
+	int idx = policy_check_find(name);
+	enum policy_source by;
+
+	if (idx < 0)
+		return true;
+	if (table[idx].level == POLICY_RESTRICTED && e->p->level != POLICY_RESTRICTED)
+		return false;
+	return !lifted(e, idx, &by);
+}
+
 bool report(struct eval *e, const char *name, const char *path, const char *fmt, ...)
 {
 	const struct policy_check *table;
@@ -44,6 +72,7 @@ bool report(struct eval *e, const char *name, const char *path, const char *fmt,
 	va_list ap;
 	int idx = policy_check_find(name);
 	struct policy_verdict *v = e->v;
+	enum policy_source by;
 
 	table = policy_checks(&n);
 	if (idx < 0) { /* a typo in this file: fail closed and loudly */
@@ -59,13 +88,8 @@ bool report(struct eval *e, const char *name, const char *path, const char *fmt,
 
 	int rc;
 	bool enforced = false;
-	if (e->p->level == POLICY_PRIVILEGED)
-		rc = append(&v->overrides, &v->n_overrides, idx, path, detail, POLICY_BY_LEVEL);
-	else if (e->p->allow[idx])
-		rc = append(&v->overrides, &v->n_overrides, idx, path, detail, POLICY_BY_FILE);
-	else if (v->annotated[idx] && e->p->overridable[idx])
-		rc = append(&v->overrides, &v->n_overrides, idx, path, detail,
-			    POLICY_BY_ANNOTATION);
+	if (lifted(e, idx, &by))
+		rc = append(&v->overrides, &v->n_overrides, idx, path, detail, by);
 	else if (c->kind == POLICY_HARDEN)
 		rc = append(&v->hardened, &v->n_hardened, idx, path, detail, 0), enforced = true;
 	else
@@ -113,6 +137,10 @@ static int begin(struct eval *e, const struct policy *p, const struct ward_spec 
 	memset(v, 0, sizeof *v);
 	v->level = p->level;
 	*e = (struct eval){.p = p, .v = v, .err = err};
+	if (p->caller)
+		e->caller = *p->caller;
+	else
+		policy_caller_read(&e->caller);
 	return read_annotation(spec, v, err);
 }
 
@@ -124,15 +152,15 @@ int policy_evaluate(const struct policy *p, struct ward_spec *spec, const struct
 	if (begin(&e, p, spec, v, err) < 0)
 		return -1;
 	e.plan = plan;
-	if (spec->process) {
+	if (spec->process)
 		judge_process(&e, spec, spec->process);
-		judge_oom_score(&e, spec->process);
-	}
 	judge_namespaces(&e, spec);
 	judge_rootfs(&e, spec);
 	judge_mounts(&e, spec);
 	judge_devices(&e, spec);
 	judge_confinement(&e, spec);
+	judge_hooks(&e, spec);
+	judge_seccomp(&e, spec, spec->process ? spec->process->caps.bounding : 0);
 	judge_resource_limits(&e, spec);
 	judge_net_devices(&e, spec);
 	if (e.rc == 0 && harden(&e, spec) < 0)
@@ -142,15 +170,32 @@ int policy_evaluate(const struct policy *p, struct ward_spec *spec, const struct
 }
 
 int policy_evaluate_process(const struct policy *p, const struct ward_spec *spec,
-			    const struct ward_process *proc, struct policy_verdict *v,
-			    struct ward_error *err)
+			    const struct ward_plan *plan, const struct ward_process *proc,
+			    struct policy_verdict *v, struct ward_error *err)
 {
 	struct eval e;
 
 	if (begin(&e, p, spec, v, err) < 0)
 		return -1;
+	e.plan = plan;
 	judge_process(&e, spec, proc);
-	harden_seccomp(&e, spec);
+	/* The profile is compiled for this process's bounding set: its conditional rules may
+	 * apply differently than to the container's process. */
+	judge_seccomp(&e, spec, proc->caps.bounding);
+	harden_seccomp(&e, spec, proc->caps.bounding);
+	host_refs_free(e.refs);
+	return e.rc;
+}
+
+int policy_evaluate_hooks(const struct policy *p, const struct ward_spec *spec,
+			  enum ward_hook_kind kind, const struct host_object *exe,
+			  struct policy_verdict *v, struct ward_error *err)
+{
+	struct eval e;
+
+	if (begin(&e, p, spec, v, err) < 0)
+		return -1;
+	judge_hook_list(&e, spec, kind, exe, spec->hooks.count[kind]);
 	return e.rc;
 }
 

@@ -10,6 +10,7 @@
 
 #include "ward/cleanup.h"
 #include "ward/policy.h"
+#include "ward/rootless.h"
 #include "ward/util.h"
 
 #define POLICY_MAX_BYTES (64 * 1024)
@@ -204,11 +205,30 @@ int policy_parse(const char *text, size_t len, const char *origin, struct policy
 }
 
 /* Whoever can write the policy can lift every check: refuse a file that others can change. */
+/* The uid a file owned by an id this user namespace does not map shows as. */
+static uid_t overflow_uid(void)
+{
+	cleanup_free char *text = NULL;
+	size_t len;
+	struct ward_error ignored;
+	long v;
+
+	if (read_file_limited("/proc/sys/kernel/overflowuid", 32, &text, &len, &ignored) < 0)
+		return 65534;
+	text[strcspn(text, "\n")] = '\0';
+	return parse_long(text, 0, 0x7fffffff, &v) == 0 ? (uid_t)v : 65534;
+}
+
 static int check_owner(const char *path, const struct stat *st, struct ward_error *err)
 {
 	if (!S_ISREG(st->st_mode))
 		return ward_fail(err, 0, "policy %s: not a regular file", path);
-	if (st->st_uid != 0 && st->st_uid != geteuid())
+	/* In a user namespace (rootless Podman runs ward as its root) the host's root shows as the
+	 * overflow uid: accepted there, since such a ward can give its containers nothing its
+	 * caller lacks; any other owner still has to be root or the caller. */
+	if (st->st_uid == overflow_uid() && rootless_in_user_namespace())
+		;
+	else if (st->st_uid != 0 && st->st_uid != geteuid())
 		return ward_fail(err, 0,
 				 "policy %s: owned by uid %u, not by root or you: anyone who can "
 				 "write it can lift every check (chown root %s)",

@@ -10,6 +10,7 @@
 
 #include "ward/cleanup.h"
 #include "ward/policy.h"
+#include "ward/seccomp.h"
 #include "ward/util.h"
 #include "internal.h"
 
@@ -45,7 +46,24 @@ static int add_defaults(struct eval *e, const char *check, const char *path, cha
 	return 0;
 }
 
-void harden_seccomp(struct eval *e, const struct ward_spec *spec)
+/* Creating a user namespace gives its creator every capability over it, whatever its bounding
+ * set: without CAP_SYS_ADMIN a container has no other use for it. Keyrings are per user
+ * namespace: without one of its own the container would reach the host's. */
+unsigned stacked_rules(const struct eval *e, const struct ward_spec *spec, uint64_t bounding)
+{
+	unsigned rules = 0;
+
+	if (check_enforced(e, "never-seccomp-filter"))
+		rules |= SECCOMP_NEVER_BASE;
+	if (!(bounding & (UINT64_C(1) << CAP_SYS_ADMIN)) &&
+	    check_enforced(e, "never-user-namespace"))
+		rules |= SECCOMP_NEVER_USERNS;
+	if (!has_user_namespace(spec, e->plan) && check_enforced(e, "never-host-keyring"))
+		rules |= SECCOMP_NEVER_KEYRING;
+	return rules;
+}
+
+void harden_seccomp(struct eval *e, const struct ward_spec *spec, uint64_t bounding)
 {
 	if (!spec->linux_.seccomp)
 		e->v->default_seccomp = report(e, "default-seccomp", "linux.seccomp",
@@ -53,6 +71,15 @@ void harden_seccomp(struct eval *e, const struct ward_spec *spec)
 	e->v->never_filter =
 		report(e, "never-seccomp-filter", "linux.seccomp",
 		       "a stacked filter refusing kexec, kernel modules, open_by_handle_at, ...");
+	if (!(bounding & (UINT64_C(1) << CAP_SYS_ADMIN)))
+		e->v->never_userns =
+			report(e, "never-user-namespace", "linux.seccomp",
+			       "the stacked filter refuses clone and unshare with CLONE_NEWUSER, "
+			       "and clone3");
+	if (!has_user_namespace(spec, e->plan))
+		e->v->never_keyring =
+			report(e, "never-host-keyring", "linux.seccomp",
+			       "the stacked filter refuses keyctl, add_key and request_key");
 }
 
 /* An explicitly empty maskedPaths is an opt-out (Kubernetes procMount: Unmasked, podman
@@ -77,7 +104,8 @@ int harden(struct eval *e, struct ward_spec *spec)
 {
 	struct ward_linux *lx = &spec->linux_;
 
-	harden_seccomp(e, spec);
+	harden_seccomp(e, spec, spec->process ? spec->process->caps.bounding : 0);
+	harden_device_rules(e, spec);
 	/* What arrives as "no masks" may be an engine's opt-out (docker --privileged,
 	 * systempaths=unconfined): the defaults replace it, and the log says so. */
 	bool masked_absent = !lx->has_masked_paths;

@@ -83,6 +83,15 @@ static const struct layout {
 	{"/var/lib/docker", "vfs/dir/*", FOR_ROOTFS},
 	{"/var/lib/docker", "btrfs/subvolumes/*", FOR_ROOTFS},
 	{"/var/lib/docker", "zfs/graph/*", FOR_ROOTFS},
+	/* rootless Docker: the data-root in the user's home */
+	{"/home/*/.local/share/docker", "containers/*/hostname", FOR_BIND},
+	{"/home/*/.local/share/docker", "containers/*/hosts", FOR_BIND},
+	{"/home/*/.local/share/docker", "containers/*/resolv.conf", FOR_BIND},
+	{"/home/*/.local/share/docker", "containers/*/mounts/**", FOR_BIND},
+	{"/home/*/.local/share/docker", "volumes/*/_data/**", FOR_BIND},
+	{"/home/*/.local/share/docker", "overlay2/*/merged", FOR_ROOTFS},
+	{"/home/*/.local/share/docker", "fuse-overlayfs/*/merged", FOR_ROOTFS},
+	{"/home/*/.local/share/docker", "vfs/dir/*", FOR_ROOTFS},
 	/* containerd and its CRI plugin (Kubernetes) */
 	{"/var/lib/containerd", "io.containerd.grpc.v1.cri/sandboxes/*/hostname", FOR_BIND},
 	{"/var/lib/containerd", "io.containerd.grpc.v1.cri/sandboxes/*/hosts", FOR_BIND},
@@ -117,6 +126,9 @@ static const struct layout {
 	{"/etc", "localtime", FOR_BIND_READ_ONLY},
 	{"/etc", "hosts", FOR_BIND_READ_ONLY},
 	{"/etc", "resolv.conf", FOR_BIND_READ_ONLY},
+	/* world-readable already; `-v /etc/passwd:/etc/passwd:ro --user $(id -u)` is common */
+	{"/etc", "passwd", FOR_BIND_READ_ONLY},
+	{"/etc", "group", FOR_BIND_READ_ONLY},
 	{"/etc", "timezone", FOR_BIND_READ_ONLY},
 	{"/usr/share/zoneinfo", "**", FOR_BIND_READ_ONLY},
 	{"/etc/ssl/certs", "**", FOR_BIND_READ_ONLY},
@@ -124,6 +136,17 @@ static const struct layout {
 	{"/usr/share/ca-certificates", "**", FOR_BIND_READ_ONLY},
 	{"/etc/pki/ca-trust", "**", FOR_BIND_READ_ONLY},
 	{"/etc/pki/tls/certs", "**", FOR_BIND_READ_ONLY},
+	/* The init programs engines bind read-only as the container's PID 1 (`docker run
+	 * --init`, `podman run --init`), by the names they resolve to: Debian's docker-init is a
+	 * symlink to tini-static, podman's catatonit one to /usr/bin/catatonit. */
+	{"/usr/bin", "docker-init", FOR_BIND_READ_ONLY},
+	{"/usr/sbin", "docker-init", FOR_BIND_READ_ONLY},
+	{"/usr/local/bin", "docker-init", FOR_BIND_READ_ONLY},
+	{"/usr/libexec/docker", "docker-init", FOR_BIND_READ_ONLY},
+	{"/usr/bin", "tini-static", FOR_BIND_READ_ONLY},
+	{"/usr/bin", "catatonit", FOR_BIND_READ_ONLY},
+	{"/usr/libexec/podman", "catatonit", FOR_BIND_READ_ONLY},
+	{"/usr/libexec/catatonit", "catatonit", FOR_BIND_READ_ONLY},
 };
 
 /* The reference points, resolved once per evaluation. */

@@ -1,4 +1,5 @@
-/* Confinement: seccomp, sysctls, and the restricted level's resource and rootfs checks. */
+/* Confinement: sysctls, and the restricted level's resource and rootfs checks (seccomp in
+ * judge_seccomp.c). */
 #include <errno.h>
 #include <limits.h>
 #include <linux/capability.h>
@@ -34,11 +35,6 @@ void judge_confinement(struct eval *e, const struct ward_spec *spec)
 	const struct ward_linux *lx = &spec->linux_;
 	char path[320];
 
-	if (lx->seccomp && lx->seccomp->default_action &&
-	    (strcmp(lx->seccomp->default_action, "SCMP_ACT_ALLOW") == 0 ||
-	     strcmp(lx->seccomp->default_action, "SCMP_ACT_LOG") == 0))
-		report(e, "seccomp-unconfined", "linux.seccomp.defaultAction", "%s",
-		       lx->seccomp->default_action);
 	for (size_t i = 0; i < lx->n_sysctl; i++) {
 		bool safe = false;
 		for (size_t k = 0; k < ARRAY_SIZE(safe_sysctls); k++)

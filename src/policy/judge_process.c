@@ -1,5 +1,5 @@
 /* The process a container runs (and `exec --process`): capabilities, LSM labels, user,
- * privilege escalation, OOM score. */
+ * privilege escalation; its limits in judge_limits.c. */
 #include <errno.h>
 #include <limits.h>
 #include <linux/capability.h>
@@ -130,11 +130,24 @@ bool is_host_namespace(const struct host_object *o, const char *path, const char
 	return false;
 }
 
+/* The container's root mapped onto the host's root is the host's root, namespace or not. */
+static bool maps_root_to_host_root(const struct ward_id_mapping *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (m[i].container_id == 0 && m[i].size > 0 && m[i].host_id == 0)
+			return true;
+	return false;
+}
+
 bool has_user_namespace(const struct ward_spec *spec, const struct ward_plan *plan)
 {
-	const struct ward_namespace *ns = &spec->linux_.namespaces[WARD_NS_USER];
-	return ns->present && !(ns->path && is_host_namespace(plan ? &plan->ns[WARD_NS_USER] : NULL,
-							      ns->path, "user"));
+	const struct ward_linux *lx = &spec->linux_;
+	const struct ward_namespace *ns = &lx->namespaces[WARD_NS_USER];
+	if (!ns->present)
+		return false;
+	if (ns->path)
+		return !is_host_namespace(plan ? &plan->ns[WARD_NS_USER] : NULL, ns->path, "user");
+	return !maps_root_to_host_root(lx->uid_mappings, lx->n_uid_mappings);
 }
 
 void judge_process(struct eval *e, const struct ward_spec *spec, const struct ward_process *proc)
@@ -151,19 +164,5 @@ void judge_process(struct eval *e, const struct ward_spec *spec, const struct wa
 	if (!proc->no_new_privileges)
 		report(e, "restricted-privilege-escalation", "process.noNewPrivileges",
 		       "noNewPrivileges is not true");
-}
-
-void judge_oom_score(struct eval *e, const struct ward_process *proc)
-{
-	cleanup_free char *text = NULL;
-	size_t len;
-	struct ward_error ignored;
-
-	if (!proc->has_oom_score_adj ||
-	    read_file_limited("/proc/self/oom_score_adj", 32, &text, &len, &ignored) < 0)
-		return;
-	int caller = atoi(text);
-	if (proc->oom_score_adj < caller)
-		report(e, "oom-score-adj-lowered", "process.oomScoreAdj",
-		       "%d is below the caller's %d", (int)proc->oom_score_adj, caller);
+	judge_limits(e, proc);
 }

@@ -1,6 +1,7 @@
 /* linux: namespaces, id mappings, devices, sysctl, paths, personality, time offsets. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ward/cleanup.h"
 #include "reader.h"
@@ -109,6 +110,68 @@ int spec_read_id_mappings(struct reader *r, const struct json_node *obj, const c
 	return 0;
 }
 
+/* A device node's major or minor: a number the kernel can have (a node has no wildcard). */
+static int read_node_number(struct reader *r, const struct json_node *c, const char *key,
+			    uint32_t max, bool *has, uint32_t *out)
+{
+	int64_t v = 0;
+
+	if (rd_i64(r, c, key, &v, has) < 0)
+		return -1;
+	if (*has && (v < 0 || v > (int64_t)max)) {
+		rd_push_key(r, key);
+		return rd_error(r, "%lld is not a device %s number (0 to %u)", (long long)v, key,
+				max);
+	}
+	*out = *has ? (uint32_t)v : 0;
+	return 0;
+}
+
+static const char *file_type_name(uint32_t type)
+{
+	switch (type) {
+	case S_IFCHR:
+		return "a character device";
+	case S_IFBLK:
+		return "a block device";
+	case S_IFIFO:
+		return "a FIFO";
+	case S_IFREG:
+		return "a regular file";
+	case S_IFDIR:
+		return "a directory";
+	case S_IFLNK:
+		return "a symbolic link";
+	case S_IFSOCK:
+		return "a socket";
+	}
+	return "an unknown file type";
+}
+
+/* fileMode may carry the node's file type as well as its permissions (Podman sends 8630,
+ * 020666, for a character device): type bits that agree with `type` are dropped, others are
+ * refused, since mknod would have to pick one of the two. */
+static int check_file_mode(struct reader *r, struct ward_device *d)
+{
+	uint32_t want = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
+	uint32_t type = d->file_mode & S_IFMT;
+
+	rd_push_key(r, "fileMode");
+	if (d->file_mode > (S_IFMT | 07777))
+		return rd_error(r,
+				"%u is not a file mode (permission bits, 0 to 07777, "
+				"optionally with the node's file type)",
+				d->file_mode);
+	if (type != 0 && type != want)
+		return rd_error(r,
+				"%u (0%o) has the file type bits of %s, but type \"%c\" is %s "
+				"(give the permission bits alone, e.g. 0%o)",
+				d->file_mode, d->file_mode, file_type_name(type), d->type,
+				file_type_name(want), d->file_mode & 07777);
+	d->file_mode &= 07777;
+	return 0;
+}
+
 static int read_devices(struct reader *r, const struct json_node *arr, struct ward_linux *lx)
 {
 	const struct json_node *c;
@@ -128,8 +191,6 @@ static int read_devices(struct reader *r, const struct json_node *arr, struct wa
 		if (rd_node_object(r, c) < 0 || rd_require(r, c, "path") < 0 ||
 		    rd_string(r, c, "path", &d->path) < 0 || rd_require(r, c, "type") < 0 ||
 		    rd_string(r, c, "type", &type) < 0 ||
-		    rd_i64(r, c, "major", &d->major, &has_major) < 0 ||
-		    rd_i64(r, c, "minor", &d->minor, &has_minor) < 0 ||
 		    rd_u32(r, c, "fileMode", &d->file_mode, &d->has_file_mode) < 0 ||
 		    rd_u32(r, c, "uid", &d->uid, &d->has_uid) < 0 ||
 		    rd_u32(r, c, "gid", &d->gid, &d->has_gid) < 0)
@@ -144,17 +205,16 @@ static int read_devices(struct reader *r, const struct json_node *arr, struct wa
 					type);
 		}
 		d->type = type[0];
+		if (read_node_number(r, c, "major", WARD_DEVICE_MAJOR_MAX, &has_major, &d->major) <
+			    0 ||
+		    read_node_number(r, c, "minor", WARD_DEVICE_MINOR_MAX, &has_minor, &d->minor) <
+			    0)
+			return -1;
 		if (d->type != 'p' && (!has_major || !has_minor))
 			return rd_error(r, "major and minor are required for a %s device",
 					d->type == 'b' ? "block" : "character");
-		if (d->major < 0 || d->major > 0xfff || d->minor < 0 || d->minor > 0xfffff)
-			return rd_error(r, "device number %lld:%lld is out of range",
-					(long long)d->major, (long long)d->minor);
-		if (d->has_file_mode && d->file_mode > 07777) {
-			rd_push_key(r, "fileMode");
-			return rd_error(r, "%u is not a permission mode (0 to 07777)",
-					d->file_mode);
-		}
+		if (d->has_file_mode && check_file_mode(r, d) < 0)
+			return -1;
 		rd_pop(r, saved);
 	}
 	return 0;

@@ -5,6 +5,53 @@
 #include "ward/cleanup.h"
 #include "reader.h"
 
+/* A rule's major or minor: absent or -1 is the wildcard ("any"); anything else must be a number
+ * the kernel can have, refused rather than truncated (a major of 4294967297 is not 1). */
+static int read_rule_number(struct reader *r, const struct json_node *c, const char *key,
+			    uint32_t max, bool *has, uint32_t *out)
+{
+	int64_t v = -1;
+	bool present = false;
+
+	if (rd_i64(r, c, key, &v, &present) < 0)
+		return -1;
+	*has = present && v != -1;
+	if (!*has)
+		return 0;
+	if (v < 0 || v > (int64_t)max) {
+		rd_push_key(r, key);
+		return rd_error(r, "%lld is not a device %s number (0 to %u, or -1 for any)",
+				(long long)v, key, max);
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int read_rule_access(struct reader *r, const struct json_node *c, unsigned *out)
+{
+	cleanup_free char *access = NULL;
+
+	if (rd_string(r, c, "access", &access) < 0)
+		return -1;
+	*out = WARD_DEVICE_RWM;
+	if (!access || !*access)
+		return 0;
+	*out = 0;
+	for (const char *a = access; *a; a++) {
+		if (*a == 'r')
+			*out |= WARD_DEVICE_READ;
+		else if (*a == 'w')
+			*out |= WARD_DEVICE_WRITE;
+		else if (*a == 'm')
+			*out |= WARD_DEVICE_MKNOD;
+		else {
+			rd_push_key(r, "access");
+			return rd_error(r, "\"%.16s\" is not a combination of r, w and m", access);
+		}
+	}
+	return 0;
+}
+
 static int read_device_rules(struct reader *r, const struct json_node *arr,
 			     struct ward_resources *res)
 {
@@ -23,9 +70,11 @@ static int read_device_rules(struct reader *r, const struct json_node *arr,
 		if (rd_node_object(r, c) < 0 || rd_require(r, c, "allow") < 0 ||
 		    rd_bool(r, c, "allow", &d->allow, NULL) < 0 ||
 		    rd_string(r, c, "type", &type) < 0 ||
-		    rd_i64(r, c, "major", &d->major, &d->has_major) < 0 ||
-		    rd_i64(r, c, "minor", &d->minor, &d->has_minor) < 0 ||
-		    rd_string(r, c, "access", &d->access) < 0)
+		    read_rule_number(r, c, "major", WARD_DEVICE_MAJOR_MAX, &d->has_major,
+				     &d->major) < 0 ||
+		    read_rule_number(r, c, "minor", WARD_DEVICE_MINOR_MAX, &d->has_minor,
+				     &d->minor) < 0 ||
+		    read_rule_access(r, c, &d->access) < 0)
 			return -1;
 		d->type = 'a';
 		if (type) {
@@ -35,19 +84,6 @@ static int read_device_rules(struct reader *r, const struct json_node *arr,
 					r, "\"%.16s\" is not a device rule type (a, c or b)", type);
 			}
 			d->type = type[0];
-		}
-		if ((d->has_major && d->major < -1) || (d->has_minor && d->minor < -1))
-			return rd_error(r, "major and minor must be -1 (any) or a device number");
-		if (d->access) {
-			for (const char *a = d->access; *a; a++) {
-				if (!strchr("rwm", *a)) {
-					rd_push_key(r, "access");
-					return rd_error(r,
-							"\"%.16s\" is not a combination of r, w "
-							"and m",
-							d->access);
-				}
-			}
 		}
 		rd_pop(r, saved);
 	}
@@ -339,8 +375,6 @@ int spec_read_resources(struct reader *r, const struct json_node *n, struct ward
 
 void spec_resources_clear(struct ward_resources *res)
 {
-	for (size_t i = 0; i < res->n_devices; i++)
-		free(res->devices[i].access);
 	free(res->devices);
 	free(res->cpu_cpus);
 	free(res->cpu_mems);

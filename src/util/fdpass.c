@@ -34,8 +34,6 @@ int send_fd(int sock, int fd, const void *payload, size_t len)
 	return 0;
 }
 
-int unix_connect(const char *path);
-
 int send_fd_to(int sock, int fd, const char *payload, struct ward_error *err)
 {
 	int rc = send_fd(sock, fd, payload, strlen(payload));
@@ -44,31 +42,43 @@ int send_fd_to(int sock, int fd, const char *payload, struct ward_error *err)
 	return 0;
 }
 
-int unix_connect(const char *path)
+/* connect() to sun_path, keeping errno. */
+static int connect_to(const struct sockaddr_un *addr)
 {
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	int handle = -1, sock, e;
-
-	/* sun_path holds 107 bytes; a socket deeper than that is reached through a handle on
-	 * it, as /proc/self/fd/N, which connect() follows like any path. */
-	if (strlen(path) < sizeof addr.sun_path) {
-		strcpy(addr.sun_path, path);
-	} else {
-		handle = open(path, O_PATH | O_CLOEXEC);
-		if (handle < 0)
-			return -1;
-		snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d", handle);
-	}
-	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (sock >= 0 && connect(sock, (struct sockaddr *)&addr, sizeof addr) < 0) {
-		e = errno;
+	int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock >= 0 && connect(sock, (const struct sockaddr *)addr, sizeof *addr) < 0) {
+		int e = errno;
 		close(sock);
 		sock = -1;
 		errno = e;
 	}
-	e = errno;
-	if (handle >= 0)
-		close(handle);
-	errno = e;
 	return sock;
+}
+
+int unix_connect(const char *path)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+
+	/* sun_path holds 107 bytes; a socket deeper than that is reached through a handle on
+	 * it. */
+	if (strlen(path) >= sizeof addr.sun_path) {
+		int handle = open(path, O_PATH | O_CLOEXEC);
+		if (handle < 0)
+			return -1;
+		int sock = unix_connect_fd(handle), e = errno;
+		close(handle);
+		errno = e;
+		return sock;
+	}
+	strcpy(addr.sun_path, path);
+	return connect_to(&addr);
+}
+
+int unix_connect_fd(int path_fd)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+
+	/* connect() follows /proc/self/fd/N like any path, to the socket inode fd names. */
+	snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d", path_fd);
+	return connect_to(&addr);
 }

@@ -4,15 +4,24 @@
  *   probe groups    uid, gid and supplementary groups
  *   probe sched     scheduling policy, nice value and I/O priority
  *   probe syscall X the errno a syscall gets (0 when it succeeds): open_by_handle_at,
- *                   socket_inet, socket_unix, unshare_user, mkdir
+ *                   socket_inet, socket_unix, unshare_user, mkdir, clone_newuser (clone with
+ *                   CLONE_NEWUSER), clone3, keyctl_user (the ID of the user keyring),
+ *                   perf_event_open (a software counter on itself, user space only), bpf
+ *                   (creating an array map)
  * Static so it runs in any rootfs. */
 #include <dirent.h>
 #include <errno.h>
+#include <linux/bpf.h>
+#include <linux/perf_event.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -82,6 +91,38 @@ static void print_sched(void)
 	       ioprio & 0x1fff);
 }
 
+/* clone or clone3 with these flags; the child exits at once. */
+static long clone_child(bool three, unsigned long flags)
+{
+	struct {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+	} args = {.flags = flags, .exit_signal = SIGCHLD};
+	long pid = three ? syscall(SYS_clone3, &args, sizeof args)
+			 : syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid((pid_t)pid, NULL, 0);
+	return pid;
+}
+
+static long perf_self(void)
+{
+	struct perf_event_attr attr = {.type = PERF_TYPE_SOFTWARE,
+				       .size = sizeof attr,
+				       .config = PERF_COUNT_SW_CPU_CLOCK,
+				       .exclude_kernel = 1,
+				       .exclude_hv = 1};
+	return syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+}
+
+static long bpf_map(void)
+{
+	union bpf_attr attr = {
+		.map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 4, .max_entries = 1};
+	return syscall(SYS_bpf, BPF_MAP_CREATE, &attr, sizeof attr);
+}
+
 static void print_syscall(const char *name)
 {
 	long rc = -1;
@@ -98,6 +139,17 @@ static void print_syscall(const char *name)
 		rc = syscall(1000);
 	else if (strcmp(name, "mkdir") == 0)
 		rc = mkdir("/tmp/probe-dir", 0700);
+	else if (strcmp(name, "clone_newuser") == 0)
+		rc = clone_child(false, CLONE_NEWUSER);
+	else if (strcmp(name, "clone3") == 0)
+		rc = clone_child(true, 0);
+	else if (strcmp(name, "keyctl_user") == 0)
+		rc = syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -4 /* the user keyring */,
+			     0);
+	else if (strcmp(name, "perf_event_open") == 0)
+		rc = perf_self();
+	else if (strcmp(name, "bpf") == 0)
+		rc = bpf_map();
 	else
 		errno = EINVAL;
 	printf("%s errno=%d\n", name, rc < 0 ? errno : 0);

@@ -20,6 +20,9 @@
  *   secprobe procwrite    every file in /proc/sys and at the top of /proc that this process
  *                         can open for writing and that is on procfs, one a line, then
  *                         "scanned=N"
+ *   secprobe open PATH    "r=<errno> w=<errno> rw=<errno>": opening PATH for reading, writing
+ *                         and both (0: it opened), with O_NOCTTY and O_NONBLOCK so that a
+ *                         terminal never becomes the controlling one and nothing blocks
  * Static so it runs in any rootfs. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -282,6 +285,23 @@ static void scan(const char *dir, bool recurse)
 	closedir(d);
 }
 
+static int do_open(const char *path)
+{
+	static const struct {
+		const char *name;
+		int flags;
+	} modes[] = {{"r", O_RDONLY}, {"w", O_WRONLY}, {"rw", O_RDWR}};
+
+	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		int fd = open(path, modes[i].flags | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+		printf("%s%s=%d", i ? " " : "", modes[i].name, fd < 0 ? errno : 0);
+		if (fd >= 0)
+			close(fd);
+	}
+	printf("\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "caps") == 0)
@@ -298,6 +318,9 @@ int main(int argc, char **argv)
 		printf("scanned=%ld\n", scanned);
 		return 0;
 	}
-	fprintf(stderr, "usage: secprobe caps|peek PID|watch DIR [write]|pause|procwrite\n");
+	if (argc >= 3 && strcmp(argv[1], "open") == 0)
+		return do_open(argv[2]);
+	fprintf(stderr,
+		"usage: secprobe caps|peek PID|watch DIR [write]|pause|procwrite|open PATH\n");
 	return 2;
 }

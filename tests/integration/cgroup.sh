@@ -2,7 +2,7 @@
 # cgroup v2: the init is born in its cgroup with its limits, device control by eBPF, pause and
 # resume through cgroup.freeze, kill --all through cgroup.kill, update, stats, fail closed.
 . "$(dirname "$0")/lib/common.sh"
-plan 35
+plan 44
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 cg="$CGROUP_ROOT$CGROUP_PARENT"
@@ -100,6 +100,41 @@ edit_config "$b" '.mounts += [{destination: "/dev/kmsg-host", type: "bind", sour
 printf 'allow = mount-host-dev\n' >"$WORK/devopen.conf"
 OUT=$("$WARD" --policy "$WORK/devopen.conf" --root "$STATE_ROOT" run -b "$b" devopen 2>/dev/null </dev/null)
 is a_device_outside_the_rules_cannot_be_opened "$(echo "$OUT" | tr '\n' ' ')" "cat: can't open '/dev/kmsg-host': Operation not permitted 1 "
+
+# A read-only rule: c 1:9 r names /dev/urandom (in linux.devices too), so it decides for it and
+# the default rwm does not come back after it. The kernel's verifier loads the program (it
+# refused every rule whose access was not rwm).
+# The init still makes the node itself (m stays allowed for it), with the configured mode, rather
+# than binding the host's.
+b=$(new_bundle devro 'head -c 4 /dev/urandom | wc -c; { echo x >/dev/urandom; } 2>&1; echo x >/dev/null && echo null-ok
+	echo "$(stat -c %a /dev/urandom) $(grep -c " /dev/urandom " /proc/self/mountinfo)"')
+edit_config "$b" '.linux.devices = [{path: "/dev/urandom", type: "c", major: 1, minor: 9, fileMode: 420}] |
+	.linux.resources.devices = [{allow: false, access: "rwm"}, {allow: true, type: "c", major: 1, minor: 9, access: "r"}]'
+ward_run "$b" devro
+is read_only_rule_loads_and_allows_reading "$RC|$(echo "$OUT" | sed -n 1p)" "0|4"
+like read_only_rule_denies_writing "$(echo "$OUT" | sed -n 2p)" "can't create /dev/urandom: Operation not permitted"
+is read_only_rule_leaves_the_other_defaults "$(echo "$OUT" | sed -n 3p)" null-ok
+is read_only_rule_still_lets_ward_make_the_node "$(echo "$OUT" | sed -n 4p)" "644 0"
+
+# docker run --device /dev/fuse:r as Podman writes it: fileMode 8630 (020666, the file type with
+# the permissions), an entry and a rule with r only.
+b=$(new_bundle fuser 'stat -c "%a %t:%T" /dev/fuse; exec 3</dev/fuse && echo read-ok; ( exec 4>/dev/fuse ) 2>&1; true')
+edit_config "$b" '.linux.devices = [{path: "/dev/fuse", type: "c", major: 10, minor: 229, fileMode: 8630, uid: 0, gid: 0}] |
+	.linux.resources.devices = [{allow: false, access: "rwm"}, {allow: true, type: "c", major: 10, minor: 229, access: "r"}]'
+ward_run "$b" fuser
+is device_with_file_type_in_filemode_is_created "$RC|$(echo "$OUT" | sed -n 1p)" "0|666 a:e5"
+is fuse_read_only_opens_for_reading "$(echo "$OUT" | sed -n 2p)" read-ok
+like fuse_read_only_denies_writing "$(echo "$OUT" | sed -n 3p)" "can't create /dev/fuse: Operation not permitted"
+
+# Docker's "c *:* m" and "b *:* m": mknod of anything, opening none of it.
+b=$(new_bundle devm 'mknod /tmp/kmsg c 1 11 && echo mknod-ok; { cat /tmp/kmsg; } 2>&1 | head -n 1')
+edit_config "$b" '.root.readonly = false | .mounts += [{destination: "/tmp", type: "tmpfs", source: "tmpfs"}] |
+	.process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"] |
+	.process.capabilities.permitted += ["CAP_MKNOD"] |
+	.linux.resources.devices = [{allow: false, access: "rwm"}, {allow: true, type: "c", access: "m"}, {allow: true, type: "b", major: -1, minor: -1, access: "m"}]'
+ward_run "$b" devm
+is mknod_only_rules_load "$RC|$(echo "$OUT" | sed -n 1p)" "0|mknod-ok"
+like mknod_only_rules_deny_opening "$(echo "$OUT" | sed -n 2p)" "can't open '/tmp/kmsg': Operation not permitted"
 
 b=$(new_bundle sharesdefault "true")
 edit_config "$b" '.linux.resources.cpu = {shares: 1024}'

@@ -2,7 +2,7 @@
 # The command-line contract: option spellings callers use, --log/--log-format, features,
 # preserved fds and socket activation, ID validation.
 . "$(dirname "$0")/lib/common.sh"
-plan 22
+plan 24
 
 b=$(new_bundle spell 'echo spelled')
 is accepts_opt_equals_value_and_single_dash_long_options \
@@ -38,9 +38,18 @@ out=$("$WARD" --root "$STATE_ROOT" run -b "$b" --preserve-fds 1 preserve </dev/n
 is preserve_fds_passes_exactly_n_fds "$out" "preserved-content
 0 1 2 3 "
 b=$(new_bundle listen 'echo $LISTEN_FDS $LISTEN_PID; cat <&3')
-out=$(LISTEN_FDS=1 LISTEN_PID=$$ "$WARD" --root "$STATE_ROOT" run -b "$b" listen </dev/null 3<"$WORK/fd3")
+# systemd's rule: LISTEN_PID is the process the fds are for (the shell exec's ward in place)
+out=$(sh -c 'LISTEN_FDS=1 LISTEN_PID=$$ exec "$0" --root "$1" run -b "$2" listen' "$WARD" "$STATE_ROOT" "$b" </dev/null 3<"$WORK/fd3")
 is listen_fds_are_passed_with_listen_pid_1 "$out" "1 1
 preserved-content"
+# fds meant for another process, or that are not there, are not passed: ward's own would be
+b=$(new_bundle stale 'echo "[$LISTEN_FDS]"; probe fds | tr "\n" " "')
+out=$(LISTEN_FDS=1 LISTEN_PID=1 "$WARD" --root "$STATE_ROOT" run -b "$b" stale </dev/null 3<"$WORK/fd3")
+is listen_fds_for_another_process_are_not_passed "$out" "[]
+0 1 2 "
+out=$(sh -c 'LISTEN_FDS=3 LISTEN_PID=$$ exec "$0" --root "$1" run -b "$2" stale' "$WARD" "$STATE_ROOT" "$b" </dev/null 3<"$WORK/fd3")
+is listen_fds_that_are_not_open_are_not_passed "$out" "[]
+0 1 2 "
 
 "$WARD" --root "$STATE_ROOT" --debug --log "$WORK/debug.log" run -b "$(new_bundle dbg true)" dbg </dev/null
 like debug_logs_debug_messages "$(cat "$WORK/debug.log")" 'level=debug msg="container dbg: init is pid [0-9]+"'

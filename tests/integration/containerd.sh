@@ -1,8 +1,10 @@
 #!/bin/bash
-# containerd 1.6 (the runc v2 shim, as Docker and Kubernetes use it) driving ward through
-# `ctr --runc-binary`: foreground and detached tasks, exec, kill, delete, a terminal task.
+# containerd 1.6 (the runc v2 shim, as Docker and Kubernetes use it) driving ward, with ward's
+# DEFAULT policy, through `ctr --runc-binary`: foreground and detached tasks, exec, kill,
+# delete, a terminal task, a project directory bound read-only, the host's time zone, a tmpfs,
+# --device /dev/fuse, HOME, loopback; --privileged refused.
 . "$(dirname "$0")/lib/common.sh"
-plan 9
+plan 17
 
 if ! command -v containerd >/dev/null || ! command -v ctr >/dev/null; then
 	echo "Bail out! containerd is not installed (contrib/test installs it)"
@@ -59,7 +61,35 @@ is ctr_task_delete_succeeds "$?" 0
 CTR container delete bg >/dev/null 2>&1
 unlike ctr_task_is_gone "$(CTR task ls 2>&1)" 'bg'
 
-out=$(sleep 20 | script -qec "ctr --address $sock run --rm -t --runc-binary $WARD --rootfs $WORK/rootfs tty sh -c 'tty; exit 0'" /dev/null 2>&1)
+out=$(script -qec "ctr --address $sock run --rm -t --runc-binary $WARD --rootfs $WORK/rootfs tty sh -c 'tty; exit 0'" /dev/null 2>&1 </dev/null)
 like ctr_run_with_a_terminal_gets_a_pty "$out" '/dev/pts/[0-9]+'
+
+RUN=(run --rm --runc-binary "$WARD")
+mkdir -p "$WORK/project"
+echo source >"$WORK/project/main.c"
+out=$(CTR "${RUN[@]}" --mount "type=bind,src=$WORK/project,dst=/src,options=rbind:ro" --rootfs "$WORK/rootfs" bind sh -c 'cat /src/main.c; touch /src/x 2>&1; exit 0' 2>&1)
+like ctr_mount_project_directory_read_only "$out" '^source'$'\n''.*Read-only file system'
+
+host_zone=$(md5sum </etc/localtime | cut -d' ' -f1)
+out=$(CTR "${RUN[@]}" --mount type=bind,src=/etc/localtime,dst=/etc/localtime,options=rbind:ro --rootfs "$WORK/rootfs" zone sh -c 'md5sum </etc/localtime | cut -d" " -f1; awk '\''$2 == "/etc/localtime" {print $4}'\'' /proc/mounts' 2>&1)
+like ctr_mount_host_localtime_read_only "$out" "^$host_zone"$'\n''ro,'
+
+out=$(CTR "${RUN[@]}" --mount type=tmpfs,src=tmpfs,dst=/scratch,options=nosuid:nodev:size=1m --rootfs "$WORK/rootfs" tmpfs sh -c 'echo x >/scratch/y && awk '\''$2 == "/scratch" {print $3}'\'' /proc/mounts' 2>&1)
+is ctr_mount_tmpfs "$out" tmpfs
+
+out=$(CTR "${RUN[@]}" --device /dev/fuse --rootfs "$WORK/rootfs" fuse sh -c 'exec 3<>/dev/fuse && echo opened /dev/fuse' 2>&1)
+is ctr_device_fuse "$out" "opened /dev/fuse"
+
+# ctr sets no HOME: the runtime takes it from the image's /etc/passwd, as runc does.
+out=$(CTR "${RUN[@]}" --rootfs "$WORK/rootfs" home sh -c 'echo "$HOME"' 2>&1)
+is ctr_root_gets_its_home "$out" /root
+
+# A new network namespace: the runtime brings lo up, as runc does.
+out=$(CTR "${RUN[@]}" --rootfs "$WORK/rootfs" lo sh -c 'ip link show lo | head -n 1; nc -l -p 8080 -e echo pong & for i in 1 2 3 4 5 6 7 8 9 10; do echo | nc 127.0.0.1 8080 2>/dev/null && break; sleep 0.2; done' 2>&1)
+like ctr_loopback_is_up "$out" 'LOOPBACK,UP.*pong'
+
+out=$(CTR "${RUN[@]}" --privileged --rootfs "$WORK/rootfs" priv true 2>&1; echo "rc=$?")
+like ctr_privileged_is_refused_by_the_policy "$out" 'refused by the baseline policy.*\[cap-sys-admin\].*rc=1'
+unlike ctr_leaves_no_container "$(CTR container ls -q 2>&1)" '.'
 
 assert_no_leftovers

@@ -185,17 +185,19 @@ ward_run "$b" refused
 like a_newer_oci_version_is_refused "$RC|$ERR" '^1\|.*ociVersion: version "1.4.0" is not supported: ward implements runtime-spec 1.0 to 1.3'
 
 # ---- a failing poststart hook is an error (runtime-spec 1.3) --------------------------------------
+use_policy 'hook = /bin/false' # the policy's hook allow-list (hook-not-allowed)
 b=$(new_bundle poststart "sleep 20; : $MARK")
-edit_config "$b" '.hooks.poststart = [{path: "/bin/sh", args: ["sh", "-c", "exit 3"]}]'
+edit_config "$b" '.hooks.poststart = [{path: "/bin/false"}]'
 W create -b "$b" poststart </dev/null
 OUT=$(W start poststart 2>&1)
 RC=$?
-like start_fails_when_a_poststart_hook_fails "$RC|$OUT" '^1\|.*hooks.poststart\[0\]: /bin/sh exited with status 3'
+like start_fails_when_a_poststart_hook_fails "$RC|$OUT" '^1\|.*hooks.poststart\[0\]: /bin/false exited with status 1'
 for _ in $(seq 50); do [ "$(W state poststart | jq -r .status)" = stopped ] && break; sleep 0.05; done
 is and_the_container_is_stopped "$(W state poststart | jq -r .status)" stopped
 W delete poststart
 ward_run "$b" poststart2
-like run_fails_when_a_poststart_hook_fails "$RC|$ERR" '^1\|.*hooks.poststart\[0\]: /bin/sh exited with status 3'
+like run_fails_when_a_poststart_hook_fails "$RC|$ERR" '^1\|.*hooks.poststart\[0\]: /bin/false exited with status 1'
 is run_leaves_nothing_after_a_failed_poststart "$(ls "$STATE_ROOT" | grep -v cache)" ""
+WARD=$WARD_REAL
 
 assert_no_leftovers

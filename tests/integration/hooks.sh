@@ -1,16 +1,23 @@
 #!/bin/bash
-# Hooks: all six kinds, in order, with the state on stdin; timeouts; failures.
+# Hooks: all six kinds, in order, with the state on stdin; timeouts; failures; the policy's
+# allow-list (hook-not-allowed): the hooks here live in this test's directory, which the policy
+# allows, and the default policy refuses them.
 . "$(dirname "$0")/lib/common.sh"
-plan 12
+plan 17
 
-W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 log="$WORK/hooks.log"
 cat >"$WORK/hook" <<HOOK
 #!/bin/sh
 # Records: kind, then the state JSON it read, then which pid namespace it ran in.
 echo "\$1 \$(cat | tr -d '\n') \$(readlink /proc/self/ns/mnt)" >>"$log"
 HOOK
-chmod +x "$WORK/hook"
+chmod 755 "$WORK/hook"
+# The default policy: no hook entry but ward's built-in ones.
+: >"$WORK/empty.conf"
+chmod 644 "$WORK/empty.conf"
+WARD_DEFAULT="$WARD"
+use_policy "hook = $WORK" "hook = /bin/sleep" "hook = /bin/false"
+W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 
 b=$(new_bundle hk true)
 edit_config "$b" '.annotations = {"a.b": "c"} | .hooks = {
@@ -34,6 +41,14 @@ W delete hk
 is delete_runs_poststop_last "$(awk '{print $1}' "$log" | tail -n 1)" poststop
 is poststop_sees_status_stopped "$(tail -n 1 "$log" | awk '{print $2}' | jq -r .status)" stopped
 
+# `run` judges and runs poststart and poststop itself.
+: >"$log"
+b=$(new_bundle hkrun true)
+edit_config "$b" '.hooks = {poststart: [{path: $h, args: ["hook", "poststart"]}],
+	poststop: [{path: $h, args: ["hook", "poststop"]}]}' --arg h "$WORK/hook"
+ward_run "$b" hkrun
+is run_runs_poststart_and_poststop "$RC $(awk '{print $1}' "$log" | tr '\n' ' ')" "0 poststart poststop "
+
 b=$(new_bundle slow 'true')
 edit_config "$b" '.hooks.createRuntime = [{path: "/bin/sleep", args: ["sleep", "30"], timeout: 1}]'
 start=$(date +%s)
@@ -44,5 +59,17 @@ check hook_timeout_is_enforced_promptly test $(($(date +%s) - start)) -lt 10
 b=$(new_bundle failing 'true')
 edit_config "$b" '.hooks.prestart = [{path: "/bin/false"}]'
 like failing_prestart_hook_fails_create "$(W create -b "$b" failing 2>&1 </dev/null; echo "rc=$?")" 'hooks.prestart\[0\]: /bin/false exited with status 1.*rc=1'
+
+# The default policy refuses a hook it does not list, before anything runs or exists.
+: >"$log"
+b=$(new_bundle refused 'true')
+edit_config "$b" '.hooks.prestart = [{path: $h, args: ["hook", "prestart"]}]' --arg h "$WORK/hook"
+out=$("$WARD_DEFAULT" --policy "$WORK/empty.conf" --root "$STATE_ROOT" create -b "$b" refused 2>&1 </dev/null; echo "rc=$?")
+like default_policy_refuses_an_unlisted_hook "$out" "hooks.prestart\[0\].path: $WORK/hook is not an allowed hook.*\[hook-not-allowed\].*rc=1"
+is refused_hook_never_ran "$(cat "$log")" ""
+check refused_create_leaves_no_state test ! -e "$STATE_ROOT/refused"
+# `run` refuses it as create does.
+out=$("$WARD_DEFAULT" --policy "$WORK/empty.conf" --root "$STATE_ROOT" run -b "$b" refused2 2>&1 </dev/null; echo "rc=$?")
+like run_refuses_it_too "$out" "\[hook-not-allowed\].*rc=1"
 
 assert_no_leftovers

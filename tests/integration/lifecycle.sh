@@ -77,7 +77,9 @@ like the_loser_says_already_exists "$(cat "$WORK/race1" "$WORK/race2")" 'contain
 W delete --force race
 
 # A ward SIGKILLed in the middle of create (inside a slow prestart hook) leaves a state that
-# delete --force removes completely.
+# delete --force removes completely. The hook lives in this test's directory, which the policy
+# allows (hook-not-allowed).
+use_policy "hook = $WORK"
 b=$(new_bundle crash "sleep 60; : $MARK")
 cat >"$WORK/slow-hook" <<HOOK
 #!/bin/sh

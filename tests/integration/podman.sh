@@ -1,8 +1,10 @@
 #!/bin/bash
-# podman 4.3 (through conmon) with ward as its OCI runtime: run --rm, -it through a pty, exec,
-# stop, --read-only, --cap-drop, --user. Images come from a tar of the test rootfs.
+# podman 4.3 (through conmon) with ward as its OCI runtime and ward's DEFAULT policy: run --rm,
+# -it through a pty, exec, stop, --read-only, --cap-drop, --user, a named volume, a project
+# directory, --tmpfs, the host's time zone, --device /dev/fuse, --init, loopback; --privileged
+# refused with an error that reaches the podman user. Images come from a tar of the test rootfs.
 . "$(dirname "$0")/lib/common.sh"
-plan 10
+plan 21
 
 if ! command -v podman >/dev/null; then
 	echo "Bail out! podman is not installed (contrib/test installs it)"
@@ -31,7 +33,7 @@ stop_podman() {
 }
 trap stop_podman EXIT
 
-tar -C "$ROOTFS" -cf "$pm_root/rootfs.tar" .
+engine_image_tar "$pm_root/rootfs.tar"
 out=$(P import "$pm_root/rootfs.tar" localhost/wardtest 2>&1)
 is podman_imports_the_test_image "$?" 0
 diag "$out"
@@ -41,8 +43,8 @@ is podman_run_rm "$out" "hello as pid 1"
 out=$(P run --rm --network none localhost/wardtest sh -c 'exit 4' 2>&1; echo "rc=$?")
 like podman_run_returns_the_exit_status "$out" 'rc=4'
 
-# script(1) gives podman a terminal; its stdin must stay open while the container runs.
-out=$(sleep 20 | script -qec "podman --root $pm_root/root --runroot $pm_root/runroot --storage-driver vfs --runtime $WARD --tmpdir $pm_root/tmp run --rm -it --network none localhost/wardtest sh -c 'tty'" /dev/null 2>&1)
+# script(1) gives podman a terminal.
+out=$(script -qec "podman --root $pm_root/root --runroot $pm_root/runroot --storage-driver vfs --runtime $WARD --tmpdir $pm_root/tmp run --rm -it --network none localhost/wardtest sh -c 'tty'" /dev/null 2>&1 </dev/null)
 like podman_run_it_gets_a_pty "$out" '/dev/pts/[0-9]+'
 
 out=$(P run --rm --network none --read-only localhost/wardtest sh -c 'touch /x 2>&1; echo rc=$?' 2>&1)
@@ -59,3 +61,41 @@ P stop -t 5 "$cid" >/dev/null 2>&1
 is podman_stop "$?" 0
 P rm "$cid" >/dev/null 2>&1
 is podman_rm "$?" 0
+
+# --device: podman writes the node's file type into fileMode (8630 for /dev/fuse), a
+# linux.devices entry and a rule with the permissions asked for.
+out=$(P run --rm --network none --device /dev/fuse localhost/wardtest sh -c 'stat -c "%a %t:%T" /dev/fuse; exec 3<>/dev/fuse && echo rw-ok' 2>&1)
+is podman_device_fuse "$(echo "$out" | tr '\n' ' ')" "666 a:e5 rw-ok "
+out=$(P run --rm --network none --device /dev/fuse:/dev/fuse:r localhost/wardtest sh -c 'exec 3</dev/fuse && echo r-ok; (exec 4>/dev/fuse) 2>&1; true' 2>&1)
+like podman_device_read_only "$out" "r-ok.*can't create /dev/fuse: Operation not permitted"
+out=$(P run --rm --network none --device /dev/tty1 localhost/wardtest true 2>&1)
+like podman_device_host_tty_is_refused "$out" 'linux\.devices\[0\]: /dev/tty1 \(char 4:1\) \[device-host-tty\]' 
+RUN=(run --rm --network none)
+P "${RUN[@]}" -v wardvol:/data localhost/wardtest sh -c 'echo kept >/data/f' >/dev/null 2>&1
+out=$(P "${RUN[@]}" -v wardvol:/data localhost/wardtest cat /data/f 2>&1)
+is podman_named_volume_outlives_its_container "$out" kept
+
+mkdir -p "$WORK/project"
+echo source >"$WORK/project/main.c"
+out=$(P "${RUN[@]}" -v "$WORK/project:/src" localhost/wardtest sh -c 'cat /src/main.c && echo built >/src/out' 2>&1)
+is podman_project_directory_bind "$out $(cat "$WORK/project/out" 2>&1)" "source built"
+
+out=$(P "${RUN[@]}" --tmpfs /scratch localhost/wardtest sh -c 'echo x >/scratch/y && awk '\''$2 == "/scratch" {print $3}'\'' /proc/mounts' 2>&1)
+is podman_tmpfs "$out" tmpfs
+
+host_zone=$(md5sum </etc/localtime | cut -d' ' -f1)
+out=$(P "${RUN[@]}" -v /etc/localtime:/etc/localtime:ro localhost/wardtest sh -c 'md5sum </etc/localtime | cut -d" " -f1; awk '\''$2 == "/etc/localtime" {print $4}'\'' /proc/mounts' 2>&1)
+like podman_host_localtime_read_only "$out" "^$host_zone"$'\n''ro,'
+
+# --init binds the host's catatonit (read-only) at /run/podman-init, the container's PID 1.
+out=$(P "${RUN[@]}" --init localhost/wardtest cat /proc/1/comm 2>&1)
+is podman_init "$out" podman-init
+
+# podman leaves lo to the runtime with --network none, as runc brings it up.
+out=$(P "${RUN[@]}" localhost/wardtest sh -c 'ip link show lo | head -n 1; nc -l -p 8080 -e echo pong & for i in 1 2 3 4 5 6 7 8 9 10; do echo | nc 127.0.0.1 8080 2>/dev/null && break; sleep 0.2; done' 2>&1)
+like podman_loopback_with_network_none "$out" 'LOOPBACK,UP.*pong'
+
+# The policy's verdict, not a parse error, reaches the user.
+out=$(P "${RUN[@]}" --privileged localhost/wardtest true 2>&1; echo "rc=$?")
+like podman_privileged_is_refused_by_the_policy "$out" 'refused by the baseline policy.*\[cap-sys-admin\].*rc=126'
+unlike podman_leaves_no_container "$(P ps -aq 2>&1)" '.'

@@ -3,8 +3,9 @@
 # the admin's file (allow, overridable, levels) and the container's annotation; the silent
 # hardening seen from inside; exec judged on its own process; `ward policy`.
 . "$(dirname "$0")/lib/common.sh"
-plan 37
+plan 40
 
+WARD_REAL_BIN=${WARD_REAL:-$WARD}
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 policy_file() { # policy_file NAME LINE...: a policy file as an admin writes it
 	local f="$WORK/$1.conf"
@@ -84,7 +85,8 @@ host_cgns=$(readlink /proc/self/ns/cgroup)
 is hardening_loads_the_default_seccomp_profile "$(echo "$out" | sed -n 1p)" "Seccomp:2"
 is hardening_masks_the_default_paths "$(echo "$out" | sed -n 2p)" "interrupts=0"
 isnt hardening_adds_a_private_cgroup_namespace "$(echo "$out" | sed -n 3p)" "$host_cgns"
-off=$(policy_file off "allow = default-seccomp, never-seccomp-filter" \
+off=$(policy_file off "allow = default-seccomp, never-seccomp-filter, never-user-namespace" \
+	"allow = never-host-keyring" \
 	"allow = default-masked-paths, default-readonly-paths, private-cgroup-namespace")
 out=$(W --policy "$off" run -b "$b" bare 2>/dev/null </dev/null)
 is allow_switches_seccomp_hardening_off "$(echo "$out" | sed -n 1p)" "Seccomp:0"
@@ -134,12 +136,42 @@ is policy_check_json_names_the_violation "$?:$(echo "$out" | jq -c '[.allowed, .
 echo '{"ociVersion": 1}' >"$WORK/broken.json"
 W policy check "$WORK/broken.json" >/dev/null 2>&1
 is policy_check_parse_error_exits_2 "$?" 2
+# Docker's prestart hook names dockerd as /proc/<dockerd's pid>/exe: it is judged with a
+# stand-in dockerd running (a copy of sleep at /usr/sbin/dockerd, on a tmpfs in a private mount
+# namespace), since this host has no Docker.
+docker_check() {
+	unshare -m --propagation private sh -c '
+		mount -t tmpfs -o mode=0755 tmpfs /usr/sbin && cp /usr/bin/sleep /usr/sbin/dockerd &&
+		{ /usr/sbin/dockerd 100 & } &&
+		for _ in $(seq 100); do [ "$(readlink /proc/$!/exe)" = /usr/sbin/dockerd ] && break; sleep 0.05; done &&
+		jq --arg p "/proc/$!/exe" ".hooks.prestart[0].path = \$p" "$1" >"$2/docker.json" &&
+		"$3" --root "$4" policy check "$2/docker.json"; rc=$?; kill $!; exit $rc' \
+		sh "$1" "$WORK" "$WARD" "$STATE_ROOT"
+}
 fails=0
 for f in "$(dirname "$0")"/../unit/data/*-default.json "$(dirname "$0")"/../unit/data/runc-1.1-spec.json; do
-	W policy check "$f" >/dev/null || { fails=$((fails + 1)); diag "refused: $f"; }
+	case $f in
+	*docker*) docker_check "$f" >/dev/null ;;
+	*) W policy check "$f" >/dev/null ;;
+	esac || { fails=$((fails + 1)); diag "refused: $f"; }
 done
 is the_engines_default_configs_pass_baseline "$fails" 0
 like policy_show_reports_the_file "$(W --policy "$over" policy show)" 'level +baseline.*overridable +cap-sys-admin, cap-sys-ptrace'
+
+# In a user namespace (rootless Podman runs ward as its root) root's policy file shows as the
+# overflow uid: still read, and still refused when others can write it.
+like a_root_owned_policy_is_read_in_a_user_namespace "$(unshare -r "$WARD_REAL_BIN" --policy "$over" policy show 2>&1)" 'level +baseline'
+chmod g+w "$over"
+like a_group_writable_policy_is_refused_in_a_user_namespace "$(unshare -r "$WARD_REAL_BIN" --policy "$over" policy show 2>&1)" 'writable by group or others'
+chmod g-w "$over"
+
+# Every check `ward policy list` shows is documented in ward-policy(5).
+man5="$(dirname "$0")/../../man/ward-policy.5"
+undocumented=""
+for c in $(W policy list | awk 'NR > 1 {print $1}'); do
+	grep -qF -e "$c" -e "$(echo "$c" | sed 's/-/\\-/g')" "$man5" || undocumented+="$c "
+done
+is every_check_is_documented_in_ward_policy_5 "$undocumented" ""
 
 # --- explicit opt-outs: refused by name or honoured, never changed silently --------------------
 b=$(new_bundle unmasked 'grep -c " /proc/keys " /proc/self/mountinfo; : '"$MARK")

@@ -3,7 +3,7 @@
 # execs into, kills and deletes containers; a single mapping is written directly, a range goes
 # through newuidmap/newgidmap; the user gains no host privilege.
 . "$(dirname "$0")/lib/common.sh"
-plan 22
+plan 25
 
 user=ward-rootless
 if ! id "$user" >/dev/null 2>&1; then
@@ -94,7 +94,21 @@ cfg '.linux.uidMappings = [{containerID: 0, hostID: '"$uid"', size: 1}] |
 use_policy "allow = host-network-namespace"
 is rootless_without_a_network_namespace_still_gets_sys "$(cfg '.process.args = ["sh", "-c", "ls /sys/kernel >/dev/null && echo sys-ok"]'; U run r8 2>/dev/null </dev/null)" sys-ok
 
-cfg '.linux.resources = {memory: {limit: 67108864}} | .process.args = ["true"]'
+# linux.devices without mknod: the host's node is bound, and only when it is the device the
+# config names (the policy judged type and major:minor, not the path).
+cfg '.linux.devices = [{path: "/dev/fuse0", type: "c", major: 1, minor: 5}] |
+	.process.args = ["sh", "-c", "head -c 3 /dev/fuse0 | od -An -tx1"]'
+like rootless_device_needs_the_named_host_node "$(U run r9 2>&1 </dev/null; echo "rc=$?")" \
+	'linux.devices\[0\].*/dev/fuse0.*rc=1'
+cfg '.linux.devices = [{path: "/dev/full", type: "c", major: 1, minor: 3}] |
+	.process.args = ["true"]'
+like rootless_device_bind_checks_major_minor "$(U run r10 2>&1 </dev/null; echo "rc=$?")" \
+	'/dev/full on the host is not the character device 1:3 the config names.*rc=1'
+cfg '.linux.devices = [{path: "/dev/zero", type: "c", major: 1, minor: 5}] |
+	.process.args = ["sh", "-c", "head -c 3 /dev/zero | od -An -tx1"]'
+is rootless_device_bind_of_the_named_node "$(U run r11 2>/dev/null </dev/null | tr -s ' ')" " 00 00 00"
+
+cfg 'del(.linux.devices) | .linux.resources = {memory: {limit: 67108864}} | .process.args = ["true"]'
 like rootless_limits_without_a_delegated_cgroup_are_refused "$(U run r4 2>&1 </dev/null; echo "rc=$?")" \
 	'linux.resources: limits need a cgroup.*rc=1'
 

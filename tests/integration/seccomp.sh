@@ -7,8 +7,9 @@ plan 20
 # What the policy would refuse here, on purpose: profiles that allow by default to isolate one
 # rule; CAP_DAC_READ_SEARCH so that only the never filter stops open_by_handle_at; the host's
 # /usr and /lib (system trees that hold the kernel modules) bound read-only for the toolchain
-# workload.
-use_policy "allow = seccomp-unconfined, cap-dac-read-search, mount-host-modules, mount-host-system"
+# workload. The seccomp agent's socket lives in SOCKDIR, which the admin lists.
+use_policy "allow = seccomp-unconfined, cap-dac-read-search, mount-host-modules, mount-host-system" \
+	"seccomp-listener = $SOCKDIR"
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 

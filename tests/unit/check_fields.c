@@ -499,6 +499,21 @@ START_TEST(an_update_with_device_rules_create_would_refuse_is_refused)
 			    "{'devices':[{'allow':true,'type':'b','major':8,'access':'rw'}]}");
 	ck_assert(has_finding(v.violations, v.n_violations, "device-block", NULL, NULL));
 	policy_verdict_clear(&v);
+	/* containerd sends its default rules back with each update (the console's c 5:1
+	 * included, which create hardens rather than refuses): they pass. */
+	v = judge_update_of("level = baseline\n", LIMITED,
+			    "{'devices':[{'allow':false,'access':'rwm'},"
+			    "{'allow':true,'type':'c','major':1,'minor':3,'access':'rwm'},"
+			    "{'allow':true,'type':'c','major':1,'minor':8,'access':'rwm'},"
+			    "{'allow':true,'type':'c','major':1,'minor':7,'access':'rwm'},"
+			    "{'allow':true,'type':'c','major':5,'minor':0,'access':'rwm'},"
+			    "{'allow':true,'type':'c','major':1,'minor':5,'access':'rwm'},"
+			    "{'allow':true,'type':'c','major':1,'minor':9,'access':'rwm'},"
+			    "{'allow':true,'type':'c','major':5,'minor':1,'access':'rwm'},"
+			    "{'allow':true,'type':'c','major':136,'access':'rwm'},"
+			    "{'allow':true,'type':'c','major':5,'minor':2,'access':'rwm'}]}");
+	ck_assert_msg(v.n_violations == 0, "%s", v.n_violations ? v.violations[0].path : "");
+	policy_verdict_clear(&v);
 	/* containerd sends the config's rules back with each update: those pass. */
 	v = judge_update_of("level = baseline\n", LIMITED,
 			    "{'devices':[{'allow':false,'access':'rwm'},"

@@ -2,15 +2,24 @@
  * one that does not; the policy file fails closed; the override matrix (admin allow,
  * annotation with and without overridable, privileged); the engines' default configs pass. */
 #include <check.h>
+#include <fcntl.h>
 #include <linux/capability.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ward/cleanup.h"
 #include "ward/policy.h"
+#include "ward/seccomp.h"
 #include "ward/util.h"
 
 #define CAP_BIT(n) (1ull << (n))
@@ -29,6 +38,21 @@ static struct ward_spec *load(const char *name)
 static struct ward_spec *base(void)
 {
 	return load("runc-1.1-spec.json");
+}
+
+/* Docker's default config without its prestart hook, which names a dockerd this host lacks
+ * (dockers_own_hook_passes_baseline judges it). */
+static struct ward_spec *docker(void)
+{
+	struct ward_spec *s = load("docker-20.10-default.json");
+	for (size_t i = 0; i < s->hooks.count[WARD_HOOK_PRESTART]; i++) {
+		free(s->hooks.list[WARD_HOOK_PRESTART][i].path);
+		strv_free(s->hooks.list[WARD_HOOK_PRESTART][i].args);
+	}
+	free(s->hooks.list[WARD_HOOK_PRESTART]);
+	s->hooks.list[WARD_HOOK_PRESTART] = NULL;
+	s->hooks.count[WARD_HOOK_PRESTART] = 0;
+	return s;
 }
 
 static struct policy pol(const char *text)
@@ -454,6 +478,7 @@ START_TEST(allows_project_directories_volumes_and_read_only_zone_files)
 		"/home/someone/.local/share/containers/storage/volumes/v/_data",
 		"/run/containerd/io.containerd.grpc.v1.cri/sandboxes/abc/shm",
 		"/etc/localtime",
+		"/etc/passwd",
 		"/usr/share/zoneinfo/Europe/Paris",
 		"/etc/ssl/certs",
 		"/srv/data",
@@ -469,6 +494,55 @@ START_TEST(allows_project_directories_volumes_and_read_only_zone_files)
 	ck_assert_uint_eq(v.n_violations, 1);
 	policy_verdict_clear(&v);
 	spec_free(s);
+}
+END_TEST
+
+/* `docker run --init` and `podman run --init` bind the host's init program read-only;
+ * read-write, or a neighbour of it, is still a bind of /usr. */
+START_TEST(allows_the_engines_init_programs_read_only)
+{
+	static const char *const ok[] = {
+		"/usr/bin/docker-init",
+		"/usr/bin/tini-static",
+		"/usr/libexec/docker/docker-init",
+		"/usr/libexec/podman/catatonit",
+		"/usr/bin/catatonit",
+		"/usr/libexec/catatonit/catatonit",
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		expect(with_bind(ok[i]), NULL, NULL);
+	static const char *const rw[] = {"bind", "rw", NULL};
+	struct ward_spec *s = base();
+	add_mount(s, "/sbin/docker-init", "bind", "/usr/bin/docker-init", rw);
+	expect(s, "mount-host-system", "mounts[7].source");
+	expect(with_bind("/usr/bin/tini"), "mount-host-system", "mounts[7].source");
+	expect(with_bind("/usr/libexec/podman"), "mount-host-system", "mounts[7].source");
+}
+END_TEST
+
+/* Rootless Docker keeps its data-root in the user's home, below a dot-directory. */
+START_TEST(allows_rootless_dockers_files_volumes_and_root_filesystems)
+{
+	static const char *const ok[] = {
+		"/home/someone/.local/share/docker/containers/abc/hostname",
+		"/home/someone/.local/share/docker/containers/abc/resolv.conf",
+		"/home/someone/.local/share/docker/containers/abc/mounts/shm",
+		"/home/someone/.local/share/docker/volumes/data/_data",
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		expect(with_bind(ok[i]), NULL, NULL);
+	expect(with_bind("/home/someone/.local/share/docker/containers/abc/config.v2.json"),
+	       "mount-host-home", "mounts[7].source");
+	expect(with_bind("/home/someone/.local/share/docker"), "mount-host-home",
+	       "mounts[7].source");
+	struct ward_spec *s = base();
+	free(s->root_path);
+	s->root_path = strdup("/home/someone/.local/share/docker/overlay2/abc/merged");
+	expect(s, NULL, NULL);
+	s = base();
+	free(s->root_path);
+	s->root_path = strdup("/home/someone/.local/share/docker/image");
+	expect(s, "rootfs-host-path", "root.path");
 }
 END_TEST
 
@@ -631,7 +705,10 @@ static struct ward_spec *with_rule(char type, int major, int minor, const char *
 	d->major = major;
 	d->has_minor = minor >= 0;
 	d->minor = minor;
-	d->access = strdup(access);
+	for (const char *a = access; *a; a++)
+		d->access |= *a == 'r'	 ? WARD_DEVICE_READ
+			     : *a == 'w' ? WARD_DEVICE_WRITE
+					 : WARD_DEVICE_MKNOD;
 	return s;
 }
 
@@ -661,11 +738,11 @@ END_TEST
 
 START_TEST(refuses_an_unconfined_seccomp_profile)
 {
-	struct ward_spec *s = load("docker-20.10-default.json");
+	struct ward_spec *s = docker();
 	free(s->linux_.seccomp->default_action);
 	s->linux_.seccomp->default_action = strdup("SCMP_ACT_ALLOW");
 	expect(s, "seccomp-unconfined", "linux.seccomp.defaultAction");
-	expect(load("docker-20.10-default.json"), NULL, NULL);
+	expect(docker(), NULL, NULL);
 }
 END_TEST
 
@@ -706,23 +783,539 @@ START_TEST(refuses_sysctls_outside_the_safe_set)
 }
 END_TEST
 
-START_TEST(refuses_an_oom_score_below_the_callers)
+/* What ward's caller runs with, as the tests want it: this process's, with overrides. */
+static struct policy_caller caller_here(void)
 {
-	FILE *f = fopen("/proc/self/oom_score_adj", "r");
-	int caller = 0;
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fscanf(f, "%d", &caller), 1);
-	fclose(f);
-	if (caller == -1000) /* nothing is below; the test is about a lower value */
-		return;
+	struct policy_caller c;
+	policy_caller_read(&c);
+	return c;
+}
+
+static struct policy_verdict judge_caller(const char *policy_text, const struct policy_caller *c,
+					  struct ward_spec *s)
+{
+	struct policy p = pol(policy_text);
+	struct policy_verdict v;
+	struct ward_error err = {0};
+	p.caller = c;
+	ck_assert_msg(evaluate(&p, s, &v, &err) == 0, "%s", err.msg);
+	policy_clear(&p);
+	return v;
+}
+
+/* Expects exactly `check` among the violations (or none) with this caller. */
+static void expect_caller(const struct policy_caller *c, struct ward_spec *s, const char *check,
+			  const char *detail_part)
+{
+	struct policy_verdict v = judge_caller("", c, s);
+	size_t n;
+	const struct policy_check *t = policy_checks(&n);
+	if (check) {
+		const struct policy_finding *f = VIOLATION(v, check);
+		ck_assert_msg(f != NULL, "expected %s, got %zu violations (%s)", check,
+			      v.n_violations, v.n_violations ? t[v.violations[0].check].name : "");
+		if (detail_part)
+			ck_assert_msg(strstr(f->detail, detail_part), "%s", f->detail);
+	} else {
+		ck_assert_msg(v.n_violations == 0, "expected none, got %s at %s: %s",
+			      t[v.violations[0].check].name, v.violations[0].path,
+			      v.violations[0].detail);
+	}
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+
+static struct ward_spec *with_oom(int value)
+{
 	struct ward_spec *s = base();
 	s->process->has_oom_score_adj = true;
-	s->process->oom_score_adj = caller - 1;
-	expect(s, "oom-score-adj-lowered", "process.oomScoreAdj");
+	s->process->oom_score_adj = value;
+	return s;
+}
+
+START_TEST(refuses_an_oom_score_below_the_callers)
+{
+	/* This process's own score: a negative value below it is refused. */
+	struct policy_caller c = caller_here();
+	if (c.oom_score_adj > -1000) {
+		int below = c.oom_score_adj - 1 < -1 ? c.oom_score_adj - 1 : -1;
+		if (below < c.oom_score_adj)
+			expect(with_oom(below), "oom-score-adj-lowered", "process.oomScoreAdj");
+	}
+	expect(with_oom(c.oom_score_adj), NULL, NULL);
+}
+END_TEST
+
+/* Which OOM scores pass for which caller: Docker's 0 wherever its shim runs (containerd at
+ * -999 puts it at -998; a hand-started dockerd, Docker-in-Docker or a CI runner at 0 or above),
+ * Kubernetes' pods (guaranteed -997 under a kubelet and containerd at -999, burstable 2..999,
+ * best-effort 1000), and protection beyond the caller's. */
+START_TEST(oom_score_matrix)
+{
+	static const struct {
+		int caller, requested;
+		bool refused;
+	} cases[] = {
+		{-998, 0, false}, {0, 0, false},	{1, 0, false},	       {500, 0, false},
+		{1000, 0, false}, {-998, -997, false},	{-998, 1000, false},   {-998, 500, false},
+		{0, 1000, false}, {-1000, -999, false}, {-1000, -1000, false}, {-998, -999, true},
+		{0, -1, true},	  {1, -1, true},	{-500, -600, true},    {500, -1000, true},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct policy_caller c = caller_here();
+		c.oom_score_adj = cases[i].caller;
+		struct policy_verdict v = judge_caller("", &c, with_oom(cases[i].requested));
+		ck_assert_msg((VIOLATION(v, "oom-score-adj-lowered") != NULL) == cases[i].refused,
+			      "caller %d, oomScoreAdj %d: expected %s", cases[i].caller,
+			      cases[i].requested, cases[i].refused ? "refused" : "allowed");
+		policy_verdict_clear(&v);
+	}
+	/* Docker's default config (oomScoreAdj 0) under a shim at 1. */
+	struct policy_caller c = caller_here();
+	c.oom_score_adj = 1;
+	expect_caller(&c, docker(), NULL, NULL);
+}
+END_TEST
+
+/* ---- scheduling, I/O priority, rlimits ---------------------------------------------------- */
+
+static struct ward_spec *with_sched(const char *policy, int value, int priority, int nice)
+{
+	struct ward_spec *s = base();
+	struct ward_scheduler *sc = &s->process->scheduler;
+	sc->present = true;
+	sc->policy = strdup(policy);
+	sc->policy_value = value;
+	sc->priority = priority;
+	sc->nice = nice;
+	return s;
+}
+
+START_TEST(refuses_real_time_scheduling_the_container_could_not_take)
+{
+	struct policy_caller c = caller_here();
+	c.nice = 0;
+	c.limits[RLIMIT_RTPRIO].rlim_cur = c.limits[RLIMIT_RTPRIO].rlim_max = 0;
+	c.limits[RLIMIT_NICE].rlim_cur = c.limits[RLIMIT_NICE].rlim_max = 0;
+	expect_caller(&c, with_sched("SCHED_FIFO", SCHED_FIFO, 99, 0), "sched-realtime",
+		      "SCHED_FIFO priority 99");
+	expect_caller(&c, with_sched("SCHED_RR", SCHED_RR, 1, 0), "sched-realtime", NULL);
+	expect_caller(&c, with_sched("SCHED_DEADLINE", 6, 0, 0), "sched-realtime", NULL);
+	expect_caller(&c, with_sched("SCHED_OTHER", SCHED_OTHER, 0, -5), "sched-nice-raised",
+		      "nice -5 is below the caller's 0");
+	expect_caller(&c, with_sched("SCHED_BATCH", SCHED_BATCH, 0, 10), NULL, NULL);
+	expect_caller(&c, with_sched("SCHED_IDLE", SCHED_IDLE, 0, 0), NULL, NULL);
+	expect_caller(&c, with_sched("SCHED_OTHER", SCHED_OTHER, 0, 0), NULL, NULL);
+
+	/* What the container could take itself: up to its RLIMIT_RTPRIO and RLIMIT_NICE. */
+	c.limits[RLIMIT_RTPRIO].rlim_cur = c.limits[RLIMIT_RTPRIO].rlim_max = 10;
+	c.limits[RLIMIT_NICE].rlim_cur = c.limits[RLIMIT_NICE].rlim_max = 25;
+	expect_caller(&c, with_sched("SCHED_FIFO", SCHED_FIFO, 10, 0), NULL, NULL);
+	expect_caller(&c, with_sched("SCHED_FIFO", SCHED_FIFO, 11, 0), "sched-realtime", NULL);
+	expect_caller(&c, with_sched("SCHED_OTHER", SCHED_OTHER, 0, -5), NULL, NULL);
+	expect_caller(&c, with_sched("SCHED_OTHER", SCHED_OTHER, 0, -6), "sched-nice-raised", NULL);
+
+	/* A caller that is itself niced: the container may not be less nice than it. */
+	c.nice = 5;
+	c.limits[RLIMIT_NICE].rlim_cur = c.limits[RLIMIT_NICE].rlim_max = 0;
+	expect_caller(&c, with_sched("SCHED_OTHER", SCHED_OTHER, 0, 0), "sched-nice-raised", NULL);
+
+	/* With CAP_SYS_NICE (refused on its own unless allowed) the container could do it. */
+	struct ward_spec *s = with_sched("SCHED_FIFO", SCHED_FIFO, 99, 0);
+	s->process->caps.bounding |= CAP_BIT(CAP_SYS_NICE);
+	struct policy_verdict v = judge_caller("allow = cap-sys-nice", &c, s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(refuses_the_real_time_io_class)
+{
+	struct ward_spec *s = base();
+	s->process->has_io_priority = true;
+	s->process->io_priority_class = strdup("IOPRIO_CLASS_RT");
+	s->process->io_priority_class_value = 1;
+	expect(s, "ioprio-realtime", "process.ioPriority.class");
 	s = base();
-	s->process->has_oom_score_adj = true;
-	s->process->oom_score_adj = caller;
+	s->process->has_io_priority = true;
+	s->process->io_priority_class = strdup("IOPRIO_CLASS_BE");
+	s->process->io_priority_class_value = 2;
+	s->process->io_priority = 0;
 	expect(s, NULL, NULL);
+}
+END_TEST
+
+static struct ward_spec *with_rlimit(int resource, const char *type, uint64_t soft, uint64_t hard)
+{
+	struct ward_spec *s = base();
+	struct ward_process *p = s->process;
+	p->rlimits = realloc(p->rlimits, (p->n_rlimits + 1) * sizeof *p->rlimits);
+	struct ward_rlimit *rl = &p->rlimits[p->n_rlimits++];
+	rl->type = strdup(type);
+	rl->resource = resource;
+	rl->soft = soft;
+	rl->hard = hard;
+	return s;
+}
+
+START_TEST(refuses_rlimits_above_the_callers_hard_limit)
+{
+	struct policy_caller c = caller_here();
+	c.caps |= CAP_BIT(CAP_SYS_RESOURCE);
+	for (int r = 0; r < RLIM_NLIMITS; r++)
+		c.limits[r].rlim_cur = c.limits[r].rlim_max = 1024;
+	c.limits[RLIMIT_RTPRIO].rlim_cur = c.limits[RLIMIT_RTPRIO].rlim_max = 0;
+
+	expect_caller(&c, with_rlimit(RLIMIT_NOFILE, "RLIMIT_NOFILE", 1024, 4096),
+		      "rlimit-above-caller",
+		      "RLIMIT_NOFILE hard 4096 is above ward's own hard limit 1024");
+	expect_caller(&c, with_rlimit(RLIMIT_RTPRIO, "RLIMIT_RTPRIO", 99, 99),
+		      "rlimit-above-caller", "RLIMIT_RTPRIO");
+	expect_caller(&c,
+		      with_rlimit(RLIMIT_MEMLOCK, "RLIMIT_MEMLOCK", RLIM_INFINITY, RLIM_INFINITY),
+		      "rlimit-above-caller", "unlimited");
+	expect_caller(&c, with_rlimit(RLIMIT_NOFILE, "RLIMIT_NOFILE", 1024, 1024), NULL, NULL);
+	expect_caller(&c, with_rlimit(RLIMIT_NOFILE, "RLIMIT_NOFILE", 512, 1024), NULL, NULL);
+	/* Podman's default RLIMIT_NPROC: not judged (see the check's documentation). */
+	expect_caller(&c, with_rlimit(RLIMIT_NPROC, "RLIMIT_NPROC", 1048576, 1048576), NULL, NULL);
+
+	/* Podman's default RLIMIT_NOFILE passes where its caller has it (podman raises its own
+	 * limit to 1048576), and the refusal says why it could not work where it does not. */
+	c.limits[RLIMIT_NOFILE].rlim_max = 1048576;
+	expect_caller(&c, with_rlimit(RLIMIT_NOFILE, "RLIMIT_NOFILE", 1048576, 1048576), NULL,
+		      NULL);
+	c.limits[RLIMIT_NOFILE].rlim_max = 20000;
+	c.caps &= ~CAP_BIT(CAP_SYS_RESOURCE);
+	expect_caller(&c, with_rlimit(RLIMIT_NOFILE, "RLIMIT_NOFILE", 1048576, 1048576),
+		      "rlimit-above-caller", "setrlimit would fail anyway");
+
+	/* The engines' configs pass with an ordinary caller. */
+	c.limits[RLIMIT_NOFILE].rlim_max = 1048576;
+	expect_caller(&c, load("containerd-1.6-ctr-default.json"), NULL, NULL);
+	expect_caller(&c, load("podman-4.3-default.json"), NULL, NULL);
+	expect_caller(&c, docker(), NULL, NULL);
+}
+END_TEST
+
+/* ---- seccomp ------------------------------------------------------------------------------ */
+
+static struct ward_spec *with_profile(const char *json)
+{
+	struct ward_error err = {0};
+	struct ward_spec *s = base();
+	spec_seccomp_free(s->linux_.seccomp);
+	s->linux_.seccomp = spec_parse_seccomp(json, strlen(json), "linux.seccomp", &err);
+	ck_assert_msg(s->linux_.seccomp != NULL, "%s", err.msg);
+	return s;
+}
+
+#define DENY_BY_DEFAULT "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
+
+/* The red team's profile: default-deny, with the namespace, keyring, BPF and perf calls
+ * allowed. */
+static const char red_team_profile[] = DENY_BY_DEFAULT
+	"{\"names\": [\"read\", \"write\", \"unshare\", \"clone\", \"setns\", \"keyctl\","
+	" \"bpf\", \"perf_event_open\"], \"action\": \"SCMP_ACT_ALLOW\"}]}";
+
+static const char *weakened_detail(struct policy_verdict *v)
+{
+	const struct policy_finding *f = VIOLATION(*v, "seccomp-weakened");
+	return f ? f->detail : "";
+}
+
+START_TEST(refuses_a_profile_that_allows_what_the_capabilities_close)
+{
+	struct ward_spec *s = with_profile(red_team_profile);
+	struct policy_verdict v = judge_with("", s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "seccomp-weakened"));
+	ck_assert_str_eq(VIOLATION(v, "seccomp-weakened")->path, "linux.seccomp.syscalls[0]");
+	ck_assert_str_eq(weakened_detail(&v),
+			 "allows bpf (without CAP_SYS_ADMIN or CAP_BPF), perf_event_open (without "
+			 "CAP_SYS_ADMIN or CAP_PERFMON)");
+	/* Creating user namespaces and the keyrings are refused under the profile. */
+	ck_assert(v.never_userns && v.never_keyring);
+	ck_assert_ptr_nonnull(HARDENED(v, "never-user-namespace"));
+	policy_verdict_clear(&v);
+
+	/* Without the stacked rules, they count, and so do the calls a user namespace opens. */
+	v = judge_with("allow = never-user-namespace, never-host-keyring", s);
+	ck_assert(!v.never_userns && !v.never_keyring);
+	ck_assert_str_eq(
+		weakened_detail(&v),
+		"allows clone (with namespace flags, without CAP_SYS_ADMIN), unshare (with "
+		"namespace flags, without CAP_SYS_ADMIN), bpf (without CAP_SYS_ADMIN or "
+		"CAP_BPF), perf_event_open (without CAP_SYS_ADMIN or CAP_PERFMON), keyctl "
+		"(the host's keyrings), setns (without CAP_SYS_ADMIN)");
+	policy_verdict_clear(&v);
+
+	/* The container that holds the capabilities may have the calls. */
+	s->process->caps.bounding |= CAP_BIT(CAP_SYS_ADMIN);
+	v = judge_with("allow = cap-sys-admin", s);
+	ck_assert_ptr_null(VIOLATION(v, "seccomp-weakened"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+
+	/* The admin may lift it. */
+	s = with_profile(red_team_profile);
+	v = judge_with("allow = seccomp-weakened", s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	ck_assert_ptr_nonnull(OVERRIDE(v, "seccomp-weakened"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(clone_is_judged_on_its_flag_conditions)
+{
+	static const char *const ok[] = {
+		/* Docker's rule. */
+		DENY_BY_DEFAULT "{\"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\":"
+				" [{\"index\": 0, \"value\": 2114060288, \"valueTwo\": 0, \"op\": "
+				"\"SCMP_CMP_MASKED_EQ\"}]}]}",
+		/* Exact flags without namespaces, and a condition on another argument too. */
+		DENY_BY_DEFAULT
+		"{\"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\":"
+		" [{\"index\": 0, \"value\": 17, \"op\": \"SCMP_CMP_EQ\"}, {\"index\": 1, "
+		"\"value\": 0, \"op\": \"SCMP_CMP_EQ\"}]}]}",
+		/* Denied, or allowed only to a container with CAP_SYS_ADMIN. */
+		DENY_BY_DEFAULT
+		"{\"names\": [\"clone\", \"clone3\", \"unshare\"], \"action\": "
+		"\"SCMP_ACT_ALLOW\", \"includes\": {\"caps\": [\"CAP_SYS_ADMIN\"]}}]}",
+		/* Allowed only on another architecture. */
+		DENY_BY_DEFAULT "{\"names\": [\"unshare\"], \"action\": \"SCMP_ACT_ALLOW\", "
+				"\"includes\": {\"arches\": [\"s390x\"]}}]}",
+		/* Handed to an agent the admin listed: see the listener tests. */
+	};
+	static const char *const weakened[] = {
+		DENY_BY_DEFAULT "{\"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+		/* A mask without CLONE_NEWUSER (0x10000000). */
+		DENY_BY_DEFAULT "{\"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\":"
+				" [{\"index\": 0, \"value\": 1845624832, \"valueTwo\": 0, \"op\": "
+				"\"SCMP_CMP_MASKED_EQ\"}]}]}",
+		/* Two conditions on argument 0 are two rules: the second lets CLONE_NEWUSER in. */
+		DENY_BY_DEFAULT
+		"{\"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\":"
+		" [{\"index\": 0, \"value\": 2114060288, \"valueTwo\": 0, \"op\": "
+		"\"SCMP_CMP_MASKED_EQ\"}, {\"index\": 0, \"value\": 268435456, \"op\": "
+		"\"SCMP_CMP_EQ\"}]}]}",
+		/* A rule for containers without CAP_SYS_ADMIN, and a trace, a log. */
+		DENY_BY_DEFAULT "{\"names\": [\"unshare\"], \"action\": \"SCMP_ACT_ALLOW\", "
+				"\"excludes\": {\"caps\": [\"CAP_SYS_ADMIN\"]}}]}",
+		DENY_BY_DEFAULT "{\"names\": [\"clone3\"], \"action\": \"SCMP_ACT_TRACE\"}]}",
+		DENY_BY_DEFAULT "{\"names\": [\"unshare\"], \"action\": \"SCMP_ACT_LOG\"}]}",
+	};
+	const char *lift = "allow = never-user-namespace";
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		struct ward_spec *s = with_profile(ok[i]);
+		struct policy_verdict v = judge_with(lift, s);
+		ck_assert_msg(v.n_violations == 0, "ok[%zu]: %s", i, weakened_detail(&v));
+		policy_verdict_clear(&v);
+		spec_free(s);
+	}
+	for (size_t i = 0; i < sizeof weakened / sizeof weakened[0]; i++) {
+		struct ward_spec *s = with_profile(weakened[i]);
+		struct policy_verdict v = judge_with(lift, s);
+		ck_assert_msg(VIOLATION(v, "seccomp-weakened") != NULL, "weakened[%zu] passed", i);
+		policy_verdict_clear(&v);
+		/* Under the stacked rules no user namespace can be made: they pass. */
+		v = judge_with("", s);
+		ck_assert_msg(VIOLATION(v, "seccomp-weakened") == NULL, "weakened[%zu]: %s", i,
+			      weakened_detail(&v));
+		policy_verdict_clear(&v);
+		spec_free(s);
+	}
+	/* A default action that lets calls through (a tracer in the container decides) allows
+	 * everything no rule denies. */
+	struct ward_spec *s = with_profile("{\"defaultAction\": \"SCMP_ACT_TRACE\", \"syscalls\": "
+					   "[{\"names\": [\"bpf\"], \"action\": "
+					   "\"SCMP_ACT_ERRNO\"}]}");
+	struct policy_verdict v = judge_with("", s);
+	ck_assert_str_eq(VIOLATION(v, "seccomp-weakened")->path, "linux.seccomp.defaultAction");
+	ck_assert_str_eq(weakened_detail(&v),
+			 "allows perf_event_open (without CAP_SYS_ADMIN or "
+			 "CAP_PERFMON), fanotify_init (without CAP_SYS_ADMIN), "
+			 "userfaultfd (which Docker never allows)");
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(the_calls_the_kernel_serves_without_the_capability_are_refused)
+{
+	static const char *const calls[] = {"bpf", "perf_event_open", "fanotify_init",
+					    "userfaultfd"};
+	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+		char json[512];
+		snprintf(json, sizeof json,
+			 DENY_BY_DEFAULT "{\"names\": [\"%s\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+			 calls[i]);
+		struct ward_spec *s = with_profile(json);
+		struct policy_verdict v = judge_with("", s);
+		ck_assert_msg(strncmp(weakened_detail(&v) + 7, calls[i], strlen(calls[i])) == 0,
+			      "%s: %s", calls[i], weakened_detail(&v));
+		policy_verdict_clear(&v);
+		spec_free(s);
+	}
+	/* bpf with CAP_BPF in the bounding set is the container's. */
+	struct ward_spec *s = with_profile(DENY_BY_DEFAULT "{\"names\": [\"bpf\"], \"action\": "
+							   "\"SCMP_ACT_ALLOW\"}]}");
+	s->process->caps.bounding |= CAP_BIT(CAP_BPF);
+	struct policy_verdict v = judge_with("allow = cap-bpf", s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	spec_free(s);
+	/* The keyring calls: the host's from a container without a user namespace only. */
+	s = with_profile(DENY_BY_DEFAULT "{\"names\": [\"add_key\"], \"action\": "
+					 "\"SCMP_ACT_ALLOW\"}]}");
+	v = judge_with("allow = never-host-keyring", s);
+	ck_assert_str_eq(weakened_detail(&v), "allows add_key (the host's keyrings)");
+	policy_verdict_clear(&v);
+	s->linux_.namespaces[WARD_NS_USER].present = true;
+	v = judge_with("allow = never-host-keyring", s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	ck_assert(!v.never_keyring);
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+/* The engines' default profiles, and ward's own written into a config, pass: Docker's keeps
+ * namespaces out by its clone mask; Podman's allows unshare, clone, mount and keyctl to any
+ * container and passes because the stacked rules refuse what they would open. */
+START_TEST(the_engines_profiles_and_wards_own_pass)
+{
+	expect(docker(), NULL, NULL);
+	expect(load("podman-4.3-default.json"), NULL, NULL);
+
+	size_t len;
+	const char *json = seccomp_default_profile_json(&len);
+	char *copy = strndup(json, len);
+	struct ward_spec *s = with_profile(copy);
+	struct policy_verdict v = judge_with("allow = never-user-namespace, never-host-keyring", s);
+	ck_assert_msg(v.n_violations == 0, "%s", weakened_detail(&v));
+	policy_verdict_clear(&v);
+	spec_free(s);
+	free(copy);
+
+	/* Podman's without the stacked rules: it opens user namespaces and what they reach. */
+	s = load("podman-4.3-default.json");
+	v = judge_with("allow = never-user-namespace, never-host-keyring", s);
+	ck_assert_ptr_nonnull(strstr(weakened_detail(&v), "unshare (with namespace flags"));
+	ck_assert_ptr_nonnull(strstr(weakened_detail(&v), "keyctl (the host's keyrings)"));
+	ck_assert_ptr_nonnull(strstr(weakened_detail(&v), "mount (without CAP_SYS_ADMIN)"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+/* A unix socket bound at dir/name; returns its path (static). */
+static const char *bind_socket(const char *dir, const char *name, int *fd)
+{
+	static char path[108];
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	strcpy(addr.sun_path, path);
+	*fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert_int_ge(*fd, 0);
+	ck_assert_int_eq(bind(*fd, (struct sockaddr *)&addr, sizeof addr), 0);
+	return path;
+}
+
+static struct ward_spec *with_listener(const char *path, const char *notified)
+{
+	char json[512];
+	snprintf(json, sizeof json,
+		 DENY_BY_DEFAULT "{\"names\": [\"%s\"], \"action\": \"SCMP_ACT_NOTIFY\"}],"
+				 " \"listenerPath\": \"%s\"}",
+		 notified, path);
+	return with_profile(json);
+}
+
+START_TEST(the_seccomp_agent_must_be_in_a_directory_the_admin_lists)
+{
+	char agents[] = "/tmp/ward-agents-XXXXXX", other[] = "/tmp/ward-other-XXXXXX";
+	char line[128], link[128], file[128];
+	int s1, s2;
+	ck_assert_ptr_nonnull(mkdtemp(agents));
+	ck_assert_ptr_nonnull(mkdtemp(other));
+	char good[108], bad[108];
+	snprintf(good, sizeof good, "%s", bind_socket(agents, "agent.sock", &s1));
+	snprintf(bad, sizeof bad, "%s", bind_socket(other, "evil.sock", &s2));
+	snprintf(line, sizeof line, "seccomp-listener = %s", agents);
+
+	/* No list: every agent is refused. */
+	struct ward_spec *s = with_listener(good, "mkdir");
+	struct policy_verdict v = judge_with("", s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "seccomp-listener-not-allowed"));
+	ck_assert_str_eq(VIOLATION(v, "seccomp-listener-not-allowed")->path,
+			 "linux.seccomp.listenerPath");
+	policy_verdict_clear(&v);
+	v = judge_with(line, s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	spec_free(s);
+
+	expect(with_listener(bad, "mkdir"), "seccomp-listener-not-allowed", NULL);
+	s = with_listener(bad, "mkdir");
+	v = judge_with(line, s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "seccomp-listener-not-allowed"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+
+	/* Judged by identity: a link in the listed directory to a socket elsewhere is refused, a
+	 * link elsewhere to the listed one is not. */
+	snprintf(link, sizeof link, "%s/link.sock", agents);
+	ck_assert_int_eq(symlink(bad, link), 0);
+	s = with_listener(link, "mkdir");
+	v = judge_with(line, s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "seccomp-listener-not-allowed"));
+	ck_assert_ptr_nonnull(strstr(VIOLATION(v, "seccomp-listener-not-allowed")->detail, bad));
+	policy_verdict_clear(&v);
+	spec_free(s);
+	char back[128];
+	snprintf(back, sizeof back, "%s/back.sock", other);
+	ck_assert_int_eq(symlink(good, back), 0);
+	s = with_listener(back, "mkdir");
+	v = judge_with(line, s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	spec_free(s);
+
+	/* Only a socket. */
+	snprintf(file, sizeof file, "%s/file", agents);
+	FILE *f = fopen(file, "w");
+	fclose(f);
+	s = with_listener(file, "mkdir");
+	v = judge_with(line, s);
+	char expected[160];
+	snprintf(expected, sizeof expected, "%s is not a socket", file);
+	ck_assert_str_eq(VIOLATION(v, "seccomp-listener-not-allowed")->detail, expected);
+	policy_verdict_clear(&v);
+	spec_free(s);
+
+	/* A notified call is judged by the admin's agent; an agent nobody listed lets it through.
+	 */
+	s = with_listener(good, "bpf");
+	v = judge_with(line, s);
+	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	spec_free(s);
+	s = with_listener(bad, "bpf");
+	v = judge_with("allow = seccomp-listener-not-allowed", s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "seccomp-weakened"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+
+	close(s1);
+	close(s2);
+	unlink(link);
+	unlink(back);
+	unlink(file);
+	unlink(good);
+	unlink(bad);
+	rmdir(agents);
+	rmdir(other);
 }
 END_TEST
 
@@ -772,6 +1365,26 @@ START_TEST(restricted_allows_a_minimal_non_root_container)
 	struct ward_spec *s = restricted_ready();
 	struct policy_verdict v = judge_with("level = restricted", s);
 	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+/* A user namespace whose root is the host's root protects nothing. */
+START_TEST(restricted_refuses_a_user_namespace_that_maps_root_to_host_root)
+{
+	struct ward_spec *s = base();
+	s->linux_.namespaces[WARD_NS_USER].present = true;
+	s->linux_.uid_mappings = calloc(1, sizeof *s->linux_.uid_mappings);
+	s->linux_.uid_mappings[0] =
+		(struct ward_id_mapping){.container_id = 0, .host_id = 0, .size = 65536};
+	s->linux_.n_uid_mappings = 1;
+	struct policy_verdict v = judge_with("level = restricted", s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "restricted-run-as-root"));
+	policy_verdict_clear(&v);
+	s->linux_.uid_mappings[0].host_id = 100000;
+	v = judge_with("level = restricted", s);
+	ck_assert_ptr_null(VIOLATION(v, "restricted-run-as-root"));
 	policy_verdict_clear(&v);
 	spec_free(s);
 }
@@ -836,9 +1449,10 @@ END_TEST
 
 START_TEST(the_engines_default_configs_pass_baseline_unchanged)
 {
-	static const char *const files[] = {"docker-20.10-default.json", "podman-4.3-default.json",
-					    "containerd-1.6-ctr-default.json",
-					    "runc-1.1-spec.json"};
+	/* Docker's, whose prestart hook needs a dockerd: dockers_own_hook_passes_baseline. */
+	static const char *const files[] = {
+		"podman-4.3-default.json", "containerd-1.6-ctr-default.json", "runc-1.1-spec.json"};
+	expect(docker(), NULL, NULL);
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		struct ward_spec *s = load(files[i]);
 		struct policy_verdict v = judge_with("", s);
@@ -847,6 +1461,380 @@ START_TEST(the_engines_default_configs_pass_baseline_unchanged)
 		policy_verdict_clear(&v);
 		spec_free(s);
 	}
+}
+END_TEST
+
+/* ---- hooks -------------------------------------------------------------------------------- */
+
+static void add_hook(struct ward_spec *s, enum ward_hook_kind kind, const char *path)
+{
+	size_t n = s->hooks.count[kind];
+	s->hooks.list[kind] = realloc(s->hooks.list[kind], (n + 1) * sizeof *s->hooks.list[kind]);
+	ck_assert_ptr_nonnull(s->hooks.list[kind]);
+	memset(&s->hooks.list[kind][n], 0, sizeof s->hooks.list[kind][n]);
+	s->hooks.list[kind][n].path = strdup(path);
+	s->hooks.count[kind] = n + 1;
+}
+
+static struct ward_spec *with_hook(enum ward_hook_kind kind, const char *path)
+{
+	struct ward_spec *s = base();
+	add_hook(s, kind, path);
+	return s;
+}
+
+/* A hook script in a fresh temporary directory: dir and file are filled in. */
+static void make_hook(char *dir, size_t dir_len, char *file, size_t file_len)
+{
+	snprintf(dir, dir_len, "/tmp/ward-policy-hook-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(file, file_len, "%s/hook", dir);
+	FILE *f = fopen(file, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("#!/bin/sh\ntouch /tmp/ward-policy-hook-ran\n", f);
+	fclose(f);
+	ck_assert_int_eq(chmod(file, 0755), 0);
+}
+
+static void remove_hook(const char *dir, const char *file)
+{
+	unlink(file);
+	rmdir(dir);
+}
+
+/* judge_with(policy, spec) expecting exactly hook-not-allowed at path, whose detail holds
+ * `detail`; or (path NULL) no violation at all. */
+static void expect_hook(const char *policy, struct ward_spec *s, const char *path,
+			const char *detail)
+{
+	struct policy_verdict v = judge_with(policy, s);
+	if (path) {
+		const struct policy_finding *f = VIOLATION(v, "hook-not-allowed");
+		ck_assert_msg(f != NULL, "expected hook-not-allowed under \"%s\"", policy);
+		size_t n = 0;
+		for (size_t i = 0; i < v.n_violations; i++)
+			n += v.violations[i].check == policy_check_find("hook-not-allowed");
+		ck_assert_uint_eq(n, 1);
+		ck_assert_str_eq(f->path, path);
+		ck_assert_msg(strstr(f->detail, detail), "detail \"%s\" lacks \"%s\"", f->detail,
+			      detail);
+	} else {
+		ck_assert_msg(v.n_violations == 0, "\"%s\": %s refused: %s", policy,
+			      v.n_violations ? v.violations[0].path : "",
+			      v.n_violations ? v.violations[0].detail : "");
+		ck_assert_uint_eq(v.n_overrides, 0);
+	}
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+
+START_TEST(refuses_a_hook_the_policy_does_not_list)
+{
+	static const enum ward_hook_kind host_side[] = {
+		WARD_HOOK_PRESTART, WARD_HOOK_CREATE_RUNTIME, WARD_HOOK_CREATE_CONTAINER,
+		WARD_HOOK_POSTSTART, WARD_HOOK_POSTSTOP};
+	char dir[64], file[96], path[64];
+	make_hook(dir, sizeof dir, file, sizeof file);
+	for (size_t i = 0; i < sizeof host_side / sizeof host_side[0]; i++) {
+		snprintf(path, sizeof path, "hooks.%s[0].path", spec_hook_name(host_side[i]));
+		expect_hook("", with_hook(host_side[i], file), path, "is not an allowed hook");
+		expect_hook("level = restricted", with_hook(host_side[i], file), path,
+			    "is not an allowed hook");
+	}
+	/* A system program is no exception: hooks run host root's code of the config's choice. */
+	expect_hook("", with_hook(WARD_HOOK_PRESTART, "/bin/sh"), "hooks.prestart[0].path",
+		    "/bin/sh (resolved to /usr/bin/");
+	/* ... nor a hook ward cannot find. */
+	expect_hook("", with_hook(WARD_HOOK_POSTSTOP, "/nonexistent/hook"),
+		    "hooks.poststop[0].path", "cannot be resolved on this host");
+	/* The second hook of a kind is named by its own index. */
+	struct ward_spec *s = with_hook(WARD_HOOK_PRESTART, "/usr/bin/true");
+	add_hook(s, WARD_HOOK_PRESTART, file);
+	expect_hook("hook = /usr/bin/true", s, "hooks.prestart[1].path", file);
+	remove_hook(dir, file);
+}
+END_TEST
+
+START_TEST(start_container_hooks_are_not_host_hooks)
+{
+	/* They run inside the container, as its process, after every privilege drop. */
+	expect_hook("", with_hook(WARD_HOOK_START_CONTAINER, "/anything/in/the/container"), NULL,
+		    NULL);
+}
+END_TEST
+
+START_TEST(allows_a_hook_by_its_file_entry)
+{
+	char dir[64], file[96], entry[128], link[128];
+	make_hook(dir, sizeof dir, file, sizeof file);
+	snprintf(entry, sizeof entry, "hook = %s", file);
+	expect_hook(entry, with_hook(WARD_HOOK_PRESTART, file), NULL, NULL);
+	expect_hook(entry, with_hook(WARD_HOOK_POSTSTOP, file), NULL, NULL);
+	/* The file is judged, not the name: a symlink to it is the same hook ... */
+	snprintf(link, sizeof link, "%s/link", dir);
+	ck_assert_int_eq(symlink(file, link), 0);
+	expect_hook(entry, with_hook(WARD_HOOK_CREATE_RUNTIME, link), NULL, NULL);
+	unlink(link);
+	/* ... and a file entry allows that file only, not its neighbours. */
+	snprintf(entry, sizeof entry, "hook = %s", "/usr/bin/true");
+	expect_hook(entry, with_hook(WARD_HOOK_PRESTART, "/usr/bin/false"),
+		    "hooks.prestart[0].path", "is not an allowed hook");
+	expect_hook(entry, with_hook(WARD_HOOK_PRESTART, "/usr/bin/true"), NULL, NULL);
+	remove_hook(dir, file);
+}
+END_TEST
+
+START_TEST(allows_a_hook_by_its_directory_entry)
+{
+	char dir[64], file[96], entry[128], sub[128], deeper[160];
+	make_hook(dir, sizeof dir, file, sizeof file);
+	snprintf(entry, sizeof entry, "hook = %s/", dir);
+	expect_hook(entry, with_hook(WARD_HOOK_CREATE_CONTAINER, file), NULL, NULL);
+	/* Only the files directly in it: not a subdirectory's. */
+	snprintf(sub, sizeof sub, "%s/sub", dir);
+	snprintf(deeper, sizeof deeper, "%s/hook", sub);
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	ck_assert_int_eq(link(file, deeper), 0);
+	expect_hook(entry, with_hook(WARD_HOOK_PRESTART, deeper), "hooks.prestart[0].path",
+		    "is not an allowed hook");
+	/* A link from the allowed directory to elsewhere is judged where it leads. */
+	unlink(deeper);
+	rename(file, deeper);
+	ck_assert_int_eq(symlink(deeper, file), 0);
+	expect_hook(entry, with_hook(WARD_HOOK_PRESTART, file), "hooks.prestart[0].path",
+		    "(resolved to ");
+	unlink(file);
+	unlink(deeper);
+	rmdir(sub);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(refuses_an_allowed_hook_others_can_change)
+{
+	char dir[64], file[96], entry[128];
+	make_hook(dir, sizeof dir, file, sizeof file);
+	snprintf(entry, sizeof entry, "hook = %s", dir);
+	ck_assert_int_eq(chmod(file, 0775), 0);
+	expect_hook(entry, with_hook(WARD_HOOK_PRESTART, file), "hooks.prestart[0].path",
+		    "is writable by group or others (mode 0775)");
+	ck_assert_int_eq(chmod(file, 0757), 0);
+	expect_hook(entry, with_hook(WARD_HOOK_POSTSTART, file), "hooks.poststart[0].path",
+		    "is writable by group or others");
+	ck_assert_int_eq(chmod(file, 0755), 0);
+	if (geteuid() == 0) { /* only root can give a file away */
+		ck_assert_int_eq(chown(file, 12345, (gid_t)-1), 0);
+		ck_assert_int_eq(chmod(file, 0755), 0);
+		expect_hook(entry, with_hook(WARD_HOOK_PRESTART, file), "hooks.prestart[0].path",
+			    "is owned by uid 12345, not by root");
+	}
+	/* A directory is no hook. */
+	expect_hook(entry, with_hook(WARD_HOOK_PRESTART, dir), "hooks.prestart[0].path",
+		    "is not a regular file");
+	remove_hook(dir, file);
+}
+END_TEST
+
+START_TEST(refuses_an_environment_that_runs_other_code_in_an_allowed_hook)
+{
+	static const char *const env[] = {"PATH=/usr/bin:/bin",
+					  "LD_PRELOAD=/tmp/x.so",
+					  "BASH_FUNC_cat%%=() { id; }",
+					  "LANG=C.UTF-8",
+					  "GCONV_PATH=/tmp",
+					  "ENVIRONMENT=prod",
+					  "LD_LIBRARY_PATH",
+					  NULL};
+	struct ward_spec *s = with_hook(WARD_HOOK_CREATE_RUNTIME, "/usr/bin/true");
+	s->hooks.list[WARD_HOOK_CREATE_RUNTIME][0].env = calloc(8, sizeof(char *));
+	for (size_t i = 0; env[i]; i++)
+		s->hooks.list[WARD_HOOK_CREATE_RUNTIME][0].env[i] = strdup(env[i]);
+	struct policy_verdict v = judge_with("hook = /usr/bin/true", s);
+	ck_assert_uint_eq(v.n_violations, 4);
+	static const char *const paths[] = {
+		"hooks.createRuntime[0].env[1]", "hooks.createRuntime[0].env[2]",
+		"hooks.createRuntime[0].env[4]", "hooks.createRuntime[0].env[6]"};
+	for (size_t i = 0; i < 4; i++) {
+		ck_assert_int_eq(v.violations[i].check, policy_check_find("hook-not-allowed"));
+		ck_assert_str_eq(v.violations[i].path, paths[i]);
+	}
+	ck_assert_ptr_nonnull(strstr(v.violations[1].detail, "BASH_FUNC_cat%% would make"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
+START_TEST(lifting_the_hook_check_lets_any_hook_run)
+{
+	struct policy_verdict v =
+		judge_with("allow = hook-not-allowed", with_hook(WARD_HOOK_PRESTART, "/bin/sh"));
+	ck_assert_uint_eq(v.n_violations, 0);
+	ck_assert_ptr_nonnull(OVERRIDE(v, "hook-not-allowed"));
+	policy_verdict_clear(&v);
+	v = judge_with("level = privileged", with_hook(WARD_HOOK_POSTSTOP, "/bin/sh"));
+	ck_assert_uint_eq(v.n_violations, 0);
+	ck_assert_int_eq(OVERRIDE(v, "hook-not-allowed")->source, POLICY_BY_LEVEL);
+	policy_verdict_clear(&v);
+}
+END_TEST
+
+/* A child running `binary` with argument 100 (sleep); its pid. */
+static pid_t run_sleeper(const char *binary, const char *argv0)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		execl(binary, argv0, "100", (char *)NULL);
+		_exit(127);
+	}
+	/* Until the exec is done, /proc/<pid>/exe names this test. */
+	char link[64], target[256];
+	snprintf(link, sizeof link, "/proc/%d/exe", pid);
+	for (int i = 0; i < 500; i++) {
+		ssize_t n = readlink(link, target, sizeof target - 1);
+		if (n > 0 && (target[n] = '\0', strstr(target, argv0)))
+			break;
+		usleep(10000);
+	}
+	return pid;
+}
+
+static void stop_sleeper(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+START_TEST(a_hook_named_through_proc_pid_exe_is_judged_as_its_binary)
+{
+	char path[64];
+	pid_t pid = run_sleeper("/usr/bin/sleep", "sleep");
+	snprintf(path, sizeof path, "/proc/%d/exe", pid);
+	expect_hook("", with_hook(WARD_HOOK_PRESTART, path), "hooks.prestart[0].path",
+		    "(resolved to /usr/bin/sleep) is not an allowed hook");
+	expect_hook("hook = /usr/bin/sleep", with_hook(WARD_HOOK_PRESTART, path), NULL, NULL);
+	expect_hook("hook = /usr/bin", with_hook(WARD_HOOK_PRESTART, path), NULL, NULL);
+	stop_sleeper(pid);
+	/* The same magic link of ward's own process. */
+	char self[256];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	ck_assert_int_gt(n, 0);
+	self[n] = '\0';
+	expect_hook("", with_hook(WARD_HOOK_PRESTART, "/proc/self/exe"), "hooks.prestart[0].path",
+		    self);
+}
+END_TEST
+
+/* A dockerd of our own at /usr/sbin/dockerd, in a private mount namespace (a copy of sleep on a
+ * tmpfs over /usr/sbin), so the test does not depend on, nor touch, the host's Docker. */
+static void private_dockerd(void)
+{
+	if (geteuid() != 0) {
+		static const char *const files[] = {"/proc/self/setgroups", "/proc/self/uid_map",
+						    "/proc/self/gid_map"};
+		char maps[3][64];
+		snprintf(maps[0], sizeof maps[0], "deny");
+		snprintf(maps[1], sizeof maps[1], "0 %u 1", (unsigned)geteuid());
+		snprintf(maps[2], sizeof maps[2], "0 %u 1", (unsigned)getegid());
+		ck_assert_int_eq(unshare(CLONE_NEWUSER | CLONE_NEWNS), 0);
+		for (int i = 0; i < 3; i++) {
+			int fd = open(files[i], O_WRONLY);
+			ck_assert_int_gt(write(fd, maps[i], strlen(maps[i])), 0);
+			close(fd);
+		}
+	} else {
+		ck_assert_int_eq(unshare(CLONE_NEWNS), 0);
+	}
+	ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	int in = open("/usr/bin/sleep", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(in, 0);
+	ck_assert_int_eq(mount("tmpfs", "/usr/sbin", "tmpfs", 0, "mode=0755"), 0);
+	int out = open("/usr/sbin/dockerd", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	ck_assert_int_ge(out, 0);
+	char buf[65536];
+	ssize_t n;
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		ck_assert_int_eq(write(out, buf, (size_t)n), n);
+	close(in);
+	close(out);
+}
+
+START_TEST(dockers_own_hook_passes_baseline)
+{
+	const char *const *builtin = policy_builtin_hooks();
+	bool listed = false;
+	for (size_t i = 0; builtin[i]; i++)
+		listed |= strcmp(builtin[i], "/usr/sbin/dockerd") == 0;
+	ck_assert(listed);
+
+	private_dockerd();
+	pid_t pid = run_sleeper("/usr/sbin/dockerd", "dockerd");
+	struct ward_spec *s = load("docker-20.10-default.json");
+	ck_assert_uint_eq(s->hooks.count[WARD_HOOK_PRESTART], 1);
+	free(s->hooks.list[WARD_HOOK_PRESTART][0].path);
+	ck_assert_int_ge(asprintf(&s->hooks.list[WARD_HOOK_PRESTART][0].path, "/proc/%d/exe", pid),
+			 0);
+	expect_hook("", s, NULL, NULL);
+	/* Only as Docker's hook: with any other args[0], dockerd would be a Docker daemon of the
+	 * config's making. */
+	char exe[64];
+	snprintf(exe, sizeof exe, "/proc/%d/exe", pid);
+	s = load("docker-20.10-default.json");
+	free(s->hooks.list[WARD_HOOK_PRESTART][0].path);
+	s->hooks.list[WARD_HOOK_PRESTART][0].path = strdup(exe);
+	free(s->hooks.list[WARD_HOOK_PRESTART][0].args[0]);
+	s->hooks.list[WARD_HOOK_PRESTART][0].args[0] = strdup("dockerd");
+	expect_hook("", s, "hooks.prestart[0].path",
+		    "(resolved to /usr/sbin/dockerd) is /usr/sbin/dockerd, which ward allows only "
+		    "as Docker's hook (args[0] \"libnetwork-setkey\", not \"dockerd\")");
+	expect_hook("", with_hook(WARD_HOOK_POSTSTOP, exe), "hooks.poststop[0].path",
+		    "allows only as Docker's hook");
+	/* The admin may allow more. */
+	expect_hook("hook = /usr/sbin/dockerd", with_hook(WARD_HOOK_POSTSTOP, exe), NULL, NULL);
+	/* The hook is allowed as dockerd's binary, not as any process's exe. */
+	pid_t not_docker = run_sleeper("/usr/bin/sleep", "sleep");
+	struct ward_spec *other = load("docker-20.10-default.json");
+	free(other->hooks.list[WARD_HOOK_PRESTART][0].path);
+	ck_assert_int_ge(asprintf(&other->hooks.list[WARD_HOOK_PRESTART][0].path, "/proc/%d/exe",
+				  not_docker),
+			 0);
+	expect_hook("", other, "hooks.prestart[0].path", "(resolved to /usr/bin/sleep)");
+	stop_sleeper(not_docker);
+	stop_sleeper(pid);
+}
+END_TEST
+
+START_TEST(start_and_delete_judge_their_hooks_again)
+{
+	char dir[64], file[96], entry[128];
+	make_hook(dir, sizeof dir, file, sizeof file);
+	struct ward_spec *s = with_hook(WARD_HOOK_POSTSTART, file);
+	struct host_object exe;
+	struct ward_error err = {0};
+	struct policy_verdict v;
+	ck_assert_int_eq(hostpath_resolve(AT_FDCWD, file, HOSTPATH_ANY, O_PATH, &exe), 0);
+
+	struct policy p = pol("");
+	ck_assert_int_eq(policy_evaluate_hooks(&p, s, WARD_HOOK_POSTSTART, &exe, &v, &err), 0);
+	ck_assert_ptr_nonnull(VIOLATION(v, "hook-not-allowed"));
+	ck_assert_str_eq(VIOLATION(v, "hook-not-allowed")->path, "hooks.poststart[0].path");
+	policy_verdict_clear(&v);
+	policy_clear(&p);
+
+	snprintf(entry, sizeof entry, "hook = %s", dir);
+	p = pol(entry);
+	ck_assert_int_eq(policy_evaluate_hooks(&p, s, WARD_HOOK_POSTSTART, &exe, &v, &err), 0);
+	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	/* Without the resolved file (it vanished), nothing is judged allowed. */
+	ck_assert_int_eq(policy_evaluate_hooks(&p, s, WARD_HOOK_POSTSTART, NULL, &v, &err), 0);
+	ck_assert_ptr_nonnull(VIOLATION(v, "hook-not-allowed"));
+	policy_verdict_clear(&v);
+	policy_clear(&p);
+
+	hostpath_clear(&exe);
+	spec_free(s);
+	remove_hook(dir, file);
 }
 END_TEST
 
@@ -959,7 +1947,9 @@ END_TEST
 
 START_TEST(refusal_lists_every_violation_with_path_reason_and_policy_line)
 {
-	struct ward_spec *s = with_bind("/var/run/docker.sock");
+	/* a socket no host has: a running Docker's /run/docker.sock would be judged (and named)
+	 * as the file it is */
+	struct ward_spec *s = with_bind("/var/run/ward-unit-test/docker.sock");
 	s->process->caps.bounding |= CAP_BIT(CAP_SYS_MODULE);
 	struct policy p = pol("overridable = cap-sys-module");
 	struct policy_verdict v;
@@ -977,10 +1967,12 @@ START_TEST(refusal_lists_every_violation_with_path_reason_and_policy_line)
 					      "SYS_MODULE)"));
 	ck_assert_ptr_nonnull(strstr(err.msg, "annotate the container with "
 					      "org.ward.policy.allow=cap-sys-module"));
-	ck_assert_ptr_nonnull(strstr(err.msg, "mounts[7].source: /var/run/docker.sock is a host "
-					      "daemon's socket [mount-container-socket]"));
-	ck_assert_ptr_nonnull(strstr(err.msg, "mounts[7].source: /var/run/docker.sock is below the "
-					      "host's /var/run [mount-host-run]"));
+	ck_assert_ptr_nonnull(strstr(err.msg,
+				     "mounts[7].source: /var/run/ward-unit-test/docker.sock is "
+				     "a host daemon's socket [mount-container-socket]"));
+	ck_assert_ptr_nonnull(strstr(err.msg,
+				     "mounts[7].source: /var/run/ward-unit-test/docker.sock is "
+				     "below the host's /var/run [mount-host-run]"));
 	policy_verdict_clear(&v);
 	policy_clear(&p);
 	spec_free(s);
@@ -1107,9 +2099,75 @@ START_TEST(exec_is_judged_on_its_own_process)
 	struct policy p = pol("");
 	struct policy_verdict v;
 	struct ward_error err = {0};
-	ck_assert_int_eq(policy_evaluate_process(&p, s, &proc, &v, &err), 0);
+	ck_assert_int_eq(policy_evaluate_process(&p, s, NULL, &proc, &v, &err), 0);
 	ck_assert_ptr_nonnull(VIOLATION(v, "cap-sys-admin"));
 	ck_assert(v.default_seccomp);
+	policy_verdict_clear(&v);
+	policy_clear(&p);
+	spec_free(s);
+}
+END_TEST
+
+/* Every process-level check applies to the process exec starts, and the container's profile is
+ * judged as compiled for that process's bounding set. */
+START_TEST(exec_is_judged_on_every_process_setting)
+{
+	struct ward_spec *s = base();
+	struct policy_caller c = caller_here();
+	c.oom_score_adj = 0;
+	c.nice = 0;
+	c.limits[RLIMIT_NOFILE].rlim_max = 1024;
+	c.limits[RLIMIT_RTPRIO].rlim_cur = c.limits[RLIMIT_RTPRIO].rlim_max = 0;
+	struct ward_rlimit rl = {
+		.type = "RLIMIT_NOFILE", .resource = RLIMIT_NOFILE, .soft = 4096, .hard = 4096};
+	struct ward_process proc = *s->process;
+	proc.scheduler = (struct ward_scheduler){.present = true,
+						 .policy = "SCHED_FIFO",
+						 .policy_value = SCHED_FIFO,
+						 .priority = 99};
+	proc.has_io_priority = true;
+	proc.io_priority_class = "IOPRIO_CLASS_RT";
+	proc.io_priority_class_value = 1;
+	proc.rlimits = &rl;
+	proc.n_rlimits = 1;
+	proc.has_oom_score_adj = true;
+	proc.oom_score_adj = -500;
+	struct policy p = pol("level = restricted");
+	p.caller = &c;
+	struct policy_verdict v;
+	struct ward_error err = {0};
+	ck_assert_int_eq(policy_evaluate_process(&p, s, NULL, &proc, &v, &err), 0);
+	static const char *const expected[] = {"sched-realtime",	 "ioprio-realtime",
+					       "rlimit-above-caller",	 "oom-score-adj-lowered",
+					       "restricted-run-as-root", "restricted-capabilities"};
+	for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+		ck_assert_msg(VIOLATION(v, expected[i]) != NULL, "%s", expected[i]);
+	policy_verdict_clear(&v);
+	policy_clear(&p);
+
+	/* A rule that applies only with CAP_SYS_PTRACE: not to the container's process, but to
+	 * an exec'd one that has it. */
+	spec_seccomp_free(s->linux_.seccomp);
+	const char *json = DENY_BY_DEFAULT
+		"{\"names\": [\"bpf\"], \"action\": \"SCMP_ACT_ALLOW\", \"includes\": "
+		"{\"caps\": [\"CAP_SYS_PTRACE\"]}}]}";
+	s->linux_.seccomp = spec_parse_seccomp(json, strlen(json), "linux.seccomp", &err);
+	ck_assert_ptr_nonnull(s->linux_.seccomp);
+	proc = *s->process;
+	p = pol("allow = cap-sys-ptrace");
+	ck_assert_int_eq(policy_evaluate_process(&p, s, NULL, &proc, &v, &err), 0);
+	ck_assert_uint_eq(v.n_violations, 0);
+	policy_verdict_clear(&v);
+	proc.caps.bounding |= CAP_BIT(CAP_SYS_PTRACE);
+	ck_assert_int_eq(policy_evaluate_process(&p, s, NULL, &proc, &v, &err), 0);
+	ck_assert_ptr_nonnull(VIOLATION(v, "seccomp-weakened"));
+	policy_verdict_clear(&v);
+
+	/* The agent's socket, named only: judged by name against the list. */
+	free(s->linux_.seccomp->listener_path);
+	s->linux_.seccomp->listener_path = strdup("/run/evil/agent.sock");
+	ck_assert_int_eq(policy_evaluate_process(&p, s, NULL, &proc, &v, &err), 0);
+	ck_assert_ptr_nonnull(VIOLATION(v, "seccomp-listener-not-allowed"));
 	policy_verdict_clear(&v);
 	policy_clear(&p);
 	spec_free(s);
@@ -1278,6 +2336,8 @@ static Suite *policy_suite(void)
 	tcase_add_test(checks, refuses_a_procfs_outside_proc_and_a_writable_cgroup);
 	tcase_add_test(checks, refuses_what_lies_below_a_system_tree);
 	tcase_add_test(checks, allows_project_directories_volumes_and_read_only_zone_files);
+	tcase_add_test(checks, allows_the_engines_init_programs_read_only);
+	tcase_add_test(checks, allows_rootless_dockers_files_volumes_and_root_filesystems);
 	tcase_add_test(checks, the_admins_host_path_lifts_the_trees_below_it);
 	tcase_add_test(checks, refuses_a_root_filesystem_in_a_host_tree);
 	tcase_add_test(checks, refuses_the_state_root_in_use);
@@ -1289,16 +2349,38 @@ static Suite *policy_suite(void)
 	tcase_add_test(checks, refuses_unconfined_lsm_labels);
 	tcase_add_test(checks, refuses_sysctls_outside_the_safe_set);
 	tcase_add_test(checks, refuses_an_oom_score_below_the_callers);
+	tcase_add_test(checks, oom_score_matrix);
+	tcase_add_test(checks, refuses_real_time_scheduling_the_container_could_not_take);
+	tcase_add_test(checks, refuses_the_real_time_io_class);
+	tcase_add_test(checks, refuses_rlimits_above_the_callers_hard_limit);
+	tcase_add_test(checks, refuses_a_profile_that_allows_what_the_capabilities_close);
+	tcase_add_test(checks, clone_is_judged_on_its_flag_conditions);
+	tcase_add_test(checks, the_calls_the_kernel_serves_without_the_capability_are_refused);
+	tcase_add_test(checks, the_engines_profiles_and_wards_own_pass);
+	tcase_add_test(checks, the_seccomp_agent_must_be_in_a_directory_the_admin_lists);
 	tcase_add_test(checks, every_check_name_is_kebab_case_and_unique);
 	suite_add_tcase(s, checks);
 
 	tcase_add_test(levels, restricted_refuses_what_baseline_allows);
 	tcase_add_test(levels, restricted_allows_a_minimal_non_root_container);
 	tcase_add_test(levels, restricted_accepts_root_in_a_user_namespace);
+	tcase_add_test(levels, restricted_refuses_a_user_namespace_that_maps_root_to_host_root);
 	tcase_add_test(levels, baseline_refuses_an_engines_privileged_mode);
 	tcase_add_test(levels, privileged_level_refuses_nothing_and_hardens_nothing);
 	tcase_add_test(levels, the_engines_default_configs_pass_baseline_unchanged);
 	suite_add_tcase(s, levels);
+	TCase *hooks = tcase_create("hooks");
+	tcase_add_test(hooks, refuses_a_hook_the_policy_does_not_list);
+	tcase_add_test(hooks, start_container_hooks_are_not_host_hooks);
+	tcase_add_test(hooks, allows_a_hook_by_its_file_entry);
+	tcase_add_test(hooks, allows_a_hook_by_its_directory_entry);
+	tcase_add_test(hooks, refuses_an_allowed_hook_others_can_change);
+	tcase_add_test(hooks, refuses_an_environment_that_runs_other_code_in_an_allowed_hook);
+	tcase_add_test(hooks, lifting_the_hook_check_lets_any_hook_run);
+	tcase_add_test(hooks, a_hook_named_through_proc_pid_exe_is_judged_as_its_binary);
+	tcase_add_test(hooks, dockers_own_hook_passes_baseline);
+	tcase_add_test(hooks, start_and_delete_judge_their_hooks_again);
+	suite_add_tcase(s, hooks);
 
 	tcase_add_test(overrides, annotation_cannot_lift_a_check_that_is_not_overridable);
 	tcase_add_test(overrides, annotation_lifts_an_overridable_check);
@@ -1312,6 +2394,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(overrides, allow_switches_a_hardening_off);
 	tcase_add_test(overrides, an_explicitly_unmasked_proc_is_refused_or_honoured_never_changed);
 	tcase_add_test(overrides, exec_is_judged_on_its_own_process);
+	tcase_add_test(overrides, exec_is_judged_on_every_process_setting);
 	suite_add_tcase(s, overrides);
 
 	tcase_add_test(file, policy_file_parses_levels_lists_and_comments);

@@ -3,8 +3,16 @@
 #include <check.h>
 #include <errno.h>
 #include <linux/filter.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "ward/seccomp.h"
 #include "ward/spec.h"
@@ -107,8 +115,60 @@ START_TEST(never_filter_compiles)
 {
 	struct ward_error err = {0};
 	struct seccomp_program p;
-	ck_assert_int_eq(seccomp_compile_never(-1, &p, &err), 0);
+	ck_assert_int_eq(seccomp_compile_never(SECCOMP_NEVER_BASE, -1, &p, &err), 0);
 	ck_assert_uint_gt(p.len, 5);
+	seccomp_program_free(&p);
+}
+END_TEST
+
+/* The stacked rules for user namespaces and keyrings, loaded in a child: what they refuse and
+ * with which errno, and what they leave alone. */
+START_TEST(never_filter_refuses_user_namespaces_and_keyrings)
+{
+	struct ward_error err = {0};
+	struct seccomp_program p;
+	ck_assert_int_eq(
+		seccomp_compile_never(SECCOMP_NEVER_USERNS | SECCOMP_NEVER_KEYRING, -1, &p, &err),
+		0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char out[128];
+		struct clone_args_min {
+			uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+				stack_size, tls;
+		} ca = {.exit_signal = SIGCHLD};
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    seccomp_install(&p, NULL, &err) < 0)
+			_exit(100);
+		errno = 0;
+		long u = unshare(CLONE_NEWUSER) < 0 ? errno : 0;
+		errno = 0;
+		long c = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+		if (c == 0)
+			_exit(0);
+		c = c < 0 ? errno : 0;
+		errno = 0;
+		long c3 = syscall(SYS_clone3, &ca, sizeof ca);
+		if (c3 == 0)
+			_exit(0);
+		c3 = c3 < 0 ? errno : 0;
+		errno = 0;
+		long k = syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3, 0) < 0 ? errno : 0;
+		errno = 0;
+		long plain = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+		if (plain == 0)
+			_exit(0);
+		plain = plain < 0 ? errno : 0;
+		snprintf(out, sizeof out, "%ld %ld %ld %ld %ld", u, c, c3, k, plain);
+		if (strcmp(out, "1 1 38 38 0") != 0)
+			fprintf(stderr, "errnos: %s, expected 1 1 38 38 0\n", out);
+		_exit(strcmp(out, "1 1 38 38 0") == 0 ? 0 : 101);
+	}
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d",
+		      WEXITSTATUS(status));
 	seccomp_program_free(&p);
 }
 END_TEST
@@ -124,6 +184,7 @@ int main(void)
 	tcase_add_test(tc, notify_needs_a_listener_path);
 	tcase_add_test(tc, repeated_argument_conditions_compile);
 	tcase_add_test(tc, never_filter_compiles);
+	tcase_add_test(tc, never_filter_refuses_user_namespaces_and_keyrings);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

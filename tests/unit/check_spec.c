@@ -182,7 +182,7 @@ START_TEST(parses_containerd_1_6_ctr_default_config)
 	ck_assert_uint_eq(res->n_devices, 10);
 	/* {"type": "c", "major": 136} : any minor. */
 	ck_assert(res->devices[8].has_major && !res->devices[8].has_minor);
-	ck_assert_int_eq(res->devices[8].major, 136);
+	ck_assert_uint_eq(res->devices[8].major, 136);
 	spec_free(spec);
 }
 END_TEST
@@ -1390,21 +1390,92 @@ END_TEST
 
 START_TEST(rejects_device_number_out_of_range)
 {
-	ck_assert_str_eq(spec_error(LINUX("'devices':[{'path':'/dev/x','type':'c','major':4096,"
-					  "'minor':0}]")),
-			 "config.json: linux.devices[0]: device number 4096:0 is out of range");
+	ck_assert_str_eq(
+		spec_error(LINUX("'devices':[{'path':'/dev/x','type':'c','major':4096,"
+				 "'minor':0}]")),
+		"config.json: linux.devices[0].major: 4096 is not a device major number (0 "
+		"to 4095)");
 	ck_assert_str_eq(spec_error(LINUX("'devices':[{'path':'/dev/x','type':'c','major':1,"
 					  "'minor':-1}]")),
-			 "config.json: linux.devices[0]: device number 1:-1 is out of range");
+			 "config.json: linux.devices[0].minor: -1 is not a device minor number (0 "
+			 "to 1048575)");
+	/* 4294967297 is 1 once truncated to 32 bits, 1:11 is /dev/kmsg. */
+	ck_assert_str_eq(spec_error(LINUX("'devices':[{'path':'/dev/kmsg','type':'c','major':"
+					  "4294967297,'minor':11}]")),
+			 "config.json: linux.devices[0].major: 4294967297 is not a device major "
+			 "number (0 to 4095)");
+	ck_assert_str_eq(
+		spec_error(LINUX("'devices':[{'path':'/dev/x','type':'c','major':1,"
+				 "'minor':1048576}]")),
+		"config.json: linux.devices[0].minor: 1048576 is not a device minor number "
+		"(0 to 1048575)");
+	ck_assert_str_eq(spec_error(LINUX("'devices':[{'path':'/dev/p','type':'p','major':-5}]")),
+			 "config.json: linux.devices[0].major: -5 is not a device major number (0 "
+			 "to 4095)");
 }
 END_TEST
 
-START_TEST(rejects_device_file_mode_above_07777)
+START_TEST(rejects_device_file_mode_that_is_no_mode)
 {
 	ck_assert_str_eq(spec_error(LINUX("'devices':[{'path':'/dev/x','type':'c','major':1,"
-					  "'minor':3,'fileMode':4096}]")),
-			 "config.json: linux.devices[0].fileMode: 4096 is not a permission mode (0 "
-			 "to 07777)");
+					  "'minor':3,'fileMode':4294967295}]")),
+			 "config.json: linux.devices[0].fileMode: 4294967295 is not a file mode "
+			 "(permission bits, 0 to 07777, optionally with the node's file type)");
+	ck_assert_str_eq(spec_error(LINUX("'devices':[{'path':'/dev/x','type':'c','major':1,"
+					  "'minor':3,'fileMode':65536}]")),
+			 "config.json: linux.devices[0].fileMode: 65536 is not a file mode "
+			 "(permission bits, 0 to 07777, optionally with the node's file type)");
+}
+END_TEST
+
+/* Podman sends the node's file type in fileMode: 8630 is 020666, a character device 0666. */
+START_TEST(accepts_file_type_bits_that_match_the_device_type)
+{
+	struct ward_spec *spec = spec_ok(
+		LINUX("'devices':[{'path':'/dev/fuse','type':'c','major':10,'minor':229,"
+		      "'fileMode':8630},{'path':'/dev/u','type':'u','major':10,'minor':229,"
+		      "'fileMode':8612},{'path':'/dev/loop0','type':'b','major':7,'minor':0,"
+		      "'fileMode':25008},{'path':'/dev/fifo','type':'p','fileMode':4516},"
+		      "{'path':'/dev/null2','type':'c','major':1,'minor':3,'fileMode':438}]"));
+	const struct ward_device *d = spec->linux_.devices;
+
+	ck_assert_uint_eq(spec->linux_.n_devices, 5);
+	ck_assert(d[0].has_file_mode);
+	ck_assert_uint_eq(d[0].file_mode, 0666);
+	ck_assert_uint_eq(d[1].file_mode, 0644);
+	ck_assert_uint_eq(d[2].file_mode, 0660);
+	ck_assert_uint_eq(d[3].file_mode, 0644);
+	ck_assert_uint_eq(d[4].file_mode, 0666);
+	spec_free(spec);
+}
+END_TEST
+
+START_TEST(rejects_file_type_bits_that_contradict_the_device_type)
+{
+	/* 0o60666: a block device's type with type "c". */
+	ck_assert_str_eq(spec_error(LINUX("'devices':[{'path':'/dev/x','type':'c','major':1,"
+					  "'minor':3,'fileMode':25014}]")),
+			 "config.json: linux.devices[0].fileMode: 25014 (060666) has the file type "
+			 "bits of a block device, but type \"c\" is a character device (give the "
+			 "permission bits alone, e.g. 0666)");
+	ck_assert_str_eq(spec_error(LINUX("'devices':[{'path':'/dev/null','type':'c','major':1,"
+					  "'minor':3},{'path':'/dev/sda','type':'b','major':8,"
+					  "'minor':0,'fileMode':8624}]")),
+			 "config.json: linux.devices[1].fileMode: 8624 (020660) has the file type "
+			 "bits of a character device, but type \"b\" is a block device (give the "
+			 "permission bits alone, e.g. 0660)");
+	ck_assert_str_eq(
+		spec_error(LINUX("'devices':[{'path':'/dev/x','type':'p',"
+				 "'fileMode':33188}]")),
+		"config.json: linux.devices[0].fileMode: 33188 (0100644) has the file type "
+		"bits of a regular file, but type \"p\" is a FIFO (give the permission "
+		"bits alone, e.g. 0644)");
+	ck_assert_str_eq(
+		spec_error(LINUX("'devices':[{'path':'/dev/x','type':'u','major':1,"
+				 "'minor':3,'fileMode':4534}]")),
+		"config.json: linux.devices[0].fileMode: 4534 (010666) has the file type "
+		"bits of a FIFO, but type \"u\" is a character device (give the permission "
+		"bits alone, e.g. 0666)");
 }
 END_TEST
 
@@ -1713,8 +1784,10 @@ START_TEST(parses_resources)
 	ck_assert(spec->linux_.has_resources);
 	ck_assert_uint_eq(r->n_devices, 2);
 	ck_assert_int_eq(r->devices[0].type, 'a');
-	ck_assert_str_eq(r->devices[1].access, "rw");
-	ck_assert_int_eq(r->devices[1].minor, -1);
+	ck_assert_uint_eq(r->devices[0].access, WARD_DEVICE_RWM);
+	ck_assert_uint_eq(r->devices[1].access, WARD_DEVICE_READ | WARD_DEVICE_WRITE);
+	ck_assert(r->devices[1].has_major && r->devices[1].major == 1);
+	ck_assert(!r->devices[1].has_minor); /* -1: any */
 	ck_assert(r->has_memory_limit && r->memory_limit == -1);
 	ck_assert_int_eq(r->memory_swap, INT64_MAX);
 	ck_assert(r->has_disable_oom_killer && r->disable_oom_killer);
@@ -1813,10 +1886,61 @@ END_TEST
 
 START_TEST(rejects_device_rule_number_below_minus_one)
 {
+	ck_assert_str_eq(spec_error(RES("'devices':[{'allow':true,'type':'c','major':-2}]")),
+			 "config.json: linux.resources.devices[0].major: -2 is not a device major "
+			 "number (0 to 4095, or -1 for any)");
 	ck_assert_str_eq(
-		spec_error(RES("'devices':[{'allow':true,'type':'c','major':-2}]")),
-		"config.json: linux.resources.devices[0]: major and minor must be -1 (any) "
-		"or a device number");
+		spec_error(RES("'devices':[{'allow':false,'access':'rwm'},{'allow':true,"
+			       "'type':'c','major':1,'minor':-9223372036854775808}]")),
+		"config.json: linux.resources.devices[1].minor: -9223372036854775808 is not "
+		"a device minor number (0 to 1048575, or -1 for any)");
+}
+END_TEST
+
+/* The kernel's device numbers are 12 and 20 bits: a larger one is refused, never truncated
+ * (4294967297 would become 1, and a rule for it would allow /dev/kmsg, 1:11). */
+START_TEST(rejects_device_rule_number_the_kernel_cannot_have)
+{
+	ck_assert_str_eq(
+		spec_error(RES("'devices':[{'allow':true,'type':'c','major':4294967297,"
+			       "'minor':11,'access':'rw'}]")),
+		"config.json: linux.resources.devices[0].major: 4294967297 is not a device "
+		"major number (0 to 4095, or -1 for any)");
+	ck_assert_str_eq(
+		spec_error(RES("'devices':[{'allow':true,'type':'c','major':4096}]")),
+		"config.json: linux.resources.devices[0].major: 4096 is not a device major "
+		"number (0 to 4095, or -1 for any)");
+	ck_assert_str_eq(spec_error(RES("'devices':[{'allow':true,'type':'c','major':1,"
+					"'minor':1048576}]")),
+			 "config.json: linux.resources.devices[0].minor: 1048576 is not a device "
+			 "minor number (0 to 1048575, or -1 for any)");
+	ck_assert_str_eq(
+		resources_error("{'devices':[{'allow':true,'major':4294967297}]}"),
+		"resources.json: devices[0].major: 4294967297 is not a device major number "
+		"(0 to 4095, or -1 for any)");
+}
+END_TEST
+
+/* -1 is the wildcard, the same as leaving the number out; the largest numbers are kept. */
+START_TEST(parses_device_rule_wildcards_and_the_largest_numbers)
+{
+	struct ward_spec *spec = spec_ok(
+		RES("'devices':[{'allow':true,'type':'c','major':-1,'minor':-1,'access':'m'},"
+		    "{'allow':true,'type':'b'},{'allow':true,'type':'c','major':4095,"
+		    "'minor':1048575,'access':''},{'allow':false,'major':0,'minor':0,"
+		    "'access':'wr'}]"));
+	const struct ward_device_rule *d = spec->linux_.resources.devices;
+
+	ck_assert(!d[0].has_major && !d[0].has_minor);
+	ck_assert_uint_eq(d[0].access, WARD_DEVICE_MKNOD);
+	ck_assert(!d[1].has_major && !d[1].has_minor);
+	ck_assert_uint_eq(d[1].access, WARD_DEVICE_RWM); /* absent: all */
+	ck_assert(d[2].has_major && d[2].major == 4095 && d[2].has_minor && d[2].minor == 1048575);
+	ck_assert_uint_eq(d[2].access, WARD_DEVICE_RWM); /* "": all, as documented */
+	ck_assert(d[3].has_major && d[3].major == 0 && d[3].has_minor && d[3].minor == 0);
+	ck_assert_uint_eq(d[3].access, WARD_DEVICE_READ | WARD_DEVICE_WRITE);
+	ck_assert_int_eq(d[3].type, 'a');
+	spec_free(spec);
 }
 END_TEST
 
@@ -2169,7 +2293,9 @@ static Suite *spec_suite(void)
 	tcase_add_test(lx, rejects_relative_device_path);
 	tcase_add_test(lx, rejects_device_without_numbers);
 	tcase_add_test(lx, rejects_device_number_out_of_range);
-	tcase_add_test(lx, rejects_device_file_mode_above_07777);
+	tcase_add_test(lx, rejects_device_file_mode_that_is_no_mode);
+	tcase_add_test(lx, accepts_file_type_bits_that_match_the_device_type);
+	tcase_add_test(lx, rejects_file_type_bits_that_contradict_the_device_type);
 	tcase_add_test(lx, rejects_device_without_type);
 	tcase_add_test(lx, rejects_relative_masked_path);
 	tcase_add_test(lx, tells_an_empty_path_list_from_an_absent_one);
@@ -2211,6 +2337,8 @@ static Suite *spec_suite(void)
 	tcase_add_test(res, rejects_device_rule_access_outside_rwm);
 	tcase_add_test(res, rejects_device_rule_without_allow);
 	tcase_add_test(res, rejects_device_rule_number_below_minus_one);
+	tcase_add_test(res, rejects_device_rule_number_the_kernel_cannot_have);
+	tcase_add_test(res, parses_device_rule_wildcards_and_the_largest_numbers);
 	tcase_add_test(res, rejects_invalid_hugepage_size);
 	tcase_add_test(res, rejects_unified_keys_that_are_not_controller_files);
 	tcase_add_test(res, rejects_invalid_rdma_device_name);

@@ -70,6 +70,18 @@ private_rootfs() { # private_rootfs DIR: a writable copy of the rootfs
 	cp -a "$ROOTFS" "$1"
 }
 
+# engine_image_tar TAR: the rootfs as a tar for `docker import` and `podman import`, with an
+# ordinary user as images have them (user, uid 1000, home /home/user owned by it).
+engine_image_tar() {
+	local dir
+	dir=$(mktemp -d "$WORK/image.XXXXXX") || return 1
+	cp -a "$ROOTFS/." "$dir/" &&
+		echo 'user:x:1000:1000:user:/home/user:/bin/sh' >>"$dir/etc/passwd" &&
+		echo 'user:x:1000:' >>"$dir/etc/group" &&
+		mkdir -p "$dir/home/user" && chown 1000:1000 "$dir/home/user" &&
+		tar -C "$dir" -cf "$1" . && rm -rf "$dir"
+}
+
 # new_bundle NAME [COMMAND...]: a bundle from `ward spec` whose process runs COMMAND with sh -c.
 new_bundle() {
 	local b="$WORK/$1"
@@ -111,11 +123,13 @@ ward_run() {
 	ERR=$(cat "$WORK/stderr")
 }
 
-# The host's mount table, without the mounts that podman and containerd (run by other test
-# scripts in parallel) legitimately make for their own state.
+# The host's mount table, without the mounts that podman, containerd and dockerd (run by
+# other test scripts in parallel) legitimately make for their own state; docker.sh checks its
+# daemon's own leftovers itself.
 host_mounts() {
 	awk '{print $5, $10}' /proc/self/mountinfo | grep -v -e '^/tmp/ward-pm\.' \
-		-e "^$WARD_TEST_WORK/containerd\." -e '^/run/containerd/' -e '^/run/containers/' | sort
+		-e "^$WARD_TEST_WORK/containerd\." -e '^/run/containerd/' -e '^/run/containers/' \
+		-e '^/tmp/ward-dk\.' -e "^$WARD_TEST_WORK/docker\." | sort
 }
 
 HOST_MOUNTS_BEFORE=$(host_mounts)

@@ -1,0 +1,213 @@
+#!/bin/bash
+# Docker 20.10 (dockerd, the containerd it starts, the runc v2 shim) with ward as its runtime
+# and ward's DEFAULT policy (no policy file): what users run every day, checked from inside the
+# container. A private daemon with its own data-root, exec-root, socket and cgroup parent, and
+# ward as its default runtime (so `docker build` runs its RUN steps in ward too); stopped by its
+# pid at the end, leaving nothing behind. Docker's own prestart hook (`/proc/<dockerd>/exe
+# libnetwork-setkey`) and its oomScoreAdj are in every container's config.
+. "$(dirname "$0")/lib/common.sh"
+plan 33
+
+# docker.io's own client: a newer one elsewhere in PATH talks another API and builds otherwise.
+DOCKER=/usr/bin/docker
+for tool in dockerd "$DOCKER" containerd containerd-shim-runc-v2 script; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "Bail out! $tool is not installed (contrib/test installs docker.io)"
+		exit 1
+	fi
+done
+
+# dockerd's socket and those of the containerd it starts live below the exec-root: keep it
+# short (UNIX socket paths are limited to 107 bytes, a CI checkout is deep).
+dk_run=$(mktemp -d /tmp/ward-dk.XXXXXX)
+dk_data="$WORK/data"
+sock="$dk_run/docker.sock"
+export DOCKER_CONFIG="$dk_run/client"
+jq -n --arg data "$dk_data" --arg exec "$dk_run/exec" --arg pid "$dk_run/dockerd.pid" \
+	--arg host "unix://$sock" --arg cg "$CGROUP_PARENT" --arg ward "$WARD" \
+	--arg key "$dk_run/key.json" '{
+	"data-root": $data, "exec-root": $exec, "pidfile": $pid, "hosts": [$host],
+	"deprecated-key-path": $key,
+	"bridge": "none", "iptables": false, "ip-forward": false, "ip-masq": false,
+	"storage-driver": "vfs", "cgroup-parent": $cg,
+	"runtimes": {"ward": {"path": $ward}}, "default-runtime": "ward"}' >"$dk_run/daemon.json"
+
+t_start=$EPOCHREALTIME
+dockerd --config-file "$dk_run/daemon.json" >"$dk_run/log" 2>&1 &
+dk_pid=$!
+D() { "$DOCKER" -H "unix://$sock" "$@"; }
+
+# Everything dockerd made: its processes (its containerd, shims), its mounts (the data-root is
+# mounted on itself, network namespaces below the exec-root).
+dockerd_processes() { pgrep -f -- "$dk_run" | grep -vx "$$"; }
+dockerd_mounts() { awk '{print $5}' /proc/self/mountinfo | grep -e "^$dk_run" -e "^$dk_data"; }
+stop_dockerd() {
+	if kill -0 "$dk_pid" 2>/dev/null; then
+		local all
+		all=$(D ps -aq 2>/dev/null)
+		[ -n "$all" ] && D rm -f $all >/dev/null 2>&1
+		kill "$dk_pid"
+		for _ in $(seq 150); do kill -0 "$dk_pid" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$dk_pid" 2>/dev/null
+	fi
+	wait "$dk_pid" 2>/dev/null
+}
+cleanup_docker() {
+	stop_dockerd
+	local p m
+	for p in $(dockerd_processes); do kill -9 "$p" 2>/dev/null; done
+	for m in $(dockerd_mounts | sort -r); do umount -l "$m"; done
+	# dockerd's plugin directory is fixed; leave /run/docker as it was found
+	rmdir /run/docker/plugins /run/docker 2>/dev/null
+	rm -rf "$dk_run"
+	cleanup
+}
+trap cleanup_docker EXIT
+
+for _ in $(seq 600); do
+	D version >/dev/null 2>&1 && break
+	kill -0 "$dk_pid" 2>/dev/null || break
+	sleep 0.1
+done
+if ! D version >/dev/null 2>&1; then
+	echo "Bail out! dockerd did not come up in 60 s (or exited); its log:"
+	tail -n 30 "$dk_run/log"
+	exit 1
+fi
+t_up=$EPOCHREALTIME
+
+is docker_default_runtime_is_ward "$(D info -f '{{.DefaultRuntime}}' 2>&1)" ward
+
+engine_image_tar "$WORK/image.tar"
+out=$(D import "$WORK/image.tar" wardtest 2>&1)
+is docker_imports_the_test_image "$?" 0
+t_imported=$EPOCHREALTIME
+diag "$out"
+
+RUN=(run --rm --runtime ward --network none)
+out=$(D "${RUN[@]}" wardtest sh -c 'echo hello as pid $$' 2>&1)
+is docker_run_rm "$out" "hello as pid 1"
+out=$(D "${RUN[@]}" wardtest sh -c 'exit 4' 2>&1; echo "rc=$?")
+like docker_run_returns_the_exit_status "$out" 'rc=4$'
+
+# script(1) gives docker a terminal.
+out=$(script -qec "$DOCKER -H unix://$sock run --rm -it --runtime ward --network none wardtest sh -c 'tty'" /dev/null 2>&1 </dev/null)
+like docker_run_it_gets_a_pty "$out" '/dev/pts/[0-9]+'
+
+out=$(D "${RUN[@]}" --privileged wardtest true 2>&1; echo "rc=$?")
+like docker_privileged_is_refused_by_the_policy "$out" 'refused by the baseline policy.*\[cap-sys-admin\].*rc=125'
+
+# A detached container counting in a file, to see it frozen and thawed.
+cid=$(D run -d --runtime ward --network none wardtest sh -c "trap 'exit 0' TERM; i=0; while :; do i=\$((i+1)); echo \$i >/tmp/n; sleep 0.1; done; : $MARK" 2>"$WORK/stderr")
+status=$("$WARD" --root "$dk_run/exec/runtime-runc/moby" state "$cid" 2>&1 | jq -r .status 2>&1)
+is docker_run_detached_is_a_running_ward_container "$status" running
+[ -s "$WORK/stderr" ] && diag "docker run -d: $(cat "$WORK/stderr")"
+pid=$(D inspect -f '{{.State.Pid}}' "$cid" 2>/dev/null)
+# libnetwork's setkey hook binds the container's network namespace to its sandbox key.
+key=$(D inspect -f '{{.NetworkSettings.SandboxKey}}' "$cid" 2>/dev/null)
+netns=$(stat -L -c %i "/proc/$pid/ns/net" 2>&1)
+if [ "${pid:-0}" -gt 0 ] && [ "$(stat -L -c %i "$key" 2>&1)" = "$netns" ]; then
+	ok docker_prestart_hook_gave_libnetwork_the_namespace
+else
+	not_ok docker_prestart_hook_gave_libnetwork_the_namespace \
+		"sandbox key '$key' is not the network namespace of pid '$pid' ($netns)"
+fi
+out=$(D exec "$cid" sh -c 'echo exec-ok as $(id -u)' 2>&1)
+is docker_exec "$out" "exec-ok as 0"
+out=$(D exec -u 1000 "$cid" sh -c 'echo "$HOME"' 2>&1)
+is docker_exec_as_a_user_gets_its_home "$out" /home/user
+
+count() { cat "/proc/$pid/root/tmp/n" 2>/dev/null; }
+D pause "$cid" >/dev/null 2>&1
+a=$(count)
+sleep 1
+b=$(count)
+is docker_pause_freezes_it "$(D inspect -f '{{.State.Status}}' "$cid" 2>&1) $a" "paused $b"
+D unpause "$cid" >/dev/null 2>&1
+sleep 1
+c=$(count)
+if [ "$(D inspect -f '{{.State.Status}}' "$cid" 2>&1)" = running ] && [ "${c:-0}" -gt "${b:-0}" ]; then
+	ok docker_unpause_thaws_it
+else
+	not_ok docker_unpause_thaws_it "count $b before, $c after unpausing"
+fi
+
+echo from-the-host >"$WORK/in.txt"
+D cp "$WORK/in.txt" "$cid:/tmp/in.txt" >/dev/null 2>&1
+is docker_cp_into_the_container "$(D exec "$cid" cat /tmp/in.txt 2>&1)" from-the-host
+D exec "$cid" sh -c 'echo from-the-container >/tmp/out.txt' >/dev/null 2>&1
+D cp "$cid:/tmp/out.txt" "$WORK/out.txt" >/dev/null 2>&1
+is docker_cp_out_of_the_container "$(cat "$WORK/out.txt" 2>&1)" from-the-container
+
+# The container's trap ends it with 0: SIGTERM reached it (a timeout's SIGKILL gives 137).
+D stop -t 10 "$cid" >/dev/null 2>&1
+is docker_stop_delivers_sigterm "$? $(D inspect -f '{{.State.ExitCode}}' "$cid" 2>&1)" "0 0"
+D rm "$cid" >/dev/null 2>&1
+is docker_rm "$?" 0
+
+# The classic builder runs each RUN step in a container of the default runtime: ward.
+mkdir -p "$WORK/context"
+printf 'FROM wardtest\nRUN echo built by a RUN step as $(id -u) >/built\n' >"$WORK/context/Dockerfile"
+t_build=$EPOCHREALTIME
+out=$(DOCKER_BUILDKIT=0 D build --network none --force-rm -q -t wardbuilt "$WORK/context" 2>&1)
+t_built=$EPOCHREALTIME
+diag "$out"
+out=$(D "${RUN[@]}" wardbuilt cat /built 2>&1)
+is docker_build_runs_its_steps_in_ward "$out" "built by a RUN step as 0"
+
+D "${RUN[@]}" -v wardvol:/data wardtest sh -c 'echo kept >/data/f' >/dev/null 2>&1
+out=$(D "${RUN[@]}" -v wardvol:/data wardtest cat /data/f 2>&1)
+is docker_named_volume_outlives_its_container "$out" kept
+
+mkdir -p "$WORK/project"
+echo source >"$WORK/project/main.c"
+out=$(D "${RUN[@]}" -v "$WORK/project:/src" wardtest sh -c 'cat /src/main.c && echo built >/src/out' 2>&1)
+is docker_project_directory_bind "$out $(cat "$WORK/project/out" 2>&1)" "source built"
+
+out=$(D "${RUN[@]}" --tmpfs /scratch wardtest sh -c 'echo x >/scratch/y && awk '\''$2 == "/scratch" {print $3}'\'' /proc/mounts' 2>&1)
+is docker_tmpfs "$out" tmpfs
+
+host_zone=$(md5sum </etc/localtime | cut -d' ' -f1)
+out=$(D "${RUN[@]}" -v /etc/localtime:/etc/localtime:ro wardtest sh -c 'md5sum </etc/localtime | cut -d" " -f1; awk '\''$2 == "/etc/localtime" {print $4}'\'' /proc/mounts' 2>&1)
+like docker_host_localtime_read_only "$out" "^$host_zone"$'\n''ro,'
+
+out=$(D "${RUN[@]}" --device /dev/fuse wardtest sh -c 'exec 3<>/dev/fuse && echo opened /dev/fuse' 2>&1)
+is docker_device_fuse "$out" "opened /dev/fuse"
+# Permissions narrower than rwm make a device rule of their own.
+out=$(D "${RUN[@]}" --device /dev/fuse:/dev/fuse:rw wardtest sh -c 'exec 3<>/dev/fuse && echo opened /dev/fuse' 2>&1)
+is docker_device_fuse_rw "$out" "opened /dev/fuse"
+
+# --init binds the host's docker-init (read-only) as the container's PID 1.
+out=$(D "${RUN[@]}" --init wardtest cat /proc/1/comm 2>&1)
+is docker_init "$out" docker-init
+
+out=$(D "${RUN[@]}" --oom-score-adj 500 wardtest cat /proc/self/oom_score_adj 2>&1)
+is docker_oom_score_adj "$out" 500
+
+# Docker leaves HOME to the runtime: from the image's /etc/passwd, "/" for a user not in it.
+out=$(D "${RUN[@]}" wardtest sh -c 'echo "$HOME"' 2>&1)
+is docker_root_gets_its_home "$out" /root
+out=$(D "${RUN[@]}" --user 1000 wardtest sh -c 'echo "$HOME"; mkdir -p "$HOME/.cache" && echo created' 2>&1)
+is docker_user_gets_its_home_from_passwd "$out" $'/home/user\ncreated'
+out=$(D "${RUN[@]}" --user 4321 wardtest sh -c 'echo "$HOME"' 2>&1)
+is docker_unknown_user_gets_home_slash "$out" /
+
+# Loopback: with --network none libnetwork sets the sandbox up; without a network (this
+# daemon has no bridge) only the runtime brings lo up, as runc does.
+loopback='ip link show lo | head -n 1; nc -l -p 8080 -e echo pong & for i in 1 2 3 4 5 6 7 8 9 10; do echo | nc 127.0.0.1 8080 2>/dev/null && break; sleep 0.2; done'
+out=$(D "${RUN[@]}" wardtest sh -c "$loopback" 2>&1)
+like docker_loopback_with_network_none "$out" 'LOOPBACK,UP.*pong'
+out=$(D run --rm --runtime ward wardtest sh -c "$loopback" 2>&1)
+like docker_loopback_without_a_network "$out" 'LOOPBACK,UP.*pong'
+
+left=$(ls -A "$dk_run/exec/runtime-runc/moby" 2>/dev/null | grep -v '^cache:seccomp$')
+is docker_leaves_no_ward_state "$left" ""
+
+t_stop=$EPOCHREALTIME
+stop_dockerd
+t_stopped=$EPOCHREALTIME
+is dockerd_stops_leaving_no_process_or_mount "$(dockerd_processes)$(dockerd_mounts)" ""
+assert_no_leftovers
+
+elapsed() { awk -v a="${1/,/.}" -v b="${2/,/.}" 'BEGIN { printf "%.1f", b - a }'; }
+diag "timings (s): dockerd up $(elapsed "$t_start" "$t_up"), import $(elapsed "$t_up" "$t_imported"), build $(elapsed "$t_build" "$t_built"), stop $(elapsed "$t_stop" "$t_stopped"), whole script $(elapsed "$t_start" "$EPOCHREALTIME")"
