@@ -28,8 +28,8 @@ struct judged_hooks {
 int posthooks_judge(const char *policy_file, const struct ward_spec *spec, enum ward_hook_kind kind,
 		    const char *id, struct judged_hooks *out, struct ward_error *err);
 void posthooks_clear(struct judged_hooks *h);
-/* Runs judged poststart or poststop hooks; their failures are logged as warnings, as the
- * runtime spec says, and do not stop the operation. */
+/* Runs judged poststop hooks; their failures are logged as warnings, as the runtime spec
+ * says, and do not stop the operation (poststart hooks: run_poststart). */
 void run_hooks_warn(const struct ward_spec *spec, const struct judged_hooks *h, const char *id,
 		    const char *status, pid_t pid, const char *bundle);
 /* A pidfd for the container's init, or -1 if it is gone (checked against pid reuse). */
