@@ -199,6 +199,20 @@ static int wait_status(int pidfd, int sigfd, int master)
 	return info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
 }
 
+/* runc: a process without execCPUAffinity (exec --process) takes the container's. */
+static int inherit_cpu_affinity(struct ward_process *p, const struct ward_spec *config,
+				struct ward_error *err)
+{
+	const struct ward_process *c = config->process;
+
+	if (p->exec_cpu_initial || p->exec_cpu_final || !c)
+		return 0;
+	if ((c->exec_cpu_initial && !(p->exec_cpu_initial = strdup(c->exec_cpu_initial))) ||
+	    (c->exec_cpu_final && !(p->exec_cpu_final = strdup(c->exec_cpu_final))))
+		return ward_fail(err, ENOMEM, "exec");
+	return 0;
+}
+
 /* Replaces the container's cgroup fd by that of its sub-cgroup `sub`. */
 static int exec_sub_cgroup(int *cgfd, const char *sub, struct ward_error *err)
 {
@@ -270,7 +284,8 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	 * seccomp profile for the process. */
 	config = state_read_config(dirfd, err);
 	if (!config || plan_build_exec(config, &plan, err) < 0 ||
-	    policy_enforce(o->policy_file, config, &plan, p, o->id, &verdict, err) < 0)
+	    policy_enforce(o->policy_file, config, &plan, p, o->id, &verdict, err) < 0 ||
+	    inherit_cpu_affinity(p, config, err) < 0)
 		goto out;
 	if (lsm_check(p->apparmor_profile, p->selinux_label, err) < 0)
 		goto out;

@@ -4,7 +4,7 @@
 # --pidfd-socket, a failing poststart hook, and what is refused by name (intelRdt, personality
 # flags, a newer ociVersion).
 . "$(dirname "$0")/lib/common.sh"
-plan 43
+plan 44
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 cg="$CGROUP_ROOT$CGROUP_PARENT"
@@ -129,7 +129,13 @@ is exec_runs_on_the_final_cpus "$OUT" "$((ncpu - 1))"
 echo '{"args": ["sh", "-c", "grep Cpus_allowed_list /proc/self/status | cut -f2"], "cwd": "/", "execCPUAffinity": {"initial": "0"}}' >"$WORK/p.json"
 is exec_with_only_initial_stays_there "$(W exec -p "$WORK/p.json" affinity)" 0
 echo '{"args": ["sh", "-c", "grep Cpus_allowed_list /proc/self/status | cut -f2"], "cwd": "/"}' >"$WORK/p.json"
-is exec_without_affinity_is_reset "$(taskset -c 0 "$WARD" --root "$STATE_ROOT" exec -p "$WORK/p.json" affinity)" "$all"
+is a_process_without_affinity_takes_the_containers "$(taskset -c 0 "$WARD" --root "$STATE_ROOT" exec -p "$WORK/p.json" affinity)" "$((ncpu - 1))"
+b=$(new_bundle noaff "sleep 30; : $MARK")
+W run -d -b "$b" noaff </dev/null
+is exec_without_any_affinity_is_reset "$(taskset -c 0 "$WARD" --root "$STATE_ROOT" exec noaff sh -c 'grep Cpus_allowed_list /proc/self/status | cut -f2')" "$all"
+W kill noaff KILL
+for _ in $(seq 50); do [ "$(W state noaff | jq -r .status)" = stopped ] && break; sleep 0.05; done
+W delete noaff
 echo '{"args": ["true"], "cwd": "/", "execCPUAffinity": {"final": "8000"}}' >"$WORK/p.json"
 like an_impossible_affinity_is_an_error "$(W exec -p "$WORK/p.json" affinity 2>&1; echo "rc=$?")" 'process.execCPUAffinity.final: run on CPUs 8000.*rc=255'
 
