@@ -442,6 +442,7 @@ int container_create(const struct create_options *o, struct created_container *c
 	c->rootfd = state_open_root(o->root, err);
 	if (c->rootfd < 0)
 		goto fail;
+	state_remove_legacy_cache(c->rootfd);
 	c->dirfd = state_create_dir(c->rootfd, o->id, err);
 	if (c->dirfd < 0)
 		goto fail;
@@ -500,7 +501,7 @@ int container_create(const struct create_options *o, struct created_container *c
 	}
 
 	/* Seccomp is compiled here, where a failure can still be reported cleanly. */
-	cache = state_open_cache(c->rootfd);
+	cache = seccomp_cache_open();
 	if ((c->spec->linux_.seccomp || verdict.default_seccomp) &&
 	    seccomp_compile(c->spec->linux_.seccomp, c->spec->process->caps.bounding, cache,
 			    &filter, err) < 0)

@@ -302,7 +302,7 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 			goto restore;
 	}
 	/* The container's seccomp profile applies to exec'd processes too. */
-	cache = state_open_cache(rootfd);
+	cache = seccomp_cache_open();
 	if ((config->linux_.seccomp || verdict.default_seccomp) &&
 	    seccomp_compile(config->linux_.seccomp, p->caps.bounding, cache, &filter, err) < 0)
 		goto restore;

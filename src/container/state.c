@@ -63,11 +63,25 @@ int state_open_root(const char *root, struct ward_error *err)
 	return fd;
 }
 
-int state_open_cache(int rootfd)
+void state_remove_legacy_cache(int rootfd)
 {
-	if (mkdirat(rootfd, "cache:seccomp", 0700) < 0 && errno != EEXIST)
-		return -1;
-	return openat(rootfd, "cache:seccomp", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(rootfd, "cache:seccomp", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d;
+	struct dirent *e;
+
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	/* unlinkat() never follows a symbolic link: only names in this directory go. */
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+	unlinkat(rootfd, "cache:seccomp", AT_REMOVEDIR);
 }
 
 int state_create_dir(int rootfd, const char *id, struct ward_error *err)
