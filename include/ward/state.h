@@ -48,8 +48,9 @@ void state_clear(struct ward_state *st);
 /* The config.json copied at create. */
 struct ward_spec *state_read_config(int dirfd, struct ward_error *err);
 
-/* Derived from the live process (start time checked against pid reuse) and exec.fifo. */
-enum ward_status state_status(int dirfd, const struct ward_state *st);
+/* Derived from the live process (start time checked against pid reuse) and exec.fifo; verified:
+ * verify_init() proved the init is the container's (else the container counts as stopped). */
+enum ward_status state_status(int dirfd, const struct ward_state *st, bool verified);
 const char *state_status_name(enum ward_status s);
 /* True when pid is alive, not a zombie, and started at start_time. */
 bool state_process_alive(pid_t pid, uint64_t start_time);

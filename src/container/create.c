@@ -22,6 +22,7 @@
 #include "ward/mounts.h"
 #include "ward/policy.h"
 #include "ward/util.h"
+#include "ward/verify.h"
 #include "internal.h"
 
 static int resolve_bundle(const char *bundle, char **out, struct ward_error *err)
@@ -498,6 +499,20 @@ int container_create(const struct create_options *o, struct created_container *c
 		if (cgfd < 0)
 			goto fail;
 		cgroup_created = true;
+		/* Later verbs act on this cgroup only if it carries the mark (see verify.h);
+		 * where cgroups cannot carry extended attributes they check the init's cgroup
+		 * alone. */
+		char mark[512];
+		if (verify_mark(c->rootfd, o->id, mark, sizeof mark) < 0) {
+			ward_fail(err, errno, "identify the state root");
+			goto fail;
+		}
+		if (cgroup_set_mark(cgfd, mark, err) < 0) {
+			if (err->code != ENOTSUP && err->code != EOPNOTSUPP)
+				goto fail;
+			log_debug("%s", err->msg);
+			ward_error_clear(err);
+		}
 	}
 
 	/* Seccomp is compiled here, where a failure can still be reported cleanly. */

@@ -231,20 +231,15 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	int rc = -1;
 
 	*exit_status = 255;
-	if (open_container(o->root, o->id, &rootfd, &dirfd, &st, err) < 0)
+	if (open_container(o->root, o->id, &rootfd, &dirfd, &st, &pidfd, err) < 0)
 		return -1;
-	enum ward_status status = state_status(dirfd, &st);
+	enum ward_status status = state_status(dirfd, &st, pidfd >= 0);
 	if (status == STATUS_STOPPED) {
 		ward_fail(err, 0, "cannot exec in a stopped container (container not running)");
 		goto out;
 	}
 	if (status == STATUS_PAUSED && !o->ignore_paused) {
 		ward_fail(err, 0, "cannot exec in a paused container (use --ignore-paused)");
-		goto out;
-	}
-	pidfd = open_init_pidfd(&st);
-	if (pidfd < 0) {
-		ward_fail(err, 0, "container not running");
 		goto out;
 	}
 	p = build_process(o, dirfd, err);

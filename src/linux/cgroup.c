@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -226,6 +227,44 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* trusted.* needs CAP_SYS_ADMIN in the initial user namespace, which no container of a root
+ * ward has; an unprivileged ward can only use user.* on the cgroup delegated to it. */
+static const char *mark_name(void)
+{
+	return geteuid() == 0 ? "trusted.ward.owner" : "user.ward.owner";
+}
+
+int cgroup_set_mark(int cgfd, const char *mark, struct ward_error *err)
+{
+	if (fsetxattr(cgfd, mark_name(), mark, strlen(mark), 0) < 0)
+		return ward_fail(err, errno, "mark the cgroup as the container's (%s)",
+				 mark_name());
+	return 0;
+}
+
+ssize_t cgroup_get_mark(const char *root, const char *path, char *buf, size_t size)
+{
+	char full[PATH_MAX];
+	cleanup_close int fd = -1;
+	ssize_t n;
+
+	if (snprintf(full, sizeof full, "%s%s", root, path) >= (int)sizeof full)
+		return -ENAMETOOLONG;
+	fd = open(full, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = fgetxattr(fd, mark_name(), buf, size - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
+bool cgroup_is_populated(const char *root, const char *path)
+{
+	return read_key(root, path, "cgroup.events", "populated") != 0;
+}
+
 int cgroup_kill(const char *root, const char *path, struct ward_error *err)
 {
 	return write_file(root, path, "cgroup.kill", "1", err);
@@ -250,6 +289,16 @@ int cgroup_destroy(const char *root, const char *path, struct ward_error *err)
 		sleep_ms(10);
 	}
 	return ward_fail(err, EBUSY, "remove cgroup %s", full);
+}
+
+int cgroup_remove_empty(const char *root, const char *path, struct ward_error *err)
+{
+	char full[PATH_MAX];
+
+	snprintf(full, sizeof full, "%s%s", root, path);
+	if (rmdir(full) < 0 && errno != ENOENT)
+		return ward_fail(err, errno, "remove cgroup %s", full);
+	return 0;
 }
 
 int cgroup_freeze(const char *root, const char *path, bool frozen, struct ward_error *err)

@@ -421,14 +421,16 @@ int seccomp_compile(const struct ward_seccomp *profile, uint64_t caps, int cache
 		}
 		seccomp_cache_key(profile, caps, builtin, key);
 		if (seccomp_cache_load(cache_dirfd, key, out)) {
-			log_debug("seccomp: %s loaded from the cache in %ld us", what,
+			log_debug("seccomp: %s loaded from cache entry %s.bpf in %ld us", what, key,
 				  elapsed_us(&t0));
 			return 0;
 		}
 	}
 	if (compile_uncached(profile, caps, out, err) < 0)
 		return -1;
-	log_debug("seccomp: %s compiled in %ld us", what, elapsed_us(&t0));
+	log_debug("seccomp: %s compiled in %ld us%s%s%s", what, elapsed_us(&t0),
+		  cache_dirfd >= 0 ? " (cache entry " : "", cache_dirfd >= 0 ? key : "",
+		  cache_dirfd >= 0 ? ".bpf)" : "");
 	if (cache_dirfd >= 0)
 		seccomp_cache_store(cache_dirfd, key, out);
 	return 0;

@@ -61,7 +61,7 @@ U kill r3 KILL
 for _ in $(seq 50); do [ "$(U state r3 | jq -r .status)" = stopped ] && break; sleep 0.05; done
 is rootless_kill_stops_it "$(U state r3 | jq -r .status)" stopped
 U delete r3
-is rootless_delete_leaves_no_state "$(ls -A "$home/xdg/ward" | grep -v '^cache:seccomp$')" ""
+is rootless_delete_leaves_no_state "$(ls -A "$home/xdg/ward")" ""
 
 # create + start + list, and a console socket, as an unprivileged user.
 cfg '.process.args = ["sh", "-c", "sleep 60; : '"$MARK"'"]'
