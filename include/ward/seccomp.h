@@ -51,6 +51,8 @@ char *seccomp_cache_dir(void);
  * otherwise (the reason is logged at debug level): the caller then compiles without a cache. */
 int seccomp_cache_open(void);
 int seccomp_cache_open_path(const char *path);
+/* The same walk from dirfd (itself checked) along the relative path. */
+int seccomp_cache_open_below(int dirfd, const char *path);
 
 /* The key of a compilation: the profile (what names the built-in one), the bounding set,
  * ward's version and commit, libseccomp's version, the kernel's release and the native

@@ -52,20 +52,20 @@ static const char *unsafe_dir(const struct stat *st)
 	return NULL;
 }
 
-int seccomp_cache_open_path(const char *path)
+int seccomp_cache_open_below(int dirfd, const char *path)
 {
 	cleanup_free char *copy = strdup(path);
 	cleanup_close int fd = -1;
 	struct stat st;
 	const char *why;
 
-	if (!copy || path[0] != '/')
+	if (!copy)
 		return -1;
-	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fd = openat(dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return -1;
 	if ((why = unsafe_dir(&st)) != NULL) {
-		log_debug("seccomp cache %s not used: / is %s", path, why);
+		log_debug("seccomp cache %s not used: its first directory is %s", path, why);
 		return -1;
 	}
 	/* One component at a time, never following a symbolic link, so what is checked is what
@@ -109,6 +109,16 @@ int seccomp_cache_open_path(const char *path)
 		return -1;
 	}
 	return steal_fd(&fd);
+}
+
+int seccomp_cache_open_path(const char *path)
+{
+	cleanup_close int fd = -1;
+
+	if (path[0] != '/')
+		return -1;
+	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -1 : seccomp_cache_open_below(fd, path);
 }
 
 int seccomp_cache_open(void)
