@@ -50,7 +50,8 @@ ssize_t cgroup_get_mark(const char *root, const char *path, char *buf, size_t si
 /* True unless cgroup.events says "populated 0" (an unreadable file counts as populated). */
 bool cgroup_is_populated(const char *root, const char *path);
 
-/* Kills every process in it (cgroup.kill) and waits until it is empty, then removes it. */
+/* Kills every process in it (cgroup.kill) and waits until it is empty, then removes it and the
+ * cgroups below it. */
 int cgroup_destroy(const char *root, const char *path, struct ward_error *err);
 int cgroup_kill(const char *root, const char *path, struct ward_error *err);
 /* rmdir() alone: fails (EBUSY) rather than kill anything still in it. */

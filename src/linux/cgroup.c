@@ -1,5 +1,6 @@
 /* cgroup v2: finding the hierarchy, creating and removing the container's cgroup, freeze,
  * kill and membership. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -270,6 +271,28 @@ int cgroup_kill(const char *root, const char *path, struct ward_error *err)
 	return write_file(root, path, "cgroup.kill", "1", err);
 }
 
+/* Cgroups a container made below its own (systemd in a container moves itself into
+ * init.scope), removed depth first: cgroup.kill emptied them too. */
+static void remove_children(const char *full, int depth)
+{
+	DIR *d = opendir(full);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char child[PATH_MAX];
+		if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0 ||
+		    snprintf(child, sizeof child, "%s/%s", full, e->d_name) >= (int)sizeof child)
+			continue;
+		if (depth < 64)
+			remove_children(child, depth + 1);
+		rmdir(child);
+	}
+	closedir(d);
+}
+
 int cgroup_destroy(const char *root, const char *path, struct ward_error *err)
 {
 	char full[PATH_MAX];
@@ -282,6 +305,7 @@ int cgroup_destroy(const char *root, const char *path, struct ward_error *err)
 		return -1;
 	/* Processes leave the cgroup as they are reaped; give them up to 10 s. */
 	for (int i = 0; i < 1000; i++) {
+		remove_children(full, 0);
 		if (rmdir(full) == 0 || errno == ENOENT)
 			return 0;
 		if (errno != EBUSY)
