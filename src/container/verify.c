@@ -115,6 +115,92 @@ static int same_ns(pid_t pid, const char *type)
 	return theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
 }
 
+/* Mount IDs are unique system-wide and every mount belongs to one namespace: two mount
+ * tables that share an ID are the same namespace. For where the namespace links are closed to
+ * ward (a rootless ward, an init not yet dumpable): mountinfo is readable by anyone. */
+static int mount_ids(const char *path, long **ids, size_t *n)
+{
+	cleanup_free char *buf = NULL;
+	struct ward_error ignored;
+	size_t len, cap = 0;
+
+	*ids = NULL;
+	*n = 0;
+	if (read_file_limited(path, 1 << 24, &buf, &len, &ignored) < 0)
+		return -(ignored.code ? ignored.code : EIO);
+	for (char *line = buf; line && *line;) {
+		char *end = strchr(line, '\n');
+		if (*n == cap) {
+			long *more = realloc(*ids, (cap = cap ? cap * 2 : 64) * sizeof *more);
+			if (!more)
+				return -ENOMEM;
+			*ids = more;
+		}
+		(*ids)[(*n)++] = strtol(line, NULL, 10);
+		line = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+static int same_mnt_ns_by_mountinfo(pid_t pid)
+{
+	cleanup_free long *theirs = NULL;
+	cleanup_free long *ours = NULL;
+	size_t nt, no;
+	char path[64];
+	int r;
+
+	snprintf(path, sizeof path, "/proc/%d/mountinfo", pid);
+	if ((r = mount_ids(path, &theirs, &nt)) < 0 ||
+	    (r = mount_ids("/proc/self/mountinfo", &ours, &no)) < 0)
+		return r;
+	if (nt == 0)
+		return -ESRCH; /* an exiting process has no mount table */
+	for (size_t i = 0; i < nt; i++)
+		for (size_t j = 0; j < no; j++)
+			if (theirs[i] == ours[j])
+				return 1;
+	return 0;
+}
+
+/* NSpid lists a pid in every pid namespace from /proc's down to the process's own: a process
+ * in a pid namespace below ward's has more entries than ward. */
+static int nspid_depth(const char *status_path)
+{
+	cleanup_free char *buf = NULL;
+	struct ward_error ignored;
+	size_t len;
+	int depth = 0;
+
+	if (read_file_limited(status_path, 1 << 16, &buf, &len, &ignored) < 0)
+		return -(ignored.code ? ignored.code : EIO);
+	char *p = strstr(buf, "\nNSpid:");
+	if (!p)
+		return -ENOSYS;
+	for (p += 7; *p && *p != '\n';) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p >= '0' && *p <= '9')
+			depth++;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+			p++;
+	}
+	return depth;
+}
+
+static int same_pid_ns_by_nspid(pid_t pid)
+{
+	char path[64];
+	int theirs, ours;
+
+	snprintf(path, sizeof path, "/proc/%d/status", pid);
+	if ((theirs = nspid_depth(path)) < 0)
+		return theirs;
+	if ((ours = nspid_depth("/proc/self/status")) < 0)
+		return ours;
+	return theirs <= ours;
+}
+
 static char *proc_cgroup(pid_t pid)
 {
 	char path[64];
@@ -203,6 +289,8 @@ enum verify_result verify_init(int rootfd, const char *id, const struct ward_sta
 			      st->pid == 1 ? "the init of ward's pid namespace" : "ward itself");
 	/* A container always has a mount namespace of its own. */
 	r = same_ns(st->pid, "mnt");
+	if (r == -EACCES || r == -EPERM)
+		r = same_mnt_ns_by_mountinfo(st->pid);
 	if (r == 1)
 		return refuse(err, id,
 			      "pid %d, which is in ward's own mount namespace (a container's init "
@@ -210,6 +298,8 @@ enum verify_result verify_init(int rootfd, const char *id, const struct ward_sta
 			      st->pid);
 	if (r == 0 && st->own_pid_ns) {
 		r = same_ns(st->pid, "pid");
+		if (r == -EACCES || r == -EPERM)
+			r = same_pid_ns_by_nspid(st->pid);
 		if (r == 1)
 			return refuse(err, id,
 				      "pid %d with a pid namespace of its own, but the process is "
