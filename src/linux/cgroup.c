@@ -228,11 +228,20 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* The initial user namespace as /proc names it (its fixed number, PROC_USER_INIT_INO). */
+#define INIT_USERNS "user:[4026531837]"
+
 /* trusted.* needs CAP_SYS_ADMIN in the initial user namespace, which no container of a root
- * ward has; an unprivileged ward can only use user.* on the cgroup delegated to it. */
+ * ward has; an unprivileged ward (or root in a user namespace, as under rootless podman) can
+ * only use user.* on the cgroup delegated to it. */
 static const char *mark_name(void)
 {
-	return geteuid() == 0 ? "trusted.ward.owner" : "user.ward.owner";
+	char link[64];
+	ssize_t n = readlink("/proc/self/ns/user", link, sizeof link - 1);
+	bool init_userns =
+		n < 0 ? errno == ENOENT
+		      : (size_t)n == strlen(INIT_USERNS) && memcmp(link, INIT_USERNS, n) == 0;
+	return geteuid() == 0 && init_userns ? "trusted.ward.owner" : "user.ward.owner";
 }
 
 int cgroup_set_mark(int cgfd, const char *mark, struct ward_error *err)
