@@ -26,8 +26,9 @@
 #include "ward/util.h"
 #include "internal.h"
 
-/* The namespaces of pid that differ from ward's own: those the exec'd process must join. */
-static int container_ns_flags(pid_t pid)
+/* The namespaces of pid that differ from ward's own: those the exec'd process must join. One
+ * that cannot be compared fails the exec: skipping it would leave the process in ward's. */
+static int container_ns_flags(pid_t pid, int *flags, struct ward_error *err)
 {
 	static const struct {
 		const char *name;
@@ -37,20 +38,34 @@ static int container_ns_flags(pid_t pid)
 		{"ipc", CLONE_NEWIPC},	     {"uts", CLONE_NEWUTS},   {"pid", CLONE_NEWPID},
 		{"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME},
 	};
-	int flags = 0;
 
+	*flags = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
 		char path[64];
 		struct stat theirs, ours;
-		snprintf(path, sizeof path, "/proc/%d/ns/%s", pid, ns[i].name);
-		if (stat(path, &theirs) < 0)
-			continue;
 		snprintf(path, sizeof path, "/proc/self/ns/%s", ns[i].name);
-		if (stat(path, &ours) < 0 || theirs.st_ino != ours.st_ino ||
-		    theirs.st_dev != ours.st_dev)
-			flags |= ns[i].flag;
+		if (stat(path, &ours) < 0)
+			continue; /* a namespace type this kernel does not have */
+		snprintf(path, sizeof path, "/proc/%d/ns/%s", pid, ns[i].name);
+		if (stat(path, &theirs) < 0) {
+			int e = errno;
+			ward_fail(err, e, "exec: read the %s namespace of the container's init",
+				  ns[i].name);
+			return ward_error_hint(err, e == EACCES
+							    ? "an unprivileged ward can exec "
+							      "only once the container is "
+							      "started"
+							    : "is the container still running?");
+		}
+		if (theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev)
+			*flags |= ns[i].flag;
 	}
-	return flags;
+	/* verify_init() saw a mount namespace of its own; the init may have exited since. */
+	if (!(*flags & CLONE_NEWNS))
+		return ward_fail(err, 0,
+				 "exec: the container's init is no longer in a mount "
+				 "namespace of its own (container not running)");
+	return 0;
 }
 
 static int add_cap(struct ward_capabilities *caps, const char *name, struct ward_error *err)
@@ -303,6 +318,9 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 		goto restore;
 	if (verdict.never_filter && seccomp_compile_never(cache, &never, err) < 0)
 		goto restore;
+	int ns_flags;
+	if (container_ns_flags(st.pid, &ns_flags, err) < 0)
+		goto restore;
 	struct exec_listener lctx = {.spec = config, .id = o->id, .bundle = st.bundle};
 	struct ward_spec empty_spec = {0};
 	env = p->env ? NULL : calloc(1, sizeof(char *));
@@ -317,7 +335,7 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 		.preserve_fds = o->preserve_fds,
 		.env = p->env ? p->env : env,
 		.join_pidfd = pidfd,
-		.join_ns_flags = container_ns_flags(st.pid),
+		.join_ns_flags = ns_flags,
 		.process = p,
 		.seccomp = &filter,
 		.seccomp_never = &never,
