@@ -1,6 +1,7 @@
 /* Verification of state.json against the kernel (see ward/verify.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +33,11 @@ int verify_cgroup_path(const char *path, const char *self, const char **why)
 	}
 	if (strcmp(path, "/") == 0) {
 		*why = "is the root cgroup";
+		return -1;
+	}
+	/* Room for the hierarchy's mount point and a file name: never truncated into another. */
+	if (strlen(path) > PATH_MAX - 128) {
+		*why = "is too long";
 		return -1;
 	}
 	for (const char *c = path + 1;;) {

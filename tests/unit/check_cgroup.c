@@ -2,6 +2,7 @@
  * cgroupfs (the kernel's own is exercised by the integration and VM tests). */
 #include <check.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,6 +214,12 @@ START_TEST(state_cgroup_path_sanity)
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
 		ck_assert_msg(verify_cgroup_path(bad[i], NULL, &why) == -1, "accepted %s", bad[i]);
 	ck_assert_int_eq(verify_cgroup_path(NULL, NULL, &why), -1);
+	char long_path[PATH_MAX];
+	memset(long_path, 'a', sizeof long_path - 1);
+	long_path[0] = '/';
+	long_path[sizeof long_path - 1] = '\0';
+	ck_assert_int_eq(verify_cgroup_path(long_path, NULL, &why), -1);
+	ck_assert_str_eq(why, "is too long");
 	/* ward's own cgroup and its ancestors: where `kill --all` would kill ward and its
 	 * caller, or every service of the host. */
 	ck_assert_int_eq(verify_cgroup_path("/user.slice/session-1.scope",
