@@ -1,5 +1,6 @@
 /* cgroup v2: finding the hierarchy, creating and removing the container's cgroup, freeze,
  * kill and membership. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -231,9 +233,78 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* The initial user namespace as /proc names it (its fixed number, PROC_USER_INIT_INO). */
+#define INIT_USERNS "user:[4026531837]"
+
+/* trusted.* needs CAP_SYS_ADMIN in the initial user namespace, which no container of a root
+ * ward has; an unprivileged ward (or root in a user namespace, as under rootless podman) can
+ * only use user.* on the cgroup delegated to it. */
+static const char *mark_name(void)
+{
+	char link[64];
+	ssize_t n = readlink("/proc/self/ns/user", link, sizeof link - 1);
+	bool init_userns =
+		n < 0 ? errno == ENOENT
+		      : (size_t)n == strlen(INIT_USERNS) && memcmp(link, INIT_USERNS, n) == 0;
+	return geteuid() == 0 && init_userns ? "trusted.ward.owner" : "user.ward.owner";
+}
+
+int cgroup_set_mark(int cgfd, const char *mark, struct ward_error *err)
+{
+	if (fsetxattr(cgfd, mark_name(), mark, strlen(mark), 0) < 0)
+		return ward_fail(err, errno, "mark the cgroup as the container's (%s)",
+				 mark_name());
+	return 0;
+}
+
+ssize_t cgroup_get_mark(const char *root, const char *path, char *buf, size_t size)
+{
+	char full[PATH_MAX];
+	cleanup_close int fd = -1;
+	ssize_t n;
+
+	if (snprintf(full, sizeof full, "%s%s", root, path) >= (int)sizeof full)
+		return -ENAMETOOLONG;
+	fd = open(full, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = fgetxattr(fd, mark_name(), buf, size - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
+bool cgroup_is_populated(const char *root, const char *path)
+{
+	return read_key(root, path, "cgroup.events", "populated") != 0;
+}
+
 int cgroup_kill(const char *root, const char *path, struct ward_error *err)
 {
 	return write_file(root, path, "cgroup.kill", "1", err);
+}
+
+/* Cgroups a container made below its own (systemd in a container moves itself into
+ * init.scope), removed depth first: cgroup.kill emptied them too. */
+static void remove_children(const char *full, int depth)
+{
+	DIR *d = opendir(full);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char child[PATH_MAX];
+		if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0 ||
+		    snprintf(child, sizeof child, "%s/%s", full, e->d_name) >= (int)sizeof child)
+			continue;
+		if (depth < 64)
+			remove_children(child, depth + 1);
+		rmdir(child);
+	}
+	closedir(d);
 }
 
 int cgroup_destroy(const char *root, const char *path, struct ward_error *err)
@@ -248,6 +319,7 @@ int cgroup_destroy(const char *root, const char *path, struct ward_error *err)
 		return -1;
 	/* Processes leave the cgroup as they are reaped; give them up to 10 s. */
 	for (int i = 0; i < 1000; i++) {
+		remove_children(full, 0);
 		if (rmdir(full) == 0 || errno == ENOENT)
 			return 0;
 		if (errno != EBUSY)
@@ -255,6 +327,16 @@ int cgroup_destroy(const char *root, const char *path, struct ward_error *err)
 		sleep_ms(10);
 	}
 	return ward_fail(err, EBUSY, "remove cgroup %s", full);
+}
+
+int cgroup_remove_empty(const char *root, const char *path, struct ward_error *err)
+{
+	char full[PATH_MAX];
+
+	snprintf(full, sizeof full, "%s%s", root, path);
+	if (rmdir(full) < 0 && errno != ENOENT)
+		return ward_fail(err, errno, "remove cgroup %s", full);
+	return 0;
 }
 
 int cgroup_freeze(const char *root, const char *path, bool frozen, struct ward_error *err)
