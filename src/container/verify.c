@@ -14,6 +14,7 @@
 #include "ward/cgroup.h"
 #include "ward/cleanup.h"
 #include "ward/util.h"
+#include "ward/rootless.h"
 #include "ward/verify.h"
 
 bool verify_cgroup_within(const char *path, const char *ancestor)
@@ -328,9 +329,9 @@ enum verify_result verify_init(int rootfd, const char *id, const struct ward_sta
 		}
 		if (check_init_cgroup(rootfd, id, st, cg, err) < 0)
 			return VERIFY_REFUSED;
-	} else if (geteuid() == 0) {
+	} else if (!ward_is_rootless()) {
 		return refuse(err, id,
-			      "no cgroup_path (ward running as root gives every container a "
+			      "no cgroup_path (ward running rootful gives every container a "
 			      "cgroup)");
 	}
 	if (!alive(fd, st))

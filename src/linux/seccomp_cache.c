@@ -16,6 +16,7 @@
 #include "commit.h"
 #include "ward/cleanup.h"
 #include "ward/log.h"
+#include "ward/rootless.h"
 #include "ward/seccomp.h"
 #include "ward/sha256.h"
 #include "ward/util.h"
@@ -28,7 +29,7 @@ char *seccomp_cache_dir(void)
 {
 	char *path = NULL;
 
-	if (geteuid() == 0)
+	if (!ward_is_rootless())
 		return strdup(ROOT_CACHE_DIR);
 	/* The XDG base directory rules: a relative $XDG_CACHE_HOME is ignored. */
 	const char *xdg = getenv("XDG_CACHE_HOME");

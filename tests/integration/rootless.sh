@@ -108,7 +108,7 @@ like rootless_device_needs_the_named_host_node "$(U run r9 2>&1 </dev/null; echo
 cfg '.linux.devices = [{path: "/dev/full", type: "c", major: 1, minor: 3}] |
 	.process.args = ["true"]'
 like rootless_device_bind_checks_major_minor "$(U run r10 2>&1 </dev/null; echo "rc=$?")" \
-	'/dev/full on the host is not the character device 1:3 the config names.*rc=1'
+	'the host.s /dev/full is not the character device 1:3 the config names.*rc=1'
 cfg '.linux.devices = [{path: "/dev/zero", type: "c", major: 1, minor: 5}] |
 	.process.args = ["sh", "-c", "head -c 3 /dev/zero | od -An -tx1"]'
 is rootless_device_bind_of_the_named_node "$(U run r11 2>/dev/null </dev/null | tr -s ' ')" " 00 00 00"

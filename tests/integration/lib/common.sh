@@ -128,8 +128,9 @@ ward_run() {
 # daemon's own leftovers itself.
 host_mounts() {
 	awk '{print $5, $10}' /proc/self/mountinfo | grep -v -e '^/tmp/ward-pm\.' \
-		-e "^$WARD_TEST_WORK/containerd\." -e '^/run/containerd/' -e '^/run/containers/' \
-		-e '^/tmp/ward-dk\.' -e "^$WARD_TEST_WORK/docker\." | sort
+		-e '/ward-tests/containerd\.' -e '/tests/work/containerd\.' -e '^/run/containerd/' \
+		-e '^/run/containers/' -e '^/tmp/ward-dk\.' -e '/ward-tests/docker\.' \
+		-e '/tests/work/docker\.' | sort
 }
 
 HOST_MOUNTS_BEFORE=$(host_mounts)
