@@ -52,9 +52,22 @@ int cgroup_devices_program(const struct ward_linux *lx, struct bpf_insn **insns,
 			   struct ward_error *err);
 int cgroup_devices_load(const struct bpf_insn *insns, size_t n, struct ward_error *err);
 
-/* Kills every process in it (cgroup.kill) and waits until it is empty, then removes it. */
+/* ward's mark on the cgroup it created for a container (an extended attribute only root, or
+ * for an unprivileged ward the cgroup's owner, can write): proves later that a cgroup named in
+ * a state.json is that container's. */
+int cgroup_set_mark(int cgfd, const char *mark, struct ward_error *err);
+/* The mark, NUL-terminated in buf: its length, or -errno (-ENODATA: the cgroup has none;
+ * -ENOENT: there is no such cgroup). */
+ssize_t cgroup_get_mark(const char *root, const char *path, char *buf, size_t size);
+/* True unless cgroup.events says "populated 0" (an unreadable file counts as populated). */
+bool cgroup_is_populated(const char *root, const char *path);
+
+/* Kills every process in it (cgroup.kill) and waits until it is empty, then removes it and the
+ * cgroups below it. */
 int cgroup_destroy(const char *root, const char *path, struct ward_error *err);
 int cgroup_kill(const char *root, const char *path, struct ward_error *err);
+/* rmdir() alone: fails (EBUSY) rather than kill anything still in it. */
+int cgroup_remove_empty(const char *root, const char *path, struct ward_error *err);
 int cgroup_freeze(const char *root, const char *path, bool frozen, struct ward_error *err);
 bool cgroup_is_frozen(const char *root, const char *path);
 int cgroup_pids(const char *root, const char *path, pid_t **pids, size_t *n,

@@ -25,7 +25,7 @@ struct plan_own {
 	struct host_object dir;
 };
 
-#define PLAN_MAX_OWN 4
+#define PLAN_MAX_OWN 6
 
 struct ward_plan {
 	bool resolved; /* false: built from names only (`policy check` of a config, fuzzing) */

@@ -19,8 +19,8 @@ struct seccomp_program {
 
 /* Compiles profile (NULL: the built-in default) for a process whose bounding set is
  * bounding_caps. Syscall names this libseccomp does not know are skipped, as runc does.
- * With cache_dirfd >= 0, compiled filters are kept there by the SHA-256 of everything that
- * shapes them, so repeated starts do not compile again. */
+ * With cache_dirfd >= 0 (from seccomp_cache_open()), compiled filters are kept there by the
+ * SHA-256 of everything that shapes them, so repeated starts do not compile again. */
 int seccomp_compile(const struct ward_seccomp *profile, uint64_t bounding_caps, int cache_dirfd,
 		    struct seccomp_program *out, struct ward_error *err);
 /* What the filter stacked under every profile refuses, whatever the profile says. */
@@ -58,5 +58,38 @@ int seccomp_syscall_nr(const char *name);
 
 /* The built-in default profile's JSON (seccomp-profiles/default.json, compiled in). */
 const char *seccomp_default_profile_json(size_t *len);
+
+/* ---- the cache of compiled filters (src/linux/seccomp_cache.c) ---- */
+
+/* The cache directory, outside every state root (engines share --root with runc, which must
+ * see only containers there): /var/cache/ward/seccomp for root, else
+ * $XDG_CACHE_HOME/ward/seccomp or ~/.cache/ward/seccomp. malloc'd; NULL when the caller has
+ * none (no HOME). The policy refuses bind mounts of it. */
+char *seccomp_cache_dir(void);
+/* Opens seccomp_cache_dir() for seccomp_compile(), creating what is missing: only when every
+ * component of the path is a directory (no symbolic link) owned by root or the caller and
+ * writable by neither group nor others, and the last is the caller's with mode 0700. -1
+ * otherwise (the reason is logged at debug level): the caller then compiles without a cache. */
+int seccomp_cache_open(void);
+int seccomp_cache_open_path(const char *path);
+/* The same walk from dirfd (itself checked) along the relative path. */
+int seccomp_cache_open_below(int dirfd, const char *path);
+
+/* The key of a compilation: the profile (what names the built-in one), the bounding set,
+ * ward's version and commit, libseccomp's version, the kernel's release and the native
+ * architecture. */
+void seccomp_cache_key(const struct ward_seccomp *profile, uint64_t bounding_caps, const char *what,
+		       char key[65]);
+/* An entry is a header (magic, format version, flags, the key, the number of instructions,
+ * the SHA-256 of the instructions) and the program. decode checks all of it against key and
+ * says why it refuses an entry. */
+int seccomp_cache_encode(const char *key, const struct seccomp_program *p, void **buf, size_t *len);
+int seccomp_cache_decode(const void *buf, size_t len, const char *key, struct seccomp_program *out,
+			 const char **why);
+/* Loads <key>.bpf only when it is a regular file owned by the caller, mode 0600, with a single
+ * link, and decodes; anything else is never loaded (false: compile, then store). */
+bool seccomp_cache_load(int dirfd, const char *key, struct seccomp_program *out);
+/* Writes <key>.bpf atomically (a temporary file, then rename over whatever was there). */
+void seccomp_cache_store(int dirfd, const char *key, const struct seccomp_program *p);
 
 #endif

@@ -30,9 +30,9 @@ struct ward_state {
 /* Container IDs: runc's character set [A-Za-z0-9_+.-], not "." or "..", at most 255 bytes,
  * so an ID can never name anything outside the state directory. */
 int state_validate_id(const char *id, struct ward_error *err);
-/* The directory of compiled seccomp filters under the state root (its name cannot be a
- * container ID); -1 when it cannot be used, which only costs a compilation. */
-int state_open_cache(int rootfd);
+/* Removes <root>/cache:seccomp, where ward kept compiled seccomp filters before they moved out
+ * of the state root (runc, sharing the root with ward, lists it as a broken container). */
+void state_remove_legacy_cache(int rootfd);
 /* Opens (creating with mode 0700 if needed) the state root. */
 int state_open_root(const char *root, struct ward_error *err);
 /* Creates <root>/<id> and locks it; fails if the container exists. */
@@ -48,8 +48,9 @@ void state_clear(struct ward_state *st);
 /* The config.json copied at create. */
 struct ward_spec *state_read_config(int dirfd, struct ward_error *err);
 
-/* Derived from the live process (start time checked against pid reuse) and exec.fifo. */
-enum ward_status state_status(int dirfd, const struct ward_state *st);
+/* Derived from the live process (start time checked against pid reuse) and exec.fifo; verified:
+ * verify_init() proved the init is the container's (else the container counts as stopped). */
+enum ward_status state_status(int dirfd, const struct ward_state *st, bool verified);
 const char *state_status_name(enum ward_status s);
 /* True when pid is alive, not a zombie, and started at start_time. */
 bool state_process_alive(pid_t pid, uint64_t start_time);

@@ -9,9 +9,10 @@
 
 /* Opens the container and its cgroup root; fails unless it has a cgroup. */
 static int open_with_cgroup(const char *root, const char *id, int *rootfd, int *dirfd,
-			    struct ward_state *st, const char **cgroot, struct ward_error *err)
+			    struct ward_state *st, int *pidfd, const char **cgroot,
+			    struct ward_error *err)
 {
-	if (open_container(root, id, rootfd, dirfd, st, err) < 0)
+	if (open_container(root, id, rootfd, dirfd, st, pidfd, err) < 0)
 		return -1;
 	if (!st->cgroup_path)
 		return ward_fail(err, 0, "container %s has no cgroup", id);
@@ -22,13 +23,14 @@ int container_pause(const char *root, const char *id, bool pause, struct ward_er
 {
 	cleanup_close int rootfd = -1;
 	cleanup_close int dirfd = -1;
+	cleanup_close int pidfd = -1;
 	struct ward_state st = {0};
 	const char *cgroot;
 	int rc = -1;
 
-	if (open_with_cgroup(root, id, &rootfd, &dirfd, &st, &cgroot, err) < 0)
+	if (open_with_cgroup(root, id, &rootfd, &dirfd, &st, &pidfd, &cgroot, err) < 0)
 		goto out;
-	enum ward_status status = state_status(dirfd, &st);
+	enum ward_status status = state_status(dirfd, &st, pidfd >= 0);
 	if (pause && status != STATUS_RUNNING && status != STATUS_CREATED) {
 		ward_fail(err, 0, "container not running");
 		goto out;
@@ -49,13 +51,14 @@ int container_update(const char *root, const char *id, const struct ward_resourc
 	cleanup_close int rootfd = -1;
 	cleanup_close int dirfd = -1;
 	cleanup_close int cgfd = -1;
+	cleanup_close int pidfd = -1;
 	struct ward_state st = {0};
 	const char *cgroot;
 	int rc = -1;
 
-	if (open_with_cgroup(root, id, &rootfd, &dirfd, &st, &cgroot, err) < 0)
+	if (open_with_cgroup(root, id, &rootfd, &dirfd, &st, &pidfd, &cgroot, err) < 0)
 		goto out;
-	if (state_status(dirfd, &st) == STATUS_STOPPED) {
+	if (state_status(dirfd, &st, pidfd >= 0) == STATUS_STOPPED) {
 		ward_fail(err, 0, "container not running");
 		goto out;
 	}
@@ -75,13 +78,14 @@ int container_stats(const char *root, const char *id, struct cgroup_stats *stats
 {
 	cleanup_close int rootfd = -1;
 	cleanup_close int dirfd = -1;
+	cleanup_close int pidfd = -1;
 	struct ward_state st = {0};
 	const char *cgroot;
 	int rc = -1;
 
-	if (open_with_cgroup(root, id, &rootfd, &dirfd, &st, &cgroot, err) < 0)
+	if (open_with_cgroup(root, id, &rootfd, &dirfd, &st, &pidfd, &cgroot, err) < 0)
 		goto out;
-	*status = state_status(dirfd, &st);
+	*status = state_status(dirfd, &st, pidfd >= 0);
 	rc = cgroup_read_stats(cgroot, st.cgroup_path, stats, err);
 out:
 	state_clear(&st);

@@ -24,6 +24,7 @@
 #include "ward/policy.h"
 #include "ward/rootless.h"
 #include "ward/util.h"
+#include "ward/verify.h"
 #include "internal.h"
 
 static int resolve_bundle(const char *bundle, char **out, struct ward_error *err)
@@ -453,6 +454,7 @@ int container_create(const struct create_options *o, struct created_container *c
 	c->rootfd = state_open_root(o->root, err);
 	if (c->rootfd < 0)
 		goto fail;
+	state_remove_legacy_cache(c->rootfd);
 	c->dirfd = state_create_dir(c->rootfd, o->id, err);
 	if (c->dirfd < 0)
 		goto fail;
@@ -508,10 +510,24 @@ int container_create(const struct create_options *o, struct created_container *c
 		if (cgfd < 0)
 			goto fail;
 		cgroup_created = true;
+		/* Later verbs act on this cgroup only if it carries the mark (see verify.h);
+		 * where cgroups cannot carry extended attributes they check the init's cgroup
+		 * alone. */
+		char mark[512];
+		if (verify_mark(c->rootfd, o->id, mark, sizeof mark) < 0) {
+			ward_fail(err, errno, "identify the state root");
+			goto fail;
+		}
+		if (cgroup_set_mark(cgfd, mark, err) < 0) {
+			if (err->code != ENOTSUP && err->code != EOPNOTSUPP)
+				goto fail;
+			log_debug("%s", err->msg);
+			ward_error_clear(err);
+		}
 	}
 
 	/* Seccomp is compiled here, where a failure can still be reported cleanly. */
-	cache = state_open_cache(c->rootfd);
+	cache = seccomp_cache_open();
 	if ((c->spec->linux_.seccomp || verdict.default_seccomp) &&
 	    seccomp_compile(c->spec->linux_.seccomp, c->spec->process->caps.bounding, cache,
 			    &filter, err) < 0)

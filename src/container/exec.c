@@ -27,8 +27,9 @@
 #include "ward/util.h"
 #include "internal.h"
 
-/* The namespaces of pid that differ from ward's own: those the exec'd process must join. */
-static int container_ns_flags(pid_t pid)
+/* The namespaces of pid that differ from ward's own: those the exec'd process must join. One
+ * that cannot be compared fails the exec: skipping it would leave the process in ward's. */
+static int container_ns_flags(pid_t pid, int *flags, struct ward_error *err)
 {
 	static const struct {
 		const char *name;
@@ -38,20 +39,34 @@ static int container_ns_flags(pid_t pid)
 		{"ipc", CLONE_NEWIPC},	     {"uts", CLONE_NEWUTS},   {"pid", CLONE_NEWPID},
 		{"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME},
 	};
-	int flags = 0;
 
+	*flags = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
 		char path[64];
 		struct stat theirs, ours;
-		snprintf(path, sizeof path, "/proc/%d/ns/%s", pid, ns[i].name);
-		if (stat(path, &theirs) < 0)
-			continue;
 		snprintf(path, sizeof path, "/proc/self/ns/%s", ns[i].name);
-		if (stat(path, &ours) < 0 || theirs.st_ino != ours.st_ino ||
-		    theirs.st_dev != ours.st_dev)
-			flags |= ns[i].flag;
+		if (stat(path, &ours) < 0)
+			continue; /* a namespace type this kernel does not have */
+		snprintf(path, sizeof path, "/proc/%d/ns/%s", pid, ns[i].name);
+		if (stat(path, &theirs) < 0) {
+			int e = errno;
+			ward_fail(err, e, "exec: read the %s namespace of the container's init",
+				  ns[i].name);
+			return ward_error_hint(err, e == EACCES
+							    ? "an unprivileged ward can exec "
+							      "only once the container is "
+							      "started"
+							    : "is the container still running?");
+		}
+		if (theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev)
+			*flags |= ns[i].flag;
 	}
-	return flags;
+	/* verify_init() saw a mount namespace of its own; the init may have exited since. */
+	if (!(*flags & CLONE_NEWNS))
+		return ward_fail(err, 0,
+				 "exec: the container's init is no longer in a mount "
+				 "namespace of its own (container not running)");
+	return 0;
 }
 
 static int add_cap(struct ward_capabilities *caps, const char *name, struct ward_error *err)
@@ -261,20 +276,15 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 
 	*exit_status = 255;
 	plan_init(&plan);
-	if (open_container(o->root, o->id, &rootfd, &dirfd, &st, err) < 0)
+	if (open_container(o->root, o->id, &rootfd, &dirfd, &st, &pidfd, err) < 0)
 		return -1;
-	enum ward_status status = state_status(dirfd, &st);
+	enum ward_status status = state_status(dirfd, &st, pidfd >= 0);
 	if (status == STATUS_STOPPED) {
 		ward_fail(err, 0, "cannot exec in a stopped container (container not running)");
 		goto out;
 	}
 	if (status == STATUS_PAUSED && !o->ignore_paused) {
 		ward_fail(err, 0, "cannot exec in a paused container (use --ignore-paused)");
-		goto out;
-	}
-	pidfd = open_init_pidfd(&st);
-	if (pidfd < 0) {
-		ward_fail(err, 0, "container not running");
 		goto out;
 	}
 	p = build_process(o, dirfd, err);
@@ -341,7 +351,7 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 		goto restore;
 	}
 	/* The container's seccomp profile applies to exec'd processes too. */
-	cache = state_open_cache(rootfd);
+	cache = seccomp_cache_open();
 	if ((config->linux_.seccomp || verdict.default_seccomp) &&
 	    seccomp_compile(config->linux_.seccomp, p->caps.bounding, cache, &filter, err) < 0)
 		goto restore;
@@ -349,6 +359,9 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 			       (verdict.never_userns ? SECCOMP_NEVER_USERNS : 0) |
 			       (verdict.never_keyring ? SECCOMP_NEVER_KEYRING : 0);
 	if (never_rules && seccomp_compile_never(never_rules, cache, &never, err) < 0)
+		goto restore;
+	int ns_flags;
+	if (container_ns_flags(st.pid, &ns_flags, err) < 0)
 		goto restore;
 	struct exec_listener lctx = {
 		.spec = config, .sock = &plan.listener, .id = o->id, .bundle = st.bundle};
@@ -363,7 +376,7 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 		.preserve_fds = o->preserve_fds,
 		.env = p->env ? p->env : env,
 		.join_pidfd = pidfd,
-		.join_ns_flags = container_ns_flags(st.pid),
+		.join_ns_flags = ns_flags,
 		.process = p,
 		.seccomp = &filter,
 		.seccomp_never = &never,

@@ -11,9 +11,11 @@
 #include "ward/spec.h"
 #include "ward/state.h"
 
-/* Opens the state of an existing container, locked, with its state.json read. */
+/* Opens the state of an existing container, locked, with its state.json read and verified
+ * against the kernel (verify_init()): *pidfd is its init, or -1 when the init is gone. Fails
+ * when the state does not match the kernel. */
 int open_container(const char *root, const char *id, int *rootfd, int *dirfd, struct ward_state *st,
-		   struct ward_error *err);
+		   int *pidfd, struct ward_error *err);
 /* Releases a created init: writes exec.fifo and removes it. */
 int release_init(int dirfd, struct ward_error *err);
 /* The poststart or poststop hooks of a container, resolved and judged by the verb that runs
@@ -32,15 +34,13 @@ void posthooks_clear(struct judged_hooks *h);
  * says, and do not stop the operation (poststart hooks: run_poststart). */
 void run_hooks_warn(const struct ward_spec *spec, const struct judged_hooks *h, const char *id,
 		    const char *status, pid_t pid, const char *bundle);
-/* A pidfd for the container's init, or -1 if it is gone (checked against pid reuse). */
-int open_init_pidfd(const struct ward_state *st);
 /* Host pids of the container's processes: its pid namespace's members when it has a private
  * one, else the init alone (cgroup membership will refine this). */
 int container_pids_of(const struct ward_state *st, pid_t **out, size_t *n, struct ward_error *err);
 /* Signals every process of the container (its pid namespace when private, else the init). */
 int signal_all(const struct ward_state *st, int sig, struct ward_error *err);
 /* Removes what a container owns on the host once its processes are gone: its cgroup, then its
- * state directory. */
+ * state directory. Only for a state ward holds in memory (run), never one read back. */
 int remove_container(int rootfd, const struct ward_state *st, struct ward_error *err);
 /* The seccomp agent handoff: the container process state runc sends to listenerPath
  * ({"ociVersion","fds":["seccompFd"],"pid","metadata","state"}) with the fd, to the agent's

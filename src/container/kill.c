@@ -15,14 +15,15 @@
 #include "ward/container.h"
 #include "ward/log.h"
 #include "ward/util.h"
+#include "ward/verify.h"
 #include "internal.h"
 
 int open_container(const char *root, const char *id, int *rootfd, int *dirfd, struct ward_state *st,
-		   struct ward_error *err)
+		   int *pidfd, struct ward_error *err)
 {
 	int rc;
 
-	*rootfd = *dirfd = -1;
+	*rootfd = *dirfd = *pidfd = -1;
 	if (state_validate_id(id, err) < 0)
 		return -1;
 	*rootfd = state_open_root(root, err);
@@ -37,20 +38,13 @@ int open_container(const char *root, const char *id, int *rootfd, int *dirfd, st
 				 "container \"%s\" does not exist (its create did not finish; "
 				 "`ward delete --force %s` removes what is left)",
 				 id, id);
-	return rc;
-}
-
-int open_init_pidfd(const struct ward_state *st)
-{
-	if (!state_process_alive(st->pid, st->start_time))
-		return -1;
-	int fd = pidfd_open(st->pid, 0);
-	/* The pid may have been reused between the check and the open: check again. */
-	if (fd >= 0 && !state_process_alive(st->pid, st->start_time)) {
-		close(fd);
-		return -1;
+	if (rc < 0)
+		return rc;
+	if (verify_init(*rootfd, id, st, pidfd, err) == VERIFY_REFUSED) {
+		state_clear(st);
+		return verify_refusal_hint(err, root, id);
 	}
-	return fd;
+	return 0;
 }
 
 void forwarded_signals(sigset_t *set)
@@ -155,9 +149,8 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct w
 	struct ward_state st;
 	int rc = -1;
 
-	if (open_container(root, id, &rootfd, &dirfd, &st, err) < 0)
+	if (open_container(root, id, &rootfd, &dirfd, &st, &pidfd, err) < 0)
 		return -1;
-	pidfd = open_init_pidfd(&st);
 	if (pidfd < 0) {
 		/* runc ignores "not running" with --all. */
 		rc = all ? 0 : ward_fail(err, 0, "container not running");

@@ -14,6 +14,7 @@
 #include "ward/namespaces.h"
 #include "ward/plan.h"
 #include "ward/safepath.h"
+#include "ward/seccomp.h"
 #include "ward/spawn.h"
 #include "ward/util.h"
 
@@ -151,6 +152,8 @@ static void plan_own_dirs(const char *state_root, unsigned flags, struct ward_pl
 	add_own(plan, "ward's state root", DEFAULT_STATE_ROOT, flags);
 	if (runtime && runtime[0] == '/' && snprintf(xdg, sizeof xdg, "%s/ward", runtime) < 4096)
 		add_own(plan, "ward's state root", xdg, flags);
+	cleanup_free char *cache = seccomp_cache_dir();
+	add_own(plan, "ward's seccomp cache", cache, flags);
 }
 
 static int unresolved(const struct host_object *o, const char *field, const char *request,

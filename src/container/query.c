@@ -7,6 +7,7 @@
 
 #include "ward/cleanup.h"
 #include "ward/container.h"
+#include "ward/log.h"
 #include "internal.h"
 
 int container_info(const char *root, const char *id, struct container_info *info,
@@ -14,11 +15,12 @@ int container_info(const char *root, const char *id, struct container_info *info
 {
 	cleanup_close int rootfd = -1;
 	cleanup_close int dirfd = -1;
+	cleanup_close int pidfd = -1;
 
 	memset(info, 0, sizeof *info);
-	if (open_container(root, id, &rootfd, &dirfd, &info->state, err) < 0)
+	if (open_container(root, id, &rootfd, &dirfd, &info->state, &pidfd, err) < 0)
 		return -1;
-	info->status = state_status(dirfd, &info->state);
+	info->status = state_status(dirfd, &info->state, pidfd >= 0);
 	if (info->status == STATUS_STOPPED)
 		info->state.pid = 0;
 	return 0;
@@ -49,8 +51,12 @@ int container_list(const char *root, struct container_info **list, size_t *n,
 		struct container_info info;
 		if (e->d_name[0] == '.' || state_validate_id(e->d_name, &ignored) < 0)
 			continue;
-		if (container_info(root, e->d_name, &info, &ignored) < 0)
+		if (container_info(root, e->d_name, &info, &ignored) < 0) {
+			/* A state that does not match the kernel is not listed as if it did. */
+			if (strstr(ignored.msg, "tampered"))
+				log_warn("%s", ignored.msg);
 			continue;
+		}
 		if (*n == cap) {
 			size_t ncap = cap ? cap * 2 : 8;
 			struct container_info *nl = realloc(*list, ncap * sizeof *nl);
@@ -72,10 +78,11 @@ int container_pids(const char *root, const char *id, pid_t **pids, size_t *n,
 {
 	cleanup_close int rootfd = -1;
 	cleanup_close int dirfd = -1;
+	cleanup_close int pidfd = -1;
 	struct ward_state st;
 	int rc;
 
-	if (open_container(root, id, &rootfd, &dirfd, &st, err) < 0)
+	if (open_container(root, id, &rootfd, &dirfd, &st, &pidfd, err) < 0)
 		return -1;
 	rc = container_pids_of(&st, pids, n, err);
 	state_clear(&st);

@@ -1,6 +1,7 @@
 /* `start`: release a created container's init through exec.fifo. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ward/cleanup.h"
@@ -9,7 +10,9 @@
 
 int release_init(int dirfd, struct ward_error *err)
 {
-	cleanup_close int fd = openat(dirfd, "exec.fifo", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	cleanup_close int fd = openat(dirfd, "exec.fifo",
+				      O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
 
 	if (fd < 0) {
 		if (errno == ENXIO)
@@ -17,6 +20,11 @@ int release_init(int dirfd, struct ward_error *err)
 					 "the container's init exited before it was started");
 		return ward_fail(err, errno, "open exec.fifo");
 	}
+	/* Whatever else has taken its name in the state directory is not written to. */
+	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode))
+		return ward_fail(err, 0,
+				 "exec.fifo in the state directory is not a FIFO; the state may "
+				 "have been tampered with");
 	if (write(fd, "0", 1) != 1)
 		return ward_fail(err, errno, "write exec.fifo");
 	unlinkat(dirfd, "exec.fifo", 0);
@@ -28,14 +36,15 @@ int container_start(const char *root, const char *id, const char *policy_file,
 {
 	cleanup_close int rootfd = -1;
 	cleanup_close int dirfd = -1;
+	cleanup_close int pidfd = -1;
 	struct ward_state st;
 	struct ward_spec *spec = NULL;
 	struct judged_hooks poststart = {0};
 	int rc = -1;
 
-	if (open_container(root, id, &rootfd, &dirfd, &st, err) < 0)
+	if (open_container(root, id, &rootfd, &dirfd, &st, &pidfd, err) < 0)
 		return -1;
-	switch (state_status(dirfd, &st)) {
+	switch (state_status(dirfd, &st, pidfd >= 0)) {
 	case STATUS_CREATED:
 		break;
 	case STATUS_STOPPED:
@@ -55,10 +64,7 @@ int container_start(const char *root, const char *id, const char *policy_file,
 	    posthooks_judge(policy_file, spec, WARD_HOOK_POSTSTART, id, &poststart, err) < 0 ||
 	    release_init(dirfd, err) < 0)
 		goto out;
-	int pidfd = open_init_pidfd(&st);
 	rc = run_poststart(spec, &poststart, id, &st, pidfd, err);
-	if (pidfd >= 0)
-		close(pidfd);
 out:
 	posthooks_clear(&poststart);
 	spec_free(spec);

@@ -63,11 +63,25 @@ int state_open_root(const char *root, struct ward_error *err)
 	return fd;
 }
 
-int state_open_cache(int rootfd)
+void state_remove_legacy_cache(int rootfd)
 {
-	if (mkdirat(rootfd, "cache:seccomp", 0700) < 0 && errno != EEXIST)
-		return -1;
-	return openat(rootfd, "cache:seccomp", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(rootfd, "cache:seccomp", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d;
+	struct dirent *e;
+
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	/* unlinkat() never follows a symbolic link: only names in this directory go. */
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+	unlinkat(rootfd, "cache:seccomp", AT_REMOVEDIR);
 }
 
 int state_create_dir(int rootfd, const char *id, struct ward_error *err)
@@ -190,12 +204,12 @@ bool state_process_alive(pid_t pid, uint64_t start_time)
 	return t == start_time && st != 'Z' && st != 'X';
 }
 
-enum ward_status state_status(int dirfd, const struct ward_state *st)
+enum ward_status state_status(int dirfd, const struct ward_state *st, bool verified)
 {
 	const char *root;
 	struct ward_error ignored;
 
-	if (!state_process_alive(st->pid, st->start_time))
+	if (!verified || !state_process_alive(st->pid, st->start_time))
 		return STATUS_STOPPED;
 	/* Frozen first, as runc does: a created container can be paused (and resumed). */
 	if (st->cgroup_path && cgroup_find_root(&root, &ignored) == 0 &&
@@ -305,7 +319,8 @@ int state_read(int dirfd, struct ward_state *st, struct ward_error *err)
 	const struct json_node *own = json_get(root, "own_pid_ns");
 	st->own_pid_ns = own && own->type == JSON_BOOL && own->boolean;
 	const struct json_node *cg = json_get(root, "cgroup_path");
-	if (cg && cg->type == JSON_STRING && cg->str[0] == '/' && !strstr(cg->str, ".."))
+	/* Kept as written: verify_init() refuses a bad one by name before anything uses it. */
+	if (cg && cg->type == JSON_STRING)
 		st->cgroup_path = strdup(cg->str);
 	ann = json_get(root, "annotations");
 	if (ann && ann->type == JSON_OBJECT && ann->count) {

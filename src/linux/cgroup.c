@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -262,35 +263,76 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* The initial user namespace as /proc names it (its fixed number, PROC_USER_INIT_INO). */
+#define INIT_USERNS "user:[4026531837]"
+
+/* trusted.* needs CAP_SYS_ADMIN in the initial user namespace, which no container of a root
+ * ward has; an unprivileged ward (or root in a user namespace, as under rootless podman) can
+ * only use user.* on the cgroup delegated to it. */
+static const char *mark_name(void)
+{
+	char link[64];
+	ssize_t n = readlink("/proc/self/ns/user", link, sizeof link - 1);
+	bool init_userns =
+		n < 0 ? errno == ENOENT
+		      : (size_t)n == strlen(INIT_USERNS) && memcmp(link, INIT_USERNS, n) == 0;
+	return geteuid() == 0 && init_userns ? "trusted.ward.owner" : "user.ward.owner";
+}
+
+int cgroup_set_mark(int cgfd, const char *mark, struct ward_error *err)
+{
+	if (fsetxattr(cgfd, mark_name(), mark, strlen(mark), 0) < 0)
+		return ward_fail(err, errno, "mark the cgroup as the container's (%s)",
+				 mark_name());
+	return 0;
+}
+
+ssize_t cgroup_get_mark(const char *root, const char *path, char *buf, size_t size)
+{
+	char full[PATH_MAX];
+	cleanup_close int fd = -1;
+	ssize_t n;
+
+	if (snprintf(full, sizeof full, "%s%s", root, path) >= (int)sizeof full)
+		return -ENAMETOOLONG;
+	fd = open(full, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = fgetxattr(fd, mark_name(), buf, size - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
+bool cgroup_is_populated(const char *root, const char *path)
+{
+	return read_key(root, path, "cgroup.events", "populated") != 0;
+}
+
 int cgroup_kill(const char *root, const char *path, struct ward_error *err)
 {
 	return write_file(root, path, "cgroup.kill", "1", err);
 }
 
-/* The container's own sub-cgroups (exec --cgroup, or made by a container that may): removed
- * deepest first once cgroup.kill has emptied them. Best effort: rmdir of the container's
- * cgroup reports what remains. */
-static void remove_subcgroups(int dirfd, int depth)
+/* Cgroups a container made below its own (systemd in a container moves itself into
+ * init.scope), removed depth first: cgroup.kill emptied them too. */
+static void remove_children(const char *full, int depth)
 {
-	DIR *d;
+	DIR *d = opendir(full);
 	struct dirent *e;
-	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
 
-	if (fd < 0 || depth > 64 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
+	if (!d)
 		return;
-	}
-	while ((e = readdir(d))) {
+	while ((e = readdir(d)) != NULL) {
+		char child[PATH_MAX];
 		if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 ||
-		    strcmp(e->d_name, "..") == 0)
+		    strcmp(e->d_name, "..") == 0 ||
+		    snprintf(child, sizeof child, "%s/%s", full, e->d_name) >= (int)sizeof child)
 			continue;
-		int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub < 0)
-			continue;
-		remove_subcgroups(sub, depth + 1);
-		close(sub);
-		unlinkat(dirfd, e->d_name, AT_REMOVEDIR);
+		if (depth < 64)
+			remove_children(child, depth + 1);
+		rmdir(child);
 	}
 	closedir(d);
 }
@@ -307,18 +349,24 @@ int cgroup_destroy(const char *root, const char *path, struct ward_error *err)
 		return -1;
 	/* Processes leave the cgroup as they are reaped; give them up to 10 s. */
 	for (int i = 0; i < 1000; i++) {
+		remove_children(full, 0);
 		if (rmdir(full) == 0 || errno == ENOENT)
 			return 0;
 		if (errno != EBUSY)
 			return ward_fail(err, errno, "remove cgroup %s", full);
-		int dirfd = open(full, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (dirfd >= 0) {
-			remove_subcgroups(dirfd, 0);
-			close(dirfd);
-		}
 		sleep_ms(10);
 	}
 	return ward_fail(err, EBUSY, "remove cgroup %s", full);
+}
+
+int cgroup_remove_empty(const char *root, const char *path, struct ward_error *err)
+{
+	char full[PATH_MAX];
+
+	snprintf(full, sizeof full, "%s%s", root, path);
+	if (rmdir(full) < 0 && errno != ENOENT)
+		return ward_fail(err, errno, "remove cgroup %s", full);
+	return 0;
 }
 
 int cgroup_freeze(const char *root, const char *path, bool frozen, struct ward_error *err)

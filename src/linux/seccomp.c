@@ -15,10 +15,11 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "commit.h"
 #include "ward/cleanup.h"
+#include "ward/log.h"
 #include "ward/sha256.h"
 #include "ward/seccomp.h"
 #include "ward/util.h"
@@ -434,123 +435,21 @@ void seccomp_program_free(struct seccomp_program *prog)
 	prog->filter = NULL;
 }
 
-/* ---- the cache ---------------------------------------------------------------------------- */
-
-static void hash_str(struct sha256 *h, const char *s)
+static long elapsed_us(const struct timespec *since)
 {
-	uint32_t n = s ? (uint32_t)strlen(s) + 1 : 0;
-	sha256_update(h, &n, sizeof n);
-	if (s)
-		sha256_update(h, s, n);
-}
-
-static void hash_strv(struct sha256 *h, char *const *v)
-{
-	uint32_t n = (uint32_t)strv_length(v);
-	sha256_update(h, &n, sizeof n);
-	for (uint32_t i = 0; i < n; i++)
-		hash_str(h, v[i]);
-}
-
-/* Everything that shapes the compiled filter, with lengths so no two inputs run together. */
-static void cache_key(const struct ward_seccomp *p, uint64_t caps, const char *what, char key[65])
-{
-	struct sha256 h;
-	const struct scmp_version *v = seccomp_version();
-	uint32_t native = seccomp_arch_native();
-
-	sha256_init(&h);
-	/* The commit too: a rebuilt ward may compile the same profile differently. */
-	hash_str(&h, "ward-seccomp-cache-2 " PACKAGE_VERSION " " WARD_COMMIT);
-	sha256_update(&h, v, sizeof *v);
-	sha256_update(&h, &native, sizeof native);
-	sha256_update(&h, &caps, sizeof caps);
-	hash_str(&h, what);
-	if (p) {
-		hash_str(&h, p->default_action);
-		sha256_update(&h, &p->has_default_errno_ret, sizeof p->has_default_errno_ret);
-		sha256_update(&h, &p->default_errno_ret, sizeof p->default_errno_ret);
-		hash_strv(&h, p->architectures);
-		hash_strv(&h, p->flags);
-		sha256_update(&h, &p->n_rules, sizeof p->n_rules);
-		for (size_t i = 0; i < p->n_rules; i++) {
-			const struct ward_seccomp_rule *r = &p->rules[i];
-			hash_strv(&h, r->names);
-			hash_str(&h, r->action);
-			sha256_update(&h, &r->has_errno_ret, sizeof r->has_errno_ret);
-			sha256_update(&h, &r->errno_ret, sizeof r->errno_ret);
-			sha256_update(&h, &r->includes_caps, sizeof r->includes_caps);
-			sha256_update(&h, &r->excludes_caps, sizeof r->excludes_caps);
-			hash_strv(&h, r->includes_arches);
-			hash_strv(&h, r->excludes_arches);
-			sha256_update(&h, &r->n_args, sizeof r->n_args);
-			for (size_t j = 0; j < r->n_args; j++) {
-				sha256_update(&h, &r->args[j].index, sizeof r->args[j].index);
-				sha256_update(&h, &r->args[j].value, sizeof r->args[j].value);
-				sha256_update(&h, &r->args[j].value_two,
-					      sizeof r->args[j].value_two);
-				hash_str(&h, r->args[j].op);
-			}
-		}
-	}
-	sha256_hex(&h, key);
-}
-
-#define CACHE_MAGIC    0x31435357u /* "WSC1" */
-#define CACHE_LISTENER 0x80000000u /* not a kernel flag: "has notify rules" */
-
-static bool cache_load(int dirfd, const char *key, struct seccomp_program *out)
-{
-	char name[80];
-	cleanup_close int fd = -1;
-	cleanup_free char *buf = NULL;
-	struct stat st;
-	size_t len;
-	struct ward_error ignored;
-	uint32_t head[2];
-
-	snprintf(name, sizeof name, "%s.bpf", key);
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	/* Only a file ward itself wrote (root-owned, not writable by others) is trusted. */
-	if (fd < 0 || fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022))
-		return false;
-	if (read_fd_limited(fd, 1 << 20, &buf, &len, &ignored) < 0 || len < sizeof head ||
-	    (len - sizeof head) % sizeof(struct sock_filter) != 0)
-		return false;
-	memcpy(head, buf, sizeof head);
-	if (head[0] != CACHE_MAGIC || len == sizeof head)
-		return false;
-	out->flags = head[1] & ~CACHE_LISTENER;
-	out->listener = (head[1] & CACHE_LISTENER) != 0;
-	out->len = (len - sizeof head) / sizeof(struct sock_filter);
-	out->filter = malloc(len - sizeof head);
-	if (!out->filter)
-		return false;
-	memcpy(out->filter, buf + sizeof head, len - sizeof head);
-	return true;
-}
-
-static void cache_store(int dirfd, const char *key, const struct seccomp_program *p)
-{
-	char name[80];
-	size_t body = p->len * sizeof(struct sock_filter);
-	uint32_t head[2] = {CACHE_MAGIC, p->flags | (p->listener ? CACHE_LISTENER : 0)};
-	cleanup_free char *buf = malloc(sizeof head + body);
-	struct ward_error ignored;
-
-	if (!buf)
-		return;
-	memcpy(buf, head, sizeof head);
-	memcpy(buf + sizeof head, p->filter, body);
-	snprintf(name, sizeof name, "%s.bpf", key);
-	write_file_atomic(dirfd, name, buf, sizeof head + body, 0600, &ignored);
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - since->tv_sec) * 1000000L + (now.tv_nsec - since->tv_nsec) / 1000;
 }
 
 int seccomp_compile(const struct ward_seccomp *profile, uint64_t caps, int cache_dirfd,
 		    struct seccomp_program *out, struct ward_error *err)
 {
+	const char *what = profile ? "the config's profile" : "the built-in profile";
+	struct timespec t0;
 	char key[65];
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (cache_dirfd >= 0) {
 		char builtin[65] = "config";
 		if (!profile) {
@@ -562,14 +461,20 @@ int seccomp_compile(const struct ward_seccomp *profile, uint64_t caps, int cache
 			sha256_update(&h, json, len);
 			sha256_hex(&h, builtin);
 		}
-		cache_key(profile, caps, builtin, key);
-		if (cache_load(cache_dirfd, key, out))
+		seccomp_cache_key(profile, caps, builtin, key);
+		if (seccomp_cache_load(cache_dirfd, key, out)) {
+			log_debug("seccomp: %s loaded from cache entry %s.bpf in %ld us", what, key,
+				  elapsed_us(&t0));
 			return 0;
+		}
 	}
 	if (compile_uncached(profile, caps, out, err) < 0)
 		return -1;
+	log_debug("seccomp: %s compiled in %ld us%s%s%s", what, elapsed_us(&t0),
+		  cache_dirfd >= 0 ? " (cache entry " : "", cache_dirfd >= 0 ? key : "",
+		  cache_dirfd >= 0 ? ".bpf)" : "");
 	if (cache_dirfd >= 0)
-		cache_store(cache_dirfd, key, out);
+		seccomp_cache_store(cache_dirfd, key, out);
 	return 0;
 }
 
@@ -580,13 +485,13 @@ int seccomp_compile_never(unsigned what, int cache_dirfd, struct seccomp_program
 
 	if (cache_dirfd >= 0) {
 		/* The rules it holds take the place of the bounding set in the key. */
-		cache_key(NULL, what, "never", key);
-		if (cache_load(cache_dirfd, key, out))
+		seccomp_cache_key(NULL, what, "never", key);
+		if (seccomp_cache_load(cache_dirfd, key, out))
 			return 0;
 	}
 	if (compile_never_uncached(what, out, err) < 0)
 		return -1;
 	if (cache_dirfd >= 0)
-		cache_store(cache_dirfd, key, out);
+		seccomp_cache_store(cache_dirfd, key, out);
 	return 0;
 }

@@ -3,7 +3,7 @@
 # execs into, kills and deletes containers; a single mapping is written directly, a range goes
 # through newuidmap/newgidmap; the user gains no host privilege.
 . "$(dirname "$0")/lib/common.sh"
-plan 25
+plan 26
 
 user=ward-rootless
 if ! id "$user" >/dev/null 2>&1; then
@@ -45,6 +45,11 @@ is root_inside_is_the_callers_uid_outside "$(echo "$out" | sed -n 2p)" 0
 like a_root_owned_host_file_stays_unwritable "$(echo "$out" | sed -n 3p)" 'Permission denied|Read-only'
 is the_host_file_is_unchanged "$(cat "$home/rootfile")" host-secret
 like no_delegated_cgroup_is_a_warning_not_a_silence "$(cat "$WORK/r1.err")" 'rootless: cgroup .* is not delegated to you'
+# The user's compiled filters are kept in the user's own cache directory, not the state root.
+ucache="$(getent passwd "$user" | cut -d: -f6)/.cache/ward/seccomp"
+is rootless_seccomp_cache_is_the_users \
+	"$(stat -c '%U %a' "$ucache") $(find "$ucache" -name '*.bpf' -user "$user" -perm 600 | grep -q . && echo has-entries) $(find "$ucache" -name '*.bpf' \( ! -user "$user" -o ! -perm 600 \) | grep -c .)" \
+	"$user 700 has-entries 0"
 
 cfg '.linux.uidMappings = [{containerID: 0, hostID: '"$subuid"', size: 65536}] |
 	.linux.gidMappings = [{containerID: 0, hostID: '"$subuid"', size: 65536}] |
@@ -61,7 +66,7 @@ U kill r3 KILL
 for _ in $(seq 50); do [ "$(U state r3 | jq -r .status)" = stopped ] && break; sleep 0.05; done
 is rootless_kill_stops_it "$(U state r3 | jq -r .status)" stopped
 U delete r3
-is rootless_delete_leaves_no_state "$(ls -A "$home/xdg/ward" | grep -v '^cache:seccomp$')" ""
+is rootless_delete_leaves_no_state "$(ls -A "$home/xdg/ward")" ""
 
 # create + start + list, and a console socket, as an unprivileged user.
 cfg '.process.args = ["sh", "-c", "sleep 60; : '"$MARK"'"]'
@@ -103,7 +108,7 @@ like rootless_device_needs_the_named_host_node "$(U run r9 2>&1 </dev/null; echo
 cfg '.linux.devices = [{path: "/dev/full", type: "c", major: 1, minor: 3}] |
 	.process.args = ["true"]'
 like rootless_device_bind_checks_major_minor "$(U run r10 2>&1 </dev/null; echo "rc=$?")" \
-	'/dev/full on the host is not the character device 1:3 the config names.*rc=1'
+	'the host.s /dev/full is not the character device 1:3 the config names.*rc=1'
 cfg '.linux.devices = [{path: "/dev/zero", type: "c", major: 1, minor: 5}] |
 	.process.args = ["sh", "-c", "head -c 3 /dev/zero | od -An -tx1"]'
 is rootless_device_bind_of_the_named_node "$(U run r11 2>/dev/null </dev/null | tr -s ' ')" " 00 00 00"

@@ -2,6 +2,7 @@
  * cgroupfs (the kernel's own is exercised by the integration and VM tests). */
 #include <check.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "ward/cgroup.h"
 #include "ward/cleanup.h"
 #include "ward/util.h"
+#include "ward/verify.h"
 
 static char root[64];
 
@@ -197,6 +199,69 @@ START_TEST(impossible_v2_settings_are_refused)
 }
 END_TEST
 
+/* What a state.json may name as a container's cgroup before ward writes to it. */
+START_TEST(state_cgroup_path_sanity)
+{
+	const char *why = NULL;
+	static const char *const good[] = {"/ward/c1", "/kubepods/burstable/pod1/ctr", "/a"};
+	static const char *const bad[] = {
+		"",	     "ward/c1",	    "/",	  "//",	 "/ward//c1",
+		"/ward/c1/", "/ward/../c1", "/ward/./c1", "/..", "/ward/..",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++)
+		ck_assert_msg(verify_cgroup_path(good[i], "/system.slice/ward.service", &why) == 0,
+			      "%s: %s", good[i], why);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		ck_assert_msg(verify_cgroup_path(bad[i], NULL, &why) == -1, "accepted %s", bad[i]);
+	ck_assert_int_eq(verify_cgroup_path(NULL, NULL, &why), -1);
+	char long_path[PATH_MAX];
+	memset(long_path, 'a', sizeof long_path - 1);
+	long_path[0] = '/';
+	long_path[sizeof long_path - 1] = '\0';
+	ck_assert_int_eq(verify_cgroup_path(long_path, NULL, &why), -1);
+	ck_assert_str_eq(why, "is too long");
+	/* ward's own cgroup and its ancestors: where `kill --all` would kill ward and its
+	 * caller, or every service of the host. */
+	ck_assert_int_eq(verify_cgroup_path("/user.slice/session-1.scope",
+					    "/user.slice/session-1.scope", &why),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(why, "ward's own cgroup"));
+	ck_assert_int_eq(verify_cgroup_path("/user.slice", "/user.slice/session-1.scope", &why),
+			 -1);
+	ck_assert_int_eq(verify_cgroup_path("/user.slice/session-1.scope/ward-c1",
+					    "/user.slice/session-1.scope", &why),
+			 0); /* a rootless container, below its caller */
+	ck_assert_int_eq(verify_cgroup_path("/user.slice/session-10.scope",
+					    "/user.slice/session-1.scope", &why),
+			 0); /* a sibling that only shares a prefix */
+	ck_assert_int_eq(verify_cgroup_path("/ward/c1", "/", &why), 0);
+}
+END_TEST
+
+START_TEST(cgroup_within_is_by_component)
+{
+	ck_assert(verify_cgroup_within("/a/b", "/a/b"));
+	ck_assert(verify_cgroup_within("/a/b/init.scope", "/a/b"));
+	ck_assert(!verify_cgroup_within("/a/bc", "/a/b"));
+	ck_assert(!verify_cgroup_within("/a", "/a/b"));
+	ck_assert(verify_cgroup_within("/anything", "/"));
+}
+END_TEST
+
+START_TEST(proc_cgroup_v2_line)
+{
+	char *cg = verify_parse_proc_cgroup("12:pids:/x\n1:name=systemd:/y\n0::/ward/c1\n");
+	ck_assert_str_eq(cg, "/ward/c1");
+	free(cg);
+	cg = verify_parse_proc_cgroup("0::/last-line-without-newline");
+	ck_assert_str_eq(cg, "/last-line-without-newline");
+	free(cg);
+	/* "10::" is not "0::" */
+	ck_assert_ptr_null(verify_parse_proc_cgroup("10::/v1-named\n4:memory:/m\n"));
+	ck_assert_ptr_null(verify_parse_proc_cgroup(""));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cgroup");
@@ -209,6 +274,9 @@ int main(void)
 	tcase_add_test(tc, a_limit_without_its_controller_is_refused);
 	tcase_add_test(tc, a_default_value_without_its_controller_is_skipped);
 	tcase_add_test(tc, impossible_v2_settings_are_refused);
+	tcase_add_test(tc, state_cgroup_path_sanity);
+	tcase_add_test(tc, cgroup_within_is_by_component);
+	tcase_add_test(tc, proc_cgroup_v2_line);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

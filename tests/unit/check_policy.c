@@ -459,6 +459,7 @@ START_TEST(refuses_what_lies_below_a_system_tree)
 		{"/home/someone/.bashrc", "mount-host-home"},
 		{"/run/ward", "mount-ward-state"},
 		{"/run/ward/some-container", "mount-ward-state"},
+		{"/var/cache/ward/seccomp", "mount-ward-state"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		expect(with_bind(cases[i].source), cases[i].check, "mounts[7].source");

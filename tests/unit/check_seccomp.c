@@ -2,6 +2,8 @@
  * tests/integration/seccomp.sh). */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <linux/filter.h>
 #include <sched.h>
 #include <signal.h>
@@ -10,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ward/cleanup.h"
 #include "ward/seccomp.h"
 #include "ward/spec.h"
 
@@ -173,10 +177,270 @@ START_TEST(never_filter_refuses_user_namespaces_and_keyrings)
 }
 END_TEST
 
+/* ---- the cache ---- */
+
+static const char key_a[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+static const char key_b[] = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+static char tmp[64];
+
+static int rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+static void teardown(void)
+{
+	if (tmp[0]) {
+		chmod(tmp, 0700);
+		nftw(tmp, rm, 8, FTW_DEPTH | FTW_PHYS);
+	}
+	tmp[0] = '\0';
+}
+
+static int make_tmp(void)
+{
+	snprintf(tmp, sizeof tmp, "/tmp/ward-cache-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	int fd = open(tmp, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	return fd;
+}
+
+static void never_program(struct seccomp_program *p)
+{
+	struct ward_error err = {0};
+	ck_assert_int_eq(seccomp_compile_never(SECCOMP_NEVER_BASE, -1, p, &err), 0);
+	p->flags = 1; /* SECCOMP_FILTER_FLAG_TSYNC: travels with the program */
+	p->listener = true;
+}
+
+START_TEST(cache_entry_round_trips)
+{
+	struct seccomp_program p, q;
+	const char *why = NULL;
+	void *buf;
+	size_t len;
+
+	never_program(&p);
+	ck_assert_int_eq(seccomp_cache_encode(key_a, &p, &buf, &len), 0);
+	ck_assert_int_eq(seccomp_cache_decode(buf, len, key_a, &q, &why), 0);
+	ck_assert_uint_eq(q.len, p.len);
+	ck_assert_uint_eq(q.flags, p.flags);
+	ck_assert(q.listener);
+	ck_assert_mem_eq(q.filter, p.filter, p.len * sizeof(struct sock_filter));
+	free(buf);
+	seccomp_program_free(&p);
+	seccomp_program_free(&q);
+}
+END_TEST
+
+/* Every kind of damage, and an entry of another key, is refused with a reason. */
+START_TEST(cache_entry_damage_is_refused)
+{
+	struct seccomp_program p, q;
+	const char *why;
+	unsigned char *buf, *bad;
+	size_t len, body, head;
+
+	never_program(&p);
+	ck_assert_int_eq(seccomp_cache_encode(key_a, &p, (void **)&buf, &len), 0);
+	body = p.len * sizeof(struct sock_filter);
+	head = len - body;
+	bad = malloc(len);
+	struct {
+		const char *what;
+		size_t at;
+		unsigned char xor ;
+		size_t len;
+		const char *reason;
+	} cases[] = {
+		{"magic", 0, 0x20, len, "not a cache entry"},
+		{"format", 8, 0x01, len, "not a cache entry"},
+		{"flags", 12 + 3, 0x40, len, "unknown flags"},
+		{"key", 16, 0x03, len, "another key"},
+		{"length field", 80, 0x01, len, "length"},
+		{"digest", head - 1, 0x01, len, "checksum"},
+		{"first instruction", head, 0x01, len, "checksum"},
+		{"last instruction", len - 1, 0x80, len, "checksum"},
+		{"truncated by one byte", 0, 0, len - 1, "length"},
+		{"truncated to its header", 0, 0, head, "length"},
+		{"truncated inside its header", 0, 0, head - 1, "shorter than its header"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		memcpy(bad, buf, len);
+		bad[cases[i].at] ^= cases[i].xor ;
+		why = NULL;
+		ck_assert_msg(seccomp_cache_decode(bad, cases[i].len, key_a, &q, &why) == -1,
+			      "%s: accepted", cases[i].what);
+		ck_assert_ptr_null(q.filter);
+		ck_assert_msg(why && strstr(why, cases[i].reason), "%s: %s", cases[i].what,
+			      why ? why : "(no reason)");
+	}
+	/* The whole entry of one key under another key's name. */
+	ck_assert_int_eq(seccomp_cache_decode(buf, len, key_b, &q, &why), -1);
+	ck_assert_str_eq(why, "compiled for another key");
+	/* Longer than its header says. */
+	unsigned char *longer = malloc(len + 8);
+	memcpy(longer, buf, len);
+	memset(longer + len, 0, 8);
+	ck_assert_int_eq(seccomp_cache_decode(longer, len + 8, key_a, &q, &why), -1);
+	free(longer);
+	free(bad);
+	free(buf);
+	seccomp_program_free(&p);
+}
+END_TEST
+
+/* What a file must be before its content is even read. */
+START_TEST(cache_entries_are_checked_as_files)
+{
+	struct seccomp_program p, q;
+	char name[128], path[256], other[256];
+	int dirfd = make_tmp();
+
+	never_program(&p);
+	snprintf(name, sizeof name, "%s.bpf", key_a);
+	snprintf(path, sizeof path, "%s/%s", tmp, name);
+	snprintf(other, sizeof other, "%s/elsewhere", tmp);
+	seccomp_cache_store(dirfd, key_a, &p);
+	ck_assert(seccomp_cache_load(dirfd, key_a, &q));
+	seccomp_program_free(&q);
+	ck_assert(!seccomp_cache_load(dirfd, key_b, &q)); /* absent */
+
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	ck_assert_msg(!seccomp_cache_load(dirfd, key_a, &q), "mode 0644 loaded");
+	ck_assert_int_eq(chmod(path, 0600), 0);
+
+	ck_assert_int_eq(link(path, other), 0);
+	ck_assert_msg(!seccomp_cache_load(dirfd, key_a, &q), "a hard link loaded");
+	ck_assert_int_eq(unlink(other), 0);
+	ck_assert(seccomp_cache_load(dirfd, key_a, &q));
+	seccomp_program_free(&q);
+
+	if (geteuid() == 0) {
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+		ck_assert_msg(!seccomp_cache_load(dirfd, key_a, &q), "another user's file loaded");
+		ck_assert_int_eq(chown(path, 0, 0), 0);
+	}
+
+	/* A symbolic link to a valid entry is not followed; storing replaces the link itself. */
+	ck_assert_int_eq(rename(path, other), 0);
+	ck_assert_int_eq(symlink("elsewhere", path), 0);
+	ck_assert_msg(!seccomp_cache_load(dirfd, key_a, &q), "a symbolic link was followed");
+	seccomp_cache_store(dirfd, key_a, &p);
+	struct stat st;
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert(seccomp_cache_load(dirfd, key_a, &q));
+	seccomp_program_free(&q);
+	ck_assert_int_eq(unlink(other), 0);
+
+	/* A FIFO neither loads nor hangs the reader; a directory does not load. */
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert(!seccomp_cache_load(dirfd, key_a, &q));
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	ck_assert(!seccomp_cache_load(dirfd, key_a, &q));
+
+	/* Damage on disk: refused, then replaced by a good entry. */
+	ck_assert_int_eq(rmdir(path), 0);
+	seccomp_cache_store(dirfd, key_a, &p);
+	int fd = open(path, O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pwrite(fd, "\xff", 1, 200), 1);
+	close(fd);
+	ck_assert(!seccomp_cache_load(dirfd, key_a, &q));
+	seccomp_cache_store(dirfd, key_a, &p);
+	ck_assert(seccomp_cache_load(dirfd, key_a, &q));
+	seccomp_program_free(&q);
+	/* No temporary file is left. */
+	char listing[256];
+	snprintf(listing, sizeof listing, "test \"$(ls -A %s)\" = \"%s\"", tmp, name);
+	ck_assert_int_eq(system(listing), 0);
+	close(dirfd);
+	seccomp_program_free(&p);
+}
+END_TEST
+
+/* The directory: created 0700 where missing; refused when any component could be changed by
+ * someone else, or is a symbolic link, or when it is not private. */
+START_TEST(cache_directory_checks)
+{
+	char path[256];
+	int base = make_tmp();
+	int fd = seccomp_cache_open_below(base, "a/b/seccomp");
+	struct stat st;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	snprintf(path, sizeof path, "%s/a/b/seccomp", tmp);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0700);
+
+	snprintf(path, sizeof path, "%s/a", tmp);
+	ck_assert_int_eq(chmod(path, 0770), 0);
+	ck_assert_int_eq(seccomp_cache_open_below(base, "a/b/seccomp"), -1);
+	ck_assert_int_eq(chmod(path, 0702), 0);
+	ck_assert_int_eq(seccomp_cache_open_below(base, "a/b/seccomp"), -1);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+	fd = seccomp_cache_open_below(base, "a/b/seccomp");
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+
+	snprintf(path, sizeof path, "%s/a/b/seccomp", tmp);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+	ck_assert_int_eq(seccomp_cache_open_below(base, "a/b/seccomp"), -1);
+	ck_assert_int_eq(chmod(path, 0700), 0);
+
+	snprintf(path, sizeof path, "%s/link", tmp);
+	ck_assert_int_eq(symlink("a", path), 0);
+	ck_assert_int_eq(seccomp_cache_open_below(base, "link/b/seccomp"), -1);
+	ck_assert_int_eq(seccomp_cache_open_below(base, "a/../a/b/seccomp"), -1);
+
+	if (geteuid() == 0) {
+		snprintf(path, sizeof path, "%s/a/b", tmp);
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+		ck_assert_int_eq(seccomp_cache_open_below(base, "a/b/seccomp"), -1);
+		ck_assert_int_eq(chown(path, 0, 0), 0);
+	}
+	/* A world-writable start (such as /tmp) is refused too. */
+	ck_assert_int_eq(chmod(tmp, 0777), 0);
+	ck_assert_int_eq(seccomp_cache_open_below(base, "a/b/seccomp"), -1);
+	close(base);
+}
+END_TEST
+
+START_TEST(cache_key_covers_its_inputs)
+{
+	char k1[65], k2[65], k3[65], k4[65];
+	struct ward_seccomp *sc = parse("{\"defaultAction\": \"SCMP_ACT_ALLOW\"}");
+
+	seccomp_cache_key(NULL, 0, "x", k1);
+	seccomp_cache_key(NULL, 0, "x", k2);
+	ck_assert_str_eq(k1, k2);
+	ck_assert_uint_eq(strlen(k1), 64);
+	seccomp_cache_key(NULL, 1, "x", k2);
+	seccomp_cache_key(NULL, 0, "y", k3);
+	seccomp_cache_key(sc, 0, "x", k4);
+	ck_assert_str_ne(k1, k2);
+	ck_assert_str_ne(k1, k3);
+	ck_assert_str_ne(k1, k4);
+	spec_seccomp_free(sc);
+	if (geteuid() == 0) {
+		char *dir = seccomp_cache_dir();
+		ck_assert_str_eq(dir, "/var/cache/ward/seccomp");
+		free(dir);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("seccomp");
 	TCase *tc = tcase_create("seccomp");
+	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, builtin_default_profile_compiles);
 	tcase_add_test(tc, capability_conditions_change_the_filter);
 	tcase_add_test(tc, builtin_default_profile_is_default_deny);
@@ -185,6 +449,11 @@ int main(void)
 	tcase_add_test(tc, repeated_argument_conditions_compile);
 	tcase_add_test(tc, never_filter_compiles);
 	tcase_add_test(tc, never_filter_refuses_user_namespaces_and_keyrings);
+	tcase_add_test(tc, cache_entry_round_trips);
+	tcase_add_test(tc, cache_entry_damage_is_refused);
+	tcase_add_test(tc, cache_entries_are_checked_as_files);
+	tcase_add_test(tc, cache_directory_checks);
+	tcase_add_test(tc, cache_key_covers_its_inputs);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -128,8 +128,9 @@ ward_run() {
 # daemon's own leftovers itself.
 host_mounts() {
 	awk '{print $5, $10}' /proc/self/mountinfo | grep -v -e '^/tmp/ward-pm\.' \
-		-e "^$WARD_TEST_WORK/containerd\." -e '^/run/containerd/' -e '^/run/containers/' \
-		-e '^/tmp/ward-dk\.' -e "^$WARD_TEST_WORK/docker\." | sort
+		-e '/ward-tests/containerd\.' -e '/tests/work/containerd\.' -e '^/run/containerd/' \
+		-e '^/run/containers/' -e '^/tmp/ward-dk\.' -e '/ward-tests/docker\.' \
+		-e '/tests/work/docker\.' | sort
 }
 
 HOST_MOUNTS_BEFORE=$(host_mounts)
@@ -138,8 +139,8 @@ HOST_MOUNTS_BEFORE=$(host_mounts)
 assert_no_leftovers() {
 	local name=${1:-leaves_nothing_behind}
 	local problems=()
-	# cache:seccomp holds compiled filters, not container state.
-	if [ -d "$STATE_ROOT" ] && [ -n "$(ls -A "$STATE_ROOT" | grep -v '^cache:seccomp$')" ]; then
+	# Nothing at all: the seccomp cache lives outside every state root (ward-seccomp(7)).
+	if [ -d "$STATE_ROOT" ] && [ -n "$(ls -A "$STATE_ROOT")" ]; then
 		problems+=("state root not empty: $(ls -A "$STATE_ROOT" | tr '\n' ' ')")
 	fi
 	local now
