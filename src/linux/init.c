@@ -236,9 +236,12 @@ static int request_runtime_hooks(const struct ward_init_config *cfg, int fd, str
 	return sync_expect(fd, SYNC_HOOKS_DONE, &msg, NULL, "ward", err);
 }
 
-/* The process's own credentials, the same for the init and exec'd processes, in the order
- * DESIGN.md gives; ends ready for execve. The executable and HOME are resolved first, while
- * this is root and no seccomp filter can deny the lookup. */
+/* The process's own credentials, the same for the init and exec'd processes, in the one safe
+ * order: cwd, rlimits, executable and HOME, bounding set, user and groups, LSM exec label,
+ * no_new_privs, the capability sets, seccomp last (so the filter only has to allow what
+ * follows; without no_new_privs it must come before the user change, while CAP_SYS_ADMIN is
+ * held). Ends ready for execve. The executable and HOME are resolved first, while this is root
+ * and no seccomp filter can deny the lookup. */
 static int drop_to_process(const struct ward_init_config *cfg, int fd, const struct ward_process *p,
 			   struct process_exec *exe, struct ward_error *err)
 {
@@ -263,8 +266,9 @@ static int drop_to_process(const struct ward_init_config *cfg, int fd, const str
 	return 0;
 }
 
-/* Everything from the filesystem view to the last privilege drop, in the order DESIGN.md
- * gives. Returns with the process ready to execve `exe`. */
+/* Everything from the filesystem view to the last privilege drop: mounts on the judged root,
+ * pivot_root, hostname and sysctls, masked and read-only paths, personality and scheduling,
+ * a fresh session keyring, then drop_to_process(). Returns ready to execve `exe`. */
 static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t pid,
 			     struct process_exec *exe, struct ward_error *err)
 {

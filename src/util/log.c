@@ -11,7 +11,7 @@
 #include "ward/log.h"
 #include "ward/util.h"
 
-/* The logger's settings are the only global mutable state (CONVENTIONS.md). */
+/* The logger's settings are the only global mutable state in ward. */
 static struct {
 	int fd; /* -1: no log file */
 	bool json;
