@@ -158,12 +158,21 @@ struct host_refs {
 	size_t n_admin;
 };
 
+/* The kernel's name of an existing path when it differs from the name (a symlinked /var/run,
+ * a data root moved elsewhere); NULL when it is the same or missing. One openat2 and one
+ * readlink, where realpath(3) would read every component. */
 static char *real_if_different(const char *path)
 {
-	char buf[PATH_MAX];
-	if (strchr(path, '*') || !realpath(path, buf) || strcmp(buf, path) == 0)
+	struct host_object o;
+	char *real = NULL;
+
+	if (strchr(path, '*'))
 		return NULL;
-	return strdup(buf);
+	if (hostpath_resolve(AT_FDCWD, path, HOSTPATH_NO_MAGIC, O_PATH, &o) == 0 &&
+	    strcmp(o.path, path) != 0)
+		real = steal_ptr(o.path);
+	hostpath_clear(&o);
+	return real;
 }
 
 static struct host_refs *refs(struct eval *e)
@@ -174,11 +183,16 @@ static struct host_refs *refs(struct eval *e)
 	if (!r)
 		return NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(trees); i++) {
-		hostpath_resolve(AT_FDCWD, trees[i].path, HOSTPATH_NO_MAGIC, O_PATH, &r->trees[i]);
-		r->tree_real[i] = real_if_different(trees[i].path);
+		struct host_object *t = &r->trees[i];
+		hostpath_resolve(AT_FDCWD, trees[i].path, HOSTPATH_NO_MAGIC, O_PATH, t);
+		if (t->fd >= 0 && strcmp(t->path, trees[i].path) != 0)
+			r->tree_real[i] = strdup(t->path);
 	}
+	/* Most layouts share their root with the one before. */
 	for (size_t i = 0; i < ARRAY_SIZE(layouts); i++)
-		r->layout_real[i] = real_if_different(layouts[i].root);
+		r->layout_real[i] = i > 0 && strcmp(layouts[i].root, layouts[i - 1].root) == 0
+					    ? (r->layout_real[i - 1] ? strdup(r->layout_real[i - 1]) : NULL)
+					    : real_if_different(layouts[i].root);
 	size_t n = strv_length(e->p->host_paths);
 	r->admin = calloc(n ? n : 1, sizeof *r->admin);
 	if (!r->admin) {
