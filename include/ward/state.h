@@ -35,10 +35,17 @@ int state_validate_id(const char *id, struct ward_error *err);
 void state_remove_legacy_cache(int rootfd);
 /* Opens (creating with mode 0700 if needed) the state root. */
 int state_open_root(const char *root, struct ward_error *err);
-/* Creates <root>/<id> and locks it; fails if the container exists. */
+/* Creates <root>/<id> and locks it; fails if the container exists. The lock (flock) is held
+ * until the fd is closed; it serialises the verbs acting on one container. */
 int state_create_dir(int rootfd, const char *id, struct ward_error *err);
-/* Opens and locks <root>/<id>; "container \"<id>\" does not exist" when it is not there. */
+/* Opens and locks <root>/<id>; "container \"<id>\" does not exist" when it is not there, or
+ * was removed while this process waited for the lock. */
 int state_open_dir(int rootfd, const char *id, struct ward_error *err);
+/* `run` lets other verbs act while its container runs, keeping the directory open: unlocks
+ * it, and later locks it again; 1 when it is still the container's, 0 when a delete removed
+ * it meanwhile (its name may belong to a new container by now), -1 on error. */
+void state_unlock_dir(int dirfd);
+int state_relock_dir(int dirfd, const char *id, struct ward_error *err);
 int state_remove_dir(int rootfd, const char *id, struct ward_error *err);
 
 int state_write(int dirfd, const struct ward_state *st, struct ward_error *err);

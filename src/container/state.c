@@ -84,24 +84,58 @@ void state_remove_legacy_cache(int rootfd)
 	unlinkat(rootfd, "cache:seccomp", AT_REMOVEDIR);
 }
 
+/* Locks the state directory open as fd. 1: locked; 0: the directory was removed while this
+ * process waited for the lock (a delete held it), so the lock guards nothing; -1: error. */
+static int lock_dir(int fd, const char *id, struct ward_error *err)
+{
+	struct stat st;
+
+	if (flock(fd, LOCK_EX) < 0)
+		return ward_fail(err, errno, "lock the state of %s", id);
+	if (fstat(fd, &st) < 0)
+		return ward_fail(err, errno, "stat the state of %s", id);
+	return st.st_nlink > 0;
+}
+
 int state_create_dir(int rootfd, const char *id, struct ward_error *err)
 {
-	int fd;
+	/* Between mkdirat() and flock() the directory is unlocked and has no state.json: a
+	 * delete taking it for the remains of a killed create may remove it. Then again. */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		int fd, locked;
 
-	if (mkdirat(rootfd, id, 0711) < 0) {
-		if (errno == EEXIST)
-			return ward_fail(err, 0, "container \"%s\" already exists", id);
-		return ward_fail(err, errno, "create the state directory of %s", id);
-	}
-	fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return ward_fail(err, errno, "open the state directory of %s", id);
-	if (flock(fd, LOCK_EX) < 0) {
-		int e = errno;
+		if (mkdirat(rootfd, id, 0711) < 0) {
+			if (errno == EEXIST)
+				return ward_fail(err, 0, "container \"%s\" already exists", id);
+			return ward_fail(err, errno, "create the state directory of %s", id);
+		}
+		fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				continue;
+			return ward_fail(err, errno, "open the state directory of %s", id);
+		}
+		locked = lock_dir(fd, id, err);
+		if (locked > 0)
+			return fd;
 		close(fd);
-		return ward_fail(err, e, "lock the state of %s", id);
+		if (locked < 0)
+			return -1;
 	}
-	return fd;
+	return ward_fail(err, EAGAIN,
+			 "create the state directory of %s: removed again and again "
+			 "while being created",
+			 id);
+}
+
+void state_unlock_dir(int dirfd)
+{
+	flock(dirfd, LOCK_UN);
+}
+
+int state_relock_dir(int dirfd, const char *id, struct ward_error *err)
+{
+	return lock_dir(dirfd, id, err);
 }
 
 int state_open_dir(int rootfd, const char *id, struct ward_error *err)
@@ -113,11 +147,12 @@ int state_open_dir(int rootfd, const char *id, struct ward_error *err)
 			return ward_fail(err, 0, "container \"%s\" does not exist", id);
 		return ward_fail(err, errno, "open the state of %s", id);
 	}
-	/* Operations on one container are serialised: a create in progress holds this lock. */
-	if (flock(fd, LOCK_EX) < 0) {
-		int e = errno;
+	/* Operations on one container are serialised: a create in progress holds this lock.
+	 * A directory removed while this process waited is gone, whatever now has its name. */
+	int locked = lock_dir(fd, id, err);
+	if (locked <= 0) {
 		close(fd);
-		return ward_fail(err, e, "lock the state of %s", id);
+		return locked < 0 ? -1 : ward_fail(err, 0, "container \"%s\" does not exist", id);
 	}
 	return fd;
 }
