@@ -314,7 +314,9 @@ enum verify_result verify_init(int rootfd, const char *id, const struct ward_sta
 				      st->pid);
 	}
 	if (r < 0) {
-		if (!alive(fd, st))
+		/* The pidfd pins the process, so its namespaces are gone only because it is
+		 * exiting: it gave them up in do_exit() and is not a zombie yet. */
+		if (!alive(fd, st) || r == -ENOENT || r == -ESRCH)
 			return VERIFY_GONE;
 		return ward_fail(err, -r, "container %s: read the namespaces of pid %d", id,
 				 st->pid);

@@ -5,7 +5,7 @@
 # always whole; `ward list` agrees with the state directories; nothing is left behind.
 # Wall times against runc and crun: tests/soak/soak.sh.
 . "$(dirname "$0")/lib/common.sh"
-plan 31
+plan 32
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 status_of() { W state "$1" 2>/dev/null | jq -r .status; }
@@ -86,6 +86,22 @@ wait "$ep"
 erc=$?
 like exec_killed_by_a_delete_says_the_container_stopped "$(cat "$WORK/ep.err") rc=$erc" \
 	'container ep stopped while the process was being started \(it was killed or deleted meanwhile\) rc=255'
+
+# ---- a verb looking at an init that is exiting ------------------------------------------------------
+# Killed, the init first leaves its namespaces and only later becomes a zombie; a memfd it
+# holds is freed in between, stretching that moment. A verb reading it then sees a stopped
+# container, not a state that "may have been tampered with".
+b=$(new_bundle se "probe slowexit 1024; : $MARK")
+edit_config "$b" '.process.args = ["probe", "slowexit", "1024"]'
+seen=()
+for r in 1 2 3; do
+	W run -d -b "$b" se </dev/null >"$WORK/se.out"
+	for _ in $(seq 200); do grep -q ready "$WORK/se.out" && break; sleep 0.05; done
+	kill -KILL "$(W state se | jq .pid)"
+	seen+=("$(W state se 2>&1 | jq -r .status 2>&1 | head -c 300)")
+	W delete -f se
+done
+is a_verb_sees_an_exiting_init_as_stopped "${seen[*]}" "stopped stopped stopped"
 
 # ---- kill during pause ----------------------------------------------------------------------
 b=$(new_bundle kp "sleep 60; : $MARK")
