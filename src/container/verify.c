@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -227,6 +228,22 @@ static bool alive(int pidfd, const struct ward_state *st)
 	       state_process_alive(st->pid, st->start_time);
 }
 
+/* A process whose namespaces are gone (ENOENT on its ns links, an empty mount table) is in
+ * the middle of exiting: only do_exit() drops them. It is not a zombie yet, so it still looks
+ * alive; waiting briefly on its pidfd (readable once it has exited) tells the stopped
+ * container apart from an unreadable one. */
+static bool exits_soon(int pidfd, int r)
+{
+	struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+
+	if (r != -ENOENT && r != -ESRCH)
+		return false;
+	while (poll(&pfd, 1, 2000) < 0)
+		if (errno != EINTR)
+			return false;
+	return (pfd.revents & POLLIN) != 0;
+}
+
 /* The cgroup checks of a live init: cg is where the kernel says it is. */
 static int check_init_cgroup(int rootfd, const char *id, const struct ward_state *st,
 			     const char *cg, struct ward_error *err)
@@ -314,7 +331,7 @@ enum verify_result verify_init(int rootfd, const char *id, const struct ward_sta
 				      st->pid);
 	}
 	if (r < 0) {
-		if (!alive(fd, st))
+		if (!alive(fd, st) || exits_soon(fd, r))
 			return VERIFY_GONE;
 		return ward_fail(err, -r, "container %s: read the namespaces of pid %d", id,
 				 st->pid);

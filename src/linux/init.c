@@ -355,7 +355,7 @@ __attribute__((noreturn)) static void init_stage(const struct ward_init_config *
 		_exit(1);
 	if (wait_for_start(cfg->exec_fifo_fd, &err) < 0)
 		die(fd, &err, 1);
-	close(cfg->exec_fifo_fd);
+	/* exec.fifo stays open (close-on-exec) until the execve: `start` waits for that. */
 	if (run_container_hooks(cfg, WARD_HOOK_START_CONTAINER, pid, "created", &err) < 0)
 		die(fd, &err, 1);
 
