@@ -19,12 +19,14 @@ struct mount_plan {
 	bool propagation_recursive;
 	char **sb_flags; /* superblock flags for fsconfig: "sync", "dirsync", "lazytime", ... */
 	char **data;	 /* filesystem options: "mode=755", "newinstance", ... */
+	char **ignored;	 /* key=value options of a bind mount, which the kernel ignores */
 	bool tmpcopyup;
 	bool idmap, ridmap;
 };
 
 /* Translates options (NULL-terminated) for a mount of the given type. Unknown options are
- * passed to the filesystem for non-bind mounts and refused for bind mounts. */
+ * passed to the filesystem for non-bind mounts; for bind mounts, key=value ones (which
+ * mount(2) ignores there) land in ignored and any other is refused. */
 int mountopts_parse(const char *type, char *const *options, struct mount_plan *plan,
 		    struct ward_error *err);
 void mountopts_clear(struct mount_plan *plan);

@@ -18,6 +18,7 @@ enum sync_type {
 	SYNC_SECCOMP_FD,    /* init -> ward: the seccomp notification fd, for the agent */
 	SYNC_READY,	    /* init -> ward: set up, waiting for start */
 	SYNC_ERROR,	    /* either way: the error that stopped it */
+	SYNC_ROOTFS_MOUNT,  /* init -> ward: mount ID of the bound root in a shared namespace */
 };
 
 struct sync_msg {
