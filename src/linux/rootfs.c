@@ -83,7 +83,8 @@ int rootfs_prepare(const struct ward_spec *spec, const struct ward_plan *plan, c
 
 	for (size_t i = 0; i < spec->n_mounts; i++)
 		if (mount_one(rootfd, &spec->mounts[i], &plan->mounts[i], i,
-			      spec->linux_.mount_label, idmap_fds ? idmap_fds[i] : -1, err) < 0)
+			      spec->linux_.mount_label, idmap_fds ? idmap_fds[i] : -1, shared_ns,
+			      err) < 0)
 			return -1;
 	if (rootfs_create_devices(rootfd, spec, err) < 0)
 		return -1;

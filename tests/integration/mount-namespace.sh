@@ -5,7 +5,7 @@
 # and bind mount options the kernel ignores. The namespaces such containers share are this
 # test's own (unshare -m, slaves of the host's), so nothing can reach the host.
 . "$(dirname "$0")/lib/common.sh"
-plan 33
+plan 34
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 mounted_at() { awk -v p="$2" '$5 == p' "/proc/$1/mountinfo"; }
@@ -39,8 +39,10 @@ ward_in_holder_run "$b" hostmnt
 is runs_without_a_mount_namespace "$RC" 0
 like its_root_is_the_container_root "$OUT" 'bin'
 unlike the_host_tree_is_not_visible "$OUT" 'work|usr'
+mkdir -p "$WORK/vol"
 b2=$(new_bundle hostmnt2 "sleep 60; : $MARK")
-edit_config "$b2" '.linux.namespaces |= map(select(.type != "mount"))'
+edit_config "$b2" '.linux.namespaces |= map(select(.type != "mount"))
+	| .mounts += [{destination: "/mnt", type: "bind", source: $s, options: ["rbind"]}]' --arg s "$WORK/vol"
 WH create -b "$b2" --pid-file "$WORK/h2.pid" hostmnt2 </dev/null
 is create_without_a_mount_namespace_succeeds "$?" 0
 pid=$(cat "$WORK/h2.pid")
@@ -49,6 +51,8 @@ check the_init_is_chrooted_into_the_rootfs test "$(stat -L -c %d:%i /proc/"$pid"
 like the_rootfs_is_bound_in_the_shared_namespace "$(mounted_at "$holder" "$ROOTFS")" "$ROOTFS"
 like the_containers_proc_is_mounted_there_too "$(mounted_at "$holder" "$ROOTFS/proc")" proc
 like the_bound_root_is_private "$(root_tags /proc/"$pid"/mountinfo)" '^ *$'
+# A bind from the namespace would stay a slave (or peer) of its source: made private.
+like a_bind_mount_is_private_too "$(awk '$5 == "/mnt" {for (i = 7; $i != "-"; i++) printf "%s ", $i}' /proc/"$pid"/mountinfo)" '^ *$'
 is nothing_reaches_the_host "$(mounted_at $$ "$ROOTFS")" ""
 is state_says_created "$(WH state hostmnt2 | jq -r .status)" created
 WH start hostmnt2
@@ -93,7 +97,6 @@ like private_root_has_no_propagation "${tags[private]}" '^ *$'
 like unbindable_root_is_unbindable "${tags[unbindable]}" '^unbindable $'
 
 # --- bind mount options the kernel ignores ----------------------------------------------------------
-mkdir -p "$WORK/vol"
 b=$(new_bundle bindopts "grep -c ' /mnt ' /proc/self/mountinfo; : $MARK")
 edit_config "$b" '.mounts += [{destination: "/mnt", type: "bind", source: $s, options: ["rbind", "nosuid", "mode=755", "size=1k"]}]' --arg s "$WORK/vol"
 ward_run "$b" bindopts
