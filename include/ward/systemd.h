@@ -68,10 +68,12 @@ int systemd_connect(struct systemd_manager *m, bool user, struct ward_error *err
 void systemd_disconnect(struct systemd_manager *m);
 
 /* Starts the transient unit u holding pid (a scope; -1 for a slice), with the limits of res as
- * properties, waits for its job and returns the unit's cgroup (ControlGroup), malloc'd. */
+ * properties, waits for its job and returns the unit's cgroup (ControlGroup), malloc'd.
+ * *created is set once the manager made the unit (then it is ward's to stop, even when this
+ * fails later); a unit that exists already is an error and is left alone. */
 int systemd_start_unit(struct systemd_manager *m, const struct systemd_unit *u, pid_t pid,
 		       const struct ward_resources *res, const char *description,
-		       char **cgroup_path, struct ward_error *err);
+		       char **cgroup_path, bool *created, struct ward_error *err);
 /* The cgroup of a loaded unit: 0 and *cgroup_path (NULL when it has none), or -ENOENT when
  * the manager has no such unit, or -1 with err. */
 int systemd_unit_cgroup(struct systemd_manager *m, const char *name, char **cgroup_path,
@@ -82,5 +84,8 @@ int systemd_set_properties(struct systemd_manager *m, const char *name,
 /* Stops the unit and waits for it, then clears a failed state, so that nothing of it remains
  * in the manager. A unit that is already gone is no error. */
 int systemd_stop_unit(struct systemd_manager *m, const char *name, struct ward_error *err);
+/* Clears a unit's failed state (a scope stopped by an OOM kill stays loaded as failed, and
+ * its name could not be used again). A unit that is gone is no error. */
+int systemd_reset_failed(struct systemd_manager *m, const char *name, struct ward_error *err);
 
 #endif

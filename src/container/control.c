@@ -67,6 +67,9 @@ int container_update(const char *root, const char *id, const struct ward_resourc
 	cgfd = cgroup_open(cgroot, st.cgroup_path, err);
 	if (cgfd < 0 || update_check(dirfd, cgfd, id, res, policy_file, err) < 0)
 		goto out;
+	/* systemd first: a daemon-reload rewrites the unit's limits into the cgroup. */
+	if (unit_update(&st, res, err) < 0)
+		goto out;
 	rc = cgroup_apply_resources(cgfd, cgroot, st.cgroup_path, res, err);
 out:
 	state_clear(&st);

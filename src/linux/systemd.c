@@ -565,7 +565,7 @@ static int wait_job(struct systemd_manager *m, struct jobs_seen *seen, const cha
 /* A method returning a job path ("o"), then waiting for that job. */
 static int call_job(struct systemd_manager *m, const char *method, const char *sig,
 		    const struct dbus_buf *body, const char *what, const char *unit,
-		    char *error_name, size_t error_name_size, struct ward_error *err)
+		    char *error_name, size_t error_name_size, bool *queued, struct ward_error *err)
 {
 	struct jobs_seen seen = {0};
 	struct dbus_msg reply;
@@ -575,6 +575,8 @@ static int call_job(struct systemd_manager *m, const char *method, const char *s
 		      CALL_TIMEOUT_MS, note_job_removed, &seen, &reply, error_name, error_name_size,
 		      err) < 0)
 		return -1;
+	if (queued)
+		*queued = true;
 	struct dbus_reader r = dbus_body(&reply);
 	const char *path = strcmp(reply.signature, "o") == 0 ? dbus_get_string(&r) : NULL;
 	if (!path || strlen(path) >= sizeof job) {
@@ -589,13 +591,14 @@ static int call_job(struct systemd_manager *m, const char *method, const char *s
 
 int systemd_start_unit(struct systemd_manager *m, const struct systemd_unit *u, pid_t pid,
 		       const struct ward_resources *res, const char *description,
-		       char **cgroup_path, struct ward_error *err)
+		       char **cgroup_path, bool *created, struct ward_error *err)
 {
 	struct dbus_buf body = {0};
 	size_t n;
 	int rc = -1;
 
 	*cgroup_path = NULL;
+	*created = false;
 	dbus_put_string(&body, u->name);
 	dbus_put_string(&body, "fail");
 	size_t props = dbus_open_array(&body, 8);
@@ -624,7 +627,7 @@ int systemd_start_unit(struct systemd_manager *m, const struct systemd_unit *u, 
 	dbus_close_array(&body, aux, 8);
 	char error_name[256];
 	if (call_job(m, "StartTransientUnit", "ssa(sv)a(sa(sv))", &body, "start", u->name,
-		     error_name, sizeof error_name, err) < 0) {
+		     error_name, sizeof error_name, created, err) < 0) {
 		if (strcmp(error_name, "org.freedesktop.systemd1.UnitExists") == 0)
 			ward_error_hint(err,
 					"the unit exists already: a container's unit is always a "
@@ -725,31 +728,41 @@ out:
 	return rc;
 }
 
-int systemd_stop_unit(struct systemd_manager *m, const char *name, struct ward_error *err)
+int systemd_reset_failed(struct systemd_manager *m, const char *name, struct ward_error *err)
 {
 	struct dbus_buf body = {0};
 	struct dbus_msg reply;
+	char error_name[256];
+
+	dbus_put_string(&body, name);
+	int rc = dbus_call(&m->conn, MANAGER_DEST, MANAGER_PATH, MANAGER_IFACE, "ResetFailedUnit",
+			   "s", &body, CALL_TIMEOUT_MS, NULL, NULL, &reply, error_name,
+			   sizeof error_name, err);
+	dbus_buf_free(&body);
+	if (rc == 0) {
+		dbus_msg_free(&reply);
+		return 0;
+	}
+	if (strcmp(error_name, "org.freedesktop.systemd1.NoSuchUnit") != 0)
+		return -1;
+	ward_error_clear(err);
+	return 0;
+}
+
+int systemd_stop_unit(struct systemd_manager *m, const char *name, struct ward_error *err)
+{
+	struct dbus_buf body = {0};
 	char error_name[256];
 	int rc;
 
 	dbus_put_string(&body, name);
 	dbus_put_string(&body, "replace");
-	rc = call_job(m, "StopUnit", "ss", &body, "stop", name, error_name, sizeof error_name, err);
+	rc = call_job(m, "StopUnit", "ss", &body, "stop", name, error_name, sizeof error_name, NULL,
+		      err);
 	dbus_buf_free(&body);
 	if (rc < 0 && strcmp(error_name, "org.freedesktop.systemd1.NoSuchUnit") != 0)
 		return -1;
 	ward_error_clear(err);
 	/* A unit whose processes were killed may be left "failed", and so loaded. */
-	dbus_put_string(&body, name);
-	rc = dbus_call(&m->conn, MANAGER_DEST, MANAGER_PATH, MANAGER_IFACE, "ResetFailedUnit", "s",
-		       &body, CALL_TIMEOUT_MS, NULL, NULL, &reply, error_name, sizeof error_name,
-		       err);
-	dbus_buf_free(&body);
-	if (rc == 0)
-		dbus_msg_free(&reply);
-	else if (strcmp(error_name, "org.freedesktop.systemd1.NoSuchUnit") == 0)
-		ward_error_clear(err);
-	else
-		return -1;
-	return 0;
+	return systemd_reset_failed(m, name, err);
 }
