@@ -599,6 +599,8 @@ int container_create(const struct create_options *o, struct created_container *c
 	/* After the spawn, so that a create that fails logs its error line alone (podman reads
 	 * the log as one JSON value). */
 	warn_ambient_caps(c->spec->process);
+	if (unit.connected)
+		unit_warn_ignored_properties(c->spec);
 
 	if (c->spec->process->has_oom_score_adj &&
 	    write_oom_score_adj(c->spawn.pid, c->spec->process->oom_score_adj, err) < 0)

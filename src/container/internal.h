@@ -99,6 +99,9 @@ int unit_placement_open(struct unit_placement *p, const struct ward_spec *spec, 
 int unit_placement_place(void *ctx, pid_t pid, struct ward_error *err);
 /* After a failed create: the proved cgroup removed, the unit stopped. */
 void unit_placement_undo(struct unit_placement *p);
+/* Warns of every org.systemd.property.* annotation: runc turns them into unit properties,
+ * ward does not (a config could lift its own limits with them). */
+void unit_warn_ignored_properties(const struct ward_spec *spec);
 void unit_placement_close(struct unit_placement *p);
 /* `update`: the limits as properties of the container's unit (when it has one), once the unit
  * proves to hold the container's cgroup. */

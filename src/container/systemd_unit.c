@@ -26,11 +26,23 @@ int unit_placement_open(struct unit_placement *p, const struct ward_spec *spec, 
 	p->user = ward_is_rootless();
 	if (systemd_parse_cgroups_path(spec->linux_.cgroups_path, id, p->user, &p->unit, err) < 0)
 		return -1;
+
 	/* Connected before anything exists, so that an unreachable manager fails cleanly. */
 	if (systemd_connect(&p->mgr, p->user, err) < 0)
 		return -1;
 	p->connected = true;
 	return 0;
+}
+
+void unit_warn_ignored_properties(const struct ward_spec *spec)
+{
+	/* runc passes these to systemd as unit properties; a config choosing them could lift
+	 * its own limits, change its slice or its delegation, so they are not used. */
+	for (size_t i = 0; i < spec->n_annotations; i++)
+		if (strncmp(spec->annotations[i].key, "org.systemd.property.", 21) == 0)
+			log_warn("annotations.%s: ignored (ward sets no unit property a config "
+				 "chooses; limits go in linux.resources)",
+				 spec->annotations[i].key);
 }
 
 /* The process ids in a cgroup.procs file (at most max; *n is how many there are). */
