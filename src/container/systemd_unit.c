@@ -86,8 +86,8 @@ static int check_new_cgroup(const struct unit_placement *p, const char *path, pi
 		return -1;
 	if (n != 1 || procs[0] != pid)
 		return ward_fail(err, 0,
-				 "--systemd-cgroup: unit %s (cgroup %s) holds %zu process%s other "
-				 "than ward's own: it is not a new unit",
+				 "--systemd-cgroup: unit %s (cgroup %s) holds %zu process%s, not "
+				 "ward's setup process alone: it is not a new unit",
 				 p->unit.name, path, n, n == 1 ? "" : "es");
 	return 0;
 }

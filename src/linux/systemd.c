@@ -494,8 +494,10 @@ int systemd_connect(struct systemd_manager *m, bool user, struct ward_error *err
 		m->version = 0;
 	if (subscribe(m, err) < 0) {
 		systemd_disconnect(m);
-		return ward_error_prefix(err, "--systemd-cgroup: the %s systemd manager at %s",
-					 user ? "user's" : "system's", m->address);
+		ward_error_prefix(err, "--systemd-cgroup: cannot reach the %s systemd manager at %s",
+				  user ? "user's" : "system's", m->address);
+		return ward_error_hint(err, "is systemd running? drop --systemd-cgroup to give "
+					    "linux.cgroupsPath as a path");
 	}
 	log_debug("systemd: connected to %s (version %u)", m->address, m->version);
 	return 0;

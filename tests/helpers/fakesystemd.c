@@ -91,6 +91,30 @@ static void collect_empty(void)
 	}
 }
 
+/* Accounting on: every controller the parent has is enabled for its children. */
+static void enable_controllers(const char *dir)
+{
+	char path[1300], buf[512];
+	snprintf(path, sizeof path, "%s/cgroup.controllers", dir);
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	snprintf(path, sizeof path, "%s/cgroup.subtree_control", dir);
+	for (char *c = strtok(buf, " \n"); c; c = strtok(NULL, " \n")) {
+		char op[64];
+		int len = snprintf(op, sizeof op, "+%s", c);
+		fd = open(path, O_WRONLY);
+		if (fd >= 0 && write(fd, op, (size_t)len) < 0)
+			logline("enable %s in %s: %s", c, dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
 static void mkdirs(const char *cg)
 {
 	char path[1200];
@@ -99,6 +123,7 @@ static void mkdirs(const char *cg)
 		if (*p == '/') {
 			*p = '\0';
 			mkdir(path, 0755);
+			enable_controllers(path);
 			*p = '/';
 		}
 	mkdir(path, 0755);
