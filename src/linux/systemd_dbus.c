@@ -36,7 +36,7 @@ static bool reserve(struct dbus_buf *b, size_t n)
 
 static void put_raw(struct dbus_buf *b, const void *p, size_t n)
 {
-	if (!reserve(b, n))
+	if (!n || !reserve(b, n))
 		return;
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
