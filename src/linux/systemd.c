@@ -416,8 +416,10 @@ static int version_of(struct systemd_manager *m)
 			   "Get", "ss", &body, CALL_TIMEOUT_MS, NULL, NULL, &reply, NULL, 0,
 			   &ignored);
 	dbus_buf_free(&body);
-	if (rc < 0)
+	if (rc < 0) {
+		log_debug("systemd: the manager's version is unknown: %s", ignored.msg);
 		return -1;
+	}
 	struct dbus_reader r = dbus_body(&reply);
 	const char *sig = strcmp(reply.signature, "v") == 0 ? dbus_get_signature(&r) : NULL;
 	const char *v = sig && strcmp(sig, "s") == 0 ? dbus_get_string(&r) : NULL;
@@ -490,15 +492,16 @@ int systemd_connect(struct systemd_manager *m, bool user, struct ward_error *err
 			       "enable-linger for services), with XDG_RUNTIME_DIR set"
 			     : "start systemd");
 	}
-	if (version_of(m) < 0)
-		m->version = 0;
 	if (subscribe(m, err) < 0) {
 		systemd_disconnect(m);
-		ward_error_prefix(err, "--systemd-cgroup: cannot reach the %s systemd manager at %s",
+		ward_error_prefix(err,
+				  "--systemd-cgroup: cannot reach the %s systemd manager at %s",
 				  user ? "user's" : "system's", m->address);
 		return ward_error_hint(err, "is systemd running? drop --systemd-cgroup to give "
 					    "linux.cgroupsPath as a path");
 	}
+	if (version_of(m) < 0)
+		m->version = 0;
 	log_debug("systemd: connected to %s (version %u)", m->address, m->version);
 	return 0;
 }

@@ -137,6 +137,21 @@ int dbus_connect(struct dbus_conn *c, const struct sockaddr_un *addr, socklen_t 
 		dbus_close(c);
 		return -1;
 	}
+	if (!bus) {
+		/* systemd 252 leaves the first message of a direct connection unread until more
+		 * bytes arrive (it came with BEGIN): that first message is a Ping that needs no
+		 * answer, so no call waits on it. */
+		struct dbus_msg ping = {.type = DBUS_METHOD_CALL,
+					.flags = DBUS_FLAG_NO_REPLY_EXPECTED,
+					.serial = ++c->serial,
+					.path = "/",
+					.interface = "org.freedesktop.DBus.Peer",
+					.member = "Ping"};
+		if (dbus_send(c, &ping, err) < 0) {
+			dbus_close(c);
+			return -1;
+		}
+	}
 	if (bus) {
 		struct dbus_msg reply;
 		if (dbus_call(c, "org.freedesktop.DBus", "/org/freedesktop/DBus",

@@ -434,7 +434,7 @@ static int reset_failed(struct dbus_conn *c, const struct dbus_msg *m)
 static int dispatch(struct dbus_conn *c, const struct dbus_msg *m)
 {
 	const char *member = m->member ? m->member : "";
-	if (m->type != DBUS_METHOD_CALL)
+	if (m->type != DBUS_METHOD_CALL || (m->flags & DBUS_FLAG_NO_REPLY_EXPECTED))
 		return 0;
 	if (strcmp(member, "Subscribe") == 0)
 		return reply(c, m, "", NULL);
