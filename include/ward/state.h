@@ -30,6 +30,10 @@ struct ward_state {
 	uint64_t mnt_ns_dev, mnt_ns_ino;
 	char *mnt_ns_path;
 	char *cgroup_path; /* below the cgroup v2 root; NULL when the container has none */
+	/* --systemd-cgroup: the transient unit holding cgroup_path, and whether it is the user's
+	 * manager's (else the system's); NULL for a cgroup ward made itself. */
+	char *systemd_unit;
+	bool systemd_user;
 	struct ward_kv *annotations;
 	size_t n_annotations;
 };
