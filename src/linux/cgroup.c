@@ -163,7 +163,12 @@ static int mkdir_path(const char *root, const char *path, char **created_from,
 						 "cgroup %s already exists (is another container "
 						 "using linux.cgroupsPath \"%s\"?)",
 						 full, path);
-			return ward_fail(err, e, "create cgroup %s", full);
+			ward_fail(err, e, "create cgroup %s", full);
+			if (e == EAGAIN)
+				ward_error_hint(err,
+						"the cgroup.max.depth or cgroup.max.descendants "
+						"of an ancestor allows no more cgroups");
+			return -1;
 		}
 		*p = saved;
 		if (!saved)
@@ -175,10 +180,10 @@ static int mkdir_path(const char *root, const char *path, char **created_from,
 static void remove_created(const char *root, const char *path, const char *created_from)
 {
 	char full[PATH_MAX];
-	size_t keep = strlen(root) + strlen(created_from);
 
 	if (!created_from)
 		return;
+	size_t keep = strlen(root) + strlen(created_from);
 	snprintf(full, sizeof full, "%s%s", root, path);
 	/* rmdir from the leaf up to (and including) the first directory we created */
 	while (strlen(full) >= keep) {
@@ -196,8 +201,11 @@ int cgroup_create(const char *root, const char *path, const struct ward_linux *l
 	cleanup_free char *created_from = NULL;
 	int fd;
 
-	if (mkdir_path(root, path, &created_from, err) < 0)
+	/* A failure below an ancestor this create made takes that ancestor away too. */
+	if (mkdir_path(root, path, &created_from, err) < 0) {
+		remove_created(root, path, created_from);
 		return -1;
+	}
 	cgroup_enable_all(root, path);
 	fd = cgroup_setup(root, path, lx, err);
 	if (fd < 0)
