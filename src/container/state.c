@@ -63,6 +63,19 @@ int state_open_root(const char *root, struct ward_error *err)
 	return fd;
 }
 
+int state_open_existing_root(const char *root, const char *id, struct ward_error *err)
+{
+	int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOENT) {
+		ward_fail(err, 0, "container \"%s\" does not exist", id);
+		return -ENOENT;
+	}
+	return ward_fail(err, errno, "--root: open %s", root);
+}
+
 void state_remove_legacy_cache(int rootfd)
 {
 	int fd = openat(rootfd, "cache:seccomp", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -143,16 +156,20 @@ int state_open_dir(int rootfd, const char *id, struct ward_error *err)
 	int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd < 0) {
-		if (errno == ENOENT)
-			return ward_fail(err, 0, "container \"%s\" does not exist", id);
-		return ward_fail(err, errno, "open the state of %s", id);
+		if (errno != ENOENT)
+			return ward_fail(err, errno, "open the state of %s", id);
+		ward_fail(err, 0, "container \"%s\" does not exist", id);
+		return -ENOENT;
 	}
 	/* Operations on one container are serialised: a create in progress holds this lock.
 	 * A directory removed while this process waited is gone, whatever now has its name. */
 	int locked = lock_dir(fd, id, err);
 	if (locked <= 0) {
 		close(fd);
-		return locked < 0 ? -1 : ward_fail(err, 0, "container \"%s\" does not exist", id);
+		if (locked < 0)
+			return -1;
+		ward_fail(err, 0, "container \"%s\" does not exist", id);
+		return -ENOENT;
 	}
 	return fd;
 }
@@ -206,8 +223,10 @@ static int read_proc_stat(pid_t pid, char *state, uint64_t *start_time)
 	if (fd < 0)
 		return -errno;
 	n = read_all(fd, buf, sizeof buf - 1);
-	if (n <= 0)
-		return -EIO;
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -ESRCH; /* reaped while it was read */
 	buf[n] = '\0';
 	/* The command name may contain spaces and parentheses: count from the last ')'. */
 	char *p = strrchr(buf, ')');
@@ -229,14 +248,25 @@ int state_read_start_time(pid_t pid, uint64_t *out)
 	return read_proc_stat(pid, &st, out);
 }
 
-bool state_process_alive(pid_t pid, uint64_t start_time)
+int state_process_check(pid_t pid, uint64_t start_time)
 {
 	char st;
 	uint64_t t;
+	int r;
 
-	if (pid <= 0 || read_proc_stat(pid, &st, &t) < 0)
-		return false;
+	if (pid <= 0)
+		return 0;
+	r = read_proc_stat(pid, &st, &t);
+	if (r == -ENOENT || r == -ESRCH)
+		return 0;
+	if (r < 0)
+		return r;
 	return t == start_time && st != 'Z' && st != 'X';
+}
+
+bool state_process_alive(pid_t pid, uint64_t start_time)
+{
+	return state_process_check(pid, start_time) == 1;
 }
 
 enum ward_status state_status(int dirfd, const struct ward_state *st, bool verified)
@@ -244,7 +274,9 @@ enum ward_status state_status(int dirfd, const struct ward_state *st, bool verif
 	const char *root;
 	struct ward_error ignored;
 
-	if (!verified || !state_process_alive(st->pid, st->start_time))
+	/* A process verify_init() just proved alive is not taken for stopped because /proc
+	 * cannot be read now (out of fds). */
+	if (!verified || state_process_check(st->pid, st->start_time) == 0)
 		return STATUS_STOPPED;
 	/* Frozen first, as runc does: a created container can be paused (and resumed). */
 	if (st->cgroup_path && cgroup_find_root(&root, &ignored) == 0 &&
