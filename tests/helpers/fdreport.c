@@ -2,7 +2,7 @@
  * file $WARD_FDREPORT when ward exits normally (returns from main or calls exit()), listing
  * the file descriptors still open that ward did not inherit:
  *
- *   <pid> <number of such fds>[ <fd>=<target>...]
+ *   <pid> <number of such fds>[ <fd>=<target>...] -- <command line>
  *
  * What was open when the process started is remembered in $WARD_FDREPORT_BASE, so that the
  * sealed copy ward re-executes itself as (create, run, exec) is measured against what the
@@ -96,10 +96,19 @@ __attribute__((destructor)) static void fdreport_end(void)
 			used += (size_t)w;
 	}
 	closedir(d);
+	char cmdline[1024] = "";
+	int cfd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	if (cfd >= 0) {
+		ssize_t n = read(cfd, cmdline, sizeof cmdline - 1);
+		close(cfd);
+		for (ssize_t i = 0; i < n; i++)
+			cmdline[i] = cmdline[i] ? cmdline[i] : ' ';
+		cmdline[n > 0 ? n : 0] = '\0';
+	}
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
-	int n = snprintf(line, sizeof line, "%d %d%s\n", (int)self, count, leaked);
+	int n = snprintf(line, sizeof line, "%d %d%s -- %s\n", (int)self, count, leaked, cmdline);
 	if (n > 0)
 		(void)!write(fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 	close(fd);
