@@ -227,8 +227,8 @@ WRAP
 		par_up[$rt]=$(median <"$WORK/up.$rt")
 		par_down[$rt]=$(median <"$WORK/down.$rt")
 	done
-	# runc and crun leave their parents in the v1 hierarchies (and runc in the unified one).
-	for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/unified/; do
+	# runc and crun leave their parents behind (in the v1 hierarchies and the unified one).
+	for h in /sys/fs/cgroup/ /sys/fs/cgroup/*/; do
 		[ -d "$h${cmp_parent#/}" ] && find "$h${cmp_parent#/}" -depth -type d -exec rmdir {} + 2>/dev/null
 	done
 	is parallel_runs_all_run_and_delete "${par_failed[*]:0:3}" ""
