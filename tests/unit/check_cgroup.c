@@ -121,6 +121,28 @@ START_TEST(cgroups_path_rules)
 }
 END_TEST
 
+/* fuzz_cgroup_path found "." resolving to /ward itself, where every container's cgroup is. */
+START_TEST(a_relative_path_stays_below_ward)
+{
+	struct ward_error err = {0};
+	char *p = NULL;
+	const char *const refused[] = {".", "./", "./.", ".//."};
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		ck_assert_int_eq(cgroup_resolve_path(refused[i], "c1", false, &p, &err), -1);
+		ck_assert_ptr_null(p);
+		ck_assert_ptr_nonnull(strstr(err.msg, "linux.cgroupsPath"));
+		ck_assert_ptr_nonnull(strstr(err.msg, "names /ward"));
+	}
+	ck_assert_int_eq(cgroup_resolve_path("./c1", "c1", false, &p, &err), 0);
+	ck_assert_str_eq(p, "/ward/c1");
+	free(p);
+	/* An absolute /ward is the admin's explicit choice, as any absolute path is. */
+	ck_assert_int_eq(cgroup_resolve_path("/ward", "c1", false, &p, &err), 0);
+	ck_assert_str_eq(p, "/ward");
+	free(p);
+}
+END_TEST
+
 START_TEST(resources_are_written_converted)
 {
 	struct ward_error err = {0};
@@ -270,6 +292,7 @@ int main(void)
 	tcase_add_test(tc, shares_map_1024_to_the_v2_default_weight);
 	tcase_add_test(tc, blkio_weight_maps_linearly_onto_io_weight);
 	tcase_add_test(tc, cgroups_path_rules);
+	tcase_add_test(tc, a_relative_path_stays_below_ward);
 	tcase_add_test(tc, resources_are_written_converted);
 	tcase_add_test(tc, a_limit_without_its_controller_is_refused);
 	tcase_add_test(tc, a_default_value_without_its_controller_is_skipped);
