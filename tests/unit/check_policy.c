@@ -367,9 +367,14 @@ START_TEST(mount_options_are_judged_as_the_kernel_applies_them)
 	s = base();
 	add_mount(s, "/sys2", "sysfs", "sysfs", rw_then_ro);
 	expect(s, NULL, NULL);
+	/* "rrshared" is no spelling of anything: refused before any judgement. */
 	s = base();
 	add_mount(s, "/data", "bind", "/srv/data", rrshared);
-	expect(s, "mount-shared-propagation", "mounts[7].options");
+	struct ward_plan plan;
+	struct ward_error err = {0};
+	ck_assert_int_eq(plan_build(s, TEST_DATA_DIR, NULL, PLAN_RESOLVE, &plan, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "mounts[7].options: option \"rrshared\""));
+	spec_free(s);
 	s = base();
 	add_mount(s, "/data", "bind", "/srv/data", shared_last);
 	expect(s, "mount-shared-propagation", "mounts[7].options");
