@@ -1074,6 +1074,25 @@ START_TEST(refuses_a_profile_that_allows_what_the_capabilities_close)
 }
 END_TEST
 
+/* Conditions on one argument are separate rules however many there are: six that keep the
+ * namespace flags out do not hide a seventh that lets CLONE_NEWUSER in (the judge once read
+ * six, as the compiler did before fuzz_seccomp found it reading past them). */
+START_TEST(every_condition_of_a_rule_is_judged)
+{
+	char profile[2048] = DENY_BY_DEFAULT "{\"names\": [\"unshare\"], \"action\": "
+					     "\"SCMP_ACT_ALLOW\", \"args\": [";
+	for (int i = 0; i < 6; i++)
+		strcat(profile, "{\"index\": 0, \"value\": 2114060288, \"valueTwo\": 0, "
+				"\"op\": \"SCMP_CMP_MASKED_EQ\"}, ");
+	strcat(profile, "{\"index\": 0, \"value\": 268435456, \"op\": \"SCMP_CMP_EQ\"}]}]}");
+	struct ward_spec *s = with_profile(profile);
+	struct policy_verdict v = judge_with("allow = never-user-namespace", s);
+	ck_assert_ptr_nonnull(VIOLATION(v, "seccomp-weakened"));
+	policy_verdict_clear(&v);
+	spec_free(s);
+}
+END_TEST
+
 START_TEST(clone_is_judged_on_its_flag_conditions)
 {
 	static const char *const ok[] = {
@@ -2366,6 +2385,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(checks, refuses_rlimits_above_the_callers_hard_limit);
 	tcase_add_test(checks, refuses_a_profile_that_allows_what_the_capabilities_close);
 	tcase_add_test(checks, clone_is_judged_on_its_flag_conditions);
+	tcase_add_test(checks, every_condition_of_a_rule_is_judged);
 	tcase_add_test(checks, the_calls_the_kernel_serves_without_the_capability_are_refused);
 	tcase_add_test(checks, the_engines_profiles_and_wards_own_pass);
 	tcase_add_test(checks, the_seccomp_agent_must_be_in_a_directory_the_admin_lists);
