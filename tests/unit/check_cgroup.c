@@ -170,6 +170,23 @@ START_TEST(resources_are_written_converted)
 }
 END_TEST
 
+/* A value longer than 127 bytes (here a cpuset list of 64 CPUs) was cut short, and the
+ * truncated list written: another limit than the config's. */
+START_TEST(a_long_value_is_written_whole)
+{
+	struct ward_error err = {0};
+	struct ward_resources r = {0};
+	char cpus[512] = "";
+	cleanup_close int fd = fake_cgroup("cpuset cpu io memory hugetlb pids\n");
+	for (int i = 0; i < 128; i += 2)
+		snprintf(cpus + strlen(cpus), sizeof cpus - strlen(cpus), "%s%d", i ? "," : "", i);
+	ck_assert_uint_gt(strlen(cpus), 128);
+	r.cpu_cpus = cpus;
+	ck_assert_int_eq(cgroup_apply_resources(fd, root, "/c", &r, &err), 0);
+	ck_assert_str_eq(get("c/cpuset.cpus"), cpus);
+}
+END_TEST
+
 START_TEST(a_limit_without_its_controller_is_refused)
 {
 	struct ward_error err = {0};
@@ -294,6 +311,7 @@ int main(void)
 	tcase_add_test(tc, cgroups_path_rules);
 	tcase_add_test(tc, a_relative_path_stays_below_ward);
 	tcase_add_test(tc, resources_are_written_converted);
+	tcase_add_test(tc, a_long_value_is_written_whole);
 	tcase_add_test(tc, a_limit_without_its_controller_is_refused);
 	tcase_add_test(tc, a_default_value_without_its_controller_is_skipped);
 	tcase_add_test(tc, impossible_v2_settings_are_refused);
