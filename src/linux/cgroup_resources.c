@@ -222,15 +222,14 @@ static int plan_rest(const struct ward_resources *r, struct cg_plan *p, struct w
 	}
 	for (size_t i = 0; i < r->n_rdma; i++) {
 		const struct ward_rdma_limit *l = &r->rdma[i];
-		char value[128];
-		int n = snprintf(value, sizeof value, "%s", l->device);
+		char handles[32] = "", objects[32] = "";
+		/* The device name is the config's, of any length: only the numbers are bounded. */
 		if (l->has_hca_handles)
-			n += snprintf(value + n, sizeof value - (size_t)n, " hca_handle=%u",
-				      l->hca_handles);
+			snprintf(handles, sizeof handles, " hca_handle=%u", l->hca_handles);
 		if (l->has_hca_objects)
-			snprintf(value + n, sizeof value - (size_t)n, " hca_object=%u",
-				 l->hca_objects);
-		if (add(p, "linux.resources.rdma", "rdma", "rdma.max", false, "%s", value) < 0)
+			snprintf(objects, sizeof objects, " hca_object=%u", l->hca_objects);
+		if (add(p, "linux.resources.rdma", "rdma", "rdma.max", false, "%s%s%s", l->device,
+			handles, objects) < 0)
 			return -1;
 	}
 	if (r->has_net_class_id || r->n_net_priorities)

@@ -45,10 +45,10 @@ static char *get(const char *rel)
  * interface files (the kernel creates them; openat(O_WRONLY) needs them to exist). */
 static int fake_cgroup(const char *controllers)
 {
-	static const char *const files[] = {"memory.max",  "memory.low", "memory.swap.max",
-					    "cpu.weight",  "cpu.max",	 "pids.max",
-					    "io.weight",   "io.max",	 "hugetlb.2MB.max",
-					    "memory.high", "cpuset.cpus"};
+	static const char *const files[] = {"memory.max",  "memory.low",  "memory.swap.max",
+					    "cpu.weight",  "cpu.max",	  "pids.max",
+					    "io.weight",   "io.max",	  "hugetlb.2MB.max",
+					    "memory.high", "cpuset.cpus", "rdma.max"};
 	char path[256];
 	snprintf(root, sizeof root, "/tmp/ward-check-cgroup-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(root));
@@ -187,6 +187,29 @@ START_TEST(a_long_value_is_written_whole)
 }
 END_TEST
 
+/* A long RDMA device name overflowed the stack buffer its rdma.max line was built in. */
+START_TEST(a_long_rdma_device_name_is_written_whole)
+{
+	struct ward_error err = {0};
+	struct ward_resources r = {0};
+	struct ward_rdma_limit l = {.has_hca_handles = true,
+				    .hca_handles = 3,
+				    .has_hca_objects = true,
+				    .hca_objects = 4};
+	char device[201], expected[256];
+	cleanup_close int fd = fake_cgroup("rdma\n");
+	memset(device, 'm', sizeof device - 1);
+	device[sizeof device - 1] = '\0';
+	l.device = device;
+	r.rdma = &l;
+	r.n_rdma = 1;
+	ck_assert(cgroup_resources_limit(&r));
+	ck_assert_int_eq(cgroup_apply_resources(fd, root, "/c", &r, &err), 0);
+	snprintf(expected, sizeof expected, "%s hca_handle=3 hca_object=4", device);
+	ck_assert_str_eq(get("c/rdma.max"), expected);
+}
+END_TEST
+
 START_TEST(a_limit_without_its_controller_is_refused)
 {
 	struct ward_error err = {0};
@@ -312,6 +335,7 @@ int main(void)
 	tcase_add_test(tc, a_relative_path_stays_below_ward);
 	tcase_add_test(tc, resources_are_written_converted);
 	tcase_add_test(tc, a_long_value_is_written_whole);
+	tcase_add_test(tc, a_long_rdma_device_name_is_written_whole);
 	tcase_add_test(tc, a_limit_without_its_controller_is_refused);
 	tcase_add_test(tc, a_default_value_without_its_controller_is_skipped);
 	tcase_add_test(tc, impossible_v2_settings_are_refused);
