@@ -21,6 +21,7 @@
 #include "ward/policy.h"
 #include "ward/seccomp.h"
 #include "ward/util.h"
+#include "testenv.h"
 
 #define CAP_BIT(n) (1ull << (n))
 
@@ -289,6 +290,7 @@ END_TEST
 
 START_TEST(a_symlink_to_a_sensitive_path_is_judged_by_its_target)
 {
+	NEEDS_OPENAT2();
 	char dir[] = "/tmp/ward-policy-link-XXXXXX", link[64];
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(link, sizeof link, "%s/innocent", dir);
@@ -630,6 +632,7 @@ END_TEST
  * field. */
 START_TEST(a_relative_source_may_not_leave_the_bundle)
 {
+	NEEDS_OPENAT2();
 	char dir[] = "/tmp/ward-policy-bundle-XXXXXX", link[64];
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(link, sizeof link, "%s/x", dir);
@@ -658,6 +661,7 @@ END_TEST
 /* What cannot be resolved is refused: a magic link, a symlink loop. */
 START_TEST(an_unresolvable_source_is_refused)
 {
+	NEEDS_OPENAT2();
 	char dir[] = "/tmp/ward-policy-loop-XXXXXX", a[64], b[64];
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(a, sizeof a, "%s/a", dir);
@@ -1261,6 +1265,7 @@ static struct ward_spec *with_listener(const char *path, const char *notified)
 
 START_TEST(the_seccomp_agent_must_be_in_a_directory_the_admin_lists)
 {
+	NEEDS_OPENAT2();
 	char agents[] = "/tmp/ward-agents-XXXXXX", other[] = "/tmp/ward-other-XXXXXX";
 	char line[128], link[128], file[128];
 	int s1, s2;
@@ -1557,6 +1562,7 @@ static void expect_hook(const char *policy, struct ward_spec *s, const char *pat
 
 START_TEST(refuses_a_hook_the_policy_does_not_list)
 {
+	NEEDS_OPENAT2();
 	static const enum ward_hook_kind host_side[] = {
 		WARD_HOOK_PRESTART, WARD_HOOK_CREATE_RUNTIME, WARD_HOOK_CREATE_CONTAINER,
 		WARD_HOOK_POSTSTART, WARD_HOOK_POSTSTOP};
@@ -1592,6 +1598,7 @@ END_TEST
 
 START_TEST(allows_a_hook_by_its_file_entry)
 {
+	NEEDS_OPENAT2();
 	char dir[64], file[96], entry[128], link[128];
 	make_hook(dir, sizeof dir, file, sizeof file);
 	snprintf(entry, sizeof entry, "hook = %s", file);
@@ -1613,6 +1620,7 @@ END_TEST
 
 START_TEST(allows_a_hook_by_its_directory_entry)
 {
+	NEEDS_OPENAT2();
 	char dir[64], file[96], entry[128], sub[128], deeper[160];
 	make_hook(dir, sizeof dir, file, sizeof file);
 	snprintf(entry, sizeof entry, "hook = %s/", dir);
@@ -1639,6 +1647,7 @@ END_TEST
 
 START_TEST(refuses_an_allowed_hook_others_can_change)
 {
+	NEEDS_OPENAT2();
 	char dir[64], file[96], entry[128];
 	make_hook(dir, sizeof dir, file, sizeof file);
 	snprintf(entry, sizeof entry, "hook = %s", dir);
@@ -1664,6 +1673,7 @@ END_TEST
 
 START_TEST(refuses_an_environment_that_runs_other_code_in_an_allowed_hook)
 {
+	NEEDS_OPENAT2();
 	static const char *const env[] = {"PATH=/usr/bin:/bin",
 					  "LD_PRELOAD=/tmp/x.so",
 					  "BASH_FUNC_cat%%=() { id; }",
@@ -1737,6 +1747,7 @@ static void stop_sleeper(pid_t pid)
 
 START_TEST(a_hook_named_through_proc_pid_exe_is_judged_as_its_binary)
 {
+	NEEDS_OPENAT2();
 	char path[64];
 	pid_t pid = run_sleeper("/usr/bin/sleep", "sleep");
 	snprintf(path, sizeof path, "/proc/%d/exe", pid);
@@ -1791,6 +1802,7 @@ static void private_dockerd(void)
 
 START_TEST(dockers_own_hook_passes_baseline)
 {
+	NEEDS_OPENAT2();
 	const char *const *builtin = policy_builtin_hooks();
 	bool listed = false;
 	for (size_t i = 0; builtin[i]; i++)
@@ -1836,6 +1848,7 @@ END_TEST
 
 START_TEST(start_and_delete_judge_their_hooks_again)
 {
+	NEEDS_OPENAT2();
 	char dir[64], file[96], entry[128];
 	make_hook(dir, sizeof dir, file, sizeof file);
 	struct ward_spec *s = with_hook(WARD_HOOK_POSTSTART, file);
