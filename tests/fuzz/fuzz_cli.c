@@ -5,7 +5,8 @@
  *
  * Nothing outside a private directory is touched: ward runs there with its state root below
  * it, stdin is /dev/null, stdout is discarded, and an input that could name another place (an
- * argument with "/" or "..") is skipped. `spec` may write config.json there; it is removed. */
+ * argument with "/" or "..") is skipped. `spec` may write config.json there (or in the state
+ * root, the only directory there); it is removed. */
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -33,11 +34,19 @@ static char dir[] = "/tmp/ward-fuzz-cli.XXXXXX";
 static char root[sizeof dir + 8];
 static int devnull = -1, stdout_copy = -1;
 
-static void remove_dir(void)
+/* What `spec` may have written: into the directory, or into the only other one there. */
+static void remove_configs(void)
 {
-	char path[sizeof dir + 16];
+	char path[sizeof root + 16];
 	snprintf(path, sizeof path, "%s/config.json", dir);
 	unlink(path);
+	snprintf(path, sizeof path, "%s/config.json", root);
+	unlink(path);
+}
+
+static void remove_dir(void)
+{
+	remove_configs();
 	rmdir(root);
 	rmdir(dir);
 }
@@ -101,7 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		verbs[i].run(&g, argc, argv);
 		fflush(stdout);
 		dup2(stdout_copy, STDOUT_FILENO);
-		unlink("config.json");
+		remove_configs();
 		break;
 	}
 	/* cli_normalize_args() replaces "-name" by a "--name" that lives as long as the
