@@ -1,11 +1,14 @@
 /* config.json -> spec -> plan (names only: nothing on the host is opened) -> the policy's verdict
- * and its refusal text, under each policy of fuzz_policy(). What `ward create` and `ward policy
- * check` do with a config before anything exists. */
+ * and its refusal text, under each policy of fuzz_policy(); then what create derives from the
+ * hardened config before it touches the host: the cgroup path, the cgroup writes (planned), the
+ * device program (built, never loaded). What `ward create` and `ward policy check` do with a
+ * config before anything exists. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "ward/cgroup.h"
 #include "ward/plan.h"
 #include "ward/policy.h"
 
@@ -33,6 +36,16 @@ static void judge(const struct policy *p, const char *json, size_t len)
 		/* A refusal that says nothing would leave the user guessing. */
 		if (!err.msg[0])
 			abort();
+	}
+	if (v.n_violations == 0 && p->level == POLICY_BASELINE) {
+		struct bpf_insn *insns = NULL;
+		size_t n = 0;
+		char *path = NULL;
+		if (cgroup_resolve_path(spec->linux_.cgroups_path, "c1", false, &path, &err) == 0)
+			free(path);
+		cgroup_resources_limit(&spec->linux_.resources);
+		if (cgroup_devices_program(&spec->linux_, &insns, &n, &err) == 0)
+			free(insns);
 	}
 	policy_verdict_clear(&v);
 	plan_clear(&plan);
