@@ -95,6 +95,28 @@ static int check_sysctls(const struct ward_linux *lx, struct ward_error *err)
 	return 0;
 }
 
+/* A container without a mount namespace of its own (the host's, or one joined by path; the
+ * policy judged that) gets its root bound in that namespace: the state says which one, so
+ * that delete can remove it there. */
+static int record_mount_namespace(const struct ward_spec *spec, const struct ward_plan *plan,
+				  struct ward_state *st, struct ward_error *err)
+{
+	const struct ward_namespace *mnt = &spec->linux_.namespaces[WARD_NS_MOUNT];
+	struct stat ns;
+
+	st->shared_mnt_ns = !mnt->present || mnt->path;
+	if (!st->shared_mnt_ns)
+		return 0;
+	if (mnt->path ? fstat(plan->ns[WARD_NS_MOUNT].fd, &ns) < 0
+		      : stat("/proc/self/ns/mnt", &ns) < 0)
+		return ward_fail(err, errno, "linux.namespaces: identify the mount namespace");
+	st->mnt_ns_dev = (uint64_t)ns.st_dev;
+	st->mnt_ns_ino = (uint64_t)ns.st_ino;
+	if (mnt->path && !(st->mnt_ns_path = strdup(mnt->path)))
+		return ward_fail(err, ENOMEM, "state");
+	return 0;
+}
+
 /* What runc's callers rely on before anything is created. */
 static int check_request(const struct create_options *o, const struct ward_spec *spec,
 			 struct ward_error *err)
@@ -103,14 +125,6 @@ static int check_request(const struct create_options *o, const struct ward_spec 
 		return ward_fail(err, 0,
 				 "config.json: process: missing; a container needs a "
 				 "process to run");
-	if (!spec->linux_.namespaces[WARD_NS_MOUNT].present)
-		return ward_fail(err, 0,
-				 "config.json: linux.namespaces: a mount namespace is "
-				 "required (add {\"type\": \"mount\"})");
-	if (spec->linux_.namespaces[WARD_NS_MOUNT].path)
-		return ward_fail(err, 0,
-				 "config.json: linux.namespaces: joining an existing mount "
-				 "namespace is not supported (remove its \"path\")");
 	if (spec->process->terminal && !o->console_socket && !o->foreground)
 		return ward_fail(err, 0,
 				 "process.terminal is true: --console-socket is required "
@@ -123,11 +137,6 @@ static int check_request(const struct create_options *o, const struct ward_spec 
 	    lsm_check_mount_label(spec->linux_.mount_label, err) < 0 ||
 	    check_sysctls(&spec->linux_, err) < 0 || check_supported(spec, err) < 0)
 		return -1;
-	if (o->systemd_cgroup && access("/run/systemd/system", F_OK) < 0)
-		return ward_fail(err, 0,
-				 "--systemd-cgroup: systemd is not running on this host "
-				 "(/run/systemd/system is missing); drop the flag to use "
-				 "plain cgroup paths");
 	for (int fd = 3; fd < 3 + o->preserve_fds; fd++) {
 		struct stat st;
 		if (fstat(fd, &st) < 0)
@@ -291,6 +300,21 @@ static int copy_config(int dirfd, const char *buf, size_t len, struct ward_error
 	return write_file_atomic(dirfd, "config.json", buf, len, 0600, err);
 }
 
+int mark_container_cgroup(int rootfd, const char *id, int cgfd, struct ward_error *err)
+{
+	char mark[512];
+
+	if (verify_mark(rootfd, id, mark, sizeof mark) < 0)
+		return ward_fail(err, errno, "identify the state root");
+	if (cgroup_set_mark(cgfd, mark, err) < 0) {
+		if (err->code != ENOTSUP && err->code != EOPNOTSUPP)
+			return -1;
+		log_debug("%s", err->msg);
+		ward_error_clear(err);
+	}
+	return 0;
+}
+
 /* Root: the configured cgroup. Rootless (an ordinary user, or root of a user namespace such as
  * rootless podman's): a cgroup below the caller's own when it is delegated (writable);
  * otherwise none, which is only acceptable when no limit was asked for. */
@@ -298,9 +322,10 @@ static int choose_cgroup(const struct ward_spec *spec, const struct create_optio
 			 const char *root, char **path, struct ward_error *err)
 {
 	*path = NULL;
+	if (o->systemd_cgroup)
+		return 0; /* the unit's, known once systemd made it */
 	if (!ward_is_rootless())
-		return cgroup_resolve_path(spec->linux_.cgroups_path, o->id, o->systemd_cgroup,
-					   path, err);
+		return cgroup_resolve_path(spec->linux_.cgroups_path, o->id, path, err);
 	cleanup_free char *self = cgroup_self_path();
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s%s", root, self && strcmp(self, "/") != 0 ? self : "");
@@ -392,6 +417,11 @@ static int write_state(struct created_container *c, struct ward_error *err)
 	return rc;
 }
 
+static int record_state(void *ctx, struct ward_error *err)
+{
+	return write_state(ctx, err);
+}
+
 int container_create(const struct create_options *o, struct created_container *c,
 		     struct ward_error *err)
 {
@@ -414,6 +444,7 @@ int container_create(const struct create_options *o, struct created_container *c
 	size_t config_len;
 	int console_pair[2] = {-1, -1};
 	bool dir_created = false;
+	struct unit_placement unit = {.cgfd = -1};
 
 	memset(c, 0, sizeof *c);
 	c->rootfd = c->dirfd = c->console_fd = -1;
@@ -438,6 +469,8 @@ int container_create(const struct create_options *o, struct created_container *c
 	plan_built = true;
 	if (plan_require_resolved(c->spec, &plan, err) < 0 ||
 	    policy_enforce(o->policy_file, c->spec, &plan, NULL, o->id, &verdict, err) < 0)
+		goto fail;
+	if (o->systemd_cgroup && unit_placement_open(&unit, c->spec, o->id, err) < 0)
 		goto fail;
 	/* Connected before anything exists, so that a wrong path fails cleanly (runc too). */
 	if (o->pidfd_socket && (pidfd_sock = unix_connect(o->pidfd_socket)) < 0) {
@@ -495,8 +528,15 @@ int container_create(const struct create_options *o, struct created_container *c
 	st->owner = geteuid();
 	st->own_pid_ns = c->spec->linux_.namespaces[WARD_NS_PID].present &&
 			 !c->spec->linux_.namespaces[WARD_NS_PID].path;
+	if (record_mount_namespace(c->spec, &plan, st, err) < 0)
+		goto fail;
 	state_now_rfc3339(st->created, sizeof st->created);
-	if (!st->oci_version || !st->id || !st->bundle || !st->rootfs) {
+	if (unit.connected) {
+		st->systemd_unit = strdup(unit.unit.name);
+		st->systemd_user = unit.user;
+	}
+	if (!st->oci_version || !st->id || !st->bundle || !st->rootfs ||
+	    (unit.connected && !st->systemd_unit)) {
 		ward_fail(err, ENOMEM, "state");
 		goto fail;
 	}
@@ -513,18 +553,14 @@ int container_create(const struct create_options *o, struct created_container *c
 		/* Later verbs act on this cgroup only if it carries the mark (see verify.h);
 		 * where cgroups cannot carry extended attributes they check the init's cgroup
 		 * alone. */
-		char mark[512];
-		if (verify_mark(c->rootfd, o->id, mark, sizeof mark) < 0) {
-			ward_fail(err, errno, "identify the state root");
+		if (mark_container_cgroup(c->rootfd, o->id, cgfd, err) < 0)
 			goto fail;
-		}
-		if (cgroup_set_mark(cgfd, mark, err) < 0) {
-			if (err->code != ENOTSUP && err->code != EOPNOTSUPP)
-				goto fail;
-			log_debug("%s", err->msg);
-			ward_error_clear(err);
-		}
 	}
+	unit.cgroup_root = cgroup_root;
+	unit.rootfd = c->rootfd;
+	unit.st = st;
+	unit.record = record_state;
+	unit.record_ctx = c;
 
 	/* Seccomp is compiled here, where a failure can still be reported cleanly. */
 	cache = seccomp_cache_open();
@@ -552,6 +588,8 @@ int container_create(const struct create_options *o, struct created_container *c
 		.no_pivot = o->no_pivot,
 		.no_new_keyring = o->no_new_keyring,
 		.cgroup_fd = cgfd,
+		.place = unit.connected ? unit_placement_place : NULL,
+		.place_ctx = &unit,
 		.exec_fifo_fd = fifo,
 		.console_fd = console,
 		.preserve_fds = nlisten + o->preserve_fds,
@@ -560,6 +598,8 @@ int container_create(const struct create_options *o, struct created_container *c
 		.runtime_hooks = runtime_hooks,
 		.hooks_ctx = &hctx,
 		.join_pidfd = -1,
+		.join_root_fd = -1,
+		.shared_mnt_ns = st->shared_mnt_ns,
 		.process = c->spec->process,
 		.seccomp = &filter,
 		.seccomp_never = &never,
@@ -577,12 +617,15 @@ int container_create(const struct create_options *o, struct created_container *c
 	/* After the spawn, so that a create that fails logs its error line alone (podman reads
 	 * the log as one JSON value). */
 	warn_ambient_caps(c->spec->process);
+	if (unit.connected)
+		unit_warn_ignored_properties(c->spec);
 
 	if (c->spec->process->has_oom_score_adj &&
 	    write_oom_score_adj(c->spawn.pid, c->spec->process->oom_score_adj, err) < 0)
 		goto fail;
 
 	st->pid = c->spawn.pid;
+	st->rootfs_mount_id = c->spawn.rootfs_mnt_id;
 	state_read_start_time(st->pid, &st->start_time);
 	if (write_state(c, err) < 0)
 		goto fail;
@@ -593,6 +636,7 @@ int container_create(const struct create_options *o, struct created_container *c
 	policy_verdict_clear(&verdict);
 	close_idmaps(c->spec, idmaps);
 	plan_clear(&plan);
+	unit_placement_close(&unit);
 	return 0;
 
 fail:
@@ -600,13 +644,23 @@ fail:
 	seccomp_program_free(&never);
 	policy_verdict_clear(&verdict);
 	close_idmaps(c->spec, idmaps);
+	spawn_abort(&c->spawn);
+	/* The init is gone: what it mounted in a namespace that is not its own goes too. */
+	if (c->state.shared_mnt_ns) {
+		struct ward_error ignored;
+		c->state.rootfs_mount_id = c->spawn.rootfs_mnt_id;
+		if (unmount_shared_root(&c->state, plan_built ? plan.ns[WARD_NS_MOUNT].fd : -1,
+					&ignored) < 0)
+			log_warn("%s", ignored.msg);
+	}
 	if (plan_built)
 		plan_clear(&plan);
-	spawn_abort(&c->spawn);
 	if (cgroup_created) {
 		struct ward_error ignored;
 		cgroup_destroy(cgroup_root, c->state.cgroup_path, &ignored);
 	}
+	unit_placement_undo(&unit);
+	unit_placement_close(&unit);
 	if (dir_created) {
 		struct ward_error ignored;
 		state_remove_dir(c->rootfd, o->id, &ignored);

@@ -89,6 +89,9 @@ static int run_init_protocol(const struct ward_init_config *cfg, struct ward_spa
 			if (rc < 0)
 				return -1;
 			break;
+		case SYNC_ROOTFS_MOUNT:
+			out->rootfs_mnt_id = (uint64_t)msg.value;
+			break;
 		case SYNC_RUNTIME_HOOKS:
 			if (cfg->runtime_hooks &&
 			    cfg->runtime_hooks(cfg->hooks_ctx, out->pid, err) < 0) {
@@ -122,6 +125,7 @@ int spawn_container(const struct ward_init_config *cfg, struct ward_spawn *out,
 	out->pid = -1;
 	out->pidfd = -1;
 	out->sync_fd = -1;
+	out->rootfs_mnt_id = 0;
 	if (sync_pair(setup_sock, err) < 0)
 		return -1;
 	if (sync_pair(init_sock, err) < 0) {
@@ -149,7 +153,12 @@ int spawn_container(const struct ward_init_config *cfg, struct ward_spawn *out,
 		return ward_fail(err, clone_errno, "clone the container setup process");
 	}
 
-	int rc = run_setup_protocol(cfg, setup_pid, setup_sock[0], out, err);
+	int rc = 0;
+	if (cfg->place && (cfg->place(cfg->place_ctx, setup_pid, err) < 0 ||
+			   sync_send(setup_sock[0], SYNC_PLACED, 0, -1, err) < 0))
+		rc = -1;
+	if (rc == 0)
+		rc = run_setup_protocol(cfg, setup_pid, setup_sock[0], out, err);
 	close(setup_sock[0]);
 	if (rc < 0)
 		kill(setup_pid, SIGKILL);

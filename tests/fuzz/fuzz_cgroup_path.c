@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!id || state_validate_id(id, &err) < 0)
 		id = "c1"; /* create refuses a bad ID before it looks at the cgroup */
 
-	if (cgroup_resolve_path(path, id, false, &out, &err) == 0) {
+	if (cgroup_resolve_path(path, id, &out, &err) == 0) {
 		/* What create makes is what later verbs accept from state.json. */
 		if (strlen(out) <= PATH_MAX - 128 && verify_cgroup_path(out, NULL, &why) < 0)
 			abort();

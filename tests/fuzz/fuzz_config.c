@@ -41,7 +41,7 @@ static void judge(const struct policy *p, const char *json, size_t len)
 		struct bpf_insn *insns = NULL;
 		size_t n = 0;
 		char *path = NULL;
-		if (cgroup_resolve_path(spec->linux_.cgroups_path, "c1", false, &path, &err) == 0)
+		if (cgroup_resolve_path(spec->linux_.cgroups_path, "c1", &path, &err) == 0)
 			free(path);
 		cgroup_resources_limit(&spec->linux_.resources);
 		if (cgroup_devices_program(&spec->linux_, &insns, &n, &err) == 0)
