@@ -1,6 +1,7 @@
-/* linux.cgroupsPath -> the container's cgroup below the hierarchy's root, and the checks ward
- * makes of a cgroup path it reads back (state.json's cgroup_path, /proc/<pid>/cgroup). Input:
- * cgroupsPath, then optionally the container ID and ward's own cgroup, one per line. */
+/* linux.cgroupsPath -> the container's cgroup below the hierarchy's root, or with
+ * --systemd-cgroup the unit and its slice; and the checks ward makes of a cgroup path or unit
+ * name it reads back (state.json, /proc/<pid>/cgroup). Input: cgroupsPath, then optionally the
+ * container ID and ward's own cgroup, one per line. */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "fuzz.h"
 #include "ward/cgroup.h"
 #include "ward/state.h"
+#include "ward/systemd.h"
 #include "ward/verify.h"
 
 static char *next_line(char *s)
@@ -45,6 +47,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (!err.msg[0]) {
 		abort();
 	}
+	/* The unit ward would ask systemd for is one a later verb accepts from state.json. */
+	struct systemd_unit u;
+	ward_error_clear(&err);
+	if (systemd_parse_cgroups_path(path, id, size & 1, &u, &err) == 0) {
+		if (!systemd_valid_unit_name(u.name) || u.slice_path[0] != '/')
+			abort();
+		systemd_unit_clear(&u);
+	} else if (!err.msg[0]) {
+		abort();
+	}
+	why = NULL;
+	free(systemd_expand_slice(path, &why));
+	systemd_valid_unit_name(path);
 	why = NULL;
 	if (verify_cgroup_path(path, self, &why) < 0 && !why)
 		abort();

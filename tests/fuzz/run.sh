@@ -29,7 +29,7 @@ done
 shift $((OPTIND - 1))
 work=${work:-$build/fuzz-work}
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(config policy_file seccomp mountopts cgroup_path state cli process resources)
+[ ${#names[@]} -gt 0 ] || names=(config policy_file seccomp mountopts cgroup_path state cli process resources dbus)
 
 dict_of() {
 	case $1 in
@@ -37,6 +37,7 @@ dict_of() {
 	mountopts) echo mountopts ;;
 	cgroup_path) echo cgroup ;;
 	cli) echo cli ;;
+	dbus) echo dbus ;;
 	*) echo json ;;
 	esac
 }
