@@ -1,12 +1,14 @@
 /* `update --resources` JSON -> struct ward_resources -> the cgroup v2 writes it would make
- * (planned, never written) and the policy's verdict on the update, for a container made from
- * ward's default config, under each policy of fuzz_policy(). */
+ * (planned, never written), the systemd unit properties it would set (marshalled, never sent)
+ * and the policy's verdict on the update, for a container made from ward's default config,
+ * under each policy of fuzz_policy(). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
 #include "ward/cgroup.h"
 #include "ward/policy.h"
+#include "ward/systemd.h"
 
 static struct ward_spec *container;
 
@@ -24,6 +26,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	cgroup_resources_limit(&res);
+	/* For a manager of unknown version, and for an old one that lacks newer properties. */
+	for (unsigned version = 0; version <= 240; version += 240) {
+		struct dbus_buf b = {0};
+		size_t count = 0;
+		systemd_resource_properties(&res, version, &b, &count, &err);
+		dbus_buf_free(&b);
+	}
 	for (int i = 0; i < FUZZ_POLICIES; i++) {
 		memset(&v, 0, sizeof v);
 		if (policy_evaluate_update(fuzz_policy(i), container, &res, &v, &err) == 0 &&
