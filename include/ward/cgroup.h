@@ -67,11 +67,18 @@ ssize_t cgroup_get_mark(const char *root, const char *path, char *buf, size_t si
 bool cgroup_is_populated(const char *root, const char *path);
 
 /* Kills every process in it (cgroup.kill) and waits until it is empty, then removes it and the
- * cgroups below it. */
+ * cgroups below it, and the parents cgroup_create() made that are left empty
+ * (cgroup_remove_parents()). */
 int cgroup_destroy(const char *root, const char *path, struct ward_error *err);
 int cgroup_kill(const char *root, const char *path, struct ward_error *err);
-/* rmdir() alone: fails (EBUSY) rather than kill anything still in it. */
+/* rmdir() alone: fails (EBUSY) rather than kill anything still in it. Then the empty parents
+ * cgroup_create() made. */
 int cgroup_remove_empty(const char *root, const char *path, struct ward_error *err);
+/* The parents of path that cgroup_create() made (each carries an extended attribute,
+ * trusted.ward.parent, or user.ward.parent for an unprivileged ward) and that are empty,
+ * removed from the lowest up; stops at the first that is not ward's or not empty. Those that
+ * existed before are never touched. */
+void cgroup_remove_parents(const char *root, const char *path);
 int cgroup_freeze(const char *root, const char *path, bool frozen, struct ward_error *err);
 bool cgroup_is_frozen(const char *root, const char *path);
 int cgroup_pids(const char *root, const char *path, pid_t **pids, size_t *n,

@@ -76,6 +76,8 @@ int spawn_wait_exec(struct ward_spawn *sp, struct ward_error *err);
 /* Kills a spawned init that will not be started, and releases the handles. */
 void spawn_abort(struct ward_spawn *sp);
 void spawn_release(struct ward_spawn *sp);
+/* Appends to a clone(2) EAGAIN the limits that cause it. Returns -1. */
+int spawn_hint_pids(struct ward_error *err);
 
 /* Container side (runs in the cloned processes; never returns). */
 __attribute__((noreturn)) void init_setup_stage(const struct ward_init_config *cfg, int setup_fd,

@@ -46,10 +46,20 @@ int state_validate_id(const char *id, struct ward_error *err);
 void state_remove_legacy_cache(int rootfd);
 /* Opens (creating with mode 0700 if needed) the state root. */
 int state_open_root(const char *root, struct ward_error *err);
-/* Creates <root>/<id> and locks it; fails if the container exists. */
+/* Opens the state root for a verb on container id, never creating it: -ENOENT and "container
+ * \"<id>\" does not exist" when there is none (a full file system can refuse to create it). */
+int state_open_existing_root(const char *root, const char *id, struct ward_error *err);
+/* Creates <root>/<id> and locks it; fails if the container exists. The lock (flock) is held
+ * until the fd is closed; it serialises the verbs acting on one container. */
 int state_create_dir(int rootfd, const char *id, struct ward_error *err);
-/* Opens and locks <root>/<id>; "container \"<id>\" does not exist" when it is not there. */
+/* Opens and locks <root>/<id>; -ENOENT and "container \"<id>\" does not exist" when it is not
+ * there, or was removed while this process waited for the lock; -1 on other errors. */
 int state_open_dir(int rootfd, const char *id, struct ward_error *err);
+/* `run` lets other verbs act while its container runs, keeping the directory open: unlocks
+ * it, and later locks it again; 1 when it is still the container's, 0 when a delete removed
+ * it meanwhile (its name may belong to a new container by now), -1 on error. */
+void state_unlock_dir(int dirfd);
+int state_relock_dir(int dirfd, const char *id, struct ward_error *err);
 int state_remove_dir(int rootfd, const char *id, struct ward_error *err);
 
 int state_write(int dirfd, const struct ward_state *st, struct ward_error *err);
@@ -65,6 +75,9 @@ enum ward_status state_status(int dirfd, const struct ward_state *st, bool verif
 const char *state_status_name(enum ward_status s);
 /* True when pid is alive, not a zombie, and started at start_time. */
 bool state_process_alive(pid_t pid, uint64_t start_time);
+/* The same, telling "gone" (0) from "cannot tell" (-errno: /proc unreadable, e.g. no fd
+ * left), which must never be taken for a stopped container; 1: alive. */
+int state_process_check(pid_t pid, uint64_t start_time);
 int state_read_start_time(pid_t pid, uint64_t *out);
 
 void state_now_rfc3339(char *buf, size_t size);

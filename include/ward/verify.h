@@ -44,7 +44,8 @@ enum verify_result {
 enum verify_result verify_init(int rootfd, const char *id, const struct ward_state *st, int *pidfd,
 			       struct ward_error *err);
 
-/* Completes a refusal for the user: nothing was done, and the fix. */
+/* Completes a refusal for the user: nothing was done, and the fix. A system error (err->code
+ * set: verify_init() could not read what it checks) is left as it is. */
 int verify_refusal_hint(struct ward_error *err, const char *root, const char *id);
 
 enum verify_cgroup_result {

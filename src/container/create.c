@@ -295,9 +295,20 @@ static int write_oom_score_adj(pid_t pid, int value, struct ward_error *err)
 	return ward_fail(err, e, "process.oomScoreAdj: set %d", value);
 }
 
-static int copy_config(int dirfd, const char *buf, size_t len, struct ward_error *err)
+/* A failure in the state directory names it; a full file system says so. */
+static int state_dir_failed(const struct create_options *o, struct ward_error *err)
 {
-	return write_file_atomic(dirfd, "config.json", buf, len, 0600, err);
+	if (err->code == ENOSPC || err->code == EDQUOT)
+		ward_error_hint(err, "the file system of --root %s is full", o->root);
+	return ward_error_prefix(err, "state directory %s/%s", o->root, o->id);
+}
+
+static int copy_config(const struct create_options *o, int dirfd, const char *buf, size_t len,
+		       struct ward_error *err)
+{
+	if (write_file_atomic(dirfd, "config.json", buf, len, 0600, err) < 0)
+		return state_dir_failed(o, err);
+	return 0;
 }
 
 int mark_container_cgroup(int rootfd, const char *id, int cgfd, struct ward_error *err)
@@ -492,15 +503,17 @@ int container_create(const struct create_options *o, struct created_container *c
 	if (c->dirfd < 0)
 		goto fail;
 	dir_created = true;
-	if (copy_config(c->dirfd, config, config_len, err) < 0)
+	if (copy_config(o, c->dirfd, config, config_len, err) < 0)
 		goto fail;
 	if (mkfifoat(c->dirfd, "exec.fifo", 0600) < 0) {
 		ward_fail(err, errno, "create exec.fifo");
+		state_dir_failed(o, err);
 		goto fail;
 	}
 	fifo = openat(c->dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fifo < 0) {
 		ward_fail(err, errno, "open exec.fifo");
+		state_dir_failed(o, err);
 		goto fail;
 	}
 	if (c->spec->process->terminal) {
@@ -541,9 +554,12 @@ int container_create(const struct create_options *o, struct created_container *c
 		goto fail;
 	}
 	if (cgroup_find_root(&cgroup_root, err) < 0 ||
-	    choose_cgroup(c->spec, o, cgroup_root, &st->cgroup_path, err) < 0 ||
-	    write_state(c, err) < 0)
+	    choose_cgroup(c->spec, o, cgroup_root, &st->cgroup_path, err) < 0)
 		goto fail;
+	if (write_state(c, err) < 0) {
+		state_dir_failed(o, err);
+		goto fail;
+	}
 	/* The init is born in its cgroup (CLONE_INTO_CGROUP) with every limit in force. */
 	if (st->cgroup_path) {
 		cgfd = cgroup_create(cgroup_root, st->cgroup_path, &c->spec->linux_, err);
@@ -627,8 +643,10 @@ int container_create(const struct create_options *o, struct created_container *c
 	st->pid = c->spawn.pid;
 	st->rootfs_mount_id = c->spawn.rootfs_mnt_id;
 	state_read_start_time(st->pid, &st->start_time);
-	if (write_state(c, err) < 0)
+	if (write_state(c, err) < 0) {
+		state_dir_failed(o, err);
 		goto fail;
+	}
 	if (o->pid_file && state_write_pid_file(o->pid_file, c->spawn.pid, err) < 0)
 		goto fail;
 	seccomp_program_free(&filter);

@@ -99,12 +99,14 @@ int container_delete(const char *root, const char *id, bool force, const char *p
 
 	if (state_validate_id(id, err) < 0)
 		return -1;
-	rootfd = state_open_root(root, err);
+	/* --force of an unknown ID succeeds, as with runc; any other failure to open the
+	 * state is an error, with --force too. */
+	rootfd = state_open_existing_root(root, id, err);
 	if (rootfd < 0)
-		return -1;
+		return force && rootfd == -ENOENT ? 0 : -1;
 	dirfd = state_open_dir(rootfd, id, err);
 	if (dirfd < 0)
-		return force ? 0 : -1; /* --force of an unknown ID succeeds, as with runc */
+		return force && dirfd == -ENOENT ? 0 : -1;
 	rc = state_read(dirfd, &st, err);
 	if (rc == -ENOENT) /* a create that died before writing state.json */
 		return state_remove_dir(rootfd, id, err);
@@ -114,7 +116,8 @@ int container_delete(const char *root, const char *id, bool force, const char *p
 	rc = -1;
 	v = verify_init(rootfd, id, &st, &pidfd, err);
 	bool suspect = v == VERIFY_REFUSED;
-	if (suspect && st.pid > 0 && state_process_alive(st.pid, st.start_time)) {
+	/* A process that cannot be told gone counts as live. */
+	if (suspect && st.pid > 0 && state_process_check(st.pid, st.start_time) != 0) {
 		/* A live process that is not provably the container's is never signalled. With
 		 * --force the container still goes when its cgroup proves to be its own: killing
 		 * that cgroup stops all of it. */

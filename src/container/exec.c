@@ -274,6 +274,26 @@ static int exec_listener_handoff(void *ctx, pid_t pid, int fd, struct ward_error
 	return seccomp_handoff(l->spec, l->sock, l->id, l->bundle, pid, fd, err);
 }
 
+/* Whether the container's init is being killed or is gone: a killed process has SIGKILL
+ * pending at once (the kernel queues it to every thread), then exits. The pidfd pins it. */
+static bool init_dying(int pidfd, pid_t pid)
+{
+	char path[64];
+	cleanup_free char *status = NULL;
+	struct ward_error ignored;
+	size_t len;
+
+	if (wait_exit(pidfd, 0))
+		return true;
+	snprintf(path, sizeof path, "/proc/%d/status", pid);
+	if (read_file_limited(path, 1 << 16, &status, &len, &ignored) == 0)
+		for (const char *k = status; (k = strstr(k, "Pnd:\t")) != NULL; k += 5)
+			if (strtoull(k + 5, NULL, 16) & (1ULL << (SIGKILL - 1)))
+				return true;
+	/* Killed together with the new process, it may not have been sent its SIGKILL yet. */
+	return wait_exit(pidfd, 100);
+}
+
 int container_exec(const struct exec_options *o, int *exit_status, struct ward_error *err)
 {
 	cleanup_close int rootfd = -1;
@@ -296,6 +316,7 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	struct policy_verdict verdict = {0};
 	struct ward_plan plan;
 	sigset_t sigs, old_mask;
+	bool unlocked = false;
 	int rc = -1;
 
 	*exit_status = 255;
@@ -413,6 +434,7 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	/* Unlocked before the process starts: it may be frozen with a paused container
 	 * (--ignore-paused) until `resume`, which needs the lock. */
 	close(steal_fd(&dirfd));
+	unlocked = true;
 	int spawned = spawn_container(&cfg, &sp, err);
 	/* Rootless: the kernel moves a process into a cgroup only for who may write the
 	 * cgroup.procs of the common ancestor; from outside the delegated subtree the process
@@ -463,6 +485,13 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 restore:
 	if (!o->detach)
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	/* Once unlocked, a delete or kill may stop the container; the new process then dies
+	 * with it, and whatever step noticed first is not the reason. */
+	if (rc < 0 && unlocked && pidfd >= 0 && init_dying(pidfd, st.pid))
+		ward_fail(err, 0,
+			  "container %s stopped while the process was being started (it was "
+			  "killed or deleted meanwhile)",
+			  o->id);
 out:
 	policy_verdict_clear(&verdict);
 	plan_clear(&plan);

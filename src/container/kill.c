@@ -21,17 +21,17 @@
 int open_container(const char *root, const char *id, int *rootfd, int *dirfd, struct ward_state *st,
 		   int *pidfd, struct ward_error *err)
 {
-	int rc;
+	int rc, fd;
 
 	*rootfd = *dirfd = *pidfd = -1;
 	if (state_validate_id(id, err) < 0)
 		return -1;
-	*rootfd = state_open_root(root, err);
-	if (*rootfd < 0)
+	if ((fd = state_open_existing_root(root, id, err)) < 0)
 		return -1;
-	*dirfd = state_open_dir(*rootfd, id, err);
-	if (*dirfd < 0)
+	*rootfd = fd;
+	if ((fd = state_open_dir(*rootfd, id, err)) < 0)
 		return -1;
+	*dirfd = fd;
 	rc = state_read(*dirfd, st, err);
 	if (rc == -ENOENT)
 		return ward_fail(err, 0,

@@ -200,8 +200,13 @@ int plan_build(const struct ward_spec *spec, const char *bundle, const char *sta
 
 	if (flags & PLAN_RESOLVE) {
 		bundlefd = open(bundle ? bundle : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (bundlefd < 0)
-			return ward_fail(err, errno, "bundle %s", bundle ? bundle : ".");
+		if (bundlefd < 0) {
+			/* ward's own directories are open already (a bundle removed since
+			 * create read its config.json). */
+			ward_fail(err, errno, "bundle %s", bundle ? bundle : ".");
+			plan_clear(plan);
+			return -1;
+		}
 		if (spec->root_path)
 			hostpath_resolve(bundlefd, spec->root_path, HOSTPATH_NO_MAGIC,
 					 O_PATH | O_DIRECTORY, &plan->rootfs);

@@ -48,6 +48,20 @@ static void forward_until_exit(int pidfd, int sigfd)
 	}
 }
 
+/* Removes the container run created unless a delete took it while it ran: its name (and
+ * cgroup path) may belong to a new container by now. */
+static bool remove_if_still_ours(struct created_container *c)
+{
+	struct ward_error ignored;
+
+	if (state_relock_dir(c->dirfd, c->state.id, &ignored) <= 0) {
+		log_debug("container %s was deleted while it ran", c->state.id);
+		return false;
+	}
+	remove_container(c->rootfd, &c->state, &ignored);
+	return true;
+}
+
 static int reap(int pidfd)
 {
 	siginfo_t info;
@@ -95,8 +109,7 @@ int container_run(const struct create_options *opts, bool detach, int *exit_stat
 	if (release_init(c.dirfd, err) < 0)
 		goto abort;
 	/* Other verbs (state, kill, exec, ...) must work while the container runs. */
-	close(c.dirfd);
-	c.dirfd = -1;
+	state_unlock_dir(c.dirfd);
 	if (detach) {
 		rc = run_poststart(c.spec, &poststart, o.id, &c.state, c.spawn.pidfd, err);
 		container_release(&c);
@@ -119,20 +132,14 @@ int container_run(const struct create_options *opts, bool detach, int *exit_stat
 		forward_until_exit(c.spawn.pidfd, sigfd);
 	*exit_status = reap(c.spawn.pidfd);
 	rc = poststart_failed ? -1 : 0;
-	if (!o.keep) {
-		struct ward_error ignored;
-		cleanup_free char *bundle = strdup(c.state.bundle);
-		remove_container(c.rootfd, &c.state, &ignored);
-		run_hooks_warn(c.spec, &poststop, o.id, "stopped", 0, bundle);
-	}
+	/* A delete that took the container ran its poststop hooks. */
+	if (!o.keep && remove_if_still_ours(&c))
+		run_hooks_warn(c.spec, &poststop, o.id, "stopped", 0, c.state.bundle);
 	container_release(&c);
 	goto restore;
 abort:
 	spawn_abort(&c.spawn);
-	{
-		struct ward_error ignored;
-		remove_container(c.rootfd, &c.state, &ignored);
-	}
+	remove_if_still_ours(&c);
 	container_release(&c);
 restore:
 	posthooks_clear(&poststart);

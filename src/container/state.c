@@ -63,6 +63,19 @@ int state_open_root(const char *root, struct ward_error *err)
 	return fd;
 }
 
+int state_open_existing_root(const char *root, const char *id, struct ward_error *err)
+{
+	int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOENT) {
+		ward_fail(err, 0, "container \"%s\" does not exist", id);
+		return -ENOENT;
+	}
+	return ward_fail(err, errno, "--root: open %s", root);
+}
+
 void state_remove_legacy_cache(int rootfd)
 {
 	int fd = openat(rootfd, "cache:seccomp", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -84,24 +97,58 @@ void state_remove_legacy_cache(int rootfd)
 	unlinkat(rootfd, "cache:seccomp", AT_REMOVEDIR);
 }
 
+/* Locks the state directory open as fd. 1: locked; 0: the directory was removed while this
+ * process waited for the lock (a delete held it), so the lock guards nothing; -1: error. */
+static int lock_dir(int fd, const char *id, struct ward_error *err)
+{
+	struct stat st;
+
+	if (flock(fd, LOCK_EX) < 0)
+		return ward_fail(err, errno, "lock the state of %s", id);
+	if (fstat(fd, &st) < 0)
+		return ward_fail(err, errno, "stat the state of %s", id);
+	return st.st_nlink > 0;
+}
+
 int state_create_dir(int rootfd, const char *id, struct ward_error *err)
 {
-	int fd;
+	/* Between mkdirat() and flock() the directory is unlocked and has no state.json: a
+	 * delete taking it for the remains of a killed create may remove it. Then again. */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		int fd, locked;
 
-	if (mkdirat(rootfd, id, 0711) < 0) {
-		if (errno == EEXIST)
-			return ward_fail(err, 0, "container \"%s\" already exists", id);
-		return ward_fail(err, errno, "create the state directory of %s", id);
-	}
-	fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return ward_fail(err, errno, "open the state directory of %s", id);
-	if (flock(fd, LOCK_EX) < 0) {
-		int e = errno;
+		if (mkdirat(rootfd, id, 0711) < 0) {
+			if (errno == EEXIST)
+				return ward_fail(err, 0, "container \"%s\" already exists", id);
+			return ward_fail(err, errno, "create the state directory of %s", id);
+		}
+		fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				continue;
+			return ward_fail(err, errno, "open the state directory of %s", id);
+		}
+		locked = lock_dir(fd, id, err);
+		if (locked > 0)
+			return fd;
 		close(fd);
-		return ward_fail(err, e, "lock the state of %s", id);
+		if (locked < 0)
+			return -1;
 	}
-	return fd;
+	return ward_fail(err, EAGAIN,
+			 "create the state directory of %s: removed again and again "
+			 "while being created",
+			 id);
+}
+
+void state_unlock_dir(int dirfd)
+{
+	flock(dirfd, LOCK_UN);
+}
+
+int state_relock_dir(int dirfd, const char *id, struct ward_error *err)
+{
+	return lock_dir(dirfd, id, err);
 }
 
 int state_open_dir(int rootfd, const char *id, struct ward_error *err)
@@ -109,15 +156,20 @@ int state_open_dir(int rootfd, const char *id, struct ward_error *err)
 	int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd < 0) {
-		if (errno == ENOENT)
-			return ward_fail(err, 0, "container \"%s\" does not exist", id);
-		return ward_fail(err, errno, "open the state of %s", id);
+		if (errno != ENOENT)
+			return ward_fail(err, errno, "open the state of %s", id);
+		ward_fail(err, 0, "container \"%s\" does not exist", id);
+		return -ENOENT;
 	}
-	/* Operations on one container are serialised: a create in progress holds this lock. */
-	if (flock(fd, LOCK_EX) < 0) {
-		int e = errno;
+	/* Operations on one container are serialised: a create in progress holds this lock.
+	 * A directory removed while this process waited is gone, whatever now has its name. */
+	int locked = lock_dir(fd, id, err);
+	if (locked <= 0) {
 		close(fd);
-		return ward_fail(err, e, "lock the state of %s", id);
+		if (locked < 0)
+			return -1;
+		ward_fail(err, 0, "container \"%s\" does not exist", id);
+		return -ENOENT;
 	}
 	return fd;
 }
@@ -171,8 +223,10 @@ static int read_proc_stat(pid_t pid, char *state, uint64_t *start_time)
 	if (fd < 0)
 		return -errno;
 	n = read_all(fd, buf, sizeof buf - 1);
-	if (n <= 0)
-		return -EIO;
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -ESRCH; /* reaped while it was read */
 	buf[n] = '\0';
 	/* The command name may contain spaces and parentheses: count from the last ')'. */
 	char *p = strrchr(buf, ')');
@@ -194,14 +248,25 @@ int state_read_start_time(pid_t pid, uint64_t *out)
 	return read_proc_stat(pid, &st, out);
 }
 
-bool state_process_alive(pid_t pid, uint64_t start_time)
+int state_process_check(pid_t pid, uint64_t start_time)
 {
 	char st;
 	uint64_t t;
+	int r;
 
-	if (pid <= 0 || read_proc_stat(pid, &st, &t) < 0)
-		return false;
+	if (pid <= 0)
+		return 0;
+	r = read_proc_stat(pid, &st, &t);
+	if (r == -ENOENT || r == -ESRCH)
+		return 0;
+	if (r < 0)
+		return r;
 	return t == start_time && st != 'Z' && st != 'X';
+}
+
+bool state_process_alive(pid_t pid, uint64_t start_time)
+{
+	return state_process_check(pid, start_time) == 1;
 }
 
 enum ward_status state_status(int dirfd, const struct ward_state *st, bool verified)
@@ -209,7 +274,9 @@ enum ward_status state_status(int dirfd, const struct ward_state *st, bool verif
 	const char *root;
 	struct ward_error ignored;
 
-	if (!verified || !state_process_alive(st->pid, st->start_time))
+	/* A process verify_init() just proved alive is not taken for stopped because /proc
+	 * cannot be read now (out of fds). */
+	if (!verified || state_process_check(st->pid, st->start_time) == 0)
 		return STATUS_STOPPED;
 	/* Frozen first, as runc does: a created container can be paused (and resumed). */
 	if (st->cgroup_path && cgroup_find_root(&root, &ignored) == 0 &&

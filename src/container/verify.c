@@ -99,6 +99,9 @@ __attribute__((format(printf, 3, 4))) static int refuse(struct ward_error *err, 
 
 int verify_refusal_hint(struct ward_error *err, const char *root, const char *id)
 {
+	/* A system error (no fd left, /proc unreadable) proves no tampering: it stands alone. */
+	if (err->code)
+		return -1;
 	size_t used = strlen(err->msg);
 	snprintf(err->msg + used, sizeof err->msg - used, ", and ward did not act on it");
 	return ward_error_hint(
@@ -234,10 +237,20 @@ static char *proc_cgroup(pid_t pid)
 	return verify_parse_proc_cgroup(buf);
 }
 
+/* Alive, or cannot tell (/proc unreadable, e.g. no fd left): never taken for gone. */
 static bool alive(int pidfd, const struct ward_state *st)
 {
 	return pidfd_send_signal(pidfd, 0, NULL, 0) == 0 &&
-	       state_process_alive(st->pid, st->start_time);
+	       state_process_check(st->pid, st->start_time) != 0;
+}
+
+/* Whether the recorded process is there: 1 yes, 0 no, -1 cannot tell (err says why). */
+static int recorded_alive(const char *id, const struct ward_state *st, struct ward_error *err)
+{
+	int r = state_process_check(st->pid, st->start_time);
+	if (r < 0)
+		return ward_fail(err, -r, "container %s: read /proc/%d/stat", id, st->pid);
+	return r;
 }
 
 /* A process whose namespaces are gone (ENOENT on its ns links, an empty mount table) is in
@@ -309,8 +322,10 @@ enum verify_result verify_init(int rootfd, const char *id, const struct ward_sta
 		if (verify_cgroup_path(st->cgroup_path, self, &why) < 0)
 			return refuse(err, id, "cgroup_path %s, which %s", st->cgroup_path, why);
 	}
-	if (st->pid <= 0 || !state_process_alive(st->pid, st->start_time))
+	if (st->pid <= 0 || (r = recorded_alive(id, st, err)) == 0)
 		return VERIFY_GONE;
+	if (r < 0)
+		return VERIFY_REFUSED;
 	/* From here the pidfd pins the process: if the pid is reused, the final check fails. */
 	fd = pidfd_open(st->pid, 0);
 	if (fd < 0) {
@@ -318,8 +333,8 @@ enum verify_result verify_init(int rootfd, const char *id, const struct ward_sta
 			return VERIFY_GONE;
 		return ward_fail(err, errno, "container %s: open pid %d", id, st->pid);
 	}
-	if (!state_process_alive(st->pid, st->start_time))
-		return VERIFY_GONE;
+	if ((r = recorded_alive(id, st, err)) <= 0)
+		return r == 0 ? VERIFY_GONE : VERIFY_REFUSED;
 	if (st->pid == 1 || st->pid == getpid())
 		return refuse(err, id, "pid %d, which is %s", st->pid,
 			      st->pid == 1 ? "the init of ward's pid namespace" : "ward itself");

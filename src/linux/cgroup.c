@@ -147,17 +147,13 @@ int cgroup_open_sub(int cgfd, const char *sub, struct ward_error *err)
 	return fd;
 }
 
-/* Creates the missing directories of path; *created_from is the first one created (or NULL),
- * so a failure can remove exactly what was made. */
-static int mkdir_path(const char *root, const char *path, char **created_from,
-		      struct ward_error *err)
-{
-	char full[PATH_MAX];
-	size_t rl = strlen(root);
+static const char *parent_mark_name(void);
 
-	*created_from = NULL;
-	if (snprintf(full, sizeof full, "%s%s", root, path) >= (int)sizeof full)
-		return ward_fail(err, ENAMETOOLONG, "cgroup %s", path);
+/* mkdir -p below the root, one level at a time; full is truncated at the level that failed.
+ * Each parent made is marked as ward's (parent_mark_name()): the last container below it
+ * removes it (cgroup_remove_parents()). 0, or -errno. */
+static int mkdir_levels(char *full, size_t rl, char **created_from)
+{
 	for (char *p = full + rl + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
@@ -166,29 +162,57 @@ static int mkdir_path(const char *root, const char *path, char **created_from,
 		if (mkdir(full, 0755) == 0) {
 			if (!*created_from)
 				*created_from = strdup(full + rl);
+			if (saved)
+				lsetxattr(full, parent_mark_name(), "1", 1, 0);
 		} else if (errno != EEXIST || saved == '\0') {
-			int e = errno;
-			if (e == EEXIST)
-				return ward_fail(err, 0,
-						 "cgroup %s already exists (is another container "
-						 "using linux.cgroupsPath \"%s\"?)",
-						 full, path);
-			return ward_fail(err, e, "create cgroup %s", full);
+			return -errno;
 		}
 		*p = saved;
 		if (!saved)
+			return 0;
+	}
+}
+
+/* Creates the missing directories of path; *created_from is the first one created (or NULL),
+ * so a failure can remove exactly what was made. */
+static int mkdir_path(const char *root, const char *path, char **created_from,
+		      struct ward_error *err)
+{
+	char full[PATH_MAX];
+	size_t rl = strlen(root);
+	int r;
+
+	*created_from = NULL;
+	for (int attempt = 0;; attempt++) {
+		if (snprintf(full, sizeof full, "%s%s", root, path) >= (int)sizeof full)
+			return ward_fail(err, ENAMETOOLONG, "cgroup %s", path);
+		r = mkdir_levels(full, rl, created_from);
+		/* ENOENT: the delete of the last container below a parent removed it between
+		 * two levels; walk again. */
+		if (r != -ENOENT || attempt == 8)
 			break;
 	}
-	return 0;
+	if (r == 0)
+		return 0;
+	if (r == -EEXIST)
+		return ward_fail(err, 0,
+				 "cgroup %s already exists (is another container using "
+				 "linux.cgroupsPath \"%s\"?)",
+				 full, path);
+	ward_fail(err, -r, "create cgroup %s", full);
+	if (r == -EAGAIN)
+		ward_error_hint(err, "the cgroup.max.depth or cgroup.max.descendants of an "
+				     "ancestor allows no more cgroups");
+	return -1;
 }
 
 static void remove_created(const char *root, const char *path, const char *created_from)
 {
 	char full[PATH_MAX];
-	size_t keep = strlen(root) + strlen(created_from);
 
 	if (!created_from)
 		return;
+	size_t keep = strlen(root) + strlen(created_from);
 	snprintf(full, sizeof full, "%s%s", root, path);
 	/* rmdir from the leaf up to (and including) the first directory we created */
 	while (strlen(full) >= keep) {
@@ -206,8 +230,11 @@ int cgroup_create(const char *root, const char *path, const struct ward_linux *l
 	cleanup_free char *created_from = NULL;
 	int fd;
 
-	if (mkdir_path(root, path, &created_from, err) < 0)
+	/* A failure below an ancestor this create made takes that ancestor away too. */
+	if (mkdir_path(root, path, &created_from, err) < 0) {
+		remove_created(root, path, created_from);
 		return -1;
+	}
 	cgroup_enable_all(root, path);
 	fd = cgroup_setup(root, path, lx, err);
 	if (fd < 0)
@@ -280,14 +307,41 @@ static void sleep_ms(long ms)
 /* trusted.* needs CAP_SYS_ADMIN in the initial user namespace, which no container of a root
  * ward has; an unprivileged ward (or root in a user namespace, as under rootless podman) can
  * only use user.* on the cgroup delegated to it. */
-static const char *mark_name(void)
+static bool trusted_marks(void)
 {
 	char link[64];
 	ssize_t n = readlink("/proc/self/ns/user", link, sizeof link - 1);
 	bool init_userns =
 		n < 0 ? errno == ENOENT
 		      : (size_t)n == strlen(INIT_USERNS) && memcmp(link, INIT_USERNS, n) == 0;
-	return geteuid() == 0 && init_userns ? "trusted.ward.owner" : "user.ward.owner";
+	return geteuid() == 0 && init_userns;
+}
+
+static const char *mark_name(void)
+{
+	return trusted_marks() ? "trusted.ward.owner" : "user.ward.owner";
+}
+
+/* On a parent cgroup ward made for a container's (the ancestors an absolute cgroupsPath
+ * names, /ward for the default one): it may go once empty. */
+static const char *parent_mark_name(void)
+{
+	return trusted_marks() ? "trusted.ward.parent" : "user.ward.parent";
+}
+
+void cgroup_remove_parents(const char *root, const char *path)
+{
+	char full[PATH_MAX], mark[8];
+	size_t rl = strlen(root);
+
+	if (snprintf(full, sizeof full, "%s%s", root, path) >= (int)sizeof full)
+		return;
+	/* rmdir() removes only an empty cgroup: one another container still uses stays. */
+	for (char *slash; (slash = strrchr(full, '/')) != NULL && slash > full + rl;) {
+		*slash = '\0';
+		if (lgetxattr(full, parent_mark_name(), mark, sizeof mark) < 0 || rmdir(full) < 0)
+			return;
+	}
 }
 
 int cgroup_set_mark(int cgfd, const char *mark, struct ward_error *err)
@@ -353,16 +407,20 @@ int cgroup_destroy(const char *root, const char *path, struct ward_error *err)
 	char full[PATH_MAX];
 
 	snprintf(full, sizeof full, "%s%s", root, path);
-	if (access(full, F_OK) < 0)
+	if (access(full, F_OK) < 0) {
+		cgroup_remove_parents(root, path);
 		return 0;
+	}
 	if (read_key(root, path, "cgroup.events", "populated") == 1 &&
 	    cgroup_kill(root, path, err) < 0)
 		return -1;
 	/* Processes leave the cgroup as they are reaped; give them up to 10 s. */
 	for (int i = 0; i < 1000; i++) {
 		remove_children(full, 0);
-		if (rmdir(full) == 0 || errno == ENOENT)
+		if (rmdir(full) == 0 || errno == ENOENT) {
+			cgroup_remove_parents(root, path);
 			return 0;
+		}
 		if (errno != EBUSY)
 			return ward_fail(err, errno, "remove cgroup %s", full);
 		sleep_ms(10);
@@ -377,6 +435,7 @@ int cgroup_remove_empty(const char *root, const char *path, struct ward_error *e
 	snprintf(full, sizeof full, "%s%s", root, path);
 	if (rmdir(full) < 0 && errno != ENOENT)
 		return ward_fail(err, errno, "remove cgroup %s", full);
+	cgroup_remove_parents(root, path);
 	return 0;
 }
 

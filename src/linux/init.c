@@ -525,6 +525,8 @@ void init_setup_stage(const struct ward_init_config *cfg, int setup_fd, int init
 	}
 	if (pid < 0) {
 		ward_fail(&err, errno, "clone the container init");
+		if (err.code == EAGAIN)
+			spawn_hint_pids(&err);
 		die(setup_fd, &err, 1);
 	}
 	if (sync_send(setup_fd, SYNC_INIT_PID, pid, pidfd, &err) < 0) {

@@ -26,6 +26,12 @@ static int reap(pid_t pid)
 	return status;
 }
 
+int spawn_hint_pids(struct ward_error *err)
+{
+	return ward_error_hint(err, "a limit on ward's processes is reached: pids.max of its "
+				    "cgroup, or RLIMIT_NPROC");
+}
+
 /* Talks to the setup process until it reports the init's pid. */
 static int run_setup_protocol(const struct ward_init_config *cfg, pid_t setup_pid, int fd,
 			      struct ward_spawn *out, struct ward_error *err)
@@ -150,7 +156,8 @@ int spawn_container(const struct ward_init_config *cfg, struct ward_spawn *out,
 	if (setup_pid < 0) {
 		close(setup_sock[0]);
 		spawn_release(out);
-		return ward_fail(err, clone_errno, "clone the container setup process");
+		ward_fail(err, clone_errno, "clone the container setup process");
+		return clone_errno == EAGAIN ? spawn_hint_pids(err) : -1;
 	}
 
 	int rc = 0;

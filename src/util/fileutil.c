@@ -127,20 +127,21 @@ int write_file_atomic(int dirfd, const char *name, const void *data, size_t len,
 
 	if (snprintf(tmp, sizeof tmp, ".%s.tmp", name) >= (int)sizeof tmp)
 		return ward_fail(err, ENAMETOOLONG, "write %s", name);
+	/* The errors name the file written, not its temporary name. */
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
-		return ward_fail(err, errno, "create %s", tmp);
+		return ward_fail(err, errno, "write %s", name);
 	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
 		int e = errno;
 		close(fd);
 		unlinkat(dirfd, tmp, 0);
-		return ward_fail(err, e, "write %s", tmp);
+		return ward_fail(err, e, "write %s", name);
 	}
 	close(fd);
 	if (renameat(dirfd, tmp, dirfd, name) < 0) {
 		int e = errno;
 		unlinkat(dirfd, tmp, 0);
-		return ward_fail(err, e, "rename %s to %s", tmp, name);
+		return ward_fail(err, e, "replace %s", name);
 	}
 	return 0;
 }

@@ -8,6 +8,9 @@
  *                   CLONE_NEWUSER), clone3, keyctl_user (the ID of the user keyring),
  *                   perf_event_open (a software counter on itself, user space only), bpf
  *                   (creating an array map)
+ *   probe slowexit MIB  holds a memfd of MIB MiB and waits for a signal: when it is killed,
+ *                   the memfd is freed after the process has left its namespaces and before
+ *                   it is a zombie, which stretches that moment to tens of milliseconds
  * Static so it runs in any rootfs. */
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +19,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -155,6 +159,24 @@ static void print_syscall(const char *name)
 	printf("%s errno=%d\n", name, rc < 0 ? errno : 0);
 }
 
+static int slow_exit(const char *mib)
+{
+	size_t size = (size_t)strtoul(mib, NULL, 10) << 20;
+	static char page[1 << 16];
+	int fd = memfd_create("slowexit", 0);
+
+	if (fd < 0)
+		return 1;
+	memset(page, 1, sizeof page);
+	for (size_t done = 0; done < size; done += sizeof page)
+		if (write(fd, page, sizeof page) != (ssize_t)sizeof page)
+			return 1;
+	printf("ready\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -171,6 +193,8 @@ int main(int argc, char **argv)
 		print_sched();
 	else if (strcmp(argv[1], "syscall") == 0 && argc > 2)
 		print_syscall(argv[2]);
+	else if (strcmp(argv[1], "slowexit") == 0 && argc > 2)
+		return slow_exit(argv[2]);
 	else
 		return 2;
 	return 0;

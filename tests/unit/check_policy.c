@@ -2,6 +2,7 @@
  * one that does not; the policy file fails closed; the override matrix (admin allow,
  * annotation with and without overridable, privileged); the engines' default configs pass. */
 #include <check.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <sched.h>
@@ -625,6 +626,33 @@ START_TEST(refuses_the_state_root_in_use)
 	}
 	rmdir(sub);
 	rmdir(dir);
+}
+END_TEST
+
+static int open_fds(void)
+{
+	int n = 0;
+	DIR *d = opendir("/proc/self/fd");
+	ck_assert_ptr_nonnull(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* A bundle gone since create read its config.json: the plan fails, and the directories it
+ * had opened already (ward's own) are closed. */
+START_TEST(a_bundle_that_cannot_be_opened_leaves_no_fd_open)
+{
+	struct ward_spec *s = with_bind("/tmp");
+	struct ward_error err = {0};
+	struct ward_plan plan;
+	int before = open_fds();
+	ck_assert_int_eq(
+		plan_build(s, "/nonexistent-ward-bundle", "/tmp", PLAN_RESOLVE, &plan, &err), -1);
+	ck_assert_msg(strstr(err.msg, "bundle /nonexistent-ward-bundle"), "%s", err.msg);
+	ck_assert_int_eq(open_fds(), before);
+	spec_free(s);
 }
 END_TEST
 
@@ -2385,6 +2413,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(checks, refuses_a_root_filesystem_in_a_host_tree);
 	tcase_add_test(checks, refuses_the_state_root_in_use);
 	tcase_add_test(checks, a_relative_source_may_not_leave_the_bundle);
+	tcase_add_test(checks, a_bundle_that_cannot_be_opened_leaves_no_fd_open);
 	tcase_add_test(checks, an_unresolvable_source_is_refused);
 	tcase_add_test(checks, refuses_block_and_kernel_devices);
 	tcase_add_test(checks, refuses_a_device_rule_that_allows_everything);
