@@ -1,0 +1,342 @@
+#!/bin/bash
+# Runs inside the systemd tier's VM (a Debian 12 system: systemd as PID 1, pure cgroup v2 with
+# nsdelegate, AppArmor) as ward-sdvm-tests.service, once the engines are up; its stdout is the
+# second serial port, read by tests/vm/systemd/run-vm.sh. Prints TAP between two markers.
+# Every engine runs with its defaults: the systemd cgroup driver, its own seccomp and AppArmor
+# profiles, ward's default policy (no policy file). The runtime is /usr/local/bin/ward
+# (guest/setup.sh installed it): ward, or runc in the comparison mode (WARD_SDVM_RUNTIME=runc),
+# which shows that each test passes with the reference runtime. Each case is checked from inside
+# the container and from systemd: the scope unit (`systemctl show`/`status`) and its cgroup files.
+#
+# The plan is fixed: tests/integration/systemd-vm.sh expects exactly this many results.
+PLAN=62
+
+set -u
+# shellcheck source=/dev/null
+. /ward/env
+RT=/usr/local/bin/ward
+ROOTFS=/var/lib/ward-sdvm/rootfs
+ROOTFS_TAR=/var/lib/ward-sdvm/rootfs.tar
+CG=/sys/fs/cgroup
+USER_NAME=wardtest
+USER_UID=$(id -u "$USER_NAME")
+WORK=/tmp/ward-sdvm
+mkdir -p "$WORK"
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+echo "WARD-SDVM-TAP-BEGIN"
+N=0
+ok() {
+	N=$((N + 1))
+	echo "ok $N - $1"
+}
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+not_ok() {
+	N=$((N + 1))
+	echo "not ok $N - $1"
+	shift
+	for line in "$@"; do diag "$line"; done
+}
+is() { # is NAME GOT EXPECTED
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:      '$2'" "expected: '$3'"; fi
+}
+like() { # like NAME GOT ERE (matched against any line of GOT)
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then ok "$1"; else not_ok "$1" "got:      '$2'" "expected to match: /$3/"; fi
+}
+unlike() { # unlike NAME GOT ERE
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then not_ok "$1" "got:      '$2'" "expected not to match: /$3/"; else ok "$1"; fi
+}
+# Every engine command gets a deadline, so a hang costs one test rather than the whole run.
+T() { timeout -k 5 120 "$@"; }
+# R COMMAND...: runs it with a deadline; OUT is its stdout and stderr, RC its status.
+R() {
+	OUT=$(T "$@" 2>&1 </dev/null)
+	RC=$?
+}
+prop() { systemctl show -p "$2" --value "$1" 2>/dev/null; }
+# The ordinary user's own engine: its systemd user manager and bus, as a login would give them.
+as_user() {
+	(cd /home/$USER_NAME && runuser -u $USER_NAME -- env -i HOME=/home/$USER_NAME \
+		PATH="$PATH" XDG_RUNTIME_DIR=/run/user/$USER_UID \
+		DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/$USER_UID/bus "$@")
+}
+uprop() { as_user systemctl --user show -p "$2" --value "$1" 2>/dev/null; }
+wait_for() { # wait_for SECONDS COMMAND...: until COMMAND succeeds
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.5
+	done
+}
+scope_gone() { # the unit is gone from systemd (unloaded or inactive) and its cgroup removed
+	local state
+	state=$(prop "$1" ActiveState)
+	[ "$state" = inactive ] || [ "$state" = failed ] && [ ! -d "$2" ]
+}
+section_start=$SECONDS
+section() { # section NAME: the previous section's duration, as a diagnostic
+	diag "---- $1 (previous section took $((SECONDS - section_start))s)"
+	section_start=$SECONDS
+}
+# A pid of the cgroup running a process whose command line starts with ARGS (space-joined).
+pid_in_cgroup() { # pid_in_cgroup CGROUP-DIR CMDLINE
+	local p
+	for p in $(cat "$1/cgroup.procs" 2>/dev/null); do
+		[ "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" = "$2 " ] && return 0
+	done
+	return 1
+}
+
+echo "1..$PLAN"
+diag "runtime under test: $WARD_SDVM_RUNTIME ($RT)" "$(systemd-analyze 2>/dev/null | head -n 1)"
+
+# ---- the machine ------------------------------------------------------------------------------
+section machine
+is systemd_is_pid_1 "$(cat /proc/1/comm)" systemd
+like pure_cgroup_v2_with_nsdelegate "$(awk '$2 == "/sys/fs/cgroup" {print $3, $4}' /proc/mounts)" \
+	'^cgroup2 .*nsdelegate'
+like apparmor_is_an_active_lsm "$(cat /sys/kernel/security/lsm 2>&1)" '(^|,)apparmor(,|$)'
+if systemctl is-active -q ward-sdvm-setup.service; then
+	ok setup_installed_the_runtime_and_configured_the_engines
+else
+	not_ok setup_installed_the_runtime_and_configured_the_engines \
+		"$(journalctl -b -u ward-sdvm-setup.service --no-pager 2>&1 | tail -n 30)"
+fi
+
+# ---- Docker: ward as its default runtime, the systemd cgroup driver -----------------------------
+section docker
+R docker info --format '{{.CgroupDriver}} {{.CgroupVersion}} {{.DefaultRuntime}} {{.SecurityOptions}}'
+like docker_runs_with_the_systemd_driver_cgroup_v2_ward_and_apparmor "$OUT" \
+	'^systemd 2 ward .*name=apparmor'
+R docker import -q "$ROOTFS_TAR" sdvm
+is docker_imports_the_busybox_rootfs "$RC" 0
+R docker run --rm sdvm sh -c 'echo hello; cat /proc/self/cgroup'
+is docker_run_with_the_default_runtime "$RC $(echo $OUT)" "0 hello 0::/"
+
+R docker run -d -m 64m --pids-limit 50 --cpus 0.5 sdvm sleep 1000
+id=$OUT
+scope=docker-$id.scope
+cg=$CG/system.slice/$scope
+is docker_run_detached "$RC $(docker inspect -f '{{.State.Status}}' "$id" 2>&1)" "0 running"
+is the_runtime_named_ward_holds_the_container \
+	"$("$RT" --root /run/docker/runtime-ward/moby state "$id" 2>&1 | jq -r .status 2>&1)" running
+is systemd_runs_the_container_in_a_delegated_scope_of_system_slice \
+	"$(prop "$scope" ActiveState) $(prop "$scope" Slice) $(prop "$scope" Delegate)" "active system.slice yes"
+pid=$(docker inspect -f '{{.State.Pid}}' "$id" 2>/dev/null)
+if [ -n "$pid" ] && grep -qx "$pid" "$cg/cgroup.procs" 2>/dev/null; then
+	ok the_containers_init_is_in_the_scopes_cgroup
+else
+	not_ok the_containers_init_is_in_the_scopes_cgroup "pid '$pid'; $cg/cgroup.procs: $(cat "$cg/cgroup.procs" 2>&1)" \
+		"/proc/$pid/cgroup: $(cat "/proc/$pid/cgroup" 2>&1)"
+fi
+like systemctl_status_shows_the_containers_process "$(systemctl status --no-pager "$scope" 2>&1)" 'sleep 1000'
+is systemd_holds_the_docker_limits \
+	"$(prop "$scope" MemoryMax) $(prop "$scope" TasksMax) $(prop "$scope" CPUQuotaPerSecUSec)" "67108864 50 500ms"
+is the_scopes_cgroup_files_hold_the_limits \
+	"$(cat "$cg/memory.max" "$cg/pids.max" "$cg/cpu.max" 2>&1 | tr '\n' ' ')" "67108864 50 50000 100000 "
+R docker exec "$id" sh -c 'cat /proc/self/cgroup /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max /sys/fs/cgroup/cpu.max'
+is docker_exec_sees_the_limits_in_its_cgroup_namespace "$RC $(echo $OUT)" "0 0::/ 67108864 50 50000 100000"
+R docker exec -d "$id" sleep 777
+if [ "$RC" = 0 ] && wait_for 10 pid_in_cgroup "$cg" "sleep 777"; then
+	ok the_execd_process_is_in_the_scope
+else
+	not_ok the_execd_process_is_in_the_scope "docker exec -d: $RC $OUT" "$cg/cgroup.procs: $(cat "$cg/cgroup.procs" 2>&1)"
+fi
+out=$(T script -qec "docker exec -it $id sh -c 'tty; test -t 0 && echo stdin-is-a-tty'" /dev/null 2>&1 </dev/null | tr -d '\r')
+like docker_exec_it_gets_a_terminal "$out" '^/dev/pts/[0-9]+$'
+out=$(T script -qec "docker run -it --rm sdvm sh -c 'tty; test -t 0 && echo stdin-is-a-tty'" /dev/null 2>&1 </dev/null | tr -d '\r')
+like docker_run_it_gets_a_terminal "$out" 'stdin-is-a-tty'
+
+R docker pause "$id"
+is docker_pause_freezes_the_scope \
+	"$RC $(docker inspect -f '{{.State.Status}}' "$id" 2>&1) $(grep '^frozen' "$cg/cgroup.events" 2>&1)" "0 paused frozen 1"
+R docker unpause "$id"
+is docker_unpause_thaws_it \
+	"$RC $(docker inspect -f '{{.State.Status}}' "$id" 2>&1) $(grep '^frozen' "$cg/cgroup.events" 2>&1)" "0 running frozen 0"
+R docker stats --no-stream --format '{{.PIDs}} {{.MemUsage}}' "$id"
+like docker_stats_reports_pids_and_memory_against_the_limit "$OUT" '^[1-9][0-9]* [0-9.]+[kKMG]i?B / 64MiB$'
+R docker update -m 96m --memory-swap 192m --pids-limit 60 --cpus 0.8 "$id"
+is docker_update_succeeds "$RC" 0
+is docker_update_reaches_systemd \
+	"$(prop "$scope" MemoryMax) $(prop "$scope" TasksMax) $(prop "$scope" CPUQuotaPerSecUSec)" "100663296 60 800ms"
+R docker exec "$id" sh -c 'cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/memory.swap.max /sys/fs/cgroup/pids.max /sys/fs/cgroup/cpu.max'
+is docker_update_reaches_the_cgroup "$RC $(echo $OUT)" "0 100663296 100663296 60 80000 100000"
+start=$SECONDS
+R docker stop -t 2 "$id"
+is docker_stop_stops_it "$RC $(docker inspect -f '{{.State.Status}}' "$id" 2>&1)" "0 exited"
+diag "docker stop took $((SECONDS - start))s"
+if wait_for 20 scope_gone "$scope" "$cg"; then
+	ok docker_stop_leaves_no_scope_and_no_cgroup
+else
+	not_ok docker_stop_leaves_no_scope_and_no_cgroup "$(systemctl status --no-pager "$scope" 2>&1 | head -n 15)" "$(ls "$cg" 2>&1 | head -n 3)"
+fi
+docker rm -f "$id" >/dev/null 2>&1
+
+# Limits enforced: past -m the allocation is OOM-killed, the fork storm stops at the limit, the
+# CPU quota throttles.
+R docker run --name oom -m 32m --memory-swap 32m sdvm dd if=/dev/zero of=/dev/null bs=64M count=1
+is docker_m_allocation_past_the_limit_is_oom_killed \
+	"$RC $(docker inspect -f '{{.State.OOMKilled}}' oom 2>&1)" "137 true"
+docker rm -f oom >/dev/null 2>&1
+R docker run --rm -m 32m --memory-swap 32m sdvm sh -c 'dd if=/dev/zero of=/dev/null bs=8M count=1 2>/dev/null && echo fits'
+is docker_m_allocation_below_the_limit_fits "$RC $OUT" "0 fits"
+R docker run --rm --pids-limit 10 sdvm sh -c 'echo max=$(cat /sys/fs/cgroup/pids.max); for i in $(seq 30); do sleep 30 & done; echo all-forked'
+like docker_pids_limit_stops_a_fork_storm "$OUT" "can't fork"
+is docker_pids_limit_is_pids_max_and_the_storm_did_not_finish \
+	"$(printf '%s\n' "$OUT" | grep '^max=') $(printf '%s\n' "$OUT" | grep -c all-forked)" "max=10 0"
+R docker run --rm --cpus 0.5 sdvm sh -c 'timeout 4 sh -c "while :; do :; done"; cat /sys/fs/cgroup/cpu.stat'
+usage=$(printf '%s\n' "$OUT" | awk '$1 == "usage_usec" {print $2}')
+throttled=$(printf '%s\n' "$OUT" | awk '$1 == "nr_throttled" {print $2}')
+if [ -n "$usage" ] && [ "$usage" -lt 3000000 ] && [ "${throttled:-0}" -gt 0 ]; then
+	ok docker_cpus_throttles_a_busy_loop
+else
+	not_ok docker_cpus_throttles_a_busy_loop "4 s of a busy loop under --cpus 0.5: $(echo $OUT)"
+fi
+diag "--cpus 0.5, 4 s busy loop: usage ${usage:-?} us, throttled ${throttled:-?} times"
+
+# AppArmor: Docker's docker-default profile, loaded by dockerd, applied by the runtime; and the
+# runtime named explicitly with --runtime.
+R docker run --rm --runtime ward sdvm sh -c 'cat /proc/self/attr/current; echo; cat /proc/self/cgroup'
+like docker_runtime_ward_applies_docker_default_apparmor "$OUT" '^docker-default \(enforce\)'
+R docker run -d --runtime ward --name explicit sdvm sleep 1000
+is docker_runtime_ward_detached "$RC $("$RT" --root /run/docker/runtime-ward/moby state "$OUT" 2>&1 | jq -r .status 2>&1)" "0 running"
+R docker exec explicit cat /proc/1/attr/current
+like docker_exec_runs_under_docker_default_too "$OUT" '^docker-default \(enforce\)'
+docker rm -f explicit >/dev/null 2>&1
+
+# ---- containerd: ctr, the form the CRI plugin uses (slice:prefix:name) -------------------------
+section containerd
+R ctr -n sdvm run --rm --runc-binary "$RT" --runc-systemd-cgroup --cgroup system.slice:ctr:c1 \
+	--memory-limit 67108864 --cpus 0.5 --rootfs "$ROOTFS" c1 \
+	sh -c 'cat /proc/self/cgroup /sys/fs/cgroup/memory.max /sys/fs/cgroup/cpu.max'
+is ctr_run_with_the_systemd_cgroup_and_limits "$RC $(echo $OUT)" "0 0::/ 67108864 50000 100000"
+R ctr -n sdvm run -d --runc-binary "$RT" --runc-systemd-cgroup --cgroup system.slice:ctr:c2 \
+	--memory-limit 67108864 --rootfs "$ROOTFS" c2 sleep 1000
+cscope=ctr-c2.scope
+ccg=$CG/system.slice/$cscope
+is ctr_detached_container_is_a_scope_of_system_slice \
+	"$RC $(prop "$cscope" ActiveState) $(prop "$cscope" Slice) $(prop "$cscope" MemoryMax) $(cat "$ccg/memory.max" 2>&1)" \
+	"0 active system.slice 67108864 67108864"
+like ctr_task_is_listed_running "$(T ctr -n sdvm task ls 2>&1)" '^c2 +[0-9]+ +RUNNING'
+T ctr -n sdvm task kill -s KILL c2 >/dev/null 2>&1
+wait_for 20 sh -c '! ctr -n sdvm task ls 2>/dev/null | grep -q "^c2 .*RUNNING"'
+T ctr -n sdvm task rm c2 >/dev/null 2>&1
+T ctr -n sdvm container rm c2 >/dev/null 2>&1
+if wait_for 20 scope_gone "$cscope" "$ccg"; then
+	ok ctr_killed_container_leaves_no_scope
+else
+	not_ok ctr_killed_container_leaves_no_scope "$(systemctl status --no-pager "$cscope" 2>&1 | head -n 15)"
+fi
+R ctr -n sdvm run --rm --runc-binary "$RT" --runc-systemd-cgroup --cgroup system.slice:ctr:c3 \
+	--memory-limit 33554432 --rootfs "$ROOTFS" c3 dd if=/dev/zero of=/dev/null bs=64M count=1
+is ctr_allocation_past_the_limit_is_oom_killed "$RC" 137
+
+# ---- Podman as root: cgroup_manager systemd -------------------------------------------------
+section podman
+R podman info --format '{{.Host.CgroupManager}} {{.Host.CgroupsVersion}} {{.Host.OCIRuntime.Path}}'
+is podman_runs_with_systemd_cgroup_v2_and_ward "$OUT" "systemd v2 $RT"
+R podman import -q "$ROOTFS_TAR" sdvm
+is podman_imports_the_busybox_rootfs "$RC" 0
+R podman run --rm --network none sdvm sh -c 'echo hello; cat /proc/self/cgroup'
+is podman_run "$RC $(echo $OUT)" "0 hello 0::/"
+R podman run -d --network none -m 64m --pids-limit 30 sdvm sleep 1000
+pid_=$OUT
+pscope=libpod-$pid_.scope
+pcg=$CG/machine.slice/$pscope
+is podman_container_is_a_delegated_scope_of_machine_slice_with_its_limits \
+	"$RC $(prop "$pscope" ActiveState) $(prop "$pscope" Slice) $(prop "$pscope" Delegate) $(prop "$pscope" MemoryMax) $(prop "$pscope" TasksMax)" \
+	"0 active machine.slice yes 67108864 30"
+R podman exec "$pid_" sh -c 'cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max'
+is podman_exec_sees_the_limits "$RC $(echo $OUT) $(cat "$pcg/memory.max" "$pcg/pids.max" 2>&1 | tr '\n' ' ')" \
+	"0 67108864 30 67108864 30 "
+R podman pause "$pid_"
+is podman_pause_freezes_the_scope "$RC $(grep '^frozen' "$pcg/cgroup.events" 2>&1)" "0 frozen 1"
+R podman unpause "$pid_"
+R podman stop -t 2 "$pid_"
+if [ "$RC" = 0 ] && wait_for 20 scope_gone "$pscope" "$pcg"; then
+	ok podman_stop_leaves_no_scope
+else
+	not_ok podman_stop_leaves_no_scope "podman stop: $RC $OUT" "$(systemctl status --no-pager "$pscope" 2>&1 | head -n 15)"
+fi
+podman rm -f "$pid_" >/dev/null 2>&1
+R podman run --rm --network none -m 32m --memory-swap 32m sdvm dd if=/dev/zero of=/dev/null bs=64M count=1
+is podman_allocation_past_the_limit_is_oom_killed "$RC" 137
+
+# ---- Podman rootless: an ordinary user with a lingering systemd user session --------------------
+section podman-rootless
+ucg=$CG/user.slice/user-$USER_UID.slice/user@$USER_UID.service
+if wait_for 60 systemctl is-active -q "user@$USER_UID.service" && wait_for 30 test -S "/run/user/$USER_UID/bus"; then
+	ok the_users_lingering_systemd_manager_runs
+else
+	not_ok the_users_lingering_systemd_manager_runs "$(systemctl status --no-pager "user@$USER_UID.service" 2>&1 | head -n 15)"
+fi
+like the_users_cgroup_is_delegated_memory_pids_and_cpu "$(cat "$ucg/cgroup.controllers" 2>&1)" \
+	'(^| )cpu( |$).*memory.*pids'
+R as_user podman info --format '{{.Host.CgroupManager}} {{.Host.CgroupsVersion}} {{.Host.Security.Rootless}} {{.Host.OCIRuntime.Path}}'
+is rootless_podman_runs_with_systemd_and_ward "$OUT" "systemd v2 true $RT"
+R as_user podman import -q "$ROOTFS_TAR" sdvm
+is rootless_podman_imports_the_rootfs "$RC" 0
+R as_user podman run -d --network none -m 64m --pids-limit 30 sdvm sleep 1000
+rid=$OUT
+rscope=libpod-$rid.scope
+rcg=$CG$(uprop "$rscope" ControlGroup)
+is rootless_container_is_a_scope_of_the_users_manager_with_its_limits \
+	"$RC $(uprop "$rscope" ActiveState) $(uprop "$rscope" MemoryMax) $(uprop "$rscope" TasksMax)" \
+	"0 active 67108864 30"
+like rootless_scope_lies_in_the_users_delegated_cgroup "$rcg" "^$ucg/.*/$rscope\$"
+R as_user podman exec "$rid" sh -c 'cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max; id -u'
+is rootless_exec_sees_the_limits "$RC $(echo $OUT) $(cat "$rcg/memory.max" "$rcg/pids.max" 2>&1 | tr '\n' ' ')" \
+	"0 67108864 30 0 67108864 30 "
+R as_user podman stop -t 2 "$rid"
+if [ "$RC" = 0 ] && wait_for 20 test ! -d "$rcg"; then
+	ok rootless_stop_leaves_no_cgroup
+else
+	not_ok rootless_stop_leaves_no_cgroup "podman stop: $RC $OUT" "$(ls "$rcg" 2>&1 | head -n 3)"
+fi
+as_user podman rm -f "$rid" >/dev/null 2>&1
+R as_user podman run --rm --network none -m 32m --memory-swap 32m sdvm dd if=/dev/zero of=/dev/null bs=64M count=1
+is rootless_allocation_past_the_limit_is_oom_killed "$RC" 137
+R as_user podman run --rm --network none --pids-limit 10 sdvm sh -c 'echo max=$(cat /sys/fs/cgroup/pids.max); for i in $(seq 30); do sleep 30 & done; echo all-forked'
+is rootless_pids_limit_stops_a_fork_storm \
+	"$(printf '%s\n' "$OUT" | grep '^max=') $(printf '%s\n' "$OUT" | grep -c "can't fork" | sed 's/^[1-9][0-9]*$/forkfailed/') $(printf '%s\n' "$OUT" | grep -c all-forked)" \
+	"max=10 forkfailed 0"
+
+# ---- buildah: a Containerfile with RUN steps through the runtime ---------------------------
+section buildah
+ctx=$WORK/build
+mkdir -p "$ctx"
+cat >"$ctx/Containerfile" <<'EOF'
+FROM localhost/sdvm
+RUN echo built-by-run >/built && cat /proc/self/cgroup >/run-cgroup
+RUN test "$(cat /built)" = built-by-run && echo second-step >>/built
+EOF
+R buildah bud --runtime "$RT" --network none --pull=never -t localhost/built -f "$ctx/Containerfile" "$ctx"
+is buildah_bud_runs_the_run_steps_through_the_runtime "$RC" 0
+[ "$RC" = 0 ] || diag "$OUT"
+R podman run --rm --network none localhost/built cat /built /run-cgroup
+is the_built_image_holds_what_the_run_steps_wrote "$RC $(echo $OUT)" "0 built-by-run second-step 0::/"
+
+# ---- the policy: a writable cgroup2 in the container's own namespace, under nsdelegate --------
+section policy
+b=$WORK/cgrw
+mkdir -p "$b"
+(cd "$b" && rm -f config.json && "$RT" spec >/dev/null 2>&1)
+jq --arg root "$ROOTFS" '.root.path = $root | .process.terminal = false |
+	.process.args = ["sh", "-c", "echo 1 >/sys/fs/cgroup/cgroup.freeze 2>/dev/null && echo FROZE; echo 1 >/sys/fs/cgroup/pids.max 2>/dev/null && echo LIFTED; mkdir /sys/fs/cgroup/sub && echo SUB"] |
+	.linux.cgroupsPath = "/sdvm-policy/cgrw" |
+	.linux.namespaces |= (map(select(.type != "cgroup")) + [{type: "cgroup"}]) |
+	.mounts |= map(if .type == "cgroup" or .type == "cgroup2" then .options = ["nosuid", "noexec", "nodev", "rw"] else . end)' \
+	"$b/config.json" >"$b/config.tmp" 2>&1 && mv "$b/config.tmp" "$b/config.json"
+R "$RT" --root /run/sdvm-policy run -b "$b" cgrw
+is writable_cgroup2_in_its_own_namespace_runs_and_cannot_touch_its_root "$RC $(echo $OUT)" "0 SUB"
+rmdir /sys/fs/cgroup/sdvm-policy/cgrw/sub /sys/fs/cgroup/sdvm-policy/cgrw /sys/fs/cgroup/sdvm-policy 2>/dev/null
+
+# ---- nothing left behind ------------------------------------------------------------------
+section leftovers
+left=$(systemctl list-units --all --type=scope --no-legend --plain 2>/dev/null | awk '{print $1}' |
+	grep -E '^(docker|libpod|ctr)-' | grep -v '^libpod-conmon-')
+is no_container_scope_is_left_in_systemd "$left" ""
+is no_container_is_left_in_the_runtimes_state "$("$RT" --root /run/docker/runtime-ward/moby list -q 2>/dev/null | grep -c .)" 0
+diag "tests done in ${SECONDS}s since the payload started"
+echo "WARD-SDVM-TAP-END rc=0"
