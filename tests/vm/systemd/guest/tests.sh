@@ -54,12 +54,12 @@ R() {
 	RC=$?
 }
 prop() { systemctl show -p "$2" --value "$1" 2>/dev/null; }
-# The ordinary user's own engine: its systemd user manager and bus, as a login would give them.
-as_user() {
-	(cd /home/$USER_NAME && runuser -u $USER_NAME -- env -i HOME=/home/$USER_NAME \
-		PATH="$PATH" XDG_RUNTIME_DIR=/run/user/$USER_UID \
-		DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/$USER_UID/bus "$@")
-}
+# The ordinary user's own engine: its systemd user manager and bus, as a login would give them
+# (a command, not a function, so that R's timeout can run it).
+AS_USER=(runuser -u "$USER_NAME" -- env -i -C "/home/$USER_NAME" HOME="/home/$USER_NAME"
+	PATH="$PATH" XDG_RUNTIME_DIR="/run/user/$USER_UID"
+	DBUS_SESSION_BUS_ADDRESS="unix:path=/run/user/$USER_UID/bus")
+as_user() { "${AS_USER[@]}" "$@"; }
 uprop() { as_user systemctl --user show -p "$2" --value "$1" 2>/dev/null; }
 wait_for() { # wait_for SECONDS COMMAND...: until COMMAND succeeds
 	local end=$((SECONDS + $1))
@@ -89,7 +89,7 @@ pid_in_cgroup() { # pid_in_cgroup CGROUP-DIR CMDLINE
 }
 
 echo "1..$PLAN"
-diag "runtime under test: $WARD_SDVM_RUNTIME ($RT)" "$(systemd-analyze 2>/dev/null | head -n 1)"
+diag "runtime under test: $WARD_SDVM_RUNTIME ($RT); the tests start $(cut -d' ' -f1 /proc/uptime)s after boot"
 
 # ---- the machine ------------------------------------------------------------------------------
 section machine
@@ -109,13 +109,15 @@ section docker
 R docker info --format '{{.CgroupDriver}} {{.CgroupVersion}} {{.DefaultRuntime}} {{.SecurityOptions}}'
 like docker_runs_with_the_systemd_driver_cgroup_v2_ward_and_apparmor "$OUT" \
 	'^systemd 2 ward .*name=apparmor'
-R docker import -q "$ROOTFS_TAR" sdvm
+R docker import "$ROOTFS_TAR" sdvm
 is docker_imports_the_busybox_rootfs "$RC" 0
+[ "$RC" = 0 ] || diag "$OUT"
 R docker run --rm sdvm sh -c 'echo hello; cat /proc/self/cgroup'
 is docker_run_with_the_default_runtime "$RC $(echo $OUT)" "0 hello 0::/"
 
 R docker run -d -m 64m --pids-limit 50 --cpus 0.5 sdvm sleep 1000
 id=$OUT
+[ "$RC" = 0 ] || id=not-started
 scope=docker-$id.scope
 cg=$CG/system.slice/$scope
 is docker_run_detached "$RC $(docker inspect -f '{{.State.Status}}' "$id" 2>&1)" "0 running"
@@ -207,12 +209,14 @@ docker rm -f explicit >/dev/null 2>&1
 
 # ---- containerd: ctr, the form the CRI plugin uses (slice:prefix:name) -------------------------
 section containerd
-R ctr -n sdvm run --rm --runc-binary "$RT" --runc-systemd-cgroup --cgroup system.slice:ctr:c1 \
+# An unpacked root filesystem (--rootfs) brings no image config: no PATH, so it is given and
+# the programs are named by their paths.
+R ctr -n sdvm run --rm --runc-binary "$RT" --runc-systemd-cgroup --cgroup system.slice:ctr:c1 --env PATH=/bin:/sbin \
 	--memory-limit 67108864 --cpus 0.5 --rootfs "$ROOTFS" c1 \
-	sh -c 'cat /proc/self/cgroup /sys/fs/cgroup/memory.max /sys/fs/cgroup/cpu.max'
+	/bin/sh -c 'cat /proc/self/cgroup /sys/fs/cgroup/memory.max /sys/fs/cgroup/cpu.max'
 is ctr_run_with_the_systemd_cgroup_and_limits "$RC $(echo $OUT)" "0 0::/ 67108864 50000 100000"
-R ctr -n sdvm run -d --runc-binary "$RT" --runc-systemd-cgroup --cgroup system.slice:ctr:c2 \
-	--memory-limit 67108864 --rootfs "$ROOTFS" c2 sleep 1000
+R ctr -n sdvm run -d --runc-binary "$RT" --runc-systemd-cgroup --cgroup system.slice:ctr:c2 --env PATH=/bin:/sbin \
+	--memory-limit 67108864 --rootfs "$ROOTFS" c2 /bin/sleep 1000
 cscope=ctr-c2.scope
 ccg=$CG/system.slice/$cscope
 is ctr_detached_container_is_a_scope_of_system_slice \
@@ -228,8 +232,8 @@ if wait_for 20 scope_gone "$cscope" "$ccg"; then
 else
 	not_ok ctr_killed_container_leaves_no_scope "$(systemctl status --no-pager "$cscope" 2>&1 | head -n 15)"
 fi
-R ctr -n sdvm run --rm --runc-binary "$RT" --runc-systemd-cgroup --cgroup system.slice:ctr:c3 \
-	--memory-limit 33554432 --rootfs "$ROOTFS" c3 dd if=/dev/zero of=/dev/null bs=64M count=1
+R ctr -n sdvm run --rm --runc-binary "$RT" --runc-systemd-cgroup --cgroup system.slice:ctr:c3 --env PATH=/bin:/sbin \
+	--memory-limit 33554432 --rootfs "$ROOTFS" c3 /bin/dd if=/dev/zero of=/dev/null bs=64M count=1
 is ctr_allocation_past_the_limit_is_oom_killed "$RC" 137
 
 # ---- Podman as root: cgroup_manager systemd -------------------------------------------------
@@ -238,10 +242,12 @@ R podman info --format '{{.Host.CgroupManager}} {{.Host.CgroupsVersion}} {{.Host
 is podman_runs_with_systemd_cgroup_v2_and_ward "$OUT" "systemd v2 $RT"
 R podman import -q "$ROOTFS_TAR" sdvm
 is podman_imports_the_busybox_rootfs "$RC" 0
+[ "$RC" = 0 ] || diag "$OUT"
 R podman run --rm --network none sdvm sh -c 'echo hello; cat /proc/self/cgroup'
 is podman_run "$RC $(echo $OUT)" "0 hello 0::/"
 R podman run -d --network none -m 64m --pids-limit 30 sdvm sleep 1000
 pid_=$OUT
+[ "$RC" = 0 ] || pid_=not-started
 pscope=libpod-$pid_.scope
 pcg=$CG/machine.slice/$pscope
 is podman_container_is_a_delegated_scope_of_machine_slice_with_its_limits \
@@ -273,31 +279,33 @@ else
 fi
 like the_users_cgroup_is_delegated_memory_pids_and_cpu "$(cat "$ucg/cgroup.controllers" 2>&1)" \
 	'(^| )cpu( |$).*memory.*pids'
-R as_user podman info --format '{{.Host.CgroupManager}} {{.Host.CgroupsVersion}} {{.Host.Security.Rootless}} {{.Host.OCIRuntime.Path}}'
+R "${AS_USER[@]}" podman info --format '{{.Host.CgroupManager}} {{.Host.CgroupsVersion}} {{.Host.Security.Rootless}} {{.Host.OCIRuntime.Path}}'
 is rootless_podman_runs_with_systemd_and_ward "$OUT" "systemd v2 true $RT"
-R as_user podman import -q "$ROOTFS_TAR" sdvm
+R "${AS_USER[@]}" podman import -q "$ROOTFS_TAR" sdvm
 is rootless_podman_imports_the_rootfs "$RC" 0
-R as_user podman run -d --network none -m 64m --pids-limit 30 sdvm sleep 1000
+[ "$RC" = 0 ] || diag "$OUT"
+R "${AS_USER[@]}" podman run -d --network none -m 64m --pids-limit 30 sdvm sleep 1000
 rid=$OUT
+[ "$RC" = 0 ] || rid=not-started
 rscope=libpod-$rid.scope
 rcg=$CG$(uprop "$rscope" ControlGroup)
 is rootless_container_is_a_scope_of_the_users_manager_with_its_limits \
 	"$RC $(uprop "$rscope" ActiveState) $(uprop "$rscope" MemoryMax) $(uprop "$rscope" TasksMax)" \
 	"0 active 67108864 30"
 like rootless_scope_lies_in_the_users_delegated_cgroup "$rcg" "^$ucg/.*/$rscope\$"
-R as_user podman exec "$rid" sh -c 'cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max; id -u'
+R "${AS_USER[@]}" podman exec "$rid" sh -c 'cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max; id -u'
 is rootless_exec_sees_the_limits "$RC $(echo $OUT) $(cat "$rcg/memory.max" "$rcg/pids.max" 2>&1 | tr '\n' ' ')" \
 	"0 67108864 30 0 67108864 30 "
-R as_user podman stop -t 2 "$rid"
+R "${AS_USER[@]}" podman stop -t 2 "$rid"
 if [ "$RC" = 0 ] && wait_for 20 test ! -d "$rcg"; then
 	ok rootless_stop_leaves_no_cgroup
 else
 	not_ok rootless_stop_leaves_no_cgroup "podman stop: $RC $OUT" "$(ls "$rcg" 2>&1 | head -n 3)"
 fi
 as_user podman rm -f "$rid" >/dev/null 2>&1
-R as_user podman run --rm --network none -m 32m --memory-swap 32m sdvm dd if=/dev/zero of=/dev/null bs=64M count=1
+R "${AS_USER[@]}" podman run --rm --network none -m 32m --memory-swap 32m sdvm dd if=/dev/zero of=/dev/null bs=64M count=1
 is rootless_allocation_past_the_limit_is_oom_killed "$RC" 137
-R as_user podman run --rm --network none --pids-limit 10 sdvm sh -c 'echo max=$(cat /sys/fs/cgroup/pids.max); for i in $(seq 30); do sleep 30 & done; echo all-forked'
+R "${AS_USER[@]}" podman run --rm --network none --pids-limit 10 sdvm sh -c 'echo max=$(cat /sys/fs/cgroup/pids.max); for i in $(seq 30); do sleep 30 & done; echo all-forked'
 is rootless_pids_limit_stops_a_fork_storm \
 	"$(printf '%s\n' "$OUT" | grep '^max=') $(printf '%s\n' "$OUT" | grep -c "can't fork" | sed 's/^[1-9][0-9]*$/forkfailed/') $(printf '%s\n' "$OUT" | grep -c all-forked)" \
 	"max=10 forkfailed 0"
