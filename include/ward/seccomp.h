@@ -89,7 +89,16 @@ int seccomp_cache_decode(const void *buf, size_t len, const char *key, struct se
 /* Loads <key>.bpf only when it is a regular file owned by the caller, mode 0600, with a single
  * link, and decodes; anything else is never loaded (false: compile, then store). */
 bool seccomp_cache_load(int dirfd, const char *key, struct seccomp_program *out);
-/* Writes <key>.bpf atomically (a temporary file, then rename over whatever was there). */
+/* Writes <key>.bpf atomically (a temporary file, then rename over whatever was there), then
+ * keeps the cache within its bound. */
 void seccomp_cache_store(int dirfd, const char *key, const struct seccomp_program *p);
+
+/* The cache is bounded: every kernel, libseccomp or ward upgrade makes new keys, and profiles
+ * differ per engine. 256 entries of at most 32 KiB (BPF_MAXINSNS) is 8 MiB at worst. */
+#define SECCOMP_CACHE_MAX_ENTRIES 256
+#define SECCOMP_CACHE_TMP_AGE	  600 /* seconds: an older temporary file's writer is dead */
+/* Removes the least recently used entries beyond max_entries (a load refreshes an entry's
+ * mtime) and stale temporary files; nothing else in the directory. Returns files removed. */
+size_t seccomp_cache_prune(int dirfd, size_t max_entries);
 
 #endif

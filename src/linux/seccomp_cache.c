@@ -1,6 +1,7 @@
 /* The cache of compiled seccomp filters: where it lives, when it may be used, and the format of
  * its entries. It is only an optimisation: whatever goes wrong here costs a compilation, never
  * a container, and nothing that fails a check is ever loaded. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "commit.h"
@@ -337,8 +339,12 @@ bool seccomp_cache_load(int dirfd, const char *key, struct seccomp_program *out)
 		why = "too large";
 	else if (read_fd_limited(fd, CACHE_MAX_BYTES, &buf, &len, &ignored) < 0)
 		why = "cannot be read";
-	if (!why && seccomp_cache_decode(buf, len, key, out, &why) == 0)
+	if (!why && seccomp_cache_decode(buf, len, key, out, &why) == 0) {
+		/* The modification time is the last use: pruning keeps what is used. */
+		if (futimens(fd, NULL) < 0)
+			log_debug("seccomp cache: touch %s: %m", name);
 		return true;
+	}
 	log_debug("seccomp cache: %s not used (%s); compiling again", name, why);
 	return false;
 }
@@ -373,5 +379,88 @@ void seccomp_cache_store(int dirfd, const char *key, const struct seccomp_progra
 	if (renameat(dirfd, tmp, dirfd, name) < 0) {
 		log_debug("seccomp cache: replace %s: %m", name);
 		unlinkat(dirfd, tmp, 0);
+		return;
 	}
+	seccomp_cache_prune(dirfd, SECCOMP_CACHE_MAX_ENTRIES);
+}
+
+/* ---- the bound ---------------------------------------------------------------------------- */
+
+struct cache_file {
+	char name[80];
+	struct timespec used;
+};
+
+static int least_recently_used_first(const void *a, const void *b)
+{
+	const struct timespec *x = &((const struct cache_file *)a)->used;
+	const struct timespec *y = &((const struct cache_file *)b)->used;
+	if (x->tv_sec != y->tv_sec)
+		return x->tv_sec < y->tv_sec ? -1 : 1;
+	return x->tv_nsec < y->tv_nsec ? -1 : x->tv_nsec > y->tv_nsec;
+}
+
+/* "<64 hex digits>.bpf": only ward's own entries are ever counted or removed. */
+static bool is_entry_name(const char *name)
+{
+	size_t i;
+	for (i = 0; i < 64; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+			return false;
+	return strcmp(name + i, ".bpf") == 0;
+}
+
+/* ".<64 hex digits>.<pid>.tmp", left by a ward killed while storing. */
+static bool is_stale_temporary(const char *name, const struct stat *st, time_t now)
+{
+	size_t len = strlen(name);
+	return name[0] == '.' && len > 4 && strcmp(name + len - 4, ".tmp") == 0 &&
+	       now - st->st_mtime > SECCOMP_CACHE_TMP_AGE;
+}
+
+size_t seccomp_cache_prune(int dirfd, size_t max_entries)
+{
+	cleanup_free struct cache_file *files = NULL;
+	size_t n = 0, cap = 0, removed = 0;
+	time_t now = time(NULL);
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *e;
+	struct stat st;
+
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	while ((e = readdir(dir)) != NULL) {
+		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (is_stale_temporary(e->d_name, &st, now)) {
+			removed += unlinkat(dirfd, e->d_name, 0) == 0;
+			continue;
+		}
+		if (!is_entry_name(e->d_name))
+			continue;
+		if (n == cap) {
+			size_t more = cap ? cap * 2 : 64;
+			struct cache_file *grown = realloc(files, more * sizeof *files);
+			if (!grown)
+				break;
+			files = grown;
+			cap = more;
+		}
+		snprintf(files[n].name, sizeof files[n].name, "%s", e->d_name);
+		files[n].used = st.st_mtim;
+		n++;
+	}
+	closedir(dir);
+	if (n > max_entries) {
+		qsort(files, n, sizeof *files, least_recently_used_first);
+		for (size_t i = 0; i < n - max_entries; i++)
+			removed += unlinkat(dirfd, files[i].name, 0) == 0;
+	}
+	if (removed)
+		log_debug("seccomp cache: pruned %zu files", removed);
+	return removed;
 }

@@ -190,9 +190,10 @@ static struct host_refs *refs(struct eval *e)
 	}
 	/* Most layouts share their root with the one before. */
 	for (size_t i = 0; i < ARRAY_SIZE(layouts); i++)
-		r->layout_real[i] = i > 0 && strcmp(layouts[i].root, layouts[i - 1].root) == 0
-					    ? (r->layout_real[i - 1] ? strdup(r->layout_real[i - 1]) : NULL)
-					    : real_if_different(layouts[i].root);
+		r->layout_real[i] =
+			i > 0 && strcmp(layouts[i].root, layouts[i - 1].root) == 0
+				? (r->layout_real[i - 1] ? strdup(r->layout_real[i - 1]) : NULL)
+				: real_if_different(layouts[i].root);
 	size_t n = strv_length(e->p->host_paths);
 	r->admin = calloc(n ? n : 1, sizeof *r->admin);
 	if (!r->admin) {

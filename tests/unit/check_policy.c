@@ -912,11 +912,13 @@ START_TEST(oom_score_matrix)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct policy_caller c = caller_here();
 		c.oom_score_adj = cases[i].caller;
-		struct policy_verdict v = judge_caller("", &c, with_oom(cases[i].requested));
+		struct ward_spec *s = with_oom(cases[i].requested);
+		struct policy_verdict v = judge_caller("", &c, s);
 		ck_assert_msg((VIOLATION(v, "oom-score-adj-lowered") != NULL) == cases[i].refused,
 			      "caller %d, oomScoreAdj %d: expected %s", cases[i].caller,
 			      cases[i].requested, cases[i].refused ? "refused" : "allowed");
 		policy_verdict_clear(&v);
+		spec_free(s);
 	}
 	/* Docker's default config (oomScoreAdj 0) under a shim at 1. */
 	struct policy_caller c = caller_here();
@@ -1714,15 +1716,18 @@ END_TEST
 
 START_TEST(lifting_the_hook_check_lets_any_hook_run)
 {
-	struct policy_verdict v =
-		judge_with("allow = hook-not-allowed", with_hook(WARD_HOOK_PRESTART, "/bin/sh"));
+	struct ward_spec *s = with_hook(WARD_HOOK_PRESTART, "/bin/sh");
+	struct policy_verdict v = judge_with("allow = hook-not-allowed", s);
 	ck_assert_uint_eq(v.n_violations, 0);
 	ck_assert_ptr_nonnull(OVERRIDE(v, "hook-not-allowed"));
 	policy_verdict_clear(&v);
-	v = judge_with("level = privileged", with_hook(WARD_HOOK_POSTSTOP, "/bin/sh"));
+	spec_free(s);
+	s = with_hook(WARD_HOOK_POSTSTOP, "/bin/sh");
+	v = judge_with("level = privileged", s);
 	ck_assert_uint_eq(v.n_violations, 0);
 	ck_assert_int_eq(OVERRIDE(v, "hook-not-allowed")->source, POLICY_BY_LEVEL);
 	policy_verdict_clear(&v);
+	spec_free(s);
 }
 END_TEST
 

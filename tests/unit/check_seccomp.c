@@ -364,6 +364,66 @@ START_TEST(cache_entries_are_checked_as_files)
 }
 END_TEST
 
+/* The cache stays within its bound: the least recently used entries go (a load counts as a
+ * use), stale temporary files go, and nothing that is not an entry is touched. */
+START_TEST(cache_is_pruned_to_its_bound)
+{
+	struct seccomp_program p, q;
+	char key[65], path[256];
+	int dirfd = make_tmp();
+
+	never_program(&p);
+	for (int i = 0; i < 6; i++) {
+		snprintf(key, sizeof key, "%064x", i);
+		seccomp_cache_store(dirfd, key, &p);
+		/* distinct, increasing use times without sleeping */
+		snprintf(path, sizeof path, "%s/%s.bpf", tmp, key);
+		struct timespec t[2] = {{.tv_sec = 1000 + i}, {.tv_sec = 1000 + i}};
+		ck_assert_int_eq(utimensat(AT_FDCWD, path, t, 0), 0);
+	}
+	/* Entry 0 is the oldest, but it is used now. */
+	snprintf(key, sizeof key, "%064x", 0);
+	ck_assert(seccomp_cache_load(dirfd, key, &q));
+	seccomp_program_free(&q);
+	/* Files that are not entries, and a fresh and a stale temporary file. */
+	snprintf(path, sizeof path, "%s/README", tmp);
+	ck_assert_int_eq(close(open(path, O_CREAT | O_WRONLY, 0600)), 0);
+	snprintf(path, sizeof path, "%s/.%064x.99999.tmp", tmp, 7);
+	ck_assert_int_eq(close(open(path, O_CREAT | O_WRONLY, 0600)), 0);
+	snprintf(path, sizeof path, "%s/.%064x.99998.tmp", tmp, 8);
+	ck_assert_int_eq(close(open(path, O_CREAT | O_WRONLY, 0600)), 0);
+	struct timespec old[2] = {{.tv_sec = 1000}, {.tv_sec = 1000}};
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, old, 0), 0);
+
+	ck_assert_uint_eq(seccomp_cache_prune(dirfd, 3),
+			  4); /* entries 1, 2, 3 and the stale file */
+	const int kept[] = {0, 4, 5}, gone[] = {1, 2, 3};
+	for (size_t i = 0; i < ARRAY_SIZE(kept); i++) {
+		snprintf(path, sizeof path, "%s/%064x.bpf", tmp, kept[i]);
+		ck_assert_msg(access(path, F_OK) == 0, "entry %d was pruned", kept[i]);
+		snprintf(path, sizeof path, "%s/%064x.bpf", tmp, gone[i]);
+		ck_assert_msg(access(path, F_OK) < 0, "entry %d was kept", gone[i]);
+	}
+	snprintf(path, sizeof path, "%s/README", tmp);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	snprintf(path, sizeof path, "%s/.%064x.99999.tmp", tmp, 7);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	ck_assert_uint_eq(seccomp_cache_prune(dirfd, 3), 0);
+
+	/* Storing keeps the built-in bound. */
+	for (int i = 0; i < SECCOMP_CACHE_MAX_ENTRIES + 10; i++) {
+		snprintf(key, sizeof key, "%064x", 100 + i);
+		seccomp_cache_store(dirfd, key, &p);
+	}
+	char count[256];
+	snprintf(count, sizeof count, "test $(ls %s | grep -c '[.]bpf$') -eq %d", tmp,
+		 SECCOMP_CACHE_MAX_ENTRIES);
+	ck_assert_int_eq(system(count), 0);
+	close(dirfd);
+	seccomp_program_free(&p);
+}
+END_TEST
+
 /* The directory: created 0700 where missing; refused when any component could be changed by
  * someone else, or is a symbolic link, or when it is not private. */
 START_TEST(cache_directory_checks)
@@ -452,6 +512,7 @@ int main(void)
 	tcase_add_test(tc, cache_entry_round_trips);
 	tcase_add_test(tc, cache_entry_damage_is_refused);
 	tcase_add_test(tc, cache_entries_are_checked_as_files);
+	tcase_add_test(tc, cache_is_pruned_to_its_bound);
 	tcase_add_test(tc, cache_directory_checks);
 	tcase_add_test(tc, cache_key_covers_its_inputs);
 	suite_add_tcase(s, tc);
