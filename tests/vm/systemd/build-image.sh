@@ -4,8 +4,9 @@
 # this machine's apt uses), the modules of the host's cloud kernel (the VM boots that kernel), and
 # what makes the image boot into the tests without anyone at the console:
 #   - a fixed machine-id (an empty one would make every boot a "first boot" that presets units),
-#   - /etc/fstab with the root (/dev/vda) and the payload disk (LABEL=ward-payload at /ward,
-#     made for each run by run-vm.sh: the ward under test and the guest scripts),
+#   - /etc/fstab with the root (/dev/vda); the payload disk (LABEL=ward-payload, made for each
+#     run by run-vm.sh: the ward under test and the guest scripts) is mounted at /ward by the
+#     units below,
 #   - an ordinary user, wardtest, lingering (logind starts its systemd user manager at boot) and
 #     given the controllers Podman's rootless mode needs in its delegated cgroup,
 #   - two units: ward-sdvm-setup.service runs /ward/guest/setup.sh before the engines start (it
@@ -82,10 +83,7 @@ cp -a "/lib/modules/$kver" "$root/lib/modules/$kver"
 echo ward-sdvm >"$root/etc/hostname"
 printf '127.0.0.1 localhost\n127.0.1.1 ward-sdvm\n::1 localhost\n' >"$root/etc/hosts"
 tr -d '-' </proc/sys/kernel/random/uuid >"$root/etc/machine-id"
-cat >"$root/etc/fstab" <<'EOF'
-/dev/vda / ext4 defaults 0 1
-LABEL=ward-payload /ward ext4 ro,nosuid,nodev,nofail,x-systemd.device-timeout=30s 0 0
-EOF
+echo '/dev/vda / ext4 defaults 0 1' >"$root/etc/fstab"
 mkdir -p "$root/ward"
 # No login prompt on the console: its lines would only clutter the console log.
 ln -sf /dev/null "$root/etc/systemd/system/serial-getty@ttyS0.service"
@@ -100,18 +98,19 @@ touch "$root/var/lib/systemd/linger/wardtest"
 mkdir -p "$root/etc/systemd/system/user@.service.d"
 printf '[Service]\nDelegate=cpu cpuset io memory pids\n' >"$root/etc/systemd/system/user@.service.d/delegate.conf"
 
-# The payload is mounted by fstab (nofail: a missing disk must not stop the boot); the units
-# only wait for it, so a missing payload ends the run with a "Bail out!" rather than a hang.
+# The units mount the payload themselves: its device node exists before systemd starts (the
+# initrd loaded virtio_blk for the root), so nothing waits for udev, which a loaded host slows
+# down; a missing payload ends the run with a "Bail out!" rather than a hang.
 cat >"$root/etc/systemd/system/ward-sdvm-setup.service" <<'EOF'
 [Unit]
 Description=ward systemd tier: install the runtime under test, configure the engines
-After=local-fs.target ward.mount
+After=local-fs.target
 Before=docker.service containerd.service ward-sdvm-tests.service
-ConditionPathExists=/ward/guest/setup.sh
 
 [Service]
 Type=oneshot
 RemainAfterExit=yes
+ExecStart=/bin/sh -c 'mountpoint -q /ward || mount -o ro,nosuid,nodev -L ward-payload /ward'
 ExecStart=/bin/bash /ward/guest/setup.sh
 
 [Install]
@@ -120,13 +119,14 @@ EOF
 cat >"$root/etc/systemd/system/ward-sdvm-tests.service" <<'EOF'
 [Unit]
 Description=ward systemd tier: the tests, TAP on /dev/ttyS1, then power off
-After=multi-user.target ward.mount ward-sdvm-setup.service docker.service containerd.service
+After=multi-user.target ward-sdvm-setup.service docker.service containerd.service
 SuccessAction=poweroff-force
 FailureAction=poweroff-force
 
 [Service]
 Type=oneshot
-ExecStart=/bin/sh -c '[ -f /ward/guest/tests.sh ] && exec /bin/bash /ward/guest/tests.sh; \
+ExecStart=/bin/sh -c 'mountpoint -q /ward || mount -o ro,nosuid,nodev -L ward-payload /ward; \
+	[ -f /ward/guest/tests.sh ] && exec /bin/bash /ward/guest/tests.sh; \
 	echo WARD-SDVM-TAP-BEGIN; echo "Bail out! no payload at /ward (the disk labelled ward-payload)"; \
 	echo "WARD-SDVM-TAP-END rc=1"; exit 1'
 StandardOutput=file:/dev/ttyS1

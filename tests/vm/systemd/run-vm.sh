@@ -122,7 +122,7 @@ start=$(date +%s.%N)
 timeout -k 10 "$WARD_SDVM_TIMEOUT" "$qemu" -accel tcg,thread=multi -cpu max \
 	-m "$WARD_SDVM_MEM" -smp "$WARD_SDVM_SMP" -display none -no-reboot -nic none -monitor none \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 root=/dev/vda rw quiet panic=-1 apparmor=1 security=apparmor" \
+	-append "console=ttyS0 root=/dev/vda rw loglevel=4 systemd.show_status=1 panic=-1 apparmor=1 security=apparmor" \
 	-drive file="$image",if=virtio,format=raw,snapshot=on \
 	-drive file="$payload",if=virtio,format=raw,readonly=on \
 	-chardev file,id=console,path="$log" -serial chardev:console \
