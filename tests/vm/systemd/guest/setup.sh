@@ -26,7 +26,6 @@ cat >/etc/docker/daemon.json <<EOF
 {
 	"iptables": false,
 	"ip-masq": false,
-	"ip-forward": false,
 	"bridge": "none",
 	"runtimes": {"ward": {"path": "$RT"}},
 	"default-runtime": "ward"
