@@ -20,7 +20,7 @@ bool cgroup_delegates_namespaces(const char *root);
 
 /* The container's cgroup path below the root (always starting with "/") from cgroupsPath:
  * absolute as given, relative under /ward, absent as /ward/<id>. */
-int cgroup_resolve_path(const char *cgroups_path, const char *id, bool systemd, char **out,
+int cgroup_resolve_path(const char *cgroups_path, const char *id, char **out,
 			struct ward_error *err);
 
 /* Creates the cgroup and its missing parents, enables the controllers the resources need in
@@ -28,6 +28,10 @@ int cgroup_resolve_path(const char *cgroups_path, const char *id, bool systemd, 
  * of the cgroup (for CLONE_INTO_CGROUP). On failure nothing it created remains. */
 int cgroup_create(const char *root, const char *path, const struct ward_linux *lx,
 		  struct ward_error *err);
+/* The same for a cgroup that exists (one a systemd manager made and delegated): every limit
+ * and the device program, and an O_DIRECTORY fd of it. Creates and removes nothing. */
+int cgroup_setup(const char *root, const char *path, const struct ward_linux *lx,
+		 struct ward_error *err);
 /* Enables every controller the hierarchy has in the ancestors of path (best effort), so the
  * container's usage is accounted and reported even without limits, as runc does. */
 int cgroup_enable_all(const char *root, const char *path);

@@ -20,7 +20,12 @@ struct ward_init_config {
 	const struct ward_plan *plan;
 	bool no_pivot;
 	bool no_new_keyring;
-	int cgroup_fd;	      /* -1: stay in the caller's cgroup */
+	int cgroup_fd; /* -1: stay in the caller's cgroup */
+	/* --systemd-cgroup: places the setup process in the container's cgroup (a systemd unit
+	 * made for it) before the setup does anything, so that the init is born there; NULL
+	 * when cgroup_fd says where the setup process is born. */
+	int (*place)(void *ctx, pid_t setup_pid, struct ward_error *err);
+	void *place_ctx;
 	int exec_fifo_fd;     /* read end of exec.fifo: the init waits on it for `start` */
 	int console_fd;	      /* connected console socket when process.terminal, else -1 */
 	int preserve_fds;     /* fds 3 .. 3+n-1 are passed to the process */

@@ -23,6 +23,10 @@ struct ward_state {
 	uid_t owner;
 	bool own_pid_ns;   /* the container has a private pid namespace */
 	char *cgroup_path; /* below the cgroup v2 root; NULL when the container has none */
+	/* --systemd-cgroup: the transient unit holding cgroup_path, and whether it is the user's
+	 * manager's (else the system's); NULL for a cgroup ward made itself. */
+	char *systemd_unit;
+	bool systemd_user;
 	struct ward_kv *annotations;
 	size_t n_annotations;
 };

@@ -17,6 +17,7 @@ enum sync_type {
 	SYNC_HOOKS_DONE,    /* ward -> init: they succeeded */
 	SYNC_SECCOMP_FD,    /* init -> ward: the seccomp notification fd, for the agent */
 	SYNC_READY,	    /* init -> ward: set up, waiting for start */
+	SYNC_PLACED,	    /* ward -> setup: you are in the container's cgroup, go on */
 	SYNC_ERROR,	    /* either way: the error that stopped it */
 };
 

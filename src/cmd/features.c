@@ -141,10 +141,11 @@ int cmd_features(const struct global_opts *g, int argc, char **argv)
 	yajl_gen_bool(y, 0);
 	GS(y, "v2");
 	yajl_gen_bool(y, 1);
+	/* --systemd-cgroup: the system's manager for root, the user's for rootless */
 	GS(y, "systemd");
-	yajl_gen_bool(y, 0);
+	yajl_gen_bool(y, 1);
 	GS(y, "systemdUser");
-	yajl_gen_bool(y, 0);
+	yajl_gen_bool(y, 1);
 	GS(y, "rdma");
 	yajl_gen_bool(y, 1);
 	yajl_gen_map_close(y);

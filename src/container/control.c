@@ -67,7 +67,11 @@ int container_update(const char *root, const char *id, const struct ward_resourc
 	cgfd = cgroup_open(cgroot, st.cgroup_path, err);
 	if (cgfd < 0 || update_check(dirfd, cgfd, id, res, policy_file, err) < 0)
 		goto out;
-	rc = cgroup_apply_resources(cgfd, cgroot, st.cgroup_path, res, err);
+	if (cgroup_apply_resources(cgfd, cgroot, st.cgroup_path, res, err) < 0)
+		goto out;
+	/* Then systemd, once the kernel took every limit: its daemon-reload writes the unit's
+	 * properties into the cgroup again, so they must not stay the old ones. */
+	rc = unit_update(&st, res, err);
 out:
 	state_clear(&st);
 	return rc;

@@ -123,11 +123,6 @@ static int check_request(const struct create_options *o, const struct ward_spec 
 	    lsm_check_mount_label(spec->linux_.mount_label, err) < 0 ||
 	    check_sysctls(&spec->linux_, err) < 0 || check_supported(spec, err) < 0)
 		return -1;
-	if (o->systemd_cgroup && access("/run/systemd/system", F_OK) < 0)
-		return ward_fail(err, 0,
-				 "--systemd-cgroup: systemd is not running on this host "
-				 "(/run/systemd/system is missing); drop the flag to use "
-				 "plain cgroup paths");
 	for (int fd = 3; fd < 3 + o->preserve_fds; fd++) {
 		struct stat st;
 		if (fstat(fd, &st) < 0)
@@ -291,6 +286,21 @@ static int copy_config(int dirfd, const char *buf, size_t len, struct ward_error
 	return write_file_atomic(dirfd, "config.json", buf, len, 0600, err);
 }
 
+int mark_container_cgroup(int rootfd, const char *id, int cgfd, struct ward_error *err)
+{
+	char mark[512];
+
+	if (verify_mark(rootfd, id, mark, sizeof mark) < 0)
+		return ward_fail(err, errno, "identify the state root");
+	if (cgroup_set_mark(cgfd, mark, err) < 0) {
+		if (err->code != ENOTSUP && err->code != EOPNOTSUPP)
+			return -1;
+		log_debug("%s", err->msg);
+		ward_error_clear(err);
+	}
+	return 0;
+}
+
 /* Root: the configured cgroup. Rootless (an ordinary user, or root of a user namespace such as
  * rootless podman's): a cgroup below the caller's own when it is delegated (writable);
  * otherwise none, which is only acceptable when no limit was asked for. */
@@ -298,9 +308,10 @@ static int choose_cgroup(const struct ward_spec *spec, const struct create_optio
 			 const char *root, char **path, struct ward_error *err)
 {
 	*path = NULL;
+	if (o->systemd_cgroup)
+		return 0; /* the unit's, known once systemd made it */
 	if (!ward_is_rootless())
-		return cgroup_resolve_path(spec->linux_.cgroups_path, o->id, o->systemd_cgroup,
-					   path, err);
+		return cgroup_resolve_path(spec->linux_.cgroups_path, o->id, path, err);
 	cleanup_free char *self = cgroup_self_path();
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s%s", root, self && strcmp(self, "/") != 0 ? self : "");
@@ -392,6 +403,11 @@ static int write_state(struct created_container *c, struct ward_error *err)
 	return rc;
 }
 
+static int record_state(void *ctx, struct ward_error *err)
+{
+	return write_state(ctx, err);
+}
+
 int container_create(const struct create_options *o, struct created_container *c,
 		     struct ward_error *err)
 {
@@ -414,6 +430,7 @@ int container_create(const struct create_options *o, struct created_container *c
 	size_t config_len;
 	int console_pair[2] = {-1, -1};
 	bool dir_created = false;
+	struct unit_placement unit = {.cgfd = -1};
 
 	memset(c, 0, sizeof *c);
 	c->rootfd = c->dirfd = c->console_fd = -1;
@@ -438,6 +455,8 @@ int container_create(const struct create_options *o, struct created_container *c
 	plan_built = true;
 	if (plan_require_resolved(c->spec, &plan, err) < 0 ||
 	    policy_enforce(o->policy_file, c->spec, &plan, NULL, o->id, &verdict, err) < 0)
+		goto fail;
+	if (o->systemd_cgroup && unit_placement_open(&unit, c->spec, o->id, err) < 0)
 		goto fail;
 	/* Connected before anything exists, so that a wrong path fails cleanly (runc too). */
 	if (o->pidfd_socket && (pidfd_sock = unix_connect(o->pidfd_socket)) < 0) {
@@ -496,7 +515,12 @@ int container_create(const struct create_options *o, struct created_container *c
 	st->own_pid_ns = c->spec->linux_.namespaces[WARD_NS_PID].present &&
 			 !c->spec->linux_.namespaces[WARD_NS_PID].path;
 	state_now_rfc3339(st->created, sizeof st->created);
-	if (!st->oci_version || !st->id || !st->bundle || !st->rootfs) {
+	if (unit.connected) {
+		st->systemd_unit = strdup(unit.unit.name);
+		st->systemd_user = unit.user;
+	}
+	if (!st->oci_version || !st->id || !st->bundle || !st->rootfs ||
+	    (unit.connected && !st->systemd_unit)) {
 		ward_fail(err, ENOMEM, "state");
 		goto fail;
 	}
@@ -513,18 +537,14 @@ int container_create(const struct create_options *o, struct created_container *c
 		/* Later verbs act on this cgroup only if it carries the mark (see verify.h);
 		 * where cgroups cannot carry extended attributes they check the init's cgroup
 		 * alone. */
-		char mark[512];
-		if (verify_mark(c->rootfd, o->id, mark, sizeof mark) < 0) {
-			ward_fail(err, errno, "identify the state root");
+		if (mark_container_cgroup(c->rootfd, o->id, cgfd, err) < 0)
 			goto fail;
-		}
-		if (cgroup_set_mark(cgfd, mark, err) < 0) {
-			if (err->code != ENOTSUP && err->code != EOPNOTSUPP)
-				goto fail;
-			log_debug("%s", err->msg);
-			ward_error_clear(err);
-		}
 	}
+	unit.cgroup_root = cgroup_root;
+	unit.rootfd = c->rootfd;
+	unit.st = st;
+	unit.record = record_state;
+	unit.record_ctx = c;
 
 	/* Seccomp is compiled here, where a failure can still be reported cleanly. */
 	cache = seccomp_cache_open();
@@ -552,6 +572,8 @@ int container_create(const struct create_options *o, struct created_container *c
 		.no_pivot = o->no_pivot,
 		.no_new_keyring = o->no_new_keyring,
 		.cgroup_fd = cgfd,
+		.place = unit.connected ? unit_placement_place : NULL,
+		.place_ctx = &unit,
 		.exec_fifo_fd = fifo,
 		.console_fd = console,
 		.preserve_fds = nlisten + o->preserve_fds,
@@ -577,6 +599,8 @@ int container_create(const struct create_options *o, struct created_container *c
 	/* After the spawn, so that a create that fails logs its error line alone (podman reads
 	 * the log as one JSON value). */
 	warn_ambient_caps(c->spec->process);
+	if (unit.connected)
+		unit_warn_ignored_properties(c->spec);
 
 	if (c->spec->process->has_oom_score_adj &&
 	    write_oom_score_adj(c->spawn.pid, c->spec->process->oom_score_adj, err) < 0)
@@ -593,6 +617,7 @@ int container_create(const struct create_options *o, struct created_container *c
 	policy_verdict_clear(&verdict);
 	close_idmaps(c->spec, idmaps);
 	plan_clear(&plan);
+	unit_placement_close(&unit);
 	return 0;
 
 fail:
@@ -607,6 +632,8 @@ fail:
 		struct ward_error ignored;
 		cgroup_destroy(cgroup_root, c->state.cgroup_path, &ignored);
 	}
+	unit_placement_undo(&unit);
+	unit_placement_close(&unit);
 	if (dir_created) {
 		struct ward_error ignored;
 		state_remove_dir(c->rootfd, o->id, &ignored);

@@ -29,11 +29,33 @@ static int kill_and_wait(const struct ward_state *st, int pidfd, struct ward_err
 	return 0;
 }
 
+/* Removes the container's cgroup (kill: with what is still in it; else only when empty) and,
+ * with --systemd-cgroup, the unit holding it, which is stopped only when the cgroup is proved
+ * to be the container's. */
+static int remove_cgroup(const struct ward_state *st, bool proved, bool kill,
+			 struct ward_error *err)
+{
+	struct unit_release unit;
+	const char *cgroot;
+	int rc = 0;
+
+	unit_release_begin(st, proved, &unit);
+	if (st->cgroup_path) {
+		if (cgroup_find_root(&cgroot, err) < 0)
+			rc = -1;
+		else if (kill)
+			rc = cgroup_destroy(cgroot, st->cgroup_path, err);
+		else
+			rc = cgroup_remove_empty(cgroot, st->cgroup_path, err);
+	}
+	unit_release_end(st, &unit, rc == 0);
+	return rc;
+}
+
 int remove_container(int rootfd, const struct ward_state *st, struct ward_error *err)
 {
-	const char *cgroup_root;
-	if (st->cgroup_path && cgroup_find_root(&cgroup_root, err) == 0 &&
-	    cgroup_destroy(cgroup_root, st->cgroup_path, err) < 0)
+	/* The state ward holds in memory is its own: its cgroup is proved. */
+	if (remove_cgroup(st, true, true, err) < 0)
 		return -1;
 	return state_remove_dir(rootfd, st->id, err);
 }
@@ -45,19 +67,15 @@ static int remove_unproved_cgroup(int rootfd, const char *id, const struct ward_
 				  struct ward_error *err)
 {
 	struct ward_error why;
-	const char *cgroot;
 
 	switch (verify_cgroup_owner(rootfd, id, st, &why)) {
 	case VERIFY_CGROUP_ABSENT:
-		return 0;
+		/* Gone with its unit, or the unit is left failed (after an OOM kill). */
+		return remove_cgroup(st, false, false, err);
 	case VERIFY_CGROUP_MARKED:
-		return cgroup_find_root(&cgroot, err) < 0
-			       ? -1
-			       : cgroup_destroy(cgroot, st->cgroup_path, err);
+		return remove_cgroup(st, true, true, err);
 	case VERIFY_CGROUP_EMPTY:
-		return cgroup_find_root(&cgroot, err) < 0
-			       ? -1
-			       : cgroup_remove_empty(cgroot, st->cgroup_path, err);
+		return remove_cgroup(st, false, false, err);
 	case VERIFY_CGROUP_NOT_OURS:
 		break;
 	}
@@ -142,9 +160,7 @@ int container_delete(const char *root, const char *id, bool force, const char *p
 		log_warn("poststop hooks not run: %s", refused.msg);
 	if (v == VERIFY_ALIVE) {
 		/* verify_init() proved the cgroup along with the init. */
-		const char *cgroot;
-		if (st.cgroup_path && cgroup_find_root(&cgroot, &ignored) == 0 &&
-		    cgroup_destroy(cgroot, st.cgroup_path, err) < 0)
+		if (remove_cgroup(&st, true, true, err) < 0)
 			goto out;
 	} else if (remove_unproved_cgroup(rootfd, id, &st, err) < 0) {
 		goto out;

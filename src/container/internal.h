@@ -10,6 +10,7 @@
 #include "ward/hostpath.h"
 #include "ward/spec.h"
 #include "ward/state.h"
+#include "ward/systemd.h"
 
 /* Opens the state of an existing container, locked, with its state.json read and verified
  * against the kernel (verify_init()): *pidfd is its init, or -1 when the init is gone. Fails
@@ -69,5 +70,54 @@ int check_supported(const struct ward_spec *spec, struct ward_error *err);
 /* Logs a warning naming the ambient capabilities of p that will not be raised (not both
  * permitted and inheritable), as runc and crun skip them. */
 void warn_ambient_caps(const struct ward_process *p);
+/* Marks cgfd as the cgroup of container id in the state root rootfd (cgroup_set_mark());
+ * where cgroups cannot carry extended attributes, the init's own cgroup stands as the proof
+ * and this succeeds (src/container/create.c). */
+int mark_container_cgroup(int rootfd, const char *id, int cgfd, struct ward_error *err);
+
+/* create --systemd-cgroup (src/container/systemd_unit.c): the unit is started by the spawn's
+ * place callback, with the setup process in it, and undone on any later failure. */
+struct unit_placement {
+	struct systemd_manager mgr;
+	struct systemd_unit unit;
+	bool user, connected;
+	bool started; /* the manager made the unit: it is ward's to stop */
+	const struct ward_linux *lx;
+	const char *id;
+	const char *cgroup_root;
+	int rootfd;
+	struct ward_state *st; /* gets cgroup_path, then record() writes it */
+	int (*record)(void *ctx, struct ward_error *err);
+	void *record_ctx;
+	int cgfd; /* the unit's cgroup, set up */
+};
+/* Parses linux.cgroupsPath and connects to the manager; fails naming --systemd-cgroup. */
+int unit_placement_open(struct unit_placement *p, const struct ward_spec *spec, const char *id,
+			struct ward_error *err);
+/* The spawn's place callback: starts the unit with pid, proves its cgroup new (holding pid
+ * alone), records it, writes the limits and the device program, marks it. */
+int unit_placement_place(void *ctx, pid_t pid, struct ward_error *err);
+/* After a failed create: the proved cgroup removed, the unit stopped. */
+void unit_placement_undo(struct unit_placement *p);
+/* Warns of every org.systemd.property.* annotation: runc turns them into unit properties,
+ * ward does not (a config could lift its own limits with them). */
+void unit_warn_ignored_properties(const struct ward_spec *spec);
+void unit_placement_close(struct unit_placement *p);
+/* `update`: the limits as properties of the container's unit (when it has one), once the unit
+ * proves to hold the container's cgroup. */
+int unit_update(const struct ward_state *st, const struct ward_resources *res,
+		struct ward_error *err);
+/* `delete` (and `run` once its container is gone): before the cgroup is removed, begin finds
+ * the container's unit: one holding the cgroup, acted on only when cgroup_proved (the cgroup
+ * carries the container's mark, or its live init was verified); or a scope of that name left
+ * without a cgroup (stopped, or failed after an OOM kill). end then stops the first (when
+ * stop: the cgroup is gone) or clears the failed state of the second. What cannot be proved
+ * or reached is logged and left. */
+struct unit_release {
+	struct systemd_manager m;
+	int found; /* 0: nothing to do; 1: holds the cgroup; 2: loaded without a cgroup */
+};
+void unit_release_begin(const struct ward_state *st, bool cgroup_proved, struct unit_release *r);
+void unit_release_end(const struct ward_state *st, struct unit_release *r, bool stop);
 
 #endif

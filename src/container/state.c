@@ -260,6 +260,12 @@ int state_write(int dirfd, const struct ward_state *st, struct ward_error *err)
 		GS(g, "cgroup_path");
 		GS(g, st->cgroup_path);
 	}
+	if (st->systemd_unit) {
+		GS(g, "systemd_unit");
+		GS(g, st->systemd_unit);
+		GS(g, "systemd_manager");
+		GS(g, st->systemd_user ? "user" : "system");
+	}
 	GS(g, "annotations");
 	yajl_gen_map_open(g);
 	for (size_t i = 0; i < st->n_annotations; i++) {
@@ -322,6 +328,13 @@ int state_read(int dirfd, struct ward_state *st, struct ward_error *err)
 	/* Kept as written: verify_init() refuses a bad one by name before anything uses it. */
 	if (cg && cg->type == JSON_STRING)
 		st->cgroup_path = strdup(cg->str);
+	/* Like cgroup_path, a claim: acted on only once the unit proves to hold that cgroup. */
+	const struct json_node *unit = json_get(root, "systemd_unit");
+	if (unit && unit->type == JSON_STRING) {
+		st->systemd_unit = strdup(unit->str);
+		const struct json_node *mgr = json_get(root, "systemd_manager");
+		st->systemd_user = mgr && mgr->type == JSON_STRING && strcmp(mgr->str, "user") == 0;
+	}
 	ann = json_get(root, "annotations");
 	if (ann && ann->type == JSON_OBJECT && ann->count) {
 		st->annotations = calloc(ann->count, sizeof *st->annotations);
@@ -349,6 +362,7 @@ void state_clear(struct ward_state *st)
 	free(st->bundle);
 	free(st->rootfs);
 	free(st->cgroup_path);
+	free(st->systemd_unit);
 	for (size_t i = 0; i < st->n_annotations; i++) {
 		free(st->annotations[i].key);
 		free(st->annotations[i].value);

@@ -43,16 +43,11 @@ int cgroup_find_root(const char **root, struct ward_error *err)
 			 "mount cgroup2 on /sys/fs/cgroup");
 }
 
-int cgroup_resolve_path(const char *cgroups_path, const char *id, bool systemd, char **out,
+int cgroup_resolve_path(const char *cgroups_path, const char *id, char **out,
 			struct ward_error *err)
 {
 	cleanup_free char *raw = NULL;
 
-	if (systemd)
-		return ward_fail(err, 0,
-				 "--systemd-cgroup: systemd-managed cgroups "
-				 "(slice:prefix:name) are not supported by this build; "
-				 "drop the flag and give linux.cgroupsPath as a path");
 	if (!cgroups_path || !*cgroups_path) {
 		if (asprintf(&raw, "/ward/%s", id) < 0)
 			return ward_fail(err, ENOMEM, "cgroup path");
@@ -204,9 +199,18 @@ int cgroup_create(const char *root, const char *path, const struct ward_linux *l
 	if (mkdir_path(root, path, &created_from, err) < 0)
 		return -1;
 	cgroup_enable_all(root, path);
-	fd = cgroup_open(root, path, err);
+	fd = cgroup_setup(root, path, lx, err);
 	if (fd < 0)
-		goto fail;
+		remove_created(root, path, created_from);
+	return fd;
+}
+
+int cgroup_setup(const char *root, const char *path, const struct ward_linux *lx,
+		 struct ward_error *err)
+{
+	int fd = cgroup_open(root, path, err);
+	if (fd < 0)
+		return -1;
 	/* Only root of the initial user namespace can load a device program. Without that
 	 * privilege every process ward starts is confined by a user namespace that is not the
 	 * host's, where no device node can be created and the host's nodes keep their owners:
@@ -216,12 +220,9 @@ int cgroup_create(const char *root, const char *path, const struct ward_linux *l
 	if (cgroup_apply_resources(fd, root, path, &lx->resources, err) < 0 ||
 	    (devices && cgroup_attach_devices(fd, lx, err) < 0)) {
 		close(fd);
-		goto fail;
+		return -1;
 	}
 	return fd;
-fail:
-	remove_created(root, path, created_from);
-	return -1;
 }
 
 static int write_file(const char *root, const char *path, const char *file, const char *value,

@@ -455,6 +455,11 @@ void init_setup_stage(const struct ward_init_config *cfg, int setup_fd, int init
 	/* If ward dies mid-setup, so does the setup process (and with it, the init's socket). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* Nothing happens before ward has the process in the container's cgroup: the cgroup
+	 * namespace, the cpuset the affinity meets and the init's cgroup all follow from it. */
+	struct sync_msg placed;
+	if (cfg->place && sync_expect(setup_fd, SYNC_PLACED, &placed, NULL, "ward", &err) < 0)
+		die(setup_fd, &err, 1);
 	if (process_set_initial_affinity(cfg->process, cfg->join_pidfd >= 0, &err) < 0)
 		die(setup_fd, &err, 1);
 

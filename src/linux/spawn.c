@@ -149,7 +149,12 @@ int spawn_container(const struct ward_init_config *cfg, struct ward_spawn *out,
 		return ward_fail(err, clone_errno, "clone the container setup process");
 	}
 
-	int rc = run_setup_protocol(cfg, setup_pid, setup_sock[0], out, err);
+	int rc = 0;
+	if (cfg->place && (cfg->place(cfg->place_ctx, setup_pid, err) < 0 ||
+			   sync_send(setup_sock[0], SYNC_PLACED, 0, -1, err) < 0))
+		rc = -1;
+	if (rc == 0)
+		rc = run_setup_protocol(cfg, setup_pid, setup_sock[0], out, err);
 	close(setup_sock[0]);
 	if (rc < 0)
 		kill(setup_pid, SIGKILL);

@@ -100,24 +100,22 @@ START_TEST(cgroups_path_rules)
 {
 	struct ward_error err = {0};
 	char *p = NULL;
-	ck_assert_int_eq(cgroup_resolve_path(NULL, "c1", false, &p, &err), 0);
+	ck_assert_int_eq(cgroup_resolve_path(NULL, "c1", &p, &err), 0);
 	ck_assert_str_eq(p, "/ward/c1");
 	free(p);
-	ck_assert_int_eq(cgroup_resolve_path("pods/x", "c1", false, &p, &err), 0);
+	ck_assert_int_eq(cgroup_resolve_path("pods/x", "c1", &p, &err), 0);
 	ck_assert_str_eq(p, "/ward/pods/x");
 	free(p);
-	ck_assert_int_eq(cgroup_resolve_path("/docker//abc/", "c1", false, &p, &err), 0);
+	ck_assert_int_eq(cgroup_resolve_path("/docker//abc/", "c1", &p, &err), 0);
 	ck_assert_str_eq(p, "/docker/abc");
 	free(p);
 	p = NULL;
-	ck_assert_int_eq(cgroup_resolve_path("/a/../../etc", "c1", false, &p, &err), -1);
+	ck_assert_int_eq(cgroup_resolve_path("/a/../../etc", "c1", &p, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "must not contain \"..\""));
-	ck_assert_int_eq(cgroup_resolve_path("/", "c1", false, &p, &err), -1);
+	ck_assert_int_eq(cgroup_resolve_path("/", "c1", &p, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "root cgroup"));
-	ck_assert_int_eq(cgroup_resolve_path("system.slice:docker:abc", "c1", false, &p, &err), -1);
+	ck_assert_int_eq(cgroup_resolve_path("system.slice:docker:abc", "c1", &p, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "needs --systemd-cgroup"));
-	ck_assert_int_eq(cgroup_resolve_path("/x", "c1", true, &p, &err), -1);
-	ck_assert_ptr_nonnull(strstr(err.msg, "--systemd-cgroup"));
 }
 END_TEST
 
