@@ -43,8 +43,9 @@ runtime = "ward"
 ward = ["$RT"]
 EOF
 
-# The containers' root filesystem.
-rootfs=/var/lib/ward-sdvm/rootfs
+# The containers' root filesystem, in /srv: ward's policy refuses a root below a host system
+# tree such as /var/lib (rootfs-host-path).
+rootfs=/srv/ward-sdvm/rootfs
 rm -rf "$rootfs"
 install -d "$rootfs"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,root,mnt}
 install -m 0755 "$(command -v busybox)" "$rootfs/bin/busybox"
@@ -55,6 +56,6 @@ install -m 0755 /ward/bin/probe "$rootfs/bin/probe"
 echo 'root:x:0:0:root:/root:/bin/sh' >"$rootfs/etc/passwd"
 echo 'root:x:0:' >"$rootfs/etc/group"
 chmod 1777 "$rootfs/tmp"
-tar -C "$rootfs" -cf /var/lib/ward-sdvm/rootfs.tar .
-chmod 0644 /var/lib/ward-sdvm/rootfs.tar
+tar -C "$rootfs" -cf /srv/ward-sdvm/rootfs.tar .
+chmod 0644 /srv/ward-sdvm/rootfs.tar
 echo "setup: runtime $WARD_SDVM_RUNTIME at $RT"

