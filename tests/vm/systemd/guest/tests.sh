@@ -221,22 +221,19 @@ docker rm -f explicit >/dev/null 2>&1
 section containerd
 # An unpacked root filesystem (--rootfs) brings no image config: no PATH, so it is given and
 # the programs are named by their paths.
-# containerd's default spec has no cgroup namespace: runc leaves the container in the host's
-# (and binds its own cgroup on /sys/fs/cgroup), ward's policy adds a private one
-# (private-cgroup-namespace).
+# containerd's default spec has no cgroup namespace and no cgroup mount: runc leaves the
+# container in the host's namespace, ward's policy adds a private one (private-cgroup-namespace);
+# the limits are read from the scope's cgroup.
 R ctr -n sdvm run --rm --runc-binary "$RT" --runc-systemd-cgroup --cgroup system.slice:ctr:c1 --env PATH=/bin:/sbin \
-	--memory-limit 67108864 --cpus 0.5 --rootfs "$ROOTFS" c1 \
-	/bin/sh -c 'cat /proc/self/cgroup /sys/fs/cgroup/memory.max /sys/fs/cgroup/cpu.max'
-like ctr_run_with_the_systemd_cgroup_and_limits "$RC $(echo $OUT)" \
-	'^0 0::/(system.slice/ctr-c1.scope)? 67108864 50000 100000$'
-
+	--memory-limit 67108864 --cpus 0.5 --rootfs "$ROOTFS" c1 /bin/cat /proc/self/cgroup
+like ctr_run_places_the_container_in_its_scope "$RC $OUT" '^0 0::/(system.slice/ctr-c1.scope)?$'
 R ctr -n sdvm run -d --runc-binary "$RT" --runc-systemd-cgroup --cgroup system.slice:ctr:c2 --env PATH=/bin:/sbin \
-	--memory-limit 67108864 --rootfs "$ROOTFS" c2 /bin/sleep 1000
+	--memory-limit 67108864 --cpus 0.5 --rootfs "$ROOTFS" c2 /bin/sleep 1000
 cscope=ctr-c2.scope
 ccg=$CG/system.slice/$cscope
-is ctr_detached_container_is_a_scope_of_system_slice \
-	"$RC $(prop "$cscope" ActiveState) $(prop "$cscope" Slice) $(prop "$cscope" MemoryMax) $(cat "$ccg/memory.max" 2>&1)" \
-	"0 active system.slice 67108864 67108864"
+is ctr_detached_container_is_a_scope_of_system_slice_with_its_limits \
+	"$RC $(prop "$cscope" ActiveState) $(prop "$cscope" Slice) $(prop "$cscope" MemoryMax) $(prop "$cscope" CPUQuotaPerSecUSec) $(cat "$ccg/memory.max" "$ccg/cpu.max" 2>&1 | tr '\n' ' ')" \
+	"0 active system.slice 67108864 500ms 67108864 50000 100000 "
 like ctr_task_is_listed_running "$(T ctr -n sdvm task ls 2>&1)" '^c2 +[0-9]+ +RUNNING'
 T ctr -n sdvm task kill -s KILL c2 >/dev/null 2>&1
 wait_for 20 sh -c '! ctr -n sdvm task ls 2>/dev/null | grep -q "^c2 .*RUNNING"'
