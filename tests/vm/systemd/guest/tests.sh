@@ -196,16 +196,16 @@ like docker_pids_limit_stops_a_fork_storm "$OUT $ERR" "can't fork"
 is docker_pids_limit_is_pids_max_and_the_storm_did_not_finish \
 	"$(printf '%s\n' "$OUT" | grep '^max=') $(printf '%s\n' "$OUT" | grep -c all-forked)" "max=10 0"
 R docker run --rm --cpus 0.5 sdvm sh -c 'timeout 4 sh -c "while :; do :; done"; cat /sys/fs/cgroup/cpu.stat'
-usage=$(printf '%s\n' "$OUT" | awk '$1 == "usage_usec" {print $2}')
-throttled=$(printf '%s\n' "$OUT" | awk '$1 == "nr_throttled" {print $2}')
-# The kernel's throttling count is the proof; the usage only has to stay clearly below a whole
-# CPU (TCG's clock makes it jitter above the 2 s the quota allows).
-if [ -n "$usage" ] && [ "$usage" -lt 3500000 ] && [ "${throttled:-0}" -gt 0 ]; then
+cpu_stat() { printf '%s\n' "$OUT" | awk -v k="$1" '$1 == k {print $2}'; }
+usage=$(cpu_stat usage_usec) periods=$(cpu_stat nr_periods) throttled=$(cpu_stat nr_throttled)
+# The kernel's throttling is the proof. Under TCG on a loaded host the period timer fires late,
+# so the usage overshoots the quota's 50%; it still stays well below the periods' whole length.
+if [ "${throttled:-0}" -gt 0 ] && [ -n "$usage" ] && [ "$usage" -lt $((${periods:-0} * 90000)) ]; then
 	ok docker_cpus_throttles_a_busy_loop
 else
 	not_ok docker_cpus_throttles_a_busy_loop "4 s of a busy loop under --cpus 0.5: $(echo $OUT)"
 fi
-diag "--cpus 0.5, 4 s busy loop: usage ${usage:-?} us, throttled ${throttled:-?} times"
+diag "--cpus 0.5, 4 s busy loop: usage ${usage:-?} us in ${periods:-?} periods of 100 ms, throttled in ${throttled:-?}"
 
 # AppArmor: Docker's docker-default profile, loaded by dockerd, applied by the runtime; and the
 # runtime named explicitly with --runtime.
