@@ -19,12 +19,14 @@ struct mount_plan {
 	bool propagation_recursive;
 	char **sb_flags; /* superblock flags for fsconfig: "sync", "dirsync", "lazytime", ... */
 	char **data;	 /* filesystem options: "mode=755", "newinstance", ... */
+	char **ignored;	 /* key=value options of a bind mount, which the kernel ignores */
 	bool tmpcopyup;
 	bool idmap, ridmap;
 };
 
 /* Translates options (NULL-terminated) for a mount of the given type. Unknown options are
- * passed to the filesystem for non-bind mounts and refused for bind mounts. */
+ * passed to the filesystem for non-bind mounts; for bind mounts, key=value ones (which
+ * mount(2) ignores there) land in ignored and any other is refused. */
 int mountopts_parse(const char *type, char *const *options, struct mount_plan *plan,
 		    struct ward_error *err);
 void mountopts_clear(struct mount_plan *plan);
@@ -34,9 +36,11 @@ struct plan_mount;
 /* Makes mount m (mounts[index] of the config), as its plan pm says, in the container root
  * rootfd: a bind from the judged source, or a new filesystem. mount_label (linux.mountLabel,
  * may be NULL) becomes the SELinux context= of the filesystems ward creates for the container
- * (tmpfs, devpts, mqueue). premade_fd: a mount ward prepared (idmapped), or -1. */
+ * (tmpfs, devpts, mqueue). premade_fd: a mount ward prepared (idmapped), or -1. shared_ns: the
+ * mount namespace is not the container's own, where a bind would stay a peer (or slave) of its
+ * source: it is made private unless the options ask for a propagation. */
 int mount_one(int rootfd, const struct ward_mount *m, const struct plan_mount *pm, size_t index,
-	      const char *mount_label, int premade_fd, struct ward_error *err);
+	      const char *mount_label, int premade_fd, bool shared_ns, struct ward_error *err);
 
 /* "tmpcopyup": copies the image directory target (an fd resolved inside the root) into the
  * detached tmpfs mntfd before it is attached over it (src/linux/tmpcopyup.c). */

@@ -20,6 +20,13 @@ struct ward_init_config {
 	const struct ward_plan *plan;
 	bool no_pivot;
 	bool no_new_keyring;
+	/* The mount namespace is not the container's own (the host's, or one joined by path):
+	 * a chroot instead of pivot_root, which would move every process of that namespace, and
+	 * the mount ID of the bound root goes to ward, which removes it on failure and delete. */
+	bool shared_mnt_ns;
+	/* exec into a container without a mount namespace of its own: its init's root (an
+	 * O_PATH fd of /proc/<pid>/root opened in ward), chrooted into after the setns; or -1. */
+	int join_root_fd;
 	int cgroup_fd; /* -1: stay in the caller's cgroup */
 	/* --systemd-cgroup: places the setup process in the container's cgroup (a systemd unit
 	 * made for it) before the setup does anything, so that the init is born there; NULL
@@ -54,6 +61,8 @@ struct ward_spawn {
 	pid_t pid;   /* the init's pid on the host */
 	int pidfd;   /* pidfd of the init */
 	int sync_fd; /* ward's end of the init's setup socket */
+	uint64_t
+		rootfs_mnt_id; /* shared_mnt_ns: the bound root's mount ID, once the init sent it */
 };
 
 /* Clones the container init (or, with join_pidfd, a process inside a running container) and

@@ -21,7 +21,14 @@ struct ward_state {
 	char *rootfs;
 	char created[64]; /* RFC 3339 */
 	uid_t owner;
-	bool own_pid_ns;   /* the container has a private pid namespace */
+	bool own_pid_ns; /* the container has a private pid namespace */
+	/* No mount namespace of its own (the host's, or one joined by path): the init is
+	 * chrooted into rootfs, whose bound mount (rootfs_mount_id) lives in the namespace
+	 * mnt_ns_dev:mnt_ns_ino (reached through mnt_ns_path when joined) until delete. */
+	bool shared_mnt_ns;
+	uint64_t rootfs_mount_id;
+	uint64_t mnt_ns_dev, mnt_ns_ino;
+	char *mnt_ns_path;
 	char *cgroup_path; /* below the cgroup v2 root; NULL when the container has none */
 	/* --systemd-cgroup: the transient unit holding cgroup_path, and whether it is the user's
 	 * manager's (else the system's); NULL for a cgroup ward made itself. */

@@ -19,6 +19,7 @@ enum sync_type {
 	SYNC_READY,	    /* init -> ward: set up, waiting for start */
 	SYNC_PLACED,	    /* ward -> setup: you are in the container's cgroup, go on */
 	SYNC_ERROR,	    /* either way: the error that stopped it */
+	SYNC_ROOTFS_MOUNT,  /* init -> ward: mount ID of the bound root in a shared namespace */
 };
 
 struct sync_msg {

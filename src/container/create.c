@@ -95,6 +95,28 @@ static int check_sysctls(const struct ward_linux *lx, struct ward_error *err)
 	return 0;
 }
 
+/* A container without a mount namespace of its own (the host's, or one joined by path; the
+ * policy judged that) gets its root bound in that namespace: the state says which one, so
+ * that delete can remove it there. */
+static int record_mount_namespace(const struct ward_spec *spec, const struct ward_plan *plan,
+				  struct ward_state *st, struct ward_error *err)
+{
+	const struct ward_namespace *mnt = &spec->linux_.namespaces[WARD_NS_MOUNT];
+	struct stat ns;
+
+	st->shared_mnt_ns = !mnt->present || mnt->path;
+	if (!st->shared_mnt_ns)
+		return 0;
+	if (mnt->path ? fstat(plan->ns[WARD_NS_MOUNT].fd, &ns) < 0
+		      : stat("/proc/self/ns/mnt", &ns) < 0)
+		return ward_fail(err, errno, "linux.namespaces: identify the mount namespace");
+	st->mnt_ns_dev = (uint64_t)ns.st_dev;
+	st->mnt_ns_ino = (uint64_t)ns.st_ino;
+	if (mnt->path && !(st->mnt_ns_path = strdup(mnt->path)))
+		return ward_fail(err, ENOMEM, "state");
+	return 0;
+}
+
 /* What runc's callers rely on before anything is created. */
 static int check_request(const struct create_options *o, const struct ward_spec *spec,
 			 struct ward_error *err)
@@ -103,14 +125,6 @@ static int check_request(const struct create_options *o, const struct ward_spec 
 		return ward_fail(err, 0,
 				 "config.json: process: missing; a container needs a "
 				 "process to run");
-	if (!spec->linux_.namespaces[WARD_NS_MOUNT].present)
-		return ward_fail(err, 0,
-				 "config.json: linux.namespaces: a mount namespace is "
-				 "required (add {\"type\": \"mount\"})");
-	if (spec->linux_.namespaces[WARD_NS_MOUNT].path)
-		return ward_fail(err, 0,
-				 "config.json: linux.namespaces: joining an existing mount "
-				 "namespace is not supported (remove its \"path\")");
 	if (spec->process->terminal && !o->console_socket && !o->foreground)
 		return ward_fail(err, 0,
 				 "process.terminal is true: --console-socket is required "
@@ -514,6 +528,8 @@ int container_create(const struct create_options *o, struct created_container *c
 	st->owner = geteuid();
 	st->own_pid_ns = c->spec->linux_.namespaces[WARD_NS_PID].present &&
 			 !c->spec->linux_.namespaces[WARD_NS_PID].path;
+	if (record_mount_namespace(c->spec, &plan, st, err) < 0)
+		goto fail;
 	state_now_rfc3339(st->created, sizeof st->created);
 	if (unit.connected) {
 		st->systemd_unit = strdup(unit.unit.name);
@@ -582,6 +598,8 @@ int container_create(const struct create_options *o, struct created_container *c
 		.runtime_hooks = runtime_hooks,
 		.hooks_ctx = &hctx,
 		.join_pidfd = -1,
+		.join_root_fd = -1,
+		.shared_mnt_ns = st->shared_mnt_ns,
 		.process = c->spec->process,
 		.seccomp = &filter,
 		.seccomp_never = &never,
@@ -607,6 +625,7 @@ int container_create(const struct create_options *o, struct created_container *c
 		goto fail;
 
 	st->pid = c->spawn.pid;
+	st->rootfs_mount_id = c->spawn.rootfs_mnt_id;
 	state_read_start_time(st->pid, &st->start_time);
 	if (write_state(c, err) < 0)
 		goto fail;
@@ -625,9 +644,17 @@ fail:
 	seccomp_program_free(&never);
 	policy_verdict_clear(&verdict);
 	close_idmaps(c->spec, idmaps);
+	spawn_abort(&c->spawn);
+	/* The init is gone: what it mounted in a namespace that is not its own goes too. */
+	if (c->state.shared_mnt_ns) {
+		struct ward_error ignored;
+		c->state.rootfs_mount_id = c->spawn.rootfs_mnt_id;
+		if (unmount_shared_root(&c->state, plan_built ? plan.ns[WARD_NS_MOUNT].fd : -1,
+					&ignored) < 0)
+			log_warn("%s", ignored.msg);
+	}
 	if (plan_built)
 		plan_clear(&plan);
-	spawn_abort(&c->spawn);
 	if (cgroup_created) {
 		struct ward_error ignored;
 		cgroup_destroy(cgroup_root, c->state.cgroup_path, &ignored);

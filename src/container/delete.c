@@ -57,6 +57,8 @@ int remove_container(int rootfd, const struct ward_state *st, struct ward_error 
 	/* The state ward holds in memory is its own: its cgroup is proved. */
 	if (remove_cgroup(st, true, true, err) < 0)
 		return -1;
+	if (unmount_shared_root(st, -1, err) < 0)
+		return -1;
 	return state_remove_dir(rootfd, st->id, err);
 }
 
@@ -165,6 +167,14 @@ int container_delete(const char *root, const char *id, bool force, const char *p
 	} else if (remove_unproved_cgroup(rootfd, id, &st, err) < 0) {
 		goto out;
 	}
+	/* Kept on failure, so that a second delete can try again; never for a state that
+	 * failed its checks, which could name any mount. */
+	if (suspect && st.shared_mnt_ns)
+		log_warn("container %s: its root filesystem %s is left mounted (the state failed "
+			 "its checks)",
+			 id, st.rootfs);
+	else if (unmount_shared_root(&st, -1, err) < 0)
+		goto out;
 	if (state_remove_dir(rootfd, id, err) < 0)
 		goto out;
 	if (!suspect)

@@ -27,9 +27,32 @@
 #include "ward/util.h"
 #include "internal.h"
 
+/* A container without a mount namespace of its own: its init's root, which the exec'd process
+ * chroots into after joining the namespaces. Checked to be the container's root, while the
+ * pidfd shows the init was still the same process. */
+static int open_init_root(const struct ward_state *st, int pidfd, struct ward_error *err)
+{
+	char path[64];
+	struct stat theirs, ours;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%d/root", st->pid);
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return ward_fail(err, errno, "open the root of the container's init %d", st->pid);
+	if (fstat(fd, &theirs) < 0 || stat(st->rootfs, &ours) < 0 || theirs.st_dev != ours.st_dev ||
+	    theirs.st_ino != ours.st_ino || pidfd_send_signal(pidfd, 0, NULL, 0) < 0) {
+		close(fd);
+		return ward_fail(
+			err, 0, "the root of the container's init %d is not its root filesystem %s",
+			st->pid, st->rootfs);
+	}
+	return fd;
+}
+
 /* The namespaces of pid that differ from ward's own: those the exec'd process must join. One
  * that cannot be compared fails the exec: skipping it would leave the process in ward's. */
-static int container_ns_flags(pid_t pid, int *flags, struct ward_error *err)
+static int container_ns_flags(pid_t pid, bool own_mnt_ns, int *flags, struct ward_error *err)
 {
 	static const struct {
 		const char *name;
@@ -62,7 +85,7 @@ static int container_ns_flags(pid_t pid, int *flags, struct ward_error *err)
 			*flags |= ns[i].flag;
 	}
 	/* verify_init() saw a mount namespace of its own; the init may have exited since. */
-	if (!(*flags & CLONE_NEWNS))
+	if (own_mnt_ns && !(*flags & CLONE_NEWNS))
 		return ward_fail(err, 0,
 				 "exec: the container's init is no longer in a mount "
 				 "namespace of its own (container not running)");
@@ -263,6 +286,7 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	cleanup_close int cgfd = -1;
 	cleanup_close int cache = -1;
 	cleanup_close int pidfd_sock = -1;
+	cleanup_close int init_root = -1;
 	cleanup_strv char **env = NULL;
 	struct ward_process *p = NULL;
 	struct ward_spawn sp = {.pid = -1, .pidfd = -1, .sync_fd = -1};
@@ -361,7 +385,9 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	if (never_rules && seccomp_compile_never(never_rules, cache, &never, err) < 0)
 		goto restore;
 	int ns_flags;
-	if (container_ns_flags(st.pid, &ns_flags, err) < 0)
+	if (container_ns_flags(st.pid, !st.shared_mnt_ns, &ns_flags, err) < 0)
+		goto restore;
+	if (st.shared_mnt_ns && (init_root = open_init_root(&st, pidfd, err)) < 0)
 		goto restore;
 	struct exec_listener lctx = {
 		.spec = config, .sock = &plan.listener, .id = o->id, .bundle = st.bundle};
@@ -377,6 +403,7 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 		.env = p->env ? p->env : env,
 		.join_pidfd = pidfd,
 		.join_ns_flags = ns_flags,
+		.join_root_fd = init_root,
 		.process = p,
 		.seccomp = &filter,
 		.seccomp_never = &never,

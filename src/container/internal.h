@@ -70,6 +70,11 @@ int check_supported(const struct ward_spec *spec, struct ward_error *err);
 /* Logs a warning naming the ambient capabilities of p that will not be raised (not both
  * permitted and inheritable), as runc and crun skip them. */
 void warn_ambient_caps(const struct ward_process *p);
+/* Removes the bound root filesystem (with what is mounted on it) of a container that had no
+ * mount namespace of its own (st->shared_mnt_ns), in the namespace it was made in: ward's, or
+ * the joined one (nsfd, or st->mnt_ns_path checked to be the same namespace). A joined
+ * namespace that is gone took the mounts with it. (src/container/sharedroot.c) */
+int unmount_shared_root(const struct ward_state *st, int nsfd, struct ward_error *err);
 /* Marks cgfd as the cgroup of container id in the state root rootfd (cgroup_set_mark());
  * where cgroups cannot carry extended attributes, the init's own cgroup stands as the proof
  * and this succeeds (src/container/create.c). */

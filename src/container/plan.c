@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ward/cleanup.h"
+#include "ward/log.h"
 #include "ward/namespaces.h"
 #include "ward/plan.h"
 #include "ward/safepath.h"
@@ -34,6 +35,12 @@ static int plan_mounts(const struct ward_spec *spec, int bundlefd, unsigned flag
 		struct plan_mount *pm = &plan->mounts[i];
 		if (mountopts_parse(m->type, m->options, &pm->opts, err) < 0)
 			return ward_error_prefix(err, "config.json: mounts[%zu].options", i);
+		for (size_t k = 0;
+		     (flags & PLAN_RESOLVE) && pm->opts.ignored && pm->opts.ignored[k]; k++)
+			log_warn(
+				"config.json: mounts[%zu].options: \"%s\" is ignored: a bind mount "
+				"takes no filesystem options (the kernel ignores them too)",
+				i, pm->opts.ignored[k]);
 		if (!pm->opts.bind) {
 			if (!m->type || !*m->type)
 				return ward_fail(err, 0,

@@ -1,6 +1,7 @@
 /* `start`: release a created container's init through exec.fifo. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,6 +29,13 @@ int release_init(int dirfd, struct ward_error *err)
 	if (write(fd, "0", 1) != 1)
 		return ward_fail(err, errno, "write exec.fifo");
 	unlinkat(dirfd, "exec.fifo", 0);
+	/* The init holds the only reader, close-on-exec, through its startContainer hooks: when
+	 * the FIFO has no reader left (POLLERR), the process has been exec'd (or has died), so
+	 * `start` returns once the container's program runs, as runc's does. */
+	struct pollfd pfd = {.fd = fd, .events = 0};
+	while (poll(&pfd, 1, -1) < 0)
+		if (errno != EINTR)
+			return ward_fail(err, errno, "wait for the container's process to start");
 	return 0;
 }
 

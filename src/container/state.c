@@ -256,6 +256,20 @@ int state_write(int dirfd, const struct ward_state *st, struct ward_error *err)
 	yajl_gen_integer(g, st->owner);
 	GS(g, "own_pid_ns");
 	yajl_gen_bool(g, st->own_pid_ns);
+	if (st->shared_mnt_ns) {
+		GS(g, "shared_mnt_ns");
+		yajl_gen_bool(g, true);
+		GS(g, "rootfs_mount_id");
+		yajl_gen_integer(g, (long long)st->rootfs_mount_id);
+		GS(g, "mnt_ns_dev");
+		yajl_gen_integer(g, (long long)st->mnt_ns_dev);
+		GS(g, "mnt_ns_ino");
+		yajl_gen_integer(g, (long long)st->mnt_ns_ino);
+		if (st->mnt_ns_path) {
+			GS(g, "mnt_ns_path");
+			GS(g, st->mnt_ns_path);
+		}
+	}
 	if (st->cgroup_path) {
 		GS(g, "cgroup_path");
 		GS(g, st->cgroup_path);
@@ -324,6 +338,14 @@ int state_read(int dirfd, struct ward_state *st, struct ward_error *err)
 	st->owner = (uid_t)int_member(root, "owner_uid");
 	const struct json_node *own = json_get(root, "own_pid_ns");
 	st->own_pid_ns = own && own->type == JSON_BOOL && own->boolean;
+	const struct json_node *shared = json_get(root, "shared_mnt_ns");
+	st->shared_mnt_ns = shared && shared->type == JSON_BOOL && shared->boolean;
+	st->rootfs_mount_id = (uint64_t)int_member(root, "rootfs_mount_id");
+	st->mnt_ns_dev = (uint64_t)int_member(root, "mnt_ns_dev");
+	st->mnt_ns_ino = (uint64_t)int_member(root, "mnt_ns_ino");
+	const struct json_node *nspath = json_get(root, "mnt_ns_path");
+	if (nspath && nspath->type == JSON_STRING)
+		st->mnt_ns_path = strdup(nspath->str);
 	const struct json_node *cg = json_get(root, "cgroup_path");
 	/* Kept as written: verify_init() refuses a bad one by name before anything uses it. */
 	if (cg && cg->type == JSON_STRING)
@@ -362,6 +384,7 @@ void state_clear(struct ward_state *st)
 	free(st->bundle);
 	free(st->rootfs);
 	free(st->cgroup_path);
+	free(st->mnt_ns_path);
 	free(st->systemd_unit);
 	for (size_t i = 0; i < st->n_annotations; i++) {
 		free(st->annotations[i].key);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -122,6 +123,18 @@ static int same_ns(pid_t pid, const char *type)
 	return theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
 }
 
+/* Whether pid's root directory is rootfs: 1 yes, 0 no, -errno unknown. */
+static int same_root(pid_t pid, const char *rootfs)
+{
+	char path[64];
+	struct stat theirs, ours;
+
+	snprintf(path, sizeof path, "/proc/%d/root", pid);
+	if (stat(path, &theirs) < 0 || stat(rootfs, &ours) < 0)
+		return -errno;
+	return theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
+}
+
 /* Mount IDs are unique system-wide and every mount belongs to one namespace: two mount
  * tables that share an ID are the same namespace. For where the namespace links are closed to
  * ward (a rootless ward, an init not yet dumpable): mountinfo is readable by anyone. */
@@ -227,6 +240,22 @@ static bool alive(int pidfd, const struct ward_state *st)
 	       state_process_alive(st->pid, st->start_time);
 }
 
+/* A process whose namespaces are gone (ENOENT on its ns links, an empty mount table) is in
+ * the middle of exiting: only do_exit() drops them. It is not a zombie yet, so it still looks
+ * alive; waiting briefly on its pidfd (readable once it has exited) tells the stopped
+ * container apart from an unreadable one. */
+static bool exits_soon(int pidfd, int r)
+{
+	struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+
+	if (r != -ENOENT && r != -ESRCH)
+		return false;
+	while (poll(&pfd, 1, 2000) < 0)
+		if (errno != EINTR)
+			return false;
+	return (pfd.revents & POLLIN) != 0;
+}
+
 /* The cgroup checks of a live init: cg is where the kernel says it is. */
 static int check_init_cgroup(int rootfd, const char *id, const struct ward_state *st,
 			     const char *cg, struct ward_error *err)
@@ -294,16 +323,24 @@ enum verify_result verify_init(int rootfd, const char *id, const struct ward_sta
 	if (st->pid == 1 || st->pid == getpid())
 		return refuse(err, id, "pid %d, which is %s", st->pid,
 			      st->pid == 1 ? "the init of ward's pid namespace" : "ward itself");
-	/* A container always has a mount namespace of its own. */
+	/* A container has a mount namespace of its own, or (shared_mnt_ns, which the policy
+	 * judged at create) its init is chrooted into the container's root. */
 	r = same_ns(st->pid, "mnt");
 	if (r == -EACCES || r == -EPERM)
 		r = same_mnt_ns_by_mountinfo(st->pid);
-	if (r == 1)
+	if (r == 1 && !st->shared_mnt_ns)
 		return refuse(err, id,
 			      "pid %d, which is in ward's own mount namespace (a container's init "
 			      "never is)",
 			      st->pid);
-	if (r == 0 && st->own_pid_ns) {
+	if (r >= 0 && st->shared_mnt_ns) {
+		r = same_root(st->pid, st->rootfs);
+		if (r == 0)
+			return refuse(err, id,
+				      "pid %d with the root %s, but the process has another root",
+				      st->pid, st->rootfs);
+	}
+	if (r >= 0 && st->own_pid_ns) {
 		r = same_ns(st->pid, "pid");
 		if (r == -EACCES || r == -EPERM)
 			r = same_pid_ns_by_nspid(st->pid);
@@ -314,7 +351,7 @@ enum verify_result verify_init(int rootfd, const char *id, const struct ward_sta
 				      st->pid);
 	}
 	if (r < 0) {
-		if (!alive(fd, st))
+		if (!alive(fd, st) || exits_soon(fd, r))
 			return VERIFY_GONE;
 		return ward_fail(err, -r, "container %s: read the namespaces of pid %d", id,
 				 st->pid);

@@ -69,6 +69,20 @@ static long ms_since(const struct timespec *start)
 	return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
 }
 
+/* A child with a pidfd. startContainer hooks run in the container after its seccomp filter,
+ * and profiles (Docker's among them) refuse clone3 so that glibc falls back to clone: do the
+ * same, since clone(2) hands out a pidfd too (CLONE_PIDFD, through the parent_tid slot). */
+static pid_t clone_with_pidfd(int *pidfd)
+{
+	struct clone_args args = {
+		.flags = CLONE_PIDFD, .pidfd = (uint64_t)(uintptr_t)pidfd, .exit_signal = SIGCHLD};
+	pid_t pid = sys_clone3(&args);
+
+	if (pid < 0 && (errno == ENOSYS || errno == EPERM))
+		pid = (pid_t)syscall(SYS_clone, CLONE_PIDFD | SIGCHLD, NULL, pidfd, NULL, NULL);
+	return pid;
+}
+
 /* exe_fd: the judged executable, or -1 to find h->path (startContainer, in the container). */
 static int run_one(const struct ward_hook *h, int exe_fd, const char *state, struct ward_error *err)
 {
@@ -78,14 +92,12 @@ static int run_one(const struct ward_hook *h, int exe_fd, const char *state, str
 	char *default_args[] = {h->path, NULL};
 	char *const *argv = h->args && h->args[0] ? h->args : default_args;
 	char *const *envp = h->env ? h->env : empty;
-	struct clone_args args = {
-		.flags = CLONE_PIDFD, .pidfd = (uint64_t)(uintptr_t)&pidfd, .exit_signal = SIGCHLD};
 	pid_t pid;
 	siginfo_t info;
 
 	if (pipe2(in, O_CLOEXEC) < 0)
 		return ward_fail(err, errno, "create a pipe");
-	pid = sys_clone3(&args);
+	pid = clone_with_pidfd(&pidfd);
 	if (pid == 0) {
 		sigset_t none;
 		sigemptyset(&none);

@@ -281,9 +281,17 @@ static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t p
 	/* A session of its own: host terminal signals reach the container only through ward. */
 	if (setsid() < 0)
 		return ward_fail(err, errno, "create a session");
-	rootfd = rootfs_prepare(spec, cfg->plan, cfg->idmap_fds, err);
+	rootfd = rootfs_prepare(spec, cfg->plan, cfg->idmap_fds, cfg->shared_mnt_ns, err);
 	if (rootfd < 0)
 		return -1;
+	if (cfg->shared_mnt_ns) {
+		/* Before anything else can fail: ward removes this mount if the container goes. */
+		uint64_t id;
+		if (rootfs_mount_id(rootfd, &id) < 0)
+			return ward_fail(err, errno, "identify the bound root filesystem");
+		if (sync_send(fd, SYNC_ROOTFS_MOUNT, (int64_t)id, -1, err) < 0)
+			return -1;
+	}
 	if (request_runtime_hooks(cfg, fd, err) < 0 ||
 	    run_container_hooks(cfg, WARD_HOOK_CREATE_CONTAINER, pid, "created", err) < 0)
 		return -1;
@@ -291,7 +299,7 @@ static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t p
 	if (cwdfd < 0)
 		return ward_error_prefix(err, "process.cwd");
 	close(steal_fd(&cwdfd));
-	if (rootfs_pivot(rootfd, cfg->no_pivot, err) < 0)
+	if (rootfs_pivot(rootfd, cfg->no_pivot, cfg->shared_mnt_ns, err) < 0)
 		return -1;
 	nullfd = rootfs_open_null(err);
 	if (nullfd < 0)
@@ -355,7 +363,7 @@ __attribute__((noreturn)) static void init_stage(const struct ward_init_config *
 		_exit(1);
 	if (wait_for_start(cfg->exec_fifo_fd, &err) < 0)
 		die(fd, &err, 1);
-	close(cfg->exec_fifo_fd);
+	/* exec.fifo stays open (close-on-exec) until the execve: `start` waits for that. */
 	if (run_container_hooks(cfg, WARD_HOOK_START_CONTAINER, pid, "created", &err) < 0)
 		die(fd, &err, 1);
 
@@ -380,8 +388,8 @@ static void close_unneeded_fds(const struct ward_init_config *cfg, int setup_fd,
 	size_t nhooks = cfg->plan ? cfg->plan->n_hooks[WARD_HOOK_CREATE_CONTAINER] : 0;
 	int keep[8 + nmounts + WARD_NS_KINDS + nhooks];
 	int n = 0, from = 3 + cfg->preserve_fds;
-	int candidates[] = {setup_fd,	     init_fd,	     cfg->exec_fifo_fd,
-			    cfg->console_fd, cfg->cgroup_fd, cfg->join_pidfd};
+	int candidates[] = {setup_fd,	    init_fd,	     cfg->exec_fifo_fd, cfg->console_fd,
+			    cfg->cgroup_fd, cfg->join_pidfd, cfg->join_root_fd};
 
 	for (size_t i = 0; i < ARRAY_SIZE(candidates); i++)
 		if (candidates[i] >= from)
@@ -467,6 +475,12 @@ void init_setup_stage(const struct ward_init_config *cfg, int setup_fd, int init
 		/* One atomic setns into every namespace of the container (user first). */
 		if (cfg->join_ns_flags && setns(cfg->join_pidfd, cfg->join_ns_flags) < 0) {
 			ward_fail(&err, errno, "join the container's namespaces");
+			die(setup_fd, &err, 1);
+		}
+		/* Without a mount namespace of its own, the container's root is its init's. */
+		if (cfg->join_root_fd >= 0 &&
+		    (fchdir(cfg->join_root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)) {
+			ward_fail(&err, errno, "enter the container's root filesystem");
 			die(setup_fd, &err, 1);
 		}
 	} else {

@@ -169,18 +169,28 @@ int mountopts_parse(const char *type, char *const *options, struct mount_plan *p
 				goto fail;
 			continue;
 		}
-		if (plan->bind || (type && strcmp(type, "bind") == 0)) {
-			ward_fail(err, 0, "option \"%s\" is not a bind mount option", opt);
-			goto fail;
-		}
 		if (strv_push(&plan->data, opt) < 0) {
 			ward_fail(err, ENOMEM, "mount options");
 			goto fail;
 		}
 	}
-	if (plan->bind && plan->data) {
-		ward_fail(err, 0, "option \"%s\" is not a bind mount option", plan->data[0]);
-		goto fail;
+	/* A bind mount takes no filesystem data: mount(2) ignores it, so runc passes
+	 * "mode=755" or "size=1k" along and nothing happens. Such key=value options are set
+	 * aside for a warning; a bare word is a flag ward does not know (a typo, "readonly"). */
+	for (size_t i = 0; plan->bind && plan->data && plan->data[i]; i++) {
+		if (!strchr(plan->data[i], '=')) {
+			ward_fail(err, 0, "option \"%s\" is not a bind mount option",
+				  plan->data[i]);
+			goto fail;
+		}
+		if (strv_push(&plan->ignored, plan->data[i]) < 0) {
+			ward_fail(err, ENOMEM, "mount options");
+			goto fail;
+		}
+	}
+	if (plan->bind) {
+		strv_free(plan->data);
+		plan->data = NULL;
 	}
 	/* A bind mount shares its source's superblock: "sync" and the like would be ignored. */
 	if (plan->bind && plan->sb_flags && plan->sb_flags[0]) {
@@ -204,6 +214,8 @@ void mountopts_clear(struct mount_plan *plan)
 {
 	strv_free(plan->sb_flags);
 	strv_free(plan->data);
+	strv_free(plan->ignored);
 	plan->sb_flags = NULL;
 	plan->data = NULL;
+	plan->ignored = NULL;
 }

@@ -238,8 +238,9 @@ fail:
 }
 
 int mount_one(int rootfd, const struct ward_mount *m, const struct plan_mount *pm, size_t index,
-	      const char *mount_label, int premade_fd, struct ward_error *err)
+	      const char *mount_label, int premade_fd, bool shared_ns, struct ward_error *err)
 {
+	struct mount_attr private = {.propagation = MS_PRIVATE};
 	const struct mount_plan *plan = &pm->opts;
 	cleanup_close int mntfd = -1;
 	cleanup_close int target = -1;
@@ -273,6 +274,11 @@ int mount_one(int rootfd, const struct ward_mount *m, const struct plan_mount *p
 			goto fail;
 	}
 
+	if (shared_ns && (premade_fd >= 0 || plan->bind) &&
+	    mount_setattr(mntfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &private, sizeof private) < 0) {
+		ward_fail(err, errno, "make the bind mount private");
+		goto fail;
+	}
 	if (check_proc_destination(rootfd, m, err) < 0)
 		goto fail;
 	target = safe_mount_target(rootfd, m->destination, !S_ISDIR(st.st_mode), err);

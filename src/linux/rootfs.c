@@ -1,11 +1,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ward/cleanup.h"
@@ -26,39 +28,19 @@ static unsigned long propagation_flags(const char *name)
 		{"shared", MS_SHARED},	       {"rshared", MS_SHARED | MS_REC},
 		{"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 	};
-	if (!name)
-		return MS_PRIVATE | MS_REC;
-	for (size_t i = 0; i < ARRAY_SIZE(table); i++)
+	for (size_t i = 0; name && i < ARRAY_SIZE(table); i++)
 		if (strcmp(table[i].name, name) == 0)
 			return table[i].flags;
-	return MS_PRIVATE | MS_REC;
+	return 0;
 }
 
-/* pivot_root refuses a new root whose parent mount is shared: make just that mount private. */
-static int make_parent_mount_private(const char *rootfs, struct ward_error *err)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s", rootfs);
-	for (;;) {
-		if (mount(NULL, path, NULL, MS_PRIVATE, NULL) == 0)
-			return 0;
-		if (errno != EINVAL)
-			return ward_fail(err, errno, "make the mount above %s private", rootfs);
-		/* EINVAL: not a mount point; try its parent directory. */
-		char *slash = strrchr(path, '/');
-		if (!slash || slash == path) {
-			if (mount(NULL, "/", NULL, MS_PRIVATE, NULL) < 0)
-				return ward_fail(err, errno, "make / private");
-			return 0;
-		}
-		*slash = '\0';
-	}
-}
-
-/* The judged root filesystem, bound onto itself (pivot_root needs a mount point). */
-static int bind_rootfs(const struct host_object *rootfs, struct ward_error *err)
+/* The judged root filesystem, bound onto itself (pivot_root needs a mount point). In a mount
+ * namespace shared with others, the copy is made private before it is attached: what ward
+ * mounts on it stays off the namespace's other mounts. */
+static int bind_rootfs(const struct host_object *rootfs, bool shared_ns, struct ward_error *err)
 {
 	cleanup_close int dir = hostpath_reopen(rootfs, O_PATH | O_DIRECTORY, err);
+	struct mount_attr private = {.propagation = MS_PRIVATE};
 	int tree;
 
 	if (dir < 0)
@@ -67,6 +49,12 @@ static int bind_rootfs(const struct host_object *rootfs, struct ward_error *err)
 			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 	if (tree < 0)
 		return ward_fail(err, errno, "bind the root filesystem %s", rootfs->path);
+	if (shared_ns &&
+	    mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &private, sizeof private) < 0) {
+		int e = errno;
+		close(tree);
+		return ward_fail(err, e, "make the copy of the root filesystem private");
+	}
 	if (move_mount(tree, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
 		int e = errno;
 		close(tree);
@@ -76,34 +64,43 @@ static int bind_rootfs(const struct host_object *rootfs, struct ward_error *err)
 }
 
 int rootfs_prepare(const struct ward_spec *spec, const struct ward_plan *plan, const int *idmap_fds,
-		   struct ward_error *err)
+		   bool shared_ns, struct ward_error *err)
 {
 	unsigned long prop = propagation_flags(spec->linux_.rootfs_propagation);
+	unsigned long before = ((prop & MS_SLAVE) ? MS_SLAVE : MS_PRIVATE) | MS_REC;
 	cleanup_close int rootfd = -1;
 
-	/* Nothing done below may propagate back to the host unless the config asks for it. */
-	if (mount(NULL, "/", NULL, prop, NULL) < 0)
+	/* Nothing done below may propagate back to the host: the copy of the host's mounts is
+	 * private, or a slave where the config wants the host's mount events to reach the
+	 * container. linux.rootfsPropagation itself applies to the new root, after the pivot
+	 * (rootfs_finalize), so that a shared root is a peer group of the container's own. In a
+	 * mount namespace that is not the container's own, its propagation is left alone. */
+	if (!shared_ns && mount(NULL, "/", NULL, before, NULL) < 0)
 		return ward_fail(err, errno, "set the propagation of / in the container");
-	if ((prop & MS_SHARED) && make_parent_mount_private(plan->rootfs.path, err) < 0)
-		return -1;
-	rootfd = bind_rootfs(&plan->rootfs, err);
+	rootfd = bind_rootfs(&plan->rootfs, shared_ns, err);
 	if (rootfd < 0)
 		return -1;
 
 	for (size_t i = 0; i < spec->n_mounts; i++)
 		if (mount_one(rootfd, &spec->mounts[i], &plan->mounts[i], i,
-			      spec->linux_.mount_label, idmap_fds ? idmap_fds[i] : -1, err) < 0)
+			      spec->linux_.mount_label, idmap_fds ? idmap_fds[i] : -1, shared_ns,
+			      err) < 0)
 			return -1;
 	if (rootfs_create_devices(rootfd, spec, err) < 0)
 		return -1;
 	return steal_fd(&rootfd);
 }
 
-int rootfs_pivot(int rootfd, bool no_pivot, struct ward_error *err)
+int rootfs_pivot(int rootfd, bool no_pivot, bool shared_ns, struct ward_error *err)
 {
 	if (fchdir(rootfd) < 0)
 		return ward_fail(err, errno, "enter the root filesystem");
-	if (no_pivot) {
+	if (shared_ns) {
+		/* pivot_root would move the root of every process of a namespace that is not the
+		 * container's; a chroot changes this process's alone. */
+		if (chroot(".") < 0)
+			return ward_fail(err, errno, "chroot into the root filesystem");
+	} else if (no_pivot) {
 		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 			return ward_fail(err, errno, "move the root filesystem to / (--no-pivot)");
 		if (chroot(".") < 0)
@@ -123,10 +120,79 @@ int rootfs_pivot(int rootfd, bool no_pivot, struct ward_error *err)
 
 int rootfs_finalize(const struct ward_spec *spec, struct ward_error *err)
 {
+	unsigned long prop = propagation_flags(spec->linux_.rootfs_propagation);
+
 	if (spec->root_readonly) {
 		struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
 		if (mount_setattr(AT_FDCWD, "/", 0, &attr, sizeof attr) < 0)
 			return ward_fail(err, errno, "make the root filesystem read-only");
 	}
+	/* Last: an unbindable root could not be the source of the read-only binds above. A
+	 * shared root becomes a peer group of its own (the host's mounts were made private
+	 * before the pivot), as the runtime spec describes it. */
+	if (prop && mount(NULL, "/", NULL, prop, NULL) < 0)
+		return ward_fail(err, errno, "linux.rootfsPropagation: make the root %s",
+				 spec->linux_.rootfs_propagation);
+	return 0;
+}
+
+int rootfs_mount_id(int fd, uint64_t *id)
+{
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, &stx) < 0)
+		return -1;
+	if (!(stx.stx_mask & STATX_MNT_ID)) {
+		errno = ENOSYS;
+		return -1;
+	}
+	*id = stx.stx_mnt_id;
+	return 0;
+}
+
+/* In the namespace: the mount on rootfs is removed only if it is still the one recorded. */
+static int unmount_if_same(const char *rootfs, uint64_t mnt_id)
+{
+	char path[64];
+	uint64_t now;
+	cleanup_close int fd = open(rootfs, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (rootfs_mount_id(fd, &now) < 0)
+		return -errno;
+	if (now != mnt_id)
+		return 0; /* gone already */
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	return umount2(path, MNT_DETACH) < 0 ? -errno : 0;
+}
+
+int rootfs_unmount_shared(const char *rootfs, uint64_t mnt_id, int nsfd, struct ward_error *err)
+{
+	int r, status;
+	pid_t pid;
+
+	if (!mnt_id)
+		return 0;
+	if (nsfd < 0) {
+		r = unmount_if_same(rootfs, mnt_id);
+		return r < 0 ? ward_fail(err, -r, "unmount the container's root %s", rootfs) : 0;
+	}
+	/* Another namespace: a child joins it, so that ward's own view never changes. */
+	pid = fork();
+	if (pid < 0)
+		return ward_fail(err, errno, "unmount the container's root %s", rootfs);
+	if (pid == 0) {
+		if (setns(nsfd, CLONE_NEWNS) < 0)
+			_exit(errno & 0xff);
+		_exit(-unmount_if_same(rootfs, mnt_id) & 0xff);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return ward_fail(err, errno, "unmount the container's root %s", rootfs);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return ward_fail(err, WIFEXITED(status) ? WEXITSTATUS(status) : 0,
+				 "unmount the container's root %s in the mount namespace it joined",
+				 rootfs);
 	return 0;
 }

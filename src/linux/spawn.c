@@ -89,6 +89,9 @@ static int run_init_protocol(const struct ward_init_config *cfg, struct ward_spa
 			if (rc < 0)
 				return -1;
 			break;
+		case SYNC_ROOTFS_MOUNT:
+			out->rootfs_mnt_id = (uint64_t)msg.value;
+			break;
 		case SYNC_RUNTIME_HOOKS:
 			if (cfg->runtime_hooks &&
 			    cfg->runtime_hooks(cfg->hooks_ctx, out->pid, err) < 0) {
@@ -122,6 +125,7 @@ int spawn_container(const struct ward_init_config *cfg, struct ward_spawn *out,
 	out->pid = -1;
 	out->pidfd = -1;
 	out->sync_fd = -1;
+	out->rootfs_mnt_id = 0;
 	if (sync_pair(setup_sock, err) < 0)
 		return -1;
 	if (sync_pair(init_sock, err) < 0) {

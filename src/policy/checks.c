@@ -63,6 +63,10 @@ static const struct policy_check checks[] = {
 	NS("uts", "uts"),
 	NS("mount", "mount"),
 	NS("cgroup", "cgroup"),
+	{"join-mount-namespace", POLICY_BASELINE, POLICY_REFUSE, "linux.namespaces[mount].path",
+	 "the container's root and mounts would be made in a mount namespace it shares with "
+	 "other processes, which see them and may change them",
+	 "leave out the path of the {\"type\": \"mount\"} entry"},
 
 	/* Sensitive host paths: binding one, or a directory that contains one. */
 	MOUNT("host-root", "the host's root directory"),

@@ -40,6 +40,11 @@ void judge_namespaces(struct eval *e, const struct ward_spec *spec)
 			snprintf(path, sizeof path, "linux.namespaces[%s].path", type);
 			report(e, host[i].check, path, "%s is the host's %s namespace", ns->path,
 			       type);
+		} else if (ns->present && ns->path && host[i].kind == WARD_NS_MOUNT) {
+			report(e, "join-mount-namespace", "linux.namespaces[mount].path",
+			       "%s: the root filesystem is bound, and the mounts made, in that "
+			       "namespace",
+			       ns->path);
 		}
 	}
 }
