@@ -9,7 +9,7 @@
 # the container and from systemd: the scope unit (`systemctl show`/`status`) and its cgroup files.
 #
 # The plan is fixed: tests/integration/systemd-vm.sh expects exactly this many results.
-PLAN=62
+PLAN=63
 
 set -u
 # shellcheck source=/dev/null
@@ -296,6 +296,8 @@ is rootless_podman_runs_with_systemd_and_ward "$OUT" "systemd v2 true $RT"
 R "${AS_USER[@]}" podman import -q "$ROOTFS_TAR" sdvm
 is rootless_podman_imports_the_rootfs "$RC" 0
 [ "$RC" = 0 ] || diag "$ERR"
+R "${AS_USER[@]}" podman run --rm --network none sdvm sh -c 'id -u; cat /proc/self/cgroup'
+is rootless_podman_run "$RC $(echo $OUT)" "0 0 0::/"
 R "${AS_USER[@]}" podman run -d --network none -m 64m --pids-limit 30 sdvm sleep 1000
 rid=$OUT
 [ "$RC" = 0 ] || rid=not-started
