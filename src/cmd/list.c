@@ -62,7 +62,8 @@ int cmd_list(const struct global_opts *g, int argc, char **argv)
 		return cli_usage_error("list", "unexpected argument \"%s\"", argv[optind]);
 	if (container_list(g->root, &list, &n, &err) < 0)
 		return cli_fail(&err);
-	qsort(list, n, sizeof *list, by_id);
+	if (n > 1) /* no containers: list is NULL, which qsort() must not be given */
+		qsort(list, n, sizeof *list, by_id);
 	if (quiet) {
 		for (size_t i = 0; i < n; i++)
 			printf("%s\n", list[i].state.id);

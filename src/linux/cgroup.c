@@ -81,6 +81,16 @@ int cgroup_resolve_path(const char *cgroups_path, const char *id, char **out,
 		return ward_fail(err, 0,
 				 "linux.cgroupsPath: the root cgroup cannot be a container's");
 	}
+	/* A relative path that cleans to nothing ("." or "./") would put the container in the
+	 * cgroup that holds every other ward container. */
+	if (strcmp(*out, "/ward") == 0 && cgroups_path && *cgroups_path && cgroups_path[0] != '/') {
+		free(*out);
+		*out = NULL;
+		return ward_fail(err, 0,
+				 "linux.cgroupsPath: \"%s\" names /ward, the parent of every "
+				 "container's cgroup (give a name below it, such as \"pod1/c1\")",
+				 cgroups_path);
+	}
 	return 0;
 }
 

@@ -20,7 +20,7 @@ struct cg_write {
 	char field[96];
 	char controller[16];
 	char file[64];
-	char value[128];
+	char *value;	 /* as long as it is: a cpuset list is never cut short */
 	bool is_default; /* the kernel's default value: harmless to skip */
 };
 
@@ -43,15 +43,25 @@ static int add(struct cg_plan *p, const char *field, const char *controller, con
 		p->w = nw;
 		p->cap = ncap;
 	}
-	struct cg_write *w = &p->w[p->n++];
+	struct cg_write *w = &p->w[p->n];
 	snprintf(w->field, sizeof w->field, "%s", field);
 	snprintf(w->controller, sizeof w->controller, "%s", controller);
 	snprintf(w->file, sizeof w->file, "%s", file);
 	va_start(ap, fmt);
-	vsnprintf(w->value, sizeof w->value, fmt, ap);
+	int n = vasprintf(&w->value, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return -1;
 	w->is_default = is_default;
+	p->n++;
 	return 0;
+}
+
+static void plan_free(struct cg_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->w[i].value);
+	free(p->w);
 }
 
 /* crun's mapping of cgroup v1 shares [2, 262144] onto v2 weights [1, 10000]: a quadratic in
@@ -212,15 +222,14 @@ static int plan_rest(const struct ward_resources *r, struct cg_plan *p, struct w
 	}
 	for (size_t i = 0; i < r->n_rdma; i++) {
 		const struct ward_rdma_limit *l = &r->rdma[i];
-		char value[128];
-		int n = snprintf(value, sizeof value, "%s", l->device);
+		char handles[32] = "", objects[32] = "";
+		/* The device name is the config's, of any length: only the numbers are bounded. */
 		if (l->has_hca_handles)
-			n += snprintf(value + n, sizeof value - (size_t)n, " hca_handle=%u",
-				      l->hca_handles);
+			snprintf(handles, sizeof handles, " hca_handle=%u", l->hca_handles);
 		if (l->has_hca_objects)
-			snprintf(value + n, sizeof value - (size_t)n, " hca_object=%u",
-				 l->hca_objects);
-		if (add(p, "linux.resources.rdma", "rdma", "rdma.max", false, "%s", value) < 0)
+			snprintf(objects, sizeof objects, " hca_object=%u", l->hca_objects);
+		if (add(p, "linux.resources.rdma", "rdma", "rdma.max", false, "%s%s%s", l->device,
+			handles, objects) < 0)
 			return -1;
 	}
 	if (r->has_net_class_id || r->n_net_priorities)
@@ -295,7 +304,7 @@ bool cgroup_resources_limit(const struct ward_resources *res)
 		limit = true; /* refused settings count: they must not pass silently */
 	for (size_t i = 0; i < plan.n; i++)
 		limit |= !plan.w[i].is_default;
-	free(plan.w);
+	plan_free(&plan);
 	return limit;
 }
 
@@ -365,7 +374,7 @@ int cgroup_apply_resources(int cgfd, const char *root, const char *path,
 	}
 	rc = 0;
 out:
-	free(plan.w);
+	plan_free(&plan);
 	return rc;
 }
 

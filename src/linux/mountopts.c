@@ -102,6 +102,12 @@ static int apply_kernel_option(const struct libmnt_optmap *m, const char *opt, b
 	bool clear = (m->mask & MNT_INVERT) != 0;
 	const unsigned long prop_mask = MS_PRIVATE | MS_SHARED | MS_SLAVE | MS_UNBINDABLE;
 
+	/* "rrbind", "rrshared": the "r" of a recursive attribute on an option that is no
+	 * attribute, and is recursive already. */
+	if (recursive && (ms & (MS_BIND | prop_mask)))
+		return ward_fail(err, 0,
+				 "option \"r%s\" is not a mount option (did you mean \"%s\"?)", opt,
+				 opt);
 	if (ms & MS_BIND) {
 		plan->bind = true;
 		plan->recursive = (ms & MS_REC) != 0;

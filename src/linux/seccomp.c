@@ -125,6 +125,14 @@ bool seccomp_rule_applies(const struct ward_seccomp_rule *r, uint64_t caps)
 	return true;
 }
 
+static struct scmp_arg_cmp arg_cmp(const struct ward_seccomp_arg *a)
+{
+	enum scmp_compare op = SCMP_CMP_EQ;
+	op_of(a->op, &op);
+	return (struct scmp_arg_cmp){
+		.arg = a->index, .op = op, .datum_a = a->value, .datum_b = a->value_two};
+}
+
 static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, const struct ward_seccomp_rule *r,
 		    size_t ri, const char *name, struct ward_error *err)
 {
@@ -132,28 +140,27 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, const struct w
 	bool repeated = false;
 	int rc;
 
-	for (size_t i = 0; i < r->n_args && i < 6; i++) {
-		enum scmp_compare op = SCMP_CMP_EQ;
-		op_of(r->args[i].op, &op);
-		cmp[i] = (struct scmp_arg_cmp){.arg = r->args[i].index,
-					       .op = op,
-					       .datum_a = r->args[i].value,
-					       .datum_b = r->args[i].value_two};
+	for (size_t i = 0; i < r->n_args; i++)
 		for (size_t j = 0; j < i; j++)
 			repeated |= r->args[j].index == r->args[i].index;
-	}
 	if (repeated) {
 		/* libseccomp takes one comparison per argument in a rule: conditions on the same
-		 * argument become separate rules (any of them matches), as runc does. */
+		 * argument become separate rules (any of them matches), as runc does. There may be
+		 * more of them than the six arguments. */
 		for (size_t i = 0; i < r->n_args; i++) {
-			rc = seccomp_rule_add_array(ctx, action, nr, 1, &cmp[i]);
+			cmp[0] = arg_cmp(&r->args[i]);
+			rc = seccomp_rule_add_array(ctx, action, nr, 1, cmp);
 			if (rc < 0 && rc != -EEXIST)
 				goto fail;
 		}
 		return 0;
 	}
-	rc = seccomp_rule_add_array(ctx, action, nr, (unsigned)(r->n_args > 6 ? 6 : r->n_args),
-				    cmp);
+	/* Each on another of the six arguments (the parser allows indexes 0 to 5 only). */
+	if (r->n_args > ARRAY_SIZE(cmp))
+		return ward_fail(err, 0, "linux.seccomp.syscalls[%zu].args: more than 6", ri);
+	for (size_t i = 0; i < r->n_args; i++)
+		cmp[i] = arg_cmp(&r->args[i]);
+	rc = seccomp_rule_add_array(ctx, action, nr, (unsigned)r->n_args, cmp);
 	if (rc >= 0 || rc == -EEXIST)
 		return 0;
 fail:

@@ -54,7 +54,7 @@ refused overlay_with_a_host_lowerdir '\[mount-type\]' \
 # -- options as the kernel applies them ---------------------------------------------------
 refused ro_then_rw_sysfs_is_writable '\[sysfs-read-write\]' \
 	'.mounts |= map(if .type == "sysfs" then .options += ["rw"] else . end)'
-refused rrshared_is_shared_propagation '\[mount-shared-propagation\]' \
+refused rrshared_is_no_mount_option 'mounts\[[0-9]+\]\.options: option "rrshared" is not a mount option' \
 	'.mounts += [{destination: "/d", type: "bind", source: $d, options: ["rbind", "rrshared"]}]' --arg d "$WORK"
 refused host_cgroup_namespace_and_writable_cgroup2 '\[host-cgroup-namespace\].*|\[mount-cgroup-read-write\]' \
 	'.linux.namespaces |= (map(select(.type != "cgroup")) + [{type: "cgroup", path: "/proc/self/ns/cgroup"}]) |

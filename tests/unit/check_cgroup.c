@@ -45,10 +45,10 @@ static char *get(const char *rel)
  * interface files (the kernel creates them; openat(O_WRONLY) needs them to exist). */
 static int fake_cgroup(const char *controllers)
 {
-	static const char *const files[] = {"memory.max",  "memory.low", "memory.swap.max",
-					    "cpu.weight",  "cpu.max",	 "pids.max",
-					    "io.weight",   "io.max",	 "hugetlb.2MB.max",
-					    "memory.high", "cpuset.cpus"};
+	static const char *const files[] = {"memory.max",  "memory.low",  "memory.swap.max",
+					    "cpu.weight",  "cpu.max",	  "pids.max",
+					    "io.weight",   "io.max",	  "hugetlb.2MB.max",
+					    "memory.high", "cpuset.cpus", "rdma.max"};
 	char path[256];
 	snprintf(root, sizeof root, "/tmp/ward-check-cgroup-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(root));
@@ -119,6 +119,28 @@ START_TEST(cgroups_path_rules)
 }
 END_TEST
 
+/* fuzz_cgroup_path found "." resolving to /ward itself, where every container's cgroup is. */
+START_TEST(a_relative_path_stays_below_ward)
+{
+	struct ward_error err = {0};
+	char *p = NULL;
+	const char *const refused[] = {".", "./", "./.", ".//."};
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		ck_assert_int_eq(cgroup_resolve_path(refused[i], "c1", &p, &err), -1);
+		ck_assert_ptr_null(p);
+		ck_assert_ptr_nonnull(strstr(err.msg, "linux.cgroupsPath"));
+		ck_assert_ptr_nonnull(strstr(err.msg, "names /ward"));
+	}
+	ck_assert_int_eq(cgroup_resolve_path("./c1", "c1", &p, &err), 0);
+	ck_assert_str_eq(p, "/ward/c1");
+	free(p);
+	/* An absolute /ward is the admin's explicit choice, as any absolute path is. */
+	ck_assert_int_eq(cgroup_resolve_path("/ward", "c1", &p, &err), 0);
+	ck_assert_str_eq(p, "/ward");
+	free(p);
+}
+END_TEST
+
 START_TEST(resources_are_written_converted)
 {
 	struct ward_error err = {0};
@@ -143,6 +165,46 @@ START_TEST(resources_are_written_converted)
 	ck_assert_str_eq(get("c/pids.max"), "max");
 	ck_assert_str_eq(get("c/cpuset.cpus"), "0-1");
 	ck_assert_ptr_nonnull(strstr(get("cgroup.subtree_control"), "+"));
+}
+END_TEST
+
+/* A value longer than 127 bytes (here a cpuset list of 64 CPUs) was cut short, and the
+ * truncated list written: another limit than the config's. */
+START_TEST(a_long_value_is_written_whole)
+{
+	struct ward_error err = {0};
+	struct ward_resources r = {0};
+	char cpus[512] = "";
+	cleanup_close int fd = fake_cgroup("cpuset cpu io memory hugetlb pids\n");
+	for (int i = 0; i < 128; i += 2)
+		snprintf(cpus + strlen(cpus), sizeof cpus - strlen(cpus), "%s%d", i ? "," : "", i);
+	ck_assert_uint_gt(strlen(cpus), 128);
+	r.cpu_cpus = cpus;
+	ck_assert_int_eq(cgroup_apply_resources(fd, root, "/c", &r, &err), 0);
+	ck_assert_str_eq(get("c/cpuset.cpus"), cpus);
+}
+END_TEST
+
+/* A long RDMA device name overflowed the stack buffer its rdma.max line was built in. */
+START_TEST(a_long_rdma_device_name_is_written_whole)
+{
+	struct ward_error err = {0};
+	struct ward_resources r = {0};
+	struct ward_rdma_limit l = {.has_hca_handles = true,
+				    .hca_handles = 3,
+				    .has_hca_objects = true,
+				    .hca_objects = 4};
+	char device[201], expected[256];
+	cleanup_close int fd = fake_cgroup("rdma\n");
+	memset(device, 'm', sizeof device - 1);
+	device[sizeof device - 1] = '\0';
+	l.device = device;
+	r.rdma = &l;
+	r.n_rdma = 1;
+	ck_assert(cgroup_resources_limit(&r));
+	ck_assert_int_eq(cgroup_apply_resources(fd, root, "/c", &r, &err), 0);
+	snprintf(expected, sizeof expected, "%s hca_handle=3 hca_object=4", device);
+	ck_assert_str_eq(get("c/rdma.max"), expected);
 }
 END_TEST
 
@@ -268,7 +330,10 @@ int main(void)
 	tcase_add_test(tc, shares_map_1024_to_the_v2_default_weight);
 	tcase_add_test(tc, blkio_weight_maps_linearly_onto_io_weight);
 	tcase_add_test(tc, cgroups_path_rules);
+	tcase_add_test(tc, a_relative_path_stays_below_ward);
 	tcase_add_test(tc, resources_are_written_converted);
+	tcase_add_test(tc, a_long_value_is_written_whole);
+	tcase_add_test(tc, a_long_rdma_device_name_is_written_whole);
 	tcase_add_test(tc, a_limit_without_its_controller_is_refused);
 	tcase_add_test(tc, a_default_value_without_its_controller_is_skipped);
 	tcase_add_test(tc, impossible_v2_settings_are_refused);

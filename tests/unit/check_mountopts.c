@@ -282,6 +282,29 @@ START_TEST(refuses_r_prefix_on_an_option_that_is_no_attribute)
 }
 END_TEST
 
+/* fuzz_mountopts found "rrbind" taken for "rbind" and "rrshared" for "rshared": the "r" prefix
+ * of a recursive attribute on an option that is already recursive and no attribute. */
+START_TEST(refuses_r_prefix_on_bind_and_propagation_options)
+{
+	ck_assert_str_eq(plan_error("bind", OPTS("rrbind")),
+			 "option \"rrbind\" is not a mount option (did you mean \"rbind\"?)");
+	ck_assert_str_eq(plan_error("bind", OPTS("rbind", "rrshared")),
+			 "option \"rrshared\" is not a mount option (did you mean \"rshared\"?)");
+	ck_assert_str_eq(plan_error("tmpfs", OPTS("rrprivate")),
+			 "option \"rrprivate\" is not a mount option (did you mean \"rprivate\"?)");
+	ck_assert_str_eq(plan_error("none", OPTS("rbind", "rrslave")),
+			 "option \"rrslave\" is not a mount option (did you mean \"rslave\"?)");
+	ck_assert_str_eq(plan_error("bind", OPTS("rrunbindable")),
+			 "option \"rrunbindable\" is not a mount option (did you mean "
+			 "\"runbindable\"?)");
+	/* What the "r" prefix is for still works, next to the recursive bind and propagation. */
+	struct mount_plan p = plan_ok("bind", OPTS("rbind", "rshared", "rro", "rrelatime"));
+	ck_assert(p.bind && p.recursive && p.propagation_recursive);
+	ck_assert_uint_eq(p.propagation, MS_SHARED);
+	mountopts_clear(&p);
+}
+END_TEST
+
 START_TEST(data_options_are_passed_through_for_tmpfs)
 {
 	struct mount_plan p =
@@ -497,6 +520,7 @@ static Suite *mountopts_suite(void)
 	tcase_add_test(attrs, r_prefixed_negations_clear_recursively);
 	tcase_add_test(attrs, r_prefixed_atime_options_set_the_recursive_atime_field);
 	tcase_add_test(attrs, refuses_r_prefix_on_an_option_that_is_no_attribute);
+	tcase_add_test(attrs, refuses_r_prefix_on_bind_and_propagation_options);
 	tcase_add_test(attrs, superblock_flags_are_passed_by_name);
 	tcase_add_test(attrs, a_later_negation_cancels_a_superblock_flag);
 	suite_add_tcase(s, attrs);

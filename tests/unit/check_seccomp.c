@@ -20,6 +20,7 @@
 #include "ward/cleanup.h"
 #include "ward/seccomp.h"
 #include "ward/spec.h"
+#include "testenv.h"
 
 static struct ward_seccomp *parse(const char *json)
 {
@@ -82,6 +83,7 @@ END_TEST
 
 START_TEST(notify_needs_a_listener_path)
 {
+	NEEDS_SECCOMP();
 	struct ward_error err = {0};
 	struct seccomp_program p;
 	struct ward_seccomp *sc =
@@ -115,6 +117,50 @@ START_TEST(repeated_argument_conditions_compile)
 }
 END_TEST
 
+/* fuzz_seccomp: a rule with more than six conditions (some on the same argument, as there are
+ * only six) read past the array of six comparisons. Each of eight conditions on personality's
+ * argument must refuse its value, loaded in a child. */
+START_TEST(more_than_six_conditions_are_each_a_rule)
+{
+	struct ward_error err = {0};
+	struct seccomp_program p;
+	char json[2048];
+	int n = snprintf(json, sizeof json,
+			 "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
+			 "[\"personality\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 95, "
+			 "\"args\": [");
+	for (int i = 0; i < 8; i++)
+		n += snprintf(json + n, sizeof json - (size_t)n,
+			      "%s{\"index\": 0, \"value\": %d, \"op\": \"SCMP_CMP_EQ\"}",
+			      i ? ", " : "", 0xa1 + i);
+	snprintf(json + n, sizeof json - (size_t)n, "]}]}");
+	struct ward_seccomp *sc = parse(json);
+	ck_assert_int_eq(seccomp_compile(sc, 0, -1, &p, &err), 0);
+	spec_seccomp_free(sc);
+	if (!testenv_serves(SYS_seccomp)) {
+		seccomp_program_free(&p);
+		NEEDS_SECCOMP(); /* compiled, but cannot be loaded here: says so, returns */
+	}
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    seccomp_install(&p, NULL, &err) < 0)
+			_exit(100);
+		for (int i = 0; i < 8; i++)
+			if (syscall(SYS_personality, 0xa1 + i) != -1 || errno != 95)
+				_exit(101 + i);
+		/* Any other value is allowed (0xffffffff only queries). */
+		_exit(syscall(SYS_personality, 0xffffffffUL) == -1 ? 110 : 0);
+	}
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d",
+		      WEXITSTATUS(status));
+	seccomp_program_free(&p);
+}
+END_TEST
+
 START_TEST(never_filter_compiles)
 {
 	struct ward_error err = {0};
@@ -131,6 +177,7 @@ START_TEST(never_filter_refuses_user_namespaces_and_keyrings)
 {
 	struct ward_error err = {0};
 	struct seccomp_program p;
+	NEEDS_SECCOMP();
 	ck_assert_int_eq(
 		seccomp_compile_never(SECCOMP_NEVER_USERNS | SECCOMP_NEVER_KEYRING, -1, &p, &err),
 		0);
@@ -507,6 +554,7 @@ int main(void)
 	tcase_add_test(tc, unknown_syscall_names_are_skipped);
 	tcase_add_test(tc, notify_needs_a_listener_path);
 	tcase_add_test(tc, repeated_argument_conditions_compile);
+	tcase_add_test(tc, more_than_six_conditions_are_each_a_rule);
 	tcase_add_test(tc, never_filter_compiles);
 	tcase_add_test(tc, never_filter_refuses_user_namespaces_and_keyrings);
 	tcase_add_test(tc, cache_entry_round_trips);
