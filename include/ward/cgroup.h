@@ -14,6 +14,9 @@
 /* The unified hierarchy's mount point: /sys/fs/cgroup when it is cgroup2, else the unified
  * mount of a hybrid host (/sys/fs/cgroup/unified). */
 int cgroup_find_root(const char **root, struct ward_error *err);
+/* The hierarchy mounted at root has nsdelegate: a container with a cgroup namespace of its own
+ * cannot write the limits of its namespace's root, nor leave it. */
+bool cgroup_delegates_namespaces(const char *root);
 
 /* The container's cgroup path below the root (always starting with "/") from cgroupsPath:
  * absolute as given, relative under /ward, absent as /ward/<id>. */

@@ -52,6 +52,9 @@ struct policy_caller {
 	int nice;
 	struct rlimit limits[RLIM_NLIMITS];
 	uint64_t caps; /* effective */
+	/* The host's cgroup2 hierarchy is mounted with nsdelegate: 1 yes, 0 no, -1 not read yet
+	 * (read when a judge first needs it). */
+	int cgroup_nsdelegate;
 };
 
 /* Ward's own: what it inherited from its caller. */

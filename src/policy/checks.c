@@ -111,8 +111,11 @@ static const struct policy_check checks[] = {
 	 "kernel interfaces",
 	 "add a user namespace (Kubernetes hostUsers: false) to the container"},
 	{"mount-cgroup-read-write", POLICY_BASELINE, POLICY_REFUSE, "mounts[].options",
-	 "a writable cgroup2 mount lets the container change its own limits",
-	 "add \"ro\" to the options of the cgroup mount"},
+	 "a writable cgroup2 mount lets the container change its own limits, unless the container "
+	 "has a cgroup namespace of its own and the host mounts cgroup2 with nsdelegate (then it "
+	 "passes)",
+	 "add \"ro\" to the options of the cgroup mount, or give the container a cgroup namespace "
+	 "on a host whose cgroup2 has nsdelegate (systemd mounts it so)"},
 	{"mount-shared-propagation", POLICY_BASELINE, POLICY_REFUSE,
 	 "mounts[].options, linux.rootfsPropagation",
 	 "shared propagation lets the container's mounts appear on the host",

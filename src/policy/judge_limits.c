@@ -41,6 +41,7 @@ void policy_caller_read(struct policy_caller *c)
 			c->limits[r].rlim_cur = c->limits[r].rlim_max = RLIM_INFINITY;
 	if (syscall(SYS_capget, &hdr, data) == 0)
 		c->caps = data[0].effective | (uint64_t)data[1].effective << 32;
+	c->cgroup_nsdelegate = -1;
 }
 
 /* The process holds cap in some set (the bounding set too: root regains it on execve, and

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
+#include "ward/cgroup.h"
 #include "ward/safepath.h"
 #include "ward/util.h"
 #include "internal.h"
@@ -31,8 +33,52 @@ static bool read_only(const struct mount_plan *o)
 	return ((o->attr_set | o->rec_attr_set) & MOUNT_ATTR_RDONLY) != 0;
 }
 
-static void judge_filesystem(struct eval *e, size_t i, const struct ward_mount *m,
-			     const struct plan_mount *pm)
+/* The container's cgroup namespace is a new one, rooted at its own cgroup: asked for in the
+ * config, or added by the hardening. One joined by path may be rooted anywhere above. */
+static bool own_cgroup_namespace(const struct eval *e, const struct ward_spec *spec)
+{
+	const struct ward_namespace *ns = &spec->linux_.namespaces[WARD_NS_CGROUP];
+
+	if (ns->present)
+		return !ns->path;
+	return check_enforced(e, "private-cgroup-namespace") &&
+	       access("/proc/self/ns/cgroup", F_OK) == 0;
+}
+
+static bool host_cgroup_nsdelegate(struct eval *e)
+{
+	const char *root;
+	struct ward_error ignored;
+
+	if (e->caller.cgroup_nsdelegate < 0)
+		e->caller.cgroup_nsdelegate =
+			cgroup_find_root(&root, &ignored) == 0 && cgroup_delegates_namespaces(root);
+	return e->caller.cgroup_nsdelegate == 1;
+}
+
+/* A writable cgroup2 mount (what buildah and Podman's private cgroupns ask for) shows the
+ * container only its own namespace. It is harmless where that namespace is the container's own
+ * and the hierarchy has nsdelegate: the kernel then refuses writes to the limits of the
+ * namespace's root, so the container can only manage the cgroups it creates below. */
+static void judge_cgroup_mount(struct eval *e, const char *path, const struct ward_spec *spec,
+			       const struct ward_mount *m, const struct plan_mount *pm)
+{
+	if (read_only(&pm->opts))
+		return;
+	if (!own_cgroup_namespace(e, spec))
+		report(e, "mount-cgroup-read-write", path,
+		       "cgroup2 on %s is writable (no effective \"ro\") and the container has no "
+		       "cgroup namespace of its own",
+		       m->destination);
+	else if (!host_cgroup_nsdelegate(e))
+		report(e, "mount-cgroup-read-write", path,
+		       "cgroup2 on %s is writable (no effective \"ro\") and the host's cgroup2 "
+		       "is not mounted with nsdelegate",
+		       m->destination);
+}
+
+static void judge_filesystem(struct eval *e, const struct ward_spec *spec, size_t i,
+			     const struct ward_mount *m, const struct plan_mount *pm)
 {
 	char path[64], dest[4096];
 
@@ -45,9 +91,8 @@ static void judge_filesystem(struct eval *e, size_t i, const struct ward_mount *
 	if (strcmp(pm->fs, "sysfs") == 0 && !read_only(&pm->opts))
 		report(e, "sysfs-read-write", path, "sysfs on %s is writable (no effective \"ro\")",
 		       m->destination);
-	if (strcmp(pm->fs, "cgroup2") == 0 && !read_only(&pm->opts))
-		report(e, "mount-cgroup-read-write", path,
-		       "cgroup2 on %s is writable (no effective \"ro\")", m->destination);
+	if (strcmp(pm->fs, "cgroup2") == 0)
+		judge_cgroup_mount(e, path, spec, m, pm);
 	if (strcmp(pm->fs, "proc") == 0 && strlen(m->destination) < sizeof dest - 1) {
 		path_clean(m->destination, dest);
 		if (strcmp(dest, "/proc") != 0) {
@@ -71,7 +116,7 @@ void judge_mounts(struct eval *e, const struct ward_spec *spec)
 			       pm->opts.propagation_recursive ? "recursive " : "", m->destination);
 		}
 		if (strcmp(pm->fs, "bind") != 0) {
-			judge_filesystem(e, i, m, pm);
+			judge_filesystem(e, spec, i, m, pm);
 			continue;
 		}
 		snprintf(path, sizeof path, "mounts[%zu].source", i);

@@ -9,7 +9,7 @@
 # with the named check (or, for what cannot be resolved, an error naming the field), at both
 # levels, with the container never started; the race is attempted for real.
 . "$(dirname "$0")/../integration/lib/common.sh"
-plan 34
+plan 35
 
 : "${WARD_REAL:=$WARD}"
 for level in baseline restricted; do
@@ -59,6 +59,19 @@ refused rrshared_is_no_mount_option 'mounts\[[0-9]+\]\.options: option "rrshared
 refused host_cgroup_namespace_and_writable_cgroup2 '\[host-cgroup-namespace\].*|\[mount-cgroup-read-write\]' \
 	'.linux.namespaces |= (map(select(.type != "cgroup")) + [{type: "cgroup", path: "/proc/self/ns/cgroup"}]) |
 	 .mounts += [{destination: "/sys/fs/cgroup", type: "cgroup2", source: "cgroup2", options: ["rw"]}]'
+# A writable cgroup2 in the container's own cgroup namespace (buildah's RUN steps, Podman's
+# private cgroupns) passes only where the host's hierarchy has nsdelegate: then the kernel
+# refuses the container's writes to its namespace's root, here its freezer.
+rw_cgroup='.mounts |= map(if .type == "cgroup" or .type == "cgroup2" then .options = ["nosuid", "noexec", "nodev", "rw"] else . end)'
+if awk '{for (i = 1; i <= NF; i++) if ($i == "-") print $(i + 1), $(i + 3)}' /proc/self/mountinfo |
+	grep -q '^cgroup2 .*nsdelegate'; then
+	b=$(new_bundle cgrw 'echo 1 >/sys/fs/cgroup/cgroup.freeze 2>/dev/null && echo FROZE; mkdir /sys/fs/cgroup/sub && echo SUB; : '"$MARK")
+	edit_config "$b" "$rw_cgroup"
+	ward_run "$b" cgrw
+	is writable_cgroup2_under_nsdelegate_runs_and_cannot_freeze_its_root "$RC $OUT" "0 SUB"
+else
+	refused writable_cgroup2_without_nsdelegate '\[mount-cgroup-read-write\].*nsdelegate' "$rw_cgroup"
+fi
 
 # -- the root filesystem --------------------------------------------------------------------
 refused usr_as_the_root_filesystem '\[rootfs-host-path\]' '.root.path = "/usr" | .root.readonly = false'

@@ -429,15 +429,12 @@ START_TEST(refuses_filesystems_that_are_not_the_containers_own)
 }
 END_TEST
 
-START_TEST(refuses_a_procfs_outside_proc_and_a_writable_cgroup)
+START_TEST(refuses_a_procfs_outside_proc_and_the_hosts_cgroup_namespace)
 {
 	static const char *const none[] = {NULL};
 	struct ward_spec *s = base();
 	add_mount(s, "/host-proc", "proc", "proc", none);
 	expect(s, "mount-proc-unmasked", "mounts[7].destination");
-	s = base();
-	add_mount(s, "/sys/fs/cgroup", "cgroup2", "cgroup", none);
-	expect(s, "mount-cgroup-read-write", "mounts[7].options");
 	/* the host's cgroup namespace, joined by path */
 	s = base();
 	s->linux_.namespaces[WARD_NS_CGROUP].present = true;
@@ -862,6 +859,56 @@ static void expect_caller(const struct policy_caller *c, struct ward_spec *s, co
 	policy_verdict_clear(&v);
 	spec_free(s);
 }
+
+/* A writable cgroup2 mount passes only where the kernel keeps the container inside its own
+ * namespace: a new cgroup namespace and nsdelegate on the host's hierarchy. */
+START_TEST(a_writable_cgroup_passes_in_its_own_namespace_under_nsdelegate)
+{
+	static const char *const none[] = {NULL}, *const ro[] = {"ro", NULL};
+	struct policy_caller c = caller_here();
+	struct ward_spec *s;
+
+	c.cgroup_nsdelegate = 1;
+	/* the namespace the hardening adds */
+	s = base();
+	add_mount(s, "/sys/fs/cgroup", "cgroup2", "cgroup", none);
+	expect_caller(&c, s, NULL, NULL);
+	/* one the config asks for, with the "cgroup" spelling buildah uses */
+	s = base();
+	s->linux_.namespaces[WARD_NS_CGROUP].present = true;
+	add_mount(s, "/sys/fs/cgroup", "cgroup", "cgroup", none);
+	expect_caller(&c, s, NULL, NULL);
+	/* a namespace joined by path may be rooted above the container's cgroup */
+	s = base();
+	s->linux_.namespaces[WARD_NS_CGROUP].present = true;
+	s->linux_.namespaces[WARD_NS_CGROUP].path = strdup("/proc/self/ns/cgroup");
+	add_mount(s, "/sys/fs/cgroup", "cgroup2", "cgroup", none);
+	expect_caller(&c, s, "mount-cgroup-read-write", "no cgroup namespace of its own");
+	/* without the hardening's namespace, the mount shows the host's hierarchy */
+	s = base();
+	add_mount(s, "/sys/fs/cgroup", "cgroup2", "cgroup", none);
+	struct policy_verdict v = judge_caller("allow = private-cgroup-namespace", &c, s);
+	const struct policy_finding *f = VIOLATION(v, "mount-cgroup-read-write");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_msg(strstr(f->detail, "no cgroup namespace of its own"), "%s", f->detail);
+	policy_verdict_clear(&v);
+	spec_free(s);
+	/* no nsdelegate (the caller's facts, not this machine's): the container could write its
+	 * own limits, whatever its namespace */
+	c.cgroup_nsdelegate = 0;
+	s = base();
+	add_mount(s, "/sys/fs/cgroup", "cgroup2", "cgroup", none);
+	expect_caller(&c, s, "mount-cgroup-read-write", "not mounted with nsdelegate");
+	s = base();
+	s->linux_.namespaces[WARD_NS_CGROUP].present = true;
+	add_mount(s, "/sys/fs/cgroup", "cgroup2", "cgroup", none);
+	expect_caller(&c, s, "mount-cgroup-read-write", "not mounted with nsdelegate");
+	/* read-only passes everywhere */
+	s = base();
+	add_mount(s, "/sys/fs/cgroup", "cgroup2", "cgroup", ro);
+	expect_caller(&c, s, NULL, NULL);
+}
+END_TEST
 
 static struct ward_spec *with_oom(int value)
 {
@@ -2404,7 +2451,8 @@ static Suite *policy_suite(void)
 	tcase_add_test(checks, refuses_a_writable_sysfs);
 	tcase_add_test(checks, mount_options_are_judged_as_the_kernel_applies_them);
 	tcase_add_test(checks, refuses_filesystems_that_are_not_the_containers_own);
-	tcase_add_test(checks, refuses_a_procfs_outside_proc_and_a_writable_cgroup);
+	tcase_add_test(checks, refuses_a_procfs_outside_proc_and_the_hosts_cgroup_namespace);
+	tcase_add_test(checks, a_writable_cgroup_passes_in_its_own_namespace_under_nsdelegate);
 	tcase_add_test(checks, refuses_what_lies_below_a_system_tree);
 	tcase_add_test(checks, allows_project_directories_volumes_and_read_only_zone_files);
 	tcase_add_test(checks, allows_the_engines_init_programs_read_only);
