@@ -285,6 +285,12 @@ static int enable_controller(const char *root, const char *path, const char *con
 		*p = '\0';
 		snprintf(file, sizeof file, "%s/cgroup.subtree_control", dir);
 		*p = saved;
+		/* An ancestor that already delegates it is left alone: above a delegated cgroup
+		 * (a systemd unit, a rootless user's) the file is not ours to write, and runc
+		 * writes nothing there either. */
+		char enabled[512];
+		if (read_small(file, enabled, sizeof enabled) == 0 && has_word(enabled, controller))
+			continue;
 		cleanup_close int fd = open(file, O_WRONLY | O_CLOEXEC);
 		if (fd < 0 || write_all(fd, value, strlen(value)) < 0)
 			return ward_fail(err, errno, "enable the %s controller in %s", controller,
