@@ -10,6 +10,9 @@
 
 size_t strv_length(char *const *v);
 bool strv_contains(char *const *v, const char *s);
+/* Appends a copy of s to the NULL-terminated vector *v (which may be NULL); -1 and errno
+ * ENOMEM on failure, *v unchanged. */
+int strv_push(char ***v, const char *s);
 
 /* Reads a whole file of at most max bytes (a larger one is an error, not truncated). */
 int read_file_limited(const char *path, size_t max, char **out, size_t *len,

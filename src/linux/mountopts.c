@@ -28,18 +28,6 @@ static const struct {
 	{MS_MANDLOCK, "mand"},	  {MS_SILENT, "silent"},   {MS_I_VERSION, "iversion"},
 };
 
-static int strv_push(char ***v, const char *s)
-{
-	size_t n = strv_length(*v);
-	char **nv = realloc(*v, (n + 2) * sizeof *nv);
-	if (!nv)
-		return -1;
-	*v = nv;
-	nv[n] = strdup(s);
-	nv[n + 1] = NULL;
-	return nv[n] ? 0 : -1;
-}
-
 static void strv_remove(char **v, const char *s)
 {
 	size_t o = 0;

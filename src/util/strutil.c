@@ -31,6 +31,22 @@ bool strv_contains(char *const *v, const char *s)
 	return false;
 }
 
+int strv_push(char ***v, const char *s)
+{
+	size_t n = strv_length(*v);
+	char *copy = strdup(s);
+	char **grown = copy ? realloc(*v, (n + 2) * sizeof *grown) : NULL;
+	if (!grown) {
+		free(copy);
+		errno = ENOMEM;
+		return -1;
+	}
+	grown[n] = copy;
+	grown[n + 1] = NULL;
+	*v = grown;
+	return 0;
+}
+
 int parse_long(const char *s, long min, long max, long *out)
 {
 	char *end;

@@ -62,6 +62,21 @@ START_TEST(strv_length_counts_until_null)
 }
 END_TEST
 
+START_TEST(strv_push_appends_copies_to_a_null_vector)
+{
+	char **v = NULL;
+	char word[] = "a";
+	ck_assert_int_eq(strv_push(&v, word), 0);
+	word[0] = 'x';
+	ck_assert_int_eq(strv_push(&v, "b"), 0);
+	ck_assert_uint_eq(strv_length(v), 2);
+	ck_assert_str_eq(v[0], "a");
+	ck_assert_str_eq(v[1], "b");
+	ck_assert_ptr_null(v[2]);
+	strv_free(v);
+}
+END_TEST
+
 START_TEST(strv_contains_matches_whole_strings)
 {
 	char *v[] = {"ro", "nosuid", NULL};
@@ -607,6 +622,7 @@ static Suite *util_suite(void)
 	TCase *paths = tcase_create("paths");
 
 	tcase_add_test(str, strv_length_counts_until_null);
+	tcase_add_test(str, strv_push_appends_copies_to_a_null_vector);
 	tcase_add_test(str, strv_contains_matches_whole_strings);
 	tcase_add_test(str, strv_free_releases_a_vector_and_accepts_null);
 	tcase_add_test(str, parse_long_accepts_decimal_in_range);
