@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <dirent.h>
 #include <errno.h>
 
 static inline void cleanup_freep(void *p)
@@ -27,6 +28,12 @@ static inline void cleanup_fclosep(FILE **f)
 		fclose(*f);
 }
 
+static inline void cleanup_closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+
 void strv_free(char **v);
 static inline void cleanup_strvp(char ***v)
 {
@@ -37,6 +44,7 @@ static inline void cleanup_strvp(char ***v)
 #define cleanup_close  __attribute__((cleanup(cleanup_closep)))
 #define cleanup_fclose __attribute__((cleanup(cleanup_fclosep)))
 #define cleanup_strv   __attribute__((cleanup(cleanup_strvp)))
+#define cleanup_dir    __attribute__((cleanup(cleanup_closedirp)))
 
 /* Hands ownership out of a cleanup variable. */
 static inline int steal_fd(int *fd)

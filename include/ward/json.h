@@ -35,6 +35,11 @@ struct json_doc;
 struct json_doc *json_parse(const char *buf, size_t len, struct ward_error *err);
 const struct json_node *json_root(const struct json_doc *doc);
 void json_free(struct json_doc *doc);
+static inline void json_freep(struct json_doc **doc)
+{
+	json_free(*doc);
+}
+#define cleanup_json __attribute__((cleanup(json_freep)))
 
 /* The last member named key (JSON allows duplicates; the last one wins, as in Go). JSON null
  * counts as absent. */

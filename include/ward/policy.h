@@ -84,6 +84,7 @@ int policy_load(const char *path, struct policy *p, struct ward_error *err);
 int policy_parse(const char *text, size_t len, const char *origin, struct policy *p,
 		 struct ward_error *err);
 void policy_clear(struct policy *p);
+#define cleanup_policy __attribute__((cleanup(policy_clear)))
 
 enum policy_source { POLICY_BY_FILE, POLICY_BY_ANNOTATION, POLICY_BY_LEVEL };
 const char *policy_source_name(enum policy_source s);
@@ -135,6 +136,7 @@ int policy_evaluate_update(const struct policy *p, const struct ward_spec *spec,
 			   const struct ward_resources *update, struct policy_verdict *v,
 			   struct ward_error *err);
 void policy_verdict_clear(struct policy_verdict *v);
+#define cleanup_verdict __attribute__((cleanup(policy_verdict_clear)))
 /* The hook executables ward allows without a policy entry (the engines' own; NULL-terminated). */
 const char *const *policy_builtin_hooks(void);
 

@@ -47,6 +47,8 @@ int seccomp_install(const struct seccomp_program *prog, int *listener_fd, struct
 int seccomp_send_listener(int socket_fd, const char *name, int listener_fd, const char *state_json,
 			  struct ward_error *err);
 void seccomp_program_free(struct seccomp_program *prog);
+/* For a struct seccomp_program variable (not a pointer), like cleanup_state. */
+#define cleanup_seccomp_program __attribute__((cleanup(seccomp_program_free)))
 
 /* Whether rule r of a profile applies to a process with bounding set bounding_caps on this
  * machine (its includes/excludes conditions), as seccomp_compile() decides it. */

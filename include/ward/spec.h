@@ -329,11 +329,21 @@ struct ward_spec *spec_parse(const char *buf, size_t len, const char *origin,
 /* Reads and parses <bundle>/config.json (or any file). */
 struct ward_spec *spec_parse_file(const char *path, const char *origin, struct ward_error *err);
 void spec_free(struct ward_spec *spec);
+static inline void spec_freep(struct ward_spec **spec)
+{
+	spec_free(*spec);
+}
+#define cleanup_spec __attribute__((cleanup(spec_freep)))
 
 /* The `process` object alone, as `exec --process` takes it. */
 struct ward_process *spec_parse_process(const char *buf, size_t len, const char *origin,
 					struct ward_error *err);
 void spec_process_free(struct ward_process *p);
+static inline void spec_process_freep(struct ward_process **p)
+{
+	spec_process_free(*p);
+}
+#define cleanup_process __attribute__((cleanup(spec_process_freep)))
 
 /* A LinuxResources object, as `update --resources` takes it. */
 int spec_parse_resources(const char *buf, size_t len, const char *origin,

@@ -66,6 +66,8 @@ int state_write(int dirfd, const struct ward_state *st, struct ward_error *err);
 /* Reads state.json; -ENOENT (without filling err) when a create died before writing it. */
 int state_read(int dirfd, struct ward_state *st, struct ward_error *err);
 void state_clear(struct ward_state *st);
+/* For a struct ward_state variable: state_clear() at scope exit. */
+#define cleanup_state __attribute__((cleanup(state_clear)))
 /* The config.json copied at create. */
 struct ward_spec *state_read_config(int dirfd, struct ward_error *err);
 
