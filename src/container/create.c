@@ -16,7 +16,6 @@
 #include "ward/container.h"
 #include "ward/hooks.h"
 #include "ward/json.h"
-#include "ward/json_gen.h"
 #include "ward/log.h"
 #include "ward/lsm.h"
 #include "ward/mounts.h"
