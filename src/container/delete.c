@@ -91,22 +91,13 @@ static int remove_unproved_cgroup(int rootfd, const char *id, const struct ward_
 static int open_for_delete(const char *root, const char *id, bool force, struct opened_container *c,
 			   struct ward_error *err)
 {
-	int rc;
+	int rc = open_state(root, id, c, err);
 
-	memset(c, 0, sizeof *c);
-	c->rootfd = c->dirfd = c->pidfd = -1;
-	if (state_validate_id(id, err) < 0)
-		return -1;
-	c->rootfd = state_open_existing_root(root, id, err);
-	if (c->rootfd < 0)
-		return force && c->rootfd == -ENOENT ? 0 : -1;
-	c->dirfd = state_open_dir(c->rootfd, id, err);
-	if (c->dirfd < 0)
-		return force && c->dirfd == -ENOENT ? 0 : -1;
-	rc = state_read(c->dirfd, &c->st, err);
 	if (rc == -ENOENT)
+		return force ? 0 : -1;
+	if (rc == 0)
 		return state_remove_dir(c->rootfd, id, err);
-	return rc < 0 ? -1 : 1;
+	return rc;
 }
 
 /* A live process that is not provably the container's is never signalled. With --force the

@@ -23,6 +23,11 @@ struct opened_container {
 	struct ward_state st;
 	int pidfd; /* the init, proved by verify_init(); -1 when it is gone */
 };
+/* Opens the state directory of container id, locked, and reads its state.json, unverified:
+ * 1 when read; 0 when the directory has no state.json (a create that died first); -ENOENT
+ * when there is no such container; -1 on error. err is set unless 1 or 0. */
+int open_state(const char *root, const char *id, struct opened_container *c,
+	       struct ward_error *err);
 /* Opens the state of an existing container, locked, with its state.json read and verified
  * against the kernel (verify_init()). Fails when the state does not match the kernel; c is
  * then closed as far as it was opened (close_container() is still safe). */

@@ -6,8 +6,7 @@
 #include "ward/verify.h"
 #include "internal.h"
 
-int open_container(const char *root, const char *id, struct opened_container *c,
-		   struct ward_error *err)
+int open_state(const char *root, const char *id, struct opened_container *c, struct ward_error *err)
 {
 	int rc;
 
@@ -15,18 +14,30 @@ int open_container(const char *root, const char *id, struct opened_container *c,
 	c->rootfd = c->dirfd = c->pidfd = -1;
 	if (state_validate_id(id, err) < 0)
 		return -1;
-	if ((c->rootfd = state_open_existing_root(root, id, err)) < 0)
-		return -1;
-	if ((c->dirfd = state_open_dir(c->rootfd, id, err)) < 0)
-		return -1;
+	c->rootfd = state_open_existing_root(root, id, err);
+	if (c->rootfd < 0)
+		return c->rootfd;
+	c->dirfd = state_open_dir(c->rootfd, id, err);
+	if (c->dirfd < 0)
+		return c->dirfd;
 	rc = state_read(c->dirfd, &c->st, err);
 	if (rc == -ENOENT)
+		return 0;
+	return rc < 0 ? -1 : 1;
+}
+
+int open_container(const char *root, const char *id, struct opened_container *c,
+		   struct ward_error *err)
+{
+	int rc = open_state(root, id, c, err);
+
+	if (rc == 0)
 		return ward_fail(err, 0,
 				 "container \"%s\" does not exist (its create did not finish; "
 				 "`ward delete --force %s` removes what is left)",
 				 id, id);
 	if (rc < 0)
-		return rc;
+		return -1;
 	if (verify_init(c->rootfd, id, &c->st, &c->pidfd, err) == VERIFY_REFUSED) {
 		state_clear(&c->st);
 		return verify_refusal_hint(err, root, id);
