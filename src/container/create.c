@@ -485,7 +485,7 @@ int create_container(const struct create_options *o, struct created_container *c
 	memset(c, 0, sizeof *c);
 	c->rootfd = c->dirfd = c->console_fd = -1;
 	c->spawn.pid = c->spawn.pidfd = c->spawn.sync_fd = -1;
-	launch_init(&r.l, NULL, o->id, NULL);
+	launch_init(&r.l, o->id);
 	r.l.listener = &r.plan.listener;
 	plan_init(&r.plan);
 	if (create_load(&r, err) < 0 || create_judge(&r, err) < 0 ||

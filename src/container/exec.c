@@ -352,7 +352,7 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	int rc = 0;
 
 	*exit_status = 255;
-	launch_init(&r.l, NULL, o->id, NULL);
+	launch_init(&r.l, o->id);
 	r.c.rootfd = r.c.dirfd = r.c.pidfd = -1;
 	plan_init(&r.plan);
 	r.l.listener = &r.plan.listener;

@@ -178,8 +178,8 @@ struct launch {
 	struct launch_undo undo;
 };
 
-void launch_init(struct launch *l, const struct ward_spec *spec, const char *id,
-		 const char *bundle);
+/* An empty launch for container id: the load stage sets spec, process and bundle. */
+void launch_init(struct launch *l, const char *id);
 /* process.terminal: connects console_socket, or (NULL) makes a socket pair whose other end
  * ward reads (console_ours). */
 int launch_console(struct launch *l, const char *console_socket, struct ward_error *err);
@@ -196,10 +196,11 @@ void launch_process_config(struct launch *l, char *const *env, int preserve_fds,
  * an init, "setns" for a tenant). */
 int launch_send_pidfd(struct launch *l, const char *pidfd_socket, const char *payload,
 		      struct ward_error *err);
-/* Undoes what the undo record holds, newest first; errors are logged. */
+/* Undoes what the undo record holds, newest first, and empties it. Nothing stops it: a mount
+ * left behind is logged; a cgroup or state directory left behind is what `delete --force`
+ * removes. */
 void launch_undo(struct launch *l);
 void launch_release(struct launch *l);
-#define cleanup_launch __attribute__((cleanup(launch_release)))
 
 /* The process exec runs (exec_process.c): --process FILE, or the container's process (from its
  * config.json, config[0..len)) with exec's flags applied, read by config.json's reader. */

@@ -13,13 +13,10 @@
 #include "ward/util.h"
 #include "internal.h"
 
-void launch_init(struct launch *l, const struct ward_spec *spec, const char *id, const char *bundle)
+void launch_init(struct launch *l, const char *id)
 {
 	memset(l, 0, sizeof *l);
-	l->spec = spec;
-	l->process = spec ? spec->process : NULL;
 	l->id = id;
-	l->bundle = bundle;
 	l->console = l->console_ours = l->cgroup_fd = l->pidfd_sock = -1;
 	l->spawn.pid = l->spawn.pidfd = l->spawn.sync_fd = -1;
 	l->undo.shared_root_nsfd = l->undo.rootfd = -1;
