@@ -280,71 +280,11 @@ int rd_node_strv(struct reader *r, const struct json_node *n, char ***out)
 	return 0;
 }
 
-#define MEMBER(r, obj, key, call)                                                                  \
-	({                                                                                         \
-		const struct json_node *_n = json_get(obj, key);                                   \
-		int _rc = 0;                                                                       \
-		if (_n) {                                                                          \
-			size_t _saved = rd_push_key(r, key);                                       \
-			_rc = (call);                                                              \
-			if (_rc == 0)                                                              \
-				rd_pop(r, _saved);                                                 \
-		}                                                                                  \
-		_rc;                                                                               \
-	})
-
-static void set_present(bool *present, const struct json_node *obj, const char *key)
-{
-	if (present)
-		*present = json_get(obj, key) != NULL;
-}
-
-int rd_string(struct reader *r, const struct json_node *obj, const char *key, char **out)
-{
-	return MEMBER(r, obj, key, rd_node_string(r, _n, out));
-}
-
 static int node_bool(struct reader *r, const struct json_node *n, bool *out)
 {
 	if (n->type != JSON_BOOL)
 		return rd_expected(r, n, "a boolean");
 	*out = n->boolean;
-	return 0;
-}
-
-int rd_bool(struct reader *r, const struct json_node *obj, const char *key, bool *out,
-	    bool *present)
-{
-	if (MEMBER(r, obj, key, node_bool(r, _n, out)) < 0)
-		return -1;
-	set_present(present, obj, key);
-	return 0;
-}
-
-int rd_u64(struct reader *r, const struct json_node *obj, const char *key, uint64_t *out,
-	   bool *present)
-{
-	if (MEMBER(r, obj, key, rd_node_u64(r, _n, out)) < 0)
-		return -1;
-	set_present(present, obj, key);
-	return 0;
-}
-
-int rd_i64(struct reader *r, const struct json_node *obj, const char *key, int64_t *out,
-	   bool *present)
-{
-	if (MEMBER(r, obj, key, rd_node_i64(r, _n, out)) < 0)
-		return -1;
-	set_present(present, obj, key);
-	return 0;
-}
-
-int rd_u32(struct reader *r, const struct json_node *obj, const char *key, uint32_t *out,
-	   bool *present)
-{
-	if (MEMBER(r, obj, key, rd_node_u32(r, _n, out)) < 0)
-		return -1;
-	set_present(present, obj, key);
 	return 0;
 }
 
@@ -357,15 +297,6 @@ static int node_i32(struct reader *r, const struct json_node *n, int32_t *out)
 	return 0;
 }
 
-int rd_i32(struct reader *r, const struct json_node *obj, const char *key, int32_t *out,
-	   bool *present)
-{
-	if (MEMBER(r, obj, key, node_i32(r, _n, out)) < 0)
-		return -1;
-	set_present(present, obj, key);
-	return 0;
-}
-
 static int node_u16(struct reader *r, const struct json_node *n, uint16_t *out)
 {
 	uint64_t v;
@@ -373,20 +304,6 @@ static int node_u16(struct reader *r, const struct json_node *n, uint16_t *out)
 		return -1;
 	*out = (uint16_t)v;
 	return 0;
-}
-
-int rd_u16(struct reader *r, const struct json_node *obj, const char *key, uint16_t *out,
-	   bool *present)
-{
-	if (MEMBER(r, obj, key, node_u16(r, _n, out)) < 0)
-		return -1;
-	set_present(present, obj, key);
-	return 0;
-}
-
-int rd_strv(struct reader *r, const struct json_node *obj, const char *key, char ***out)
-{
-	return MEMBER(r, obj, key, rd_node_strv(r, _n, out));
 }
 
 struct member_ref {
@@ -496,33 +413,8 @@ static int node_string_map(struct reader *r, const struct json_node *n, struct w
 	return 0;
 }
 
-int rd_string_map(struct reader *r, const struct json_node *obj, const char *key,
-		  struct ward_kv **out, size_t *n)
-{
-	return MEMBER(r, obj, key, node_string_map(r, _n, out, n));
-}
-
-int rd_object(struct reader *r, const struct json_node *obj, const char *key,
-	      const struct json_node **out)
-{
-	*out = NULL;
-	if (MEMBER(r, obj, key, rd_node_object(r, _n)) < 0)
-		return -1;
-	*out = json_get(obj, key);
-	return 0;
-}
-
-int rd_array(struct reader *r, const struct json_node *obj, const char *key,
-	     const struct json_node **out)
-{
-	*out = NULL;
-	if (MEMBER(r, obj, key, rd_node_array(r, _n)) < 0)
-		return -1;
-	*out = json_get(obj, key);
-	return 0;
-}
-
-int rd_require(struct reader *r, const struct json_node *obj, const char *key)
+/* "missing required field" unless key is present and not null. */
+static int require(struct reader *r, const struct json_node *obj, const char *key)
 {
 	if (json_get(obj, key))
 		return 0;
@@ -530,4 +422,105 @@ int rd_require(struct reader *r, const struct json_node *obj, const char *key)
 	rd_error(r, "missing required field");
 	rd_pop(r, saved);
 	return -1;
+}
+
+/* The first pass for one member: its JSON type and, for a value, the value. */
+static int read_value(struct reader *r, const struct json_node *n, void *base,
+		      const struct rd_field *f)
+{
+	void *p = rd_at(base, f->at);
+
+	switch (f->type) {
+	case RD_STRING:
+		return rd_node_string(r, n, p);
+	case RD_BOOL:
+		return node_bool(r, n, p);
+	case RD_U64:
+		return rd_node_u64(r, n, p);
+	case RD_I64:
+		return rd_node_i64(r, n, p);
+	case RD_U32:
+		return rd_node_u32(r, n, p);
+	case RD_I32:
+		return node_i32(r, n, p);
+	case RD_U16:
+		return node_u16(r, n, p);
+	case RD_STRV:
+		return rd_node_strv(r, n, p);
+	case RD_STRING_MAP:
+		return node_string_map(r, n, p, rd_at(base, f->count));
+	case RD_VALUE:
+		return f->read(r, n, base, f);
+	case RD_OBJECT:
+		return rd_node_object(r, n);
+	case RD_ARRAY:
+		return rd_node_array(r, n);
+	}
+	return rd_error(r, "internal error: no reader for this member");
+}
+
+/* The second pass for one member: what it holds, then its check. */
+static int read_content(struct reader *r, const struct json_node *n, void *base,
+			const struct rd_field *f)
+{
+	if (f->object && rd_walk(r, n, f->object, rd_at(base, f->at)) < 0)
+		return -1;
+	if (f->type != RD_VALUE && f->read && f->read(r, n, base, f) < 0)
+		return -1;
+	if (f->check && f->check(r, base, f) < 0)
+		return -1;
+	return 0;
+}
+
+int rd_walk(struct reader *r, const struct json_node *n, const struct rd_object *obj, void *base)
+{
+	if (rd_node_object(r, n) < 0)
+		return -1;
+	for (size_t i = 0; i < obj->n_fields; i++) {
+		const struct rd_field *f = &obj->fields[i];
+		const struct json_node *m = json_get(n, f->name);
+		if (!m) {
+			if ((f->flags & RD_REQUIRED) && require(r, n, f->name) < 0)
+				return -1;
+			continue;
+		}
+		size_t saved = rd_push_key(r, f->name);
+		if (read_value(r, m, base, f) < 0)
+			return -1;
+		rd_pop(r, saved);
+		if (f->has)
+			*(bool *)rd_at(base, f->has - 1) = true;
+	}
+	for (size_t i = 0; i < obj->n_fields; i++) {
+		const struct rd_field *f = &obj->fields[i];
+		const struct json_node *m = json_get(n, f->name);
+		if (!m)
+			continue;
+		size_t saved = rd_push_key(r, f->name);
+		if (read_content(r, m, base, f) < 0)
+			return -1;
+		rd_pop(r, saved);
+	}
+	return obj->check ? obj->check(r, base) : 0;
+}
+
+int rd_walk_array(struct reader *r, const struct json_node *arr, const struct rd_object *obj,
+		  size_t size, void *out, size_t *count)
+{
+	char *elems = rd_calloc(r, arr->count, size);
+	const struct json_node *c;
+	size_t i = 0;
+
+	if (!elems)
+		return -1;
+	*(void **)out = elems;
+	json_foreach(c, arr)
+	{
+		size_t saved = rd_push_index(r, i);
+		*count = ++i;
+		if (rd_walk(r, c, obj, elems + (i - 1) * size) < 0)
+			return -1;
+		rd_pop(r, saved);
+	}
+	return 0;
 }
