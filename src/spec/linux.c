@@ -222,18 +222,9 @@ static int check_device(struct reader *r, void *base)
 	return 0;
 }
 
-static int check_absolute(struct reader *r, void *base, const struct rd_field *f)
-{
-	const char *path = *(char **)rd_at(base, f->at);
-
-	if (path[0] != '/')
-		return rd_error(r, "\"%.64s\" is not an absolute path", path);
-	return 0;
-}
-
 #define OF(member) offsetof(struct ward_device, member)
 static const struct rd_field device_fields[] = {
-	{"path", RD_STRING, .flags = RD_REQUIRED, .at = OF(path), .check = check_absolute},
+	{"path", RD_STRING, .flags = RD_REQUIRED, .at = OF(path), .check = rd_check_absolute},
 	{"type", RD_VALUE, .flags = RD_REQUIRED, .read = read_device_type},
 	{"fileMode", RD_U32, .at = OF(file_mode), RD_HAS(OF(has_file_mode))},
 	{"uid", RD_U32, .at = OF(uid), RD_HAS(OF(has_uid))},
@@ -340,35 +331,21 @@ static const struct rd_field net_device_fields[] = {
 };
 static const struct rd_object net_device_object = RD_TABLE(net_device_fields, NULL);
 
+static const struct rd_map net_device_map = {
+	.object = &net_device_object,
+	.size = sizeof(struct ward_kv),
+	.key_at = offsetof(struct ward_kv, key),
+	.valid_key = valid_ifname,
+	.bad_key = "not a valid network interface name",
+};
+
 static int read_net_devices(struct reader *r, const struct json_node *n, void *base,
 			    const struct rd_field *f)
 {
 	struct ward_linux *lx = base;
-	cleanup_free const struct json_node **members = NULL;
-	size_t i = 0, n_members;
 
 	(void)f;
-	members = rd_members(r, n, &n_members);
-	if (!members)
-		return -1;
-	lx->net_devices = rd_calloc(r, n_members, sizeof *lx->net_devices);
-	if (!lx->net_devices)
-		return -1;
-	for (const struct json_node **m = members; *m; m++) {
-		const struct json_node *c = *m;
-		size_t saved = rd_push_key(r, c->key);
-		struct ward_kv *kv = &lx->net_devices[i];
-		if (memchr(c->key, '\0', c->key_len) || !valid_ifname(c->key))
-			return rd_error(r, "not a valid network interface name");
-		lx->n_net_devices = ++i;
-		kv->key = strdup(c->key);
-		if (!kv->key)
-			return rd_nomem(r);
-		if (rd_walk(r, c, &net_device_object, kv) < 0)
-			return -1;
-		rd_pop(r, saved);
-	}
-	return 0;
+	return rd_walk_map(r, n, &net_device_map, &lx->net_devices, &lx->n_net_devices);
 }
 
 static const char *const propagations[] = {"private", "rprivate", "slave",	"rslave",

@@ -101,6 +101,20 @@ int rd_walk(struct reader *r, const struct json_node *n, const struct rd_object 
  * *count counts the elements begun, so that the owner frees what a failure leaves. */
 int rd_walk_array(struct reader *r, const struct json_node *arr, const struct rd_object *obj,
 		  size_t size, void *out, size_t *count);
+/* Reads object n whose members the document names (linux.netDevices, resources.rdma): each
+ * member, whose name valid_key accepts, into a new element of an array at *out, its name at
+ * key_at and its value read by object. */
+struct rd_map {
+	const struct rd_object *object;
+	size_t size;   /* of an element */
+	size_t key_at; /* offset of the element's char * that gets the member's name */
+	bool (*valid_key)(const char *key);
+	const char *bad_key; /* the error for a name valid_key refuses */
+};
+int rd_walk_map(struct reader *r, const struct json_node *n, const struct rd_map *map, void *out,
+		size_t *count);
+/* A .check: the string member is an absolute path. */
+rd_check_fn rd_check_absolute;
 /* The struct member at offset `at` of base. */
 static inline void *rd_at(void *base, size_t at)
 {

@@ -298,35 +298,26 @@ static const struct rd_field rdma_limit_fields[] = {
 #undef VALUE
 static const struct rd_object rdma_limit_object = RD_TABLE(rdma_limit_fields, NULL);
 
+static bool valid_rdma_device(const char *name)
+{
+	return *name && !strpbrk(name, " \n/");
+}
+
+static const struct rd_map rdma_map = {
+	.object = &rdma_limit_object,
+	.size = sizeof(struct ward_rdma_limit),
+	.key_at = offsetof(struct ward_rdma_limit, device),
+	.valid_key = valid_rdma_device,
+	.bad_key = "not an RDMA device name",
+};
+
 static int read_rdma(struct reader *r, const struct json_node *n, void *base,
 		     const struct rd_field *f)
 {
 	struct ward_resources *res = base;
-	cleanup_free const struct json_node **members = NULL;
-	size_t i = 0, n_members;
 
 	(void)f;
-	members = rd_members(r, n, &n_members);
-	if (!members)
-		return -1;
-	res->rdma = rd_calloc(r, n_members, sizeof *res->rdma);
-	if (!res->rdma)
-		return -1;
-	for (const struct json_node **m = members; *m; m++) {
-		const struct json_node *c = *m;
-		size_t saved = rd_push_key(r, c->key);
-		struct ward_rdma_limit *l = &res->rdma[i];
-		if (memchr(c->key, '\0', c->key_len) || !c->key_len || strpbrk(c->key, " \n/"))
-			return rd_error(r, "not an RDMA device name");
-		res->n_rdma = ++i;
-		l->device = strdup(c->key);
-		if (!l->device)
-			return rd_nomem(r);
-		if (rd_walk(r, c, &rdma_limit_object, l) < 0)
-			return -1;
-		rd_pop(r, saved);
-	}
-	return 0;
+	return rd_walk_map(r, n, &rdma_map, &res->rdma, &res->n_rdma);
 }
 
 /* unified keys name files in the container's own cgroup directory: never a path. */

@@ -7,19 +7,10 @@
 #include "ward/util.h"
 #include "reader.h"
 
-static int check_absolute(struct reader *r, void *base, const struct rd_field *f)
-{
-	const char *path = *(char **)rd_at(base, f->at);
-
-	if (path[0] != '/')
-		return rd_error(r, "\"%.64s\" is not an absolute path", path);
-	return 0;
-}
-
 #define OF(member) offsetof(struct ward_mount, member)
 static const struct rd_field mount_fields[] = {
 	{"destination", RD_STRING, .flags = RD_REQUIRED, .at = OF(destination),
-	 .check = check_absolute},
+	 .check = rd_check_absolute},
 	{"type", RD_STRING, .at = OF(type)},
 	{"source", RD_STRING, .at = OF(source)},
 	{"options", RD_STRV, .at = OF(options)},
@@ -41,7 +32,7 @@ static int check_timeout(struct reader *r, void *base, const struct rd_field *f)
 
 #define OF(member) offsetof(struct ward_hook, member)
 static const struct rd_field hook_fields[] = {
-	{"path", RD_STRING, .flags = RD_REQUIRED, .at = OF(path), .check = check_absolute},
+	{"path", RD_STRING, .flags = RD_REQUIRED, .at = OF(path), .check = rd_check_absolute},
 	{"args", RD_STRV, .at = OF(args)},
 	{"env", RD_STRV, .at = OF(env)},
 	{"timeout", RD_I32, .at = OF(timeout), RD_HAS(OF(has_timeout)), .check = check_timeout},
