@@ -233,11 +233,6 @@ static int read_signed(struct reader *r, const struct json_node *n, int64_t min,
 	return out_of_range(r, n, what);
 }
 
-int rd_node_u64(struct reader *r, const struct json_node *n, uint64_t *out)
-{
-	return read_unsigned(r, n, UINT64_MAX, "an unsigned 64-bit integer", out);
-}
-
 int rd_node_u32(struct reader *r, const struct json_node *n, uint32_t *out)
 {
 	uint64_t v;
@@ -252,14 +247,14 @@ int rd_node_i64(struct reader *r, const struct json_node *n, int64_t *out)
 	return read_signed(r, n, INT64_MIN, INT64_MAX, "a 64-bit integer", out);
 }
 
-int rd_node_object(struct reader *r, const struct json_node *n)
+static int node_object(struct reader *r, const struct json_node *n)
 {
 	if (n->type != JSON_OBJECT)
 		return rd_expected(r, n, "an object");
 	return 0;
 }
 
-int rd_node_array(struct reader *r, const struct json_node *n)
+static int node_array(struct reader *r, const struct json_node *n)
 {
 	if (n->type != JSON_ARRAY)
 		return rd_expected(r, n, "an array");
@@ -272,7 +267,7 @@ int rd_node_strv(struct reader *r, const struct json_node *n, char ***out)
 	char **v;
 	size_t i = 0;
 
-	if (rd_node_array(r, n) < 0)
+	if (node_array(r, n) < 0)
 		return -1;
 	v = rd_calloc(r, n->count + 1, sizeof *v);
 	if (!v)
@@ -376,7 +371,7 @@ static int node_string_map(struct reader *r, const struct json_node *n, struct w
 	struct ward_kv *kv;
 	size_t i = 0, n_members;
 
-	if (rd_node_object(r, n) < 0)
+	if (node_object(r, n) < 0)
 		return -1;
 	members = rd_members(r, n, &n_members);
 	if (!members)
@@ -483,9 +478,9 @@ static int read_value(struct reader *r, const struct json_node *n, void *base,
 	case RD_VALUE:
 		return f->read(r, n, base, f);
 	case RD_OBJECT:
-		return rd_node_object(r, n);
+		return node_object(r, n);
 	case RD_ARRAY:
-		return rd_node_array(r, n);
+		return node_array(r, n);
 	}
 	return rd_error(r, "internal error: no reader for this member");
 }
@@ -505,7 +500,7 @@ static int read_content(struct reader *r, const struct json_node *n, void *base,
 
 int rd_walk(struct reader *r, const struct json_node *n, const struct rd_object *obj, void *base)
 {
-	if (rd_node_object(r, n) < 0)
+	if (node_object(r, n) < 0)
 		return -1;
 	for (size_t i = 0; i < obj->n_fields; i++) {
 		const struct rd_field *f = &obj->fields[i];

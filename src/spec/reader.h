@@ -31,12 +31,9 @@ int rd_nomem(struct reader *r);
 
 /* Node-level readers: the path must already point at n. */
 int rd_node_string(struct reader *r, const struct json_node *n, char **out);
-int rd_node_u64(struct reader *r, const struct json_node *n, uint64_t *out);
 int rd_node_i64(struct reader *r, const struct json_node *n, int64_t *out);
 int rd_node_u32(struct reader *r, const struct json_node *n, uint32_t *out);
 int rd_node_strv(struct reader *r, const struct json_node *n, char ***out);
-int rd_node_object(struct reader *r, const struct json_node *n);
-int rd_node_array(struct reader *r, const struct json_node *n);
 
 /* The field tables. Each JSON object of the runtime spec is a table with one row per member
  * ward reads, and rd_walk() reads an object by its table in two passes:
