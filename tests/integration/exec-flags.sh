@@ -4,7 +4,6 @@
 # config.json's field gets, naming the flag and the field; the policy judges what the flags
 # make as it judges config.json, also where the container's config has no capabilities.
 . "$(dirname "$0")/lib/common.sh"
-plan 14
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 
@@ -59,3 +58,4 @@ like cap_sys_admin_is_refused_without_config_caps "$(W exec --cap CAP_SYS_ADMIN 
 W delete --force nocaps
 
 assert_no_leftovers
+done_testing
