@@ -32,7 +32,10 @@ static void gen_node(yajl_gen g, const struct json_node *n)
 		break;
 	case JSON_ARRAY:
 		yajl_gen_array_open(g);
-		json_foreach(c, n) gen_node(g, c);
+		json_foreach(c, n)
+		{
+			gen_node(g, c);
+		}
 		yajl_gen_array_close(g);
 		break;
 	case JSON_OBJECT:
@@ -95,32 +98,33 @@ static void gen_strv(yajl_gen g, char *const *v)
 /* --env NAME=VALUE replaces the container's NAME, or is added. */
 static int merged_env(const struct json_node *env, char *const *add, char ***out)
 {
+	cleanup_strv char **v = NULL;
 	const struct json_node *c;
-	char **v = NULL;
 
-	if (env && env->type == JSON_ARRAY)
-		json_foreach(c, env) if (c->type == JSON_STRING &&
-					 strv_push(&v, c->str) < 0) goto fail;
-	for (size_t i = 0; add && add[i]; i++) {
-		size_t klen = strcspn(add[i], "=") + 1, j;
-		for (j = 0; v && v[j]; j++)
-			if (strncmp(v[j], add[i], klen) == 0)
-				break;
-		if (v && v[j]) {
-			char *s = strdup(add[i]);
-			if (!s)
-				goto fail;
-			free(v[j]);
-			v[j] = s;
-		} else if (strv_push(&v, add[i]) < 0) {
-			goto fail;
+	if (env && env->type == JSON_ARRAY) {
+		json_foreach(c, env)
+		{
+			if (c->type == JSON_STRING && strv_push(&v, c->str) < 0)
+				return -1;
 		}
 	}
-	*out = v;
+	for (size_t i = 0; add && add[i]; i++) {
+		size_t klen = strcspn(add[i], "=") + 1, j = 0;
+		while (v && v[j] && strncmp(v[j], add[i], klen) != 0)
+			j++;
+		if (!v || !v[j]) {
+			if (strv_push(&v, add[i]) < 0)
+				return -1;
+			continue;
+		}
+		char *s = strdup(add[i]);
+		if (!s)
+			return -1;
+		free(v[j]);
+		v[j] = s;
+	}
+	*out = steal_ptr(v);
 	return 0;
-fail:
-	strv_free(v);
-	return -1;
 }
 
 /* --cap names as the config spells them ("net_raw" is CAP_NET_RAW); an unknown one is left as
@@ -148,7 +152,10 @@ static void gen_capabilities(yajl_gen g, const struct json_node *caps, char *con
 		json_gen_str(g, sets[s]);
 		yajl_gen_array_open(g);
 		if (have && have->type == JSON_ARRAY)
-			json_foreach(c, have) gen_node(g, c);
+			json_foreach(c, have)
+			{
+				gen_node(g, c);
+			}
 		for (size_t i = 0; add[i]; i++)
 			json_gen_str(g, cap_spelling(add[i]));
 		yajl_gen_array_close(g);
