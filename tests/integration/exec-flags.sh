@@ -40,6 +40,11 @@ want=$(config_reason '.process.user.uid = "nobody"')
 is bad_user_has_config_json_s_reason "$(exec_reason --user nobody)" "$want"
 want=$(config_reason '.process.user.uid = 4294967296')
 is user_out_of_range_has_config_json_s_reason "$(exec_reason --user 4294967296)" "$want"
+# (uid_t)-1 means "unchanged" to setresuid(): accepted, it would leave the process root.
+like the_unchanged_uid_is_refused "$(W exec --user 4294967295 ex id -u 2>&1; echo "rc=$?")" \
+	'--user: process\.user\.uid: 4294967295 is no ID.*rc=255'
+like the_unchanged_gid_is_refused "$(W exec --user 1000:4294967295 ex id -g 2>&1; echo "rc=$?")" \
+	'--user: process\.user\.gid: 4294967295 is no ID.*rc=255'
 like bad_gid_names_the_field "$(W exec --user 1:x ex true 2>&1)" '--user: process\.user\.gid: expected .*"x"'
 like bad_additional_gid_names_the_flag "$(W exec --additional-gids -1 ex true 2>&1)" \
 	'--additional-gids: process\.user\.additionalGids\[0\]: expected .*-1'
