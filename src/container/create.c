@@ -16,6 +16,7 @@
 #include "ward/console.h"
 #include "ward/container.h"
 #include "ward/hooks.h"
+#include "ward/inspect.h"
 #include "ward/json.h"
 #include "ward/log.h"
 #include "ward/lsm.h"
@@ -588,6 +589,8 @@ int container_create(const struct create_options *o, struct created_container *c
 			       (verdict.never_userns ? SECCOMP_NEVER_USERNS : 0) |
 			       (verdict.never_keyring ? SECCOMP_NEVER_KEYRING : 0);
 	if (never_rules && seccomp_compile_never(never_rules, cache, &never, err) < 0)
+		goto fail;
+	if (state_record_confinement(st, c->spec, &filter, &never, &verdict, err) < 0)
 		goto fail;
 
 	if (open_idmaps(c->spec, &plan, &idmaps, err) < 0)
