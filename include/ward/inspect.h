@@ -41,10 +41,12 @@ struct container_inspection {
 	struct procview_kv *limits;
 	size_t n_limits;
 	struct procview_devices devices;
-	/* The device program ward compiles from config, and its kernel tag (procview_bpf_tag);
-	 * n_device_insns 0: none compiled (no cgroup, or an error). */
+	/* The device program ward compiles from config and its kernel tag (procview_bpf_tag):
+	 * device_tag as this kernel computes it, device_tag_other with the other digest (a
+	 * program attached under another kernel release cannot exist, but the release is only
+	 * a guess of the digest). n_device_insns 0: none compiled (no cgroup, or an error). */
 	size_t n_device_insns;
-	char device_tag[17];
+	char device_tag[17], device_tag_other[17];
 };
 
 /* Reads the container's state (locked and verified as every verb does) and, when its init

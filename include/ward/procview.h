@@ -140,8 +140,9 @@ struct procview_devices {
 };
 void procview_device_programs(int cgfd, struct procview_devices *out);
 /* The kernel's tag of a program of n instructions (struct bpf_insn), as the kernel computes it
- * for a program without map references. */
-void procview_bpf_tag(const void *insns, size_t n, char out[17]);
+ * for a program without map references: from a SHA-256 digest (Linux >= 6.18), or with sha1
+ * from a SHA-1 digest (older kernels). */
+void procview_bpf_tag(const void *insns, size_t n, bool sha1, char out[17]);
 
 /* ---- the seccomp program ward loaded ---- */
 

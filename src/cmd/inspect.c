@@ -78,7 +78,8 @@ int inspect_devices_match(const struct container_inspection *in)
 	for (uint32_t i = 0; i < d->n_attached && i < PROCVIEW_MAX_PROGS; i++) {
 		if (!d->tags[i][0])
 			return -1;
-		if (strcmp(d->tags[i], in->device_tag) == 0)
+		if (strcmp(d->tags[i], in->device_tag) == 0 ||
+		    strcmp(d->tags[i], in->device_tag_other) == 0)
 			return 1;
 	}
 	return 0;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "ward/cgroup.h"
@@ -89,6 +90,16 @@ static int read_paths(int procfd, struct container_inspection *in, struct ward_e
 	return rc;
 }
 
+/* Linux 6.18 moved program tags from SHA-1 to SHA-256. */
+static bool tags_with_sha256(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	return uname(&u) == 0 && sscanf(u.release, "%d.%d", &major, &minor) == 2 &&
+	       (major > 6 || (major == 6 && minor >= 18));
+}
+
 /* The device program ward compiles from the config, to compare with the attached one. */
 static void compile_device_program(struct container_inspection *in)
 {
@@ -99,7 +110,8 @@ static void compile_device_program(struct container_inspection *in)
 	if (!in->config || cgroup_devices_program(&in->config->linux_, &insns, &n, &ignored) < 0)
 		return;
 	in->n_device_insns = n;
-	procview_bpf_tag(insns, n, in->device_tag);
+	procview_bpf_tag(insns, n, !tags_with_sha256(), in->device_tag);
+	procview_bpf_tag(insns, n, tags_with_sha256(), in->device_tag_other);
 }
 
 /* Limits and device programs of the container's cgroup: the one ward made and recorded,

@@ -185,13 +185,67 @@ void procview_device_programs(int cgfd, struct procview_devices *out)
 		program_tag(out->ids[i], out->tags[i]);
 }
 
-void procview_bpf_tag(const void *insns, size_t n, char out[17])
+static uint32_t rol32(uint32_t v, int n)
+{
+	return (v << n) | (v >> (32 - n));
+}
+
+static void sha1_block(uint32_t h[5], const unsigned char *b)
+{
+	uint32_t w[80], a = h[0], c1 = h[1], c2 = h[2], d = h[3], e = h[4];
+
+	for (int i = 0; i < 16; i++)
+		w[i] = (uint32_t)b[4 * i] << 24 | (uint32_t)b[4 * i + 1] << 16 |
+		       (uint32_t)b[4 * i + 2] << 8 | b[4 * i + 3];
+	for (int i = 16; i < 80; i++)
+		w[i] = rol32(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+	for (int i = 0; i < 80; i++) {
+		uint32_t f, k;
+		if (i < 20)
+			f = (c1 & c2) | (~c1 & d), k = 0x5a827999;
+		else if (i < 40)
+			f = c1 ^ c2 ^ d, k = 0x6ed9eba1;
+		else if (i < 60)
+			f = (c1 & c2) | (c1 & d) | (c2 & d), k = 0x8f1bbcdc;
+		else
+			f = c1 ^ c2 ^ d, k = 0xca62c1d6;
+		uint32_t t = rol32(a, 5) + f + e + k + w[i];
+		e = d, d = c2, c2 = rol32(c1, 30), c1 = a, a = t;
+	}
+	h[0] += a, h[1] += c1, h[2] += c2, h[3] += d, h[4] += e;
+}
+
+/* The first 8 bytes of the SHA-1 of len bytes (FIPS 180-4), in hex: the tag of Linux < 6.18. */
+static void sha1_tag(const unsigned char *data, size_t len, char out[17])
+{
+	uint32_t h[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
+	unsigned char last[128] = {0};
+	size_t full = len / 64 * 64, rest = len - full, total;
+	uint64_t bits = (uint64_t)len * 8;
+
+	for (size_t off = 0; off < full; off += 64)
+		sha1_block(h, data + off);
+	memcpy(last, data + full, rest);
+	last[rest] = 0x80;
+	total = rest + 9 <= 64 ? 64 : 128;
+	for (int i = 0; i < 8; i++)
+		last[total - 1 - i] = (unsigned char)(bits >> (8 * i));
+	for (size_t off = 0; off < total; off += 64)
+		sha1_block(h, last + off);
+	snprintf(out, 17, "%08x%08x", h[0], h[1]);
+}
+
+void procview_bpf_tag(const void *insns, size_t n, bool sha1, char out[17])
 {
 	struct sha256 s;
 	char hex[65];
 
-	/* Linux >= 6.18 tags a program with the first 8 bytes of the SHA-256 of its
-	 * instructions (map references zeroed; ward's device program has none). */
+	/* The tag is the first 8 bytes of a digest of the instructions (map references
+	 * zeroed; ward's device program has none): SHA-256 since Linux 6.18, SHA-1 before. */
+	if (sha1) {
+		sha1_tag(insns, n * sizeof(struct bpf_insn), out);
+		return;
+	}
 	sha256_init(&s);
 	sha256_update(&s, insns, n * sizeof(struct bpf_insn));
 	sha256_hex(&s, hex);

@@ -208,8 +208,22 @@ START_TEST(digests_are_sha256_of_the_instructions)
 	procview_program_digest("", 0, digest);
 	ck_assert_str_eq(digest,
 			 "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	procview_bpf_tag("", 0, tag);
+	procview_bpf_tag("", 0, false, tag);
 	ck_assert_str_eq(tag, "e3b0c44298fc1c14");
+	procview_bpf_tag("", 0, true, tag);
+	ck_assert_str_eq(tag, "da39a3ee5e6b4b0d");
+	/* SHA-1 across its padding cases: 8, 56 (the length spills into a second block), 64
+	 * and 120 bytes. */
+	char a[120];
+	memset(a, 'a', sizeof a);
+	procview_bpf_tag(a, 1, true, tag);
+	ck_assert_str_eq(tag, "b480c074d6b75947");
+	procview_bpf_tag(a, 7, true, tag);
+	ck_assert_str_eq(tag, "c2db330f6083854c");
+	procview_bpf_tag(a, 8, true, tag);
+	ck_assert_str_eq(tag, "0098ba824b5c1642");
+	procview_bpf_tag(a, 15, true, tag);
+	ck_assert_str_eq(tag, "f34c1488385346a5");
 	/* Eight bytes an instruction: one instruction of "abcdefgh". */
 	procview_program_digest("abcdefgh", 1, digest);
 	ck_assert_str_eq(digest,
