@@ -56,6 +56,11 @@ int container_inspect(const char *root, const char *id, struct container_inspect
 		      struct ward_error *err);
 void container_inspection_clear(struct container_inspection *in);
 
+/* The lifted checks as a JSON array of {"check", "path", "source"}: in state.json and in
+ * inspect's document alike. */
+struct yajl_gen_t;
+void state_gen_lifted_checks(struct yajl_gen_t *g, const struct ward_confinement *c);
+
 /* create: records the seccomp programs loaded into the init (filter, never: empty when none)
  * and the checks verdict lifted, into st->confinement (src/container/state_confinement.c). */
 int state_record_confinement(struct ward_state *st, const struct ward_spec *spec,

@@ -1,6 +1,5 @@
 /* ward inspect: the isolation in force for a container, read from the kernel; a readable table
  * by default, a stable JSON document with --format json (inspect_json.c). */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,12 +21,6 @@ static const char usage[] =
 	"  -f, --format table|json   output format (default table); the JSON document\n"
 	"                            is stable (format 1) for scripts and CI\n"
 	"  -h, --help                show this help\n";
-
-static const struct option longopts[] = {
-	{"format", required_argument, NULL, 'f'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
-};
 
 const char *inspect_cap_set_name(enum procview_cap_set set)
 {
@@ -204,23 +197,11 @@ int cmd_inspect(const struct global_opts *g, int argc, char **argv)
 {
 	struct ward_error err = {0};
 	struct container_inspection in;
-	const char *format = "table", *id;
-	int ch;
+	const char *format, *id;
+	int status;
 
-	cli_normalize_args(argc, argv, longopts);
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+f:h", longopts, NULL)) != -1) {
-		if (ch == 'f') {
-			format = optarg;
-		} else if (ch == 'h') {
-			fputs(usage, stdout);
-			return 0;
-		} else {
-			return cli_usage_error("inspect", "unknown option");
-		}
-	}
-	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
-		return cli_usage_error("inspect", "--format: \"%s\" is not table or json", format);
+	if (!cli_format_options("inspect", usage, argc, argv, &format, &status))
+		return status;
 	id = cli_one_id("inspect", argc, argv);
 	if (!id)
 		return 1;

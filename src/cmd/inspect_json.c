@@ -17,20 +17,23 @@ static void gen_opt_str(yajl_gen g, const char *key, const char *value)
 		yajl_gen_null(g);
 }
 
+/* Writes key, and null as its value when it is not known: false then (nothing more to write). */
+static bool gen_key(yajl_gen g, const char *key, bool known)
+{
+	json_gen_str(g, key);
+	if (!known)
+		yajl_gen_null(g);
+	return known;
+}
+
 static void gen_namespaces(yajl_gen g, const struct container_inspection *in)
 {
-	json_gen_str(g, "namespaces");
-	if (!in->live) {
-		yajl_gen_null(g);
+	if (!gen_key(g, "namespaces", in->live))
 		return;
-	}
 	yajl_gen_map_open(g);
 	for (int i = 0; i < PV_NS_COUNT; i++) {
-		json_gen_str(g, procview_ns_name(i));
-		if (!in->ns[i].present) {
-			yajl_gen_null(g);
+		if (!gen_key(g, procview_ns_name(i), in->ns[i].present))
 			continue;
-		}
 		yajl_gen_map_open(g);
 		json_gen_str(g, "inode");
 		yajl_gen_integer(g, (long long)in->ns[i].ino);
@@ -44,11 +47,8 @@ static void gen_namespaces(yajl_gen g, const struct container_inspection *in)
 static void gen_idmap(yajl_gen g, const char *key, bool live, const struct procview_idmap *m,
 		      size_t n)
 {
-	json_gen_str(g, key);
-	if (!live) {
-		yajl_gen_null(g);
+	if (!gen_key(g, key, live))
 		return;
-	}
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < n; i++) {
 		yajl_gen_map_open(g);
@@ -65,18 +65,12 @@ static void gen_idmap(yajl_gen g, const char *key, bool live, const struct procv
 
 static void gen_capabilities(yajl_gen g, const struct container_inspection *in)
 {
-	json_gen_str(g, "capabilities");
-	if (!in->live) {
-		yajl_gen_null(g);
+	if (!gen_key(g, "capabilities", in->live))
 		return;
-	}
 	yajl_gen_map_open(g);
 	for (int i = 0; i < PV_CAP_SETS; i++) {
-		json_gen_str(g, inspect_cap_set_name(i));
-		if (!in->proc.has_caps[i]) {
-			yajl_gen_null(g);
+		if (!gen_key(g, inspect_cap_set_name(i), in->proc.has_caps[i]))
 			continue;
-		}
 		yajl_gen_map_open(g);
 		char hex[17];
 		snprintf(hex, sizeof hex, "%016llx", (unsigned long long)in->proc.caps[i]);
@@ -104,11 +98,8 @@ static void gen_int_or_null(yajl_gen g, const char *key, int value)
 
 static void gen_recorded_seccomp(yajl_gen g, const struct ward_confinement *c)
 {
-	json_gen_str(g, "recorded");
-	if (!c->recorded) {
-		yajl_gen_null(g);
+	if (!gen_key(g, "recorded", c->recorded))
 		return;
-	}
 	yajl_gen_map_open(g);
 	gen_opt_str(g, "profile", c->seccomp_profile);
 	gen_opt_str(g, "digest", c->seccomp_digest);
@@ -142,11 +133,8 @@ static void gen_seccomp(yajl_gen g, const struct container_inspection *in)
 static void gen_paths(yajl_gen g, const char *key, bool live, const struct inspect_path *p,
 		      size_t n, bool masked)
 {
-	json_gen_str(g, key);
-	if (!live) {
-		yajl_gen_null(g);
+	if (!gen_key(g, key, live))
 		return;
-	}
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < n; i++) {
 		yajl_gen_map_open(g);
@@ -167,10 +155,7 @@ static void gen_cgroup(yajl_gen g, const struct container_inspection *in)
 	yajl_gen_map_open(g);
 	gen_opt_str(g, "path", in->cgroup_path);
 	gen_opt_str(g, "recorded_path", in->state.cgroup_path);
-	json_gen_str(g, "limits");
-	if (!in->live || !in->state.cgroup_path) {
-		yajl_gen_null(g);
-	} else {
+	if (gen_key(g, "limits", in->live && in->state.cgroup_path)) {
 		yajl_gen_map_open(g);
 		for (size_t i = 0; i < in->n_limits; i++) {
 			json_gen_str(g, in->limits[i].key);
@@ -183,11 +168,8 @@ static void gen_cgroup(yajl_gen g, const struct container_inspection *in)
 
 static void gen_device_rules(yajl_gen g, const struct ward_spec *config)
 {
-	json_gen_str(g, "rules");
-	if (!config) {
-		yajl_gen_null(g);
+	if (!gen_key(g, "rules", config))
 		return;
-	}
 	yajl_gen_array_open(g);
 	const struct ward_resources *res = &config->linux_.resources;
 	for (size_t i = 0; i < res->n_devices; i++) {
@@ -220,8 +202,7 @@ static void gen_devices(yajl_gen g, const struct container_inspection *in)
 	known ? yajl_gen_integer(g, d->n_attached) : yajl_gen_null(g);
 	json_gen_str(g, "effective");
 	known ? yajl_gen_integer(g, d->n_effective) : yajl_gen_null(g);
-	json_gen_str(g, "programs");
-	if (known) {
+	if (gen_key(g, "programs", known)) {
 		yajl_gen_array_open(g);
 		for (uint32_t i = 0; i < d->n_attached && i < PROCVIEW_MAX_PROGS; i++) {
 			yajl_gen_map_open(g);
@@ -231,8 +212,6 @@ static void gen_devices(yajl_gen g, const struct container_inspection *in)
 			yajl_gen_map_close(g);
 		}
 		yajl_gen_array_close(g);
-	} else {
-		yajl_gen_null(g);
 	}
 	gen_opt_str(g, "expected_tag", in->n_device_insns ? in->device_tag : NULL);
 	json_gen_str(g, "matches_config");
@@ -244,23 +223,8 @@ static void gen_devices(yajl_gen g, const struct container_inspection *in)
 
 static void gen_lifted(yajl_gen g, const struct ward_confinement *c)
 {
-	json_gen_str(g, "lifted_checks");
-	if (!c->recorded) {
-		yajl_gen_null(g);
-		return;
-	}
-	yajl_gen_array_open(g);
-	for (size_t i = 0; i < c->n_lifted; i++) {
-		yajl_gen_map_open(g);
-		json_gen_str(g, "check");
-		json_gen_str(g, c->lifted[i].check);
-		json_gen_str(g, "path");
-		json_gen_str(g, c->lifted[i].path);
-		json_gen_str(g, "source");
-		json_gen_str(g, c->lifted[i].source);
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_array_close(g);
+	if (gen_key(g, "lifted_checks", c->recorded))
+		state_gen_lifted_checks(g, c);
 }
 
 void inspect_print_json(const struct container_inspection *in)

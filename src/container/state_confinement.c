@@ -20,18 +20,8 @@ static void gen_optional(yajl_gen g, const char *key, const char *value)
 		yajl_gen_null(g);
 }
 
-void state_write_confinement(yajl_gen g, const struct ward_confinement *c)
+void state_gen_lifted_checks(yajl_gen g, const struct ward_confinement *c)
 {
-	if (!c->recorded)
-		return;
-	json_gen_str(g, "confinement");
-	yajl_gen_map_open(g);
-	gen_optional(g, "seccomp_profile", c->seccomp_profile);
-	gen_optional(g, "seccomp_digest", c->seccomp_digest);
-	gen_optional(g, "never_digest", c->never_digest);
-	json_gen_str(g, "seccomp_filters");
-	yajl_gen_integer(g, c->seccomp_filters);
-	json_gen_str(g, "lifted_checks");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < c->n_lifted; i++) {
 		yajl_gen_map_open(g);
@@ -44,6 +34,21 @@ void state_write_confinement(yajl_gen g, const struct ward_confinement *c)
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
+}
+
+void state_write_confinement(yajl_gen g, const struct ward_confinement *c)
+{
+	if (!c->recorded)
+		return;
+	json_gen_str(g, "confinement");
+	yajl_gen_map_open(g);
+	gen_optional(g, "seccomp_profile", c->seccomp_profile);
+	gen_optional(g, "seccomp_digest", c->seccomp_digest);
+	gen_optional(g, "never_digest", c->never_digest);
+	json_gen_str(g, "seccomp_filters");
+	yajl_gen_integer(g, c->seccomp_filters);
+	json_gen_str(g, "lifted_checks");
+	state_gen_lifted_checks(g, c);
 	yajl_gen_map_close(g);
 }
 
