@@ -2,10 +2,11 @@
 # ward inspect: what it reports of a running container is what the container's init sees from
 # inside (its own /proc/1/status, ns/*, uid_map, mountinfo, attr/current): the default config,
 # one with extra capabilities, a writable root, extra read-only and masked paths and a check
-# the admin's policy file lifted, one in a user namespace with a check lifted by annotation;
-# created, paused and stopped containers; an unknown ID; a state that names another process.
+# the admin's policy file lifted, one in a user namespace with a check lifted by annotation, a
+# rootless one inspected by its user; created, paused and stopped containers; an unknown ID; a
+# state that names another process.
 . "$(dirname "$0")/lib/common.sh"
-plan 49
+plan 55
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 J() { W inspect --format json "$1"; }
@@ -13,11 +14,14 @@ J() { W inspect --format json "$1"; }
 VIEW='for f in status uid_map gid_map mountinfo cgroup; do echo "== $f"; cat /proc/1/$f; done
 echo "== ns"; for n in cgroup ipc mnt net pid time user uts; do echo "$n $(readlink /proc/1/ns/$n)"; done
 echo "== lsm"; cat /proc/1/attr/current 2>/dev/null; echo; echo "== end"'
-start() { # start NAME BUNDLE: runs it detached, its stdout in $WORK/NAME.out, until its view is written
-	W run -d -b "$2" "$1" </dev/null >"$WORK/$1.out" 2>"$WORK/$1.err"
+wait_view() { # wait_view NAME: until the init of NAME has written its view
 	for _ in $(seq 100); do grep -q '^== end' "$WORK/$1.out" 2>/dev/null && return 0; sleep 0.05; done
 	cat "$WORK/$1.err" >&2
 	return 1
+}
+start() { # start NAME BUNDLE: runs it detached, its stdout in $WORK/NAME.out, until its view is written
+	W run -d -b "$2" "$1" </dev/null >"$WORK/$1.out" 2>"$WORK/$1.err"
+	wait_view "$1"
 }
 inside() { # inside NAME SECTION: that section of the init's own view
 	awk -v s="== $2" '/^== /{on = ($0 == s); next} on' "$WORK/$1.out"
@@ -28,11 +32,15 @@ same() {
 }
 status_field() { inside "$1" status | awk -v k="$2:" '$1 == k {print $2}'; }
 caps_inside() { for k in CapInh CapPrm CapEff CapBnd CapAmb; do printf '%s ' "$(status_field "$1" $k)"; done; }
-caps_inspect() { J "$1" | jq -j '.capabilities | [.inheritable, .permitted, .effective, .bounding, .ambient] | map(.mask + " ") | add'; }
+# What a JSON document on stdin says, in the form of the *_inside views.
+caps_of() { jq -j '.capabilities | [.inheritable, .permitted, .effective, .bounding, .ambient] | map(.mask + " ") | add'; }
+ns_of() { jq -j '.namespaces | to_entries | map("\(.key) \(.value.inode) ") | add'; }
+map_of() { jq -j ".$1 | map(\"\(.container_id) \(.host_id) \(.size);\") | add"; }
+caps_inspect() { J "$1" | caps_of; }
 ns_inside() { inside "$1" ns | sed 's/ [a-z_]*:\[\([0-9]*\)\]$/ \1/' | tr '\n' ' '; }
-ns_inspect() { J "$1" | jq -j '.namespaces | to_entries | map("\(.key) \(.value.inode) ") | add'; }
+ns_inspect() { J "$1" | ns_of; }
 map_inside() { inside "$1" "$2" | awk '{printf "%s %s %s;", $1, $2, $3}'; }
-map_inspect() { J "$1" | jq -j ".$2 | map(\"\(.container_id) \(.host_id) \(.size);\") | add"; }
+map_inspect() { J "$1" | map_of "$2"; }
 # Mount points of the init's view that carry the mount options "ro" (field 6).
 ro_points_inside() { inside "$1" mountinfo | awk '$6 ~ /(^|,)ro(,|$)/ {print $5}'; }
 points_inside() { inside "$1" mountinfo | awk '{print $5}'; }
@@ -159,4 +167,32 @@ like tampered_state_is_refused "$(W inspect extra 2>&1; echo "rc=$?")" 'tampered
 cp "$WORK/extra.state" "$STATE_ROOT/extra/state.json"
 
 for c in extra userns; do W delete --force "$c"; done
+
+# ---- rootless: an ordinary user inspects its own container ----------------------------------
+WARD=$WARD_REAL
+user=ward-rootless
+if ! id "$user" >/dev/null 2>&1; then
+	useradd -m -s /bin/sh "$user" || { echo "Bail out! cannot create the test user"; exit 1; }
+fi
+uhome="$WORK/rl"
+mkdir -p "$uhome/xdg" "$uhome/b"
+cp -a "$ROOTFS" "$uhome/b/rootfs"
+chown -R "$user:" "$uhome/xdg" "$uhome/b"
+chmod 0700 "$uhome/xdg"
+chmod 0755 "$WORK" "$uhome"
+U() { su "$user" -s /bin/bash -c "cd '$uhome/b' && XDG_RUNTIME_DIR='$uhome/xdg' $(printf '%q ' "$WARD" "$@")"; }
+U spec --rootless
+jq --arg v "$VIEW; sleep 300; : $MARK" '.process.terminal = false | .process.args = ["sh", "-c", $v]' \
+	"$uhome/b/config.json" >"$uhome/b/c.tmp" && mv "$uhome/b/c.tmp" "$uhome/b/config.json" && chown "$user:" "$uhome/b/config.json"
+U run -d rl </dev/null >"$WORK/rl.out" 2>"$WORK/rl.err"
+check rootless_container_starts wait_view rl
+j=$(U inspect --format json rl)
+same rootless_uid_map_is_the_inits "$(echo "$j" | map_of uid_map)" "$(map_inside rl uid_map)"
+same rootless_capability_sets_are_the_inits "$(echo "$j" | caps_of)" "$(caps_inside rl)"
+same rootless_namespace_inodes_are_the_inits "$(echo "$j" | ns_of)" "$(ns_inside rl)"
+is rootless_user_namespace_is_its_own "$(echo "$j" | jq .namespaces.user.host)" false
+# Without a delegated cgroup there is no device program: unknown, never a false "matches".
+is rootless_without_a_cgroup_devices_are_unknown \
+	"$(echo "$j" | jq -c '[.cgroup.recorded_path, .devices.attached, .devices.matches_config]')" '[null,null,null]'
+U delete --force rl
 assert_no_leftovers
