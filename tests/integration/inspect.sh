@@ -6,7 +6,7 @@
 # rootless one inspected by its user; created, paused and stopped containers; an unknown ID; a
 # state that names another process.
 . "$(dirname "$0")/lib/common.sh"
-plan 55
+plan 56
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 J() { W inspect --format json "$1"; }
@@ -101,11 +101,16 @@ like table_shows_the_masked_paths "$table" 'MASKED PATHS.*/proc/(timer_list|inte
 # ---- extra capabilities, a writable root, more read-only and masked paths, a lifted check -----
 use_policy "allow = cap-sys-admin"
 b=$(new_bundle extra "$VIEW; sleep 300; : $MARK")
-edit_config "$b" '.process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"]) | .process.capabilities.ambient = [] |
+# Sets that differ, so that no set can be reported as another (the kernel makes root's
+# effective set its permitted one at execve: four distinct values).
+edit_config "$b" '.process.capabilities.bounding += ["CAP_SYS_ADMIN", "CAP_CHOWN", "CAP_FOWNER"] |
+	.process.capabilities.permitted += ["CAP_SYS_ADMIN", "CAP_CHOWN"] | .process.capabilities.effective += ["CAP_SYS_ADMIN"] |
+	.process.capabilities.inheritable = ["CAP_CHOWN", "CAP_KILL"] | .process.capabilities.ambient = ["CAP_CHOWN"] |
 	.root.readonly = false | .linux.readonlyPaths += ["/etc"] | .linux.maskedPaths += ["/root", "/etc/group"]'
 check extra_container_starts start extra "$b"
 j=$(J extra)
 same extra_capability_sets_are_the_inits "$(caps_inspect extra)" "$(caps_inside extra)"
+is extra_capability_sets_differ "$(caps_inside extra | tr ' ' '\n' | sort -u | grep -c .)" 4
 like cap_sys_admin_is_effective "$(echo "$j" | jq -c .capabilities.effective.names)" '"CAP_SYS_ADMIN"'
 is writable_root_is_reported_writable "$(echo "$j" | jq .root_readonly)" \
 	"$(ro_points_inside extra | grep -qx / && echo true || echo false)"
