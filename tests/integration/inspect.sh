@@ -6,8 +6,6 @@
 # rootless one inspected by its user; created, paused and stopped containers; an unknown ID; a
 # state that names another process.
 . "$(dirname "$0")/lib/common.sh"
-plan 56
-
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 J() { W inspect --format json "$1"; }
 # The init (sh, pid 1) writes its own view to stdout, then waits. A child (cat) reads /proc/1/.
@@ -201,3 +199,4 @@ is rootless_without_a_cgroup_devices_are_unknown \
 	"$(echo "$j" | jq -c '[.cgroup.recorded_path, .devices.attached, .devices.matches_config]')" '[null,null,null]'
 U delete --force rl
 assert_no_leftovers
+done_testing
