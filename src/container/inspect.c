@@ -153,15 +153,18 @@ static void forget_kernel_view(struct container_inspection *in)
 int container_inspect(const char *root, const char *id, struct container_inspection *out,
 		      struct ward_error *err)
 {
-	cleanup_close int rootfd = -1, dirfd = -1, pidfd = -1, procfd = -1;
+	cleanup_container struct opened_container c;
+	cleanup_close int procfd = -1;
 	struct ward_error cfg_err = {0};
 	char path[64];
 
 	memset(out, 0, sizeof *out);
-	if (open_container(root, id, &rootfd, &dirfd, &out->state, &pidfd, err) < 0)
+	if (open_container(root, id, &c, err) < 0)
 		return -1;
-	out->status = state_status(dirfd, &out->state, pidfd >= 0);
-	out->config = state_read_config(dirfd, &cfg_err);
+	out->status = opened_status(&c);
+	out->state = c.st;
+	memset(&c.st, 0, sizeof c.st); /* moved to out */
+	out->config = state_read_config(c.dirfd, &cfg_err);
 	if (!out->config)
 		log_warn("container %s: %s (masked paths, read-only paths and device rules are not "
 			 "compared)",
@@ -174,14 +177,14 @@ int container_inspect(const char *root, const char *id, struct container_inspect
 	procfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	/* Opened while the proved init is alive: procfd is that process, and reads through it
 	 * fail (ESRCH) rather than reach a process that takes its pid later. */
-	if (procfd < 0 || exited(pidfd)) {
+	if (procfd < 0 || exited(c.pidfd)) {
 		forget_kernel_view(out);
 		return 0;
 	}
 	out->live = true;
 	if (read_process(procfd, out, err) < 0 || read_paths(procfd, out, err) < 0 ||
 	    read_cgroup(procfd, out, err) < 0) {
-		if (!exited(pidfd)) {
+		if (!exited(c.pidfd)) {
 			container_inspection_clear(out);
 			return -1;
 		}
