@@ -96,8 +96,9 @@ table=$(W inspect dflt)
 like table_shows_status_namespaces_and_capabilities "$table" "STATUS +running.*net +[0-9]+ +no.*effective +CAP_"
 like table_shows_the_masked_paths "$table" 'MASKED PATHS.*/proc/(timer_list|interrupts|keys) +masked-null'
 
-# ---- extra capabilities, a writable root, more read-only and masked paths, a lifted check -----
-use_policy "allow = cap-sys-admin"
+# ---- extra capabilities, a writable root, more read-only and masked paths, lifted checks -------
+# (default-seccomp lifted: no profile, the "never" filter alone)
+use_policy "allow = cap-sys-admin, default-seccomp"
 b=$(new_bundle extra "$VIEW; sleep 300; : $MARK")
 # Sets that differ, so that no set can be reported as another (the kernel makes root's
 # effective set its permitted one at execve: four distinct values).
@@ -118,8 +119,11 @@ same masked_directory_is_an_empty_tmpfs "$(echo "$j" | jq -r '.masked_paths[] | 
 	"$(inside extra mountinfo | awk '$5 == "/root" {for (i = 7; $i != "-"; i++); print $(i + 1)}' | grep -qx tmpfs && echo masked-empty)"
 same masked_file_is_the_null_device "$(echo "$j" | jq -r '.masked_paths[] | select(.path == "/etc/group") | .state')" \
 	"$(points_inside extra | grep -qx /etc/group && echo masked-null)"
-is lifted_check_is_recorded_with_its_source "$(echo "$j" | jq -c '.lifted_checks | map([.check, .source])')" \
-	'[["cap-sys-admin","file"]]'
+is lifted_checks_are_recorded_with_their_source "$(echo "$j" | jq -c '.lifted_checks | map([.check, .source]) | sort')" \
+	'[["cap-sys-admin","file"],["default-seccomp","file"]]'
+is without_a_profile_the_never_filter_is_the_inits_only_one \
+	"$(echo "$j" | jq -c '.seccomp | [.recorded.profile, .recorded.digest, .recorded.filters, .filters]')" \
+	"[null,null,1,$(status_field extra Seccomp_filters)]"
 
 # ---- a user namespace, a check lifted by the container's annotation --------------------------
 use_policy "overridable = host-uts-namespace"
