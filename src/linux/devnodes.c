@@ -14,6 +14,7 @@
 #include "ward/cleanup.h"
 #include "ward/rootfs.h"
 #include "ward/safepath.h"
+#include "ward/util.h"
 
 static const struct ward_device default_devices[] = {
 	{.path = "/dev/null", .type = 'c', .major = 1, .minor = 3},

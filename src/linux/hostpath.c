@@ -14,6 +14,7 @@
 #include "ward/hostpath.h"
 #include "ward/safepath.h"
 #include "ward/syscalls.h"
+#include "ward/util.h"
 
 /* Deeper than any real tree; bounds the walk up through "..". */
 #define MAX_DEPTH 256

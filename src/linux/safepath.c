@@ -10,6 +10,7 @@
 #include "ward/cleanup.h"
 #include "ward/safepath.h"
 #include "ward/syscalls.h"
+#include "ward/util.h"
 
 #define IN_ROOT (RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)
 
@@ -25,37 +26,6 @@ int safe_open_in_root(int rootfd, const char *path, int flags)
 		if (fd >= 0 || errno != EAGAIN || tries == 32)
 			return fd;
 	}
-}
-
-void path_clean(const char *path, char *out)
-{
-	size_t o = 0;
-	const char *p = path;
-
-	out[o++] = '/';
-	while (*p) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		const char *end = strchrnul(p, '/');
-		size_t n = (size_t)(end - p);
-		if (n == 1 && p[0] == '.') {
-			/* skip */
-		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
-			while (o > 1 && out[o - 1] != '/')
-				o--;
-			if (o > 1)
-				o--;
-		} else {
-			if (o > 1)
-				out[o++] = '/';
-			memcpy(out + o, p, n);
-			o += n;
-		}
-		p = end;
-	}
-	out[o] = '\0';
 }
 
 /* Follows a dangling symlink the way the kernel would inside the root: its target is taken

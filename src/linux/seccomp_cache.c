@@ -443,12 +443,10 @@ size_t seccomp_cache_prune(int dirfd, size_t max_entries)
 		if (!is_entry_name(e->d_name))
 			continue;
 		if (n == cap) {
-			size_t more = cap ? cap * 2 : 64;
-			struct cache_file *grown = realloc(files, more * sizeof *files);
+			struct cache_file *grown = array_grow(files, &cap, sizeof *files, 64);
 			if (!grown)
 				break;
 			files = grown;
-			cap = more;
 		}
 		snprintf(files[n].name, sizeof files[n].name, "%s", e->d_name);
 		files[n].used = st.st_mtim;
