@@ -6,10 +6,18 @@
 #include <string.h>
 
 #include "commit.h"
+#include "ward/cleanup.h"
 #include "ward/cli.h"
 #include "ward/json_gen.h"
 #include "ward/policy.h"
 #include "ward/spec.h"
+
+/* Whether this build can apply SELinux labels (configure found libselinux). */
+#ifdef HAVE_SELINUX
+#define SELINUX_BUILT true
+#else
+#define SELINUX_BUILT false
+#endif
 
 static const char usage[] = "Usage: ward features\n"
 			    "\n"
@@ -39,7 +47,7 @@ static void gen_mount_options(yajl_gen g)
 	for (; m && m->name; m++)
 		if (strcmp(m->name, "remount") != 0)
 			json_gen_str(g, m->name);
-	for (size_t i = 0; i < sizeof recursive / sizeof recursive[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(recursive); i++)
 		json_gen_str(g, recursive[i]);
 	json_gen_str(g, "tmpcopyup"); /* ward's own: the image directory copied into the tmpfs */
 	yajl_gen_array_close(g);
@@ -82,56 +90,8 @@ static void gen_seccomp(yajl_gen g)
 	yajl_gen_map_close(g);
 }
 
-int cmd_features(const struct global_opts *g, int argc, char **argv)
+static void gen_cgroup(yajl_gen y)
 {
-	static const char *const hooks[] = {"prestart",	      "createRuntime", "createContainer",
-					    "startContainer", "poststart",     "poststop"};
-	static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network",
-						 "pid",	   "time", "user",  "uts"};
-	const struct scmp_version *sv = seccomp_version();
-	char seccomp_ver[32];
-	int ch;
-
-	(void)g;
-	optind = 1;
-	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
-						 {NULL, 0, NULL, 0}};
-	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		if (ch == 'h') {
-			fputs(usage, stdout);
-			return 0;
-		}
-		return cli_usage_error("features", "unknown option");
-	}
-	snprintf(seccomp_ver, sizeof seccomp_ver, "%u.%u.%u", sv->major, sv->minor, sv->micro);
-
-	yajl_gen y = yajl_gen_alloc(NULL);
-	yajl_gen_config(y, yajl_gen_beautify, 1);
-	yajl_gen_config(y, yajl_gen_indent_string, "    ");
-	yajl_gen_map_open(y);
-	json_gen_str(y, "ociVersionMin");
-	json_gen_str(y, "1.0.0");
-	json_gen_str(y, "ociVersionMax");
-	json_gen_str(y, WARD_OCI_VERSION);
-	json_gen_str(y, "hooks");
-	yajl_gen_array_open(y);
-	for (size_t i = 0; i < sizeof hooks / sizeof hooks[0]; i++)
-		json_gen_str(y, hooks[i]);
-	yajl_gen_array_close(y);
-	gen_mount_options(y);
-
-	json_gen_str(y, "linux");
-	yajl_gen_map_open(y);
-	json_gen_str(y, "namespaces");
-	yajl_gen_array_open(y);
-	for (size_t i = 0; i < sizeof namespaces / sizeof namespaces[0]; i++)
-		json_gen_str(y, namespaces[i]);
-	yajl_gen_array_close(y);
-	json_gen_str(y, "capabilities");
-	yajl_gen_array_open(y);
-	for (int c = 0; c < spec_cap_count(); c++)
-		json_gen_str(y, spec_cap_name(c));
-	yajl_gen_array_close(y);
 	/* What is not implemented yet is reported as such: callers switch features off. */
 	json_gen_str(y, "cgroup");
 	yajl_gen_map_open(y);
@@ -147,9 +107,25 @@ int cmd_features(const struct global_opts *g, int argc, char **argv)
 	json_gen_str(y, "rdma");
 	yajl_gen_bool(y, 1);
 	yajl_gen_map_close(y);
+}
+
+static void gen_linux(yajl_gen y)
+{
+	static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network", "pid",
+						 "time",   "user", "uts",   NULL};
+
+	json_gen_str(y, "linux");
+	yajl_gen_map_open(y);
+	gen_list(y, "namespaces", namespaces);
+	json_gen_str(y, "capabilities");
+	yajl_gen_array_open(y);
+	for (int c = 0; c < spec_cap_count(); c++)
+		json_gen_str(y, spec_cap_name(c));
+	yajl_gen_array_close(y);
+	gen_cgroup(y);
 	gen_seccomp(y);
 	gen_bool_obj(y, "apparmor", true);
-	gen_bool_obj(y, "selinux", true);
+	gen_bool_obj(y, "selinux", SELINUX_BUILT);
 	/* Refused by name when a config asks for it. */
 	gen_bool_obj(y, "intelRdt", false);
 	json_gen_str(y, "memoryPolicy");
@@ -163,7 +139,14 @@ int cmd_features(const struct global_opts *g, int argc, char **argv)
 	gen_bool_obj(y, "idmap", true);
 	yajl_gen_map_close(y);
 	yajl_gen_map_close(y);
+}
 
+static void gen_annotations(yajl_gen y)
+{
+	const struct scmp_version *sv = seccomp_version();
+	char seccomp_ver[32];
+
+	snprintf(seccomp_ver, sizeof seccomp_ver, "%u.%u.%u", sv->major, sv->minor, sv->micro);
 	json_gen_str(y, "annotations");
 	yajl_gen_map_open(y);
 	json_gen_str(y, "org.ward.version");
@@ -179,8 +162,45 @@ int cmd_features(const struct global_opts *g, int argc, char **argv)
 	yajl_gen_array_open(y);
 	json_gen_str(y, POLICY_ANNOTATION);
 	yajl_gen_array_close(y);
+}
+
+int cmd_features(const struct global_opts *g, int argc, char **argv)
+{
+	static const char *const hooks[] = {"prestart",
+					    "createRuntime",
+					    "createContainer",
+					    "startContainer",
+					    "poststart",
+					    "poststop",
+					    NULL};
+	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
+	cleanup_json_gen yajl_gen y = NULL;
+	int ch;
+
+	(void)g;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		if (ch == 'h') {
+			fputs(usage, stdout);
+			return 0;
+		}
+		return cli_usage_error("features", "unknown option");
+	}
+
+	y = yajl_gen_alloc(NULL);
+	yajl_gen_config(y, yajl_gen_beautify, 1);
+	yajl_gen_config(y, yajl_gen_indent_string, "    ");
+	yajl_gen_map_open(y);
+	json_gen_str(y, "ociVersionMin");
+	json_gen_str(y, "1.0.0");
+	json_gen_str(y, "ociVersionMax");
+	json_gen_str(y, WARD_OCI_VERSION);
+	gen_list(y, "hooks", hooks);
+	gen_mount_options(y);
+	gen_linux(y);
+	gen_annotations(y);
 	yajl_gen_map_close(y);
 	cli_print_json(y, true);
-	yajl_gen_free(y);
 	return 0;
 }

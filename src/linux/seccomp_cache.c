@@ -220,7 +220,7 @@ static const char cache_magic[8] = "WARDBPF";
 #define CACHE_LISTENER 0x80000000u /* not a kernel flag: "has notify rules" */
 #define CACHE_FLAGS                                                                                \
 	(SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW | SECCOMP_FILTER_FLAG_TSYNC |    \
-	 (1u << 5) | CACHE_LISTENER)
+	 SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV | CACHE_LISTENER)
 #define CACHE_MAX_INSNS 4096u /* the kernel's BPF_MAXINSNS */
 #define CACHE_MAX_BYTES (sizeof(struct cache_header) + CACHE_MAX_INSNS * sizeof(struct sock_filter))
 
