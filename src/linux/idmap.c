@@ -11,16 +11,17 @@
 
 #include "ward/cleanup.h"
 #include "ward/mounts.h"
+#include "ward/namespaces.h"
 #include "ward/util.h"
 
 static int write_map(pid_t pid, const char *file, const struct ward_id_mapping *m, size_t n,
 		     struct ward_error *err)
 {
-	char path[64], buf[340 * 36];
+	char path[64], buf[ID_MAP_MAX_LINES * ID_MAP_LINE_MAX + 1];
 	size_t used = 0;
 	cleanup_close int fd = -1;
 
-	for (size_t i = 0; i < n && i < 340; i++)
+	for (size_t i = 0; i < n && i < ID_MAP_MAX_LINES; i++)
 		used += (size_t)snprintf(buf + used, sizeof buf - used, "%u %u %u\n",
 					 m[i].container_id, m[i].host_id, m[i].size);
 	snprintf(path, sizeof path, "/proc/%d/%s", pid, file);

@@ -79,7 +79,7 @@ int ns_join(const struct ward_linux *lx, const struct host_object ns[WARD_NS_KIN
 static int write_map(pid_t pid, const char *file, const struct ward_id_mapping *m, size_t n,
 		     const char *field, struct ward_error *err)
 {
-	char path[64], buf[340 * 36];
+	char path[64], buf[ID_MAP_MAX_LINES * ID_MAP_LINE_MAX + 1];
 	size_t used = 0;
 	cleanup_close int fd = -1;
 
@@ -108,13 +108,17 @@ static bool own_id_only(const struct ward_id_mapping *m, size_t n, uint32_t id)
 static int run_idmap_helper(const char *helper, pid_t pid, const struct ward_id_mapping *m,
 			    size_t n, const char *field, struct ward_error *err)
 {
-	char *argv[3 + 340 * 3 + 1];
-	char nums[340 * 3][12], pidbuf[16];
+	/* newuidmap PID (ID HOST-ID SIZE)..., each number at most 10 digits */
+	char *argv[2 + ID_MAP_MAX_LINES * 3 + 1];
+	char nums[ID_MAP_MAX_LINES * 3][12], pidbuf[16], name[32];
 	size_t a = 0;
 	int status;
 
+	if (n > ID_MAP_MAX_LINES)
+		return ward_fail(err, E2BIG, "%s: more than %d mappings", field, ID_MAP_MAX_LINES);
 	snprintf(pidbuf, sizeof pidbuf, "%d", pid);
-	argv[a++] = (char *)helper;
+	snprintf(name, sizeof name, "%s", helper); /* execvp's argv is not const */
+	argv[a++] = name;
 	argv[a++] = pidbuf;
 	for (size_t i = 0; i < n; i++) {
 		snprintf(nums[3 * i], 12, "%u", m[i].container_id);
