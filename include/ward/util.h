@@ -18,6 +18,9 @@ bool strv_contains(char *const *v, const char *s);
  * ENOMEM on failure, *v unchanged. */
 int strv_push(char ***v, const char *s);
 
+/* The status of a child that could not exec what it was asked to (the shell's convention). */
+#define EXIT_CANNOT_EXEC 127
+
 /* Reads a whole file of at most max bytes (a larger one is an error, not truncated). */
 int read_file_limited(const char *path, size_t max, char **out, size_t *len,
 		      struct ward_error *err);

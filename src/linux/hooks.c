@@ -112,7 +112,7 @@ static int run_one(const struct ward_hook *h, int exe_fd, const char *state, str
 		} else {
 			execve(h->path, argv, envp);
 		}
-		_exit(127);
+		_exit(EXIT_CANNOT_EXEC);
 	}
 	close(in[0]);
 	if (pid < 0) {
@@ -152,7 +152,7 @@ static int run_one(const struct ward_hook *h, int exe_fd, const char *state, str
 	close(pidfd);
 	if (info.si_code == CLD_EXITED && info.si_status == 0)
 		return 0;
-	if (info.si_code == CLD_EXITED && info.si_status == 127)
+	if (info.si_code == CLD_EXITED && info.si_status == EXIT_CANNOT_EXEC)
 		return ward_fail(err, 0, "%s could not be executed (status 127)", h->path);
 	if (info.si_code == CLD_EXITED)
 		return ward_fail(err, 0, "%s exited with status %d", h->path, info.si_status);

@@ -46,7 +46,7 @@ static int open_mode(int dirfd, const char *path, enum hostpath_mode mode, int f
 	/* openat2 answers EAGAIN when a rename races the lookup: retry a few times. */
 	for (int tries = 0;; tries++) {
 		int fd = sys_openat2(dirfd, path, (uint64_t)flags, resolve);
-		if (fd >= 0 || errno != EAGAIN || tries == 32)
+		if (fd >= 0 || errno != EAGAIN || tries == OPENAT2_EAGAIN_RETRIES)
 			return fd;
 	}
 }
@@ -190,7 +190,7 @@ int hostpath_reopen(const struct host_object *o, int open_flags, struct ward_err
 	for (int tries = 0;; tries++) {
 		fd = sys_openat2(AT_FDCWD, o->path, (uint64_t)(open_flags | O_CLOEXEC),
 				 RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
-		if (fd >= 0 || errno != EAGAIN || tries == 32)
+		if (fd >= 0 || errno != EAGAIN || tries == OPENAT2_EAGAIN_RETRIES)
 			break;
 	}
 	if (fd < 0) {

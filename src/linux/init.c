@@ -32,6 +32,7 @@
 #include "ward/spawn.h"
 #include "ward/sync.h"
 #include "ward/syscalls.h"
+#include "ward/util.h"
 
 __attribute__((noreturn)) static void die(int fd, struct ward_error *err, int status)
 {
@@ -371,7 +372,7 @@ __attribute__((noreturn)) static void init_stage(const struct ward_init_config *
 	process_reset_signals();
 	execve(exe.path, cfg->process->args, exe.env);
 	ward_fail(&err, errno, "exec: \"%s\"", exe.path);
-	die(fd, &err, 127);
+	die(fd, &err, EXIT_CANNOT_EXEC);
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -456,7 +457,7 @@ __attribute__((noreturn)) static void exec_stage(const struct ward_init_config *
 	process_reset_signals();
 	execve(exe.path, cfg->process->args, exe.env);
 	ward_fail(&err, errno, "exec: \"%s\"", exe.path);
-	die(fd, &err, 127);
+	die(fd, &err, EXIT_CANNOT_EXEC);
 }
 
 /* `ward exec`: one atomic setns into every namespace of the container (user first), and its

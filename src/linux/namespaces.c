@@ -134,12 +134,12 @@ static int run_idmap_helper(const char *helper, pid_t pid, const struct ward_id_
 		return ward_fail(err, errno, "%s: run %s", field, helper);
 	if (child == 0) {
 		execvp(helper, argv);
-		_exit(127);
+		_exit(EXIT_CANNOT_EXEC);
 	}
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
 			return ward_fail(err, errno, "%s: wait for %s", field, helper);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+	if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_CANNOT_EXEC)
 		return ward_fail(err, 0, "%s: %s is not installed (apt-get install uidmap)", field,
 				 helper);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/param.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,7 +24,7 @@ int safe_open_in_root(int rootfd, const char *path, int flags)
 	/* openat2 answers EAGAIN when a rename races the lookup: retry a few times. */
 	for (int tries = 0;; tries++) {
 		int fd = sys_openat2(rootfd, path, (uint64_t)(flags | O_CLOEXEC), IN_ROOT);
-		if (fd >= 0 || errno != EAGAIN || tries == 32)
+		if (fd >= 0 || errno != EAGAIN || tries == OPENAT2_EAGAIN_RETRIES)
 			return fd;
 	}
 }
@@ -47,7 +48,7 @@ static int mkdir_all(int rootfd, const char *path, mode_t mode, int depth, struc
 
 	if (!clean)
 		return ward_fail(err, ENOMEM, "resolve %s", path);
-	if (depth > 40)
+	if (depth > MAXSYMLINKS)
 		return ward_fail(err, ELOOP, "create directory %s in the container", path);
 	path_clean(path, clean);
 	parent = safe_open_in_root(rootfd, "/", O_PATH | O_DIRECTORY);

@@ -24,6 +24,9 @@
 #include "ward/seccomp.h"
 #include "ward/util.h"
 
+/* The exported filter: at most BPF_MAXINSNS (4096) instructions of 8 bytes; read with room. */
+#define EXPORT_MAX_BYTES (1 << 20)
+
 static const unsigned char default_profile[] = {
 #include "default-profile.inc"
 };
@@ -179,7 +182,8 @@ static int export_bpf(scmp_filter_ctx ctx, struct seccomp_program *out, struct w
 	rc = seccomp_export_bpf(ctx, fd);
 	if (rc < 0)
 		return ward_fail(err, -rc, "seccomp: compile the filter");
-	if (lseek(fd, 0, SEEK_SET) < 0 || read_fd_limited(fd, 1 << 20, &buf, &len, err) < 0)
+	if (lseek(fd, 0, SEEK_SET) < 0 ||
+	    read_fd_limited(fd, EXPORT_MAX_BYTES, &buf, &len, err) < 0)
 		return -1;
 	out->filter = steal_ptr(buf);
 	out->len = len / sizeof(struct sock_filter);

@@ -241,7 +241,7 @@ int seccomp_cache_encode(const char *key, const struct seccomp_program *p, void 
 	char digest[65];
 	char *buf;
 
-	if (!p->filter || p->len == 0 || p->len > CACHE_MAX_INSNS || strlen(key) != 64)
+	if (!p->filter || p->len == 0 || p->len > CACHE_MAX_INSNS || strlen(key) != SHA256_HEX_LEN)
 		return -1;
 	memcpy(hd.magic, cache_magic, sizeof hd.magic);
 	memcpy(hd.key, key, sizeof hd.key);
@@ -404,7 +404,7 @@ static int least_recently_used_first(const void *a, const void *b)
 static bool is_entry_name(const char *name)
 {
 	size_t i;
-	for (i = 0; i < 64; i++)
+	for (i = 0; i < SHA256_HEX_LEN; i++)
 		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
 			return false;
 	return strcmp(name + i, ".bpf") == 0;

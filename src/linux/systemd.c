@@ -18,6 +18,8 @@
 #define MANAGER_PATH  "/org/freedesktop/systemd1"
 #define MANAGER_IFACE "org.freedesktop.systemd1.Manager"
 #define UNIT_NAME_MAX 255
+/* UnknownObject, UnknownInterface, UnknownProperty...: the unit is not there. */
+#define DBUS_ERROR_UNKNOWN "org.freedesktop.DBus.Error.Unknown"
 /* How long a job may take: systemd's own clients wait as long for a scope. */
 #define JOB_TIMEOUT_MS	 30000
 #define CALL_TIMEOUT_MS	 25000
@@ -714,8 +716,9 @@ int systemd_unit_cgroup(struct systemd_manager *m, const char *name, char **cgro
 		       sizeof error_name, err);
 	dbus_buf_free(&body);
 	if (rc < 0)
-		return strncmp(error_name, "org.freedesktop.DBus.Error.Unknown", 34) == 0 ? -ENOENT
-											  : -1;
+		return strncmp(error_name, DBUS_ERROR_UNKNOWN, strlen(DBUS_ERROR_UNKNOWN)) == 0
+			       ? -ENOENT
+			       : -1;
 	r = dbus_body(&reply);
 	const char *sig = strcmp(reply.signature, "v") == 0 ? dbus_get_signature(&r) : NULL;
 	const char *cg = sig && strcmp(sig, "s") == 0 ? dbus_get_string(&r) : NULL;
