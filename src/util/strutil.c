@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,7 +138,7 @@ void *array_grow(void *arr, size_t *cap, size_t elem_size, size_t first)
 	size_t more = *cap ? *cap * 2 : first;
 	void *grown;
 
-	if (more < *cap) {
+	if (more < *cap || more > SIZE_MAX / elem_size) {
 		errno = ENOMEM;
 		return NULL;
 	}
