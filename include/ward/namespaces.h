@@ -19,6 +19,10 @@ int ns_new_flags(const struct ward_linux *lx);
  * the plan opened (ns[kind]). */
 int ns_join(const struct ward_linux *lx, const struct host_object ns[WARD_NS_KINDS],
 	    struct ward_error *err);
+/* Writes one map file of pid ("uid_map" or "gid_map", at most ID_MAP_MAX_LINES lines) through
+ * a handle checked to be on procfs; errors name field. */
+int ns_write_id_map(pid_t pid, const char *file, const struct ward_id_mapping *m, size_t n,
+		    const char *field, struct ward_error *err);
 /* Writes uid_map and gid_map of pid (run by ward, outside the namespace). */
 int ns_write_id_maps(pid_t pid, const struct ward_linux *lx, struct ward_error *err);
 /* Writes /proc/self/timens_offsets after unshare(CLONE_NEWTIME), before any process enters. */

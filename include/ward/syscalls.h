@@ -14,11 +14,10 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-/* openat2 answers EAGAIN when a rename races the lookup; callers retry this many times. */
-#define OPENAT2_EAGAIN_RETRIES 32
-
 /* Returns 0 in the child, the child's pid in the parent, -1 with errno on failure. */
 pid_t sys_clone3(struct clone_args *args);
 int sys_openat2(int dirfd, const char *path, uint64_t flags, uint64_t resolve);
+/* sys_openat2(), retried a few times while it answers EAGAIN (a rename raced the lookup). */
+int sys_openat2_retry(int dirfd, const char *path, uint64_t flags, uint64_t resolve);
 
 #endif

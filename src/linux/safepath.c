@@ -21,12 +21,7 @@ int safe_open_in_root(int rootfd, const char *path, int flags)
 		path++;
 	if (!*path)
 		path = ".";
-	/* openat2 answers EAGAIN when a rename races the lookup: retry a few times. */
-	for (int tries = 0;; tries++) {
-		int fd = sys_openat2(rootfd, path, (uint64_t)(flags | O_CLOEXEC), IN_ROOT);
-		if (fd >= 0 || errno != EAGAIN || tries == OPENAT2_EAGAIN_RETRIES)
-			return fd;
-	}
+	return sys_openat2_retry(rootfd, path, (uint64_t)(flags | O_CLOEXEC), IN_ROOT);
 }
 
 /* Follows a dangling symlink the way the kernel would inside the root: its target is taken
