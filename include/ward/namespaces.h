@@ -8,10 +8,9 @@
 #include "ward/hostpath.h"
 #include "ward/spec.h"
 
-/* The kernel's limit of lines in uid_map and gid_map (Linux 4.15), and the longest line: three
+/* The longest line of uid_map and gid_map (at most ID_MAP_MAX_LINES of them, spec.h): three
  * 32-bit numbers, two spaces and a newline. */
-#define ID_MAP_MAX_LINES 340
-#define ID_MAP_LINE_MAX	 (3 * 10 + 2 + 1)
+#define ID_MAP_LINE_MAX (3 * 10 + 2 + 1)
 
 /* CLONE_NEW* flags of the namespaces to create (without a path), except the user namespace. */
 int ns_new_flags(const struct ward_linux *lx);

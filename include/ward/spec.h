@@ -17,6 +17,9 @@ struct ward_kv {
 	char *value;
 };
 
+/* The kernel's limit of lines in uid_map and gid_map (Linux 4.15): the reader refuses more. */
+#define ID_MAP_MAX_LINES 340
+
 struct ward_id_mapping {
 	uint32_t container_id;
 	uint32_t host_id;
@@ -255,6 +258,9 @@ struct ward_seccomp_rule {
 	uint64_t includes_caps, excludes_caps;
 	char **includes_arches, **excludes_arches;
 };
+
+/* Every name in linux.seccomp.architectures starts with it (libseccomp's name is the rest). */
+#define SCMP_ARCH_PREFIX "SCMP_ARCH_"
 
 struct ward_seccomp {
 	char *default_action;

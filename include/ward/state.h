@@ -109,7 +109,6 @@ bool state_process_alive(pid_t pid, uint64_t start_time);
 int state_process_check(pid_t pid, uint64_t start_time);
 int state_read_start_time(pid_t pid, uint64_t *out);
 
-void state_now_rfc3339(char *buf, size_t size);
 /* Writes the pid file: decimal pid, no newline, atomically. */
 int state_write_pid_file(const char *path, pid_t pid, struct ward_error *err);
 

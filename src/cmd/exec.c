@@ -180,14 +180,14 @@ int cmd_exec(const struct global_opts *g, int argc, char **argv)
 {
 	struct exec_args a = {.o = {.root = g->root, .policy_file = g->policy}};
 	struct ward_error err = {0};
-	int ch, status = 255;
+	int ch, status = EXIT_EXEC_FAILED;
 
 	cli_normalize_args(argc, argv, longopts);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "+p:dte:u:g:c:h", longopts, NULL)) != -1) {
 		int r = exec_flag(ch, optarg, &a);
 		if (r != 0) {
-			status = r > 0 ? 0 : 255;
+			status = r > 0 ? 0 : EXIT_EXEC_FAILED;
 			goto out;
 		}
 	}
@@ -206,7 +206,7 @@ int cmd_exec(const struct global_opts *g, int argc, char **argv)
 	}
 	if (container_exec(&a.o, &status, &err) < 0) {
 		cli_fail(&err);
-		status = 255;
+		status = EXIT_EXEC_FAILED;
 	}
 out:
 	strv_free(a.env);

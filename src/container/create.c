@@ -383,7 +383,7 @@ static int create_record(struct create_run *r, struct ward_error *err)
 		r->l.undo.shared_root = st;
 		r->l.undo.shared_root_nsfd = r->plan.ns[WARD_NS_MOUNT].fd;
 	}
-	state_now_rfc3339(st->created, sizeof st->created);
+	rfc3339_now(st->created, sizeof st->created);
 	if (r->unit.connected) {
 		st->systemd_unit = strdup(r->unit.unit.name);
 		st->systemd_user = r->unit.user;

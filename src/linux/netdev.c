@@ -75,7 +75,7 @@ static int nl_send(struct nl *nl, struct nl_req *r)
 
 /* Receives the replies to the last request: each data message is given to cb (may be NULL);
  * returns 0 at the ack or the end of a dump, -errno for an error reply. */
-static int nl_recv(struct nl *nl, int (*cb)(const struct nlmsghdr *h, void *ctx), void *ctx)
+static int nl_recv(struct nl *nl, int (*cb)(struct nlmsghdr *h, void *ctx), void *ctx)
 {
 	cleanup_free char *buf = malloc(NL_BUF);
 
@@ -135,10 +135,11 @@ struct addr_list {
 	size_t n;
 };
 
-static int collect_addr(const struct nlmsghdr *h, void *ctx)
+/* The netlink macros cast to char *: the messages are not const here (ward's own buffer). */
+static int collect_addr(struct nlmsghdr *h, void *ctx)
 {
 	struct addr_list *l = ctx;
-	const struct ifaddrmsg *ifa = NLMSG_DATA(h);
+	struct ifaddrmsg *ifa = NLMSG_DATA(h);
 	size_t len = IFA_PAYLOAD(h);
 	uint32_t flags = ifa->ifa_flags;
 	struct addr a = {.family = ifa->ifa_family, .prefixlen = ifa->ifa_prefixlen};
@@ -146,7 +147,7 @@ static int collect_addr(const struct nlmsghdr *h, void *ctx)
 	if (h->nlmsg_type != RTM_NEWADDR || (int)ifa->ifa_index != l->ifindex)
 		return 0;
 	a.len = ifa->ifa_family == AF_INET6 ? 16 : 4;
-	for (const struct rtattr *rta = IFA_RTA(ifa); RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
+	for (struct rtattr *rta = IFA_RTA(ifa); RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
 		size_t n = RTA_PAYLOAD(rta);
 		if (rta->rta_type == IFA_FLAGS && n >= sizeof(uint32_t))
 			memcpy(&flags, RTA_DATA(rta), sizeof flags);
@@ -230,16 +231,16 @@ struct link_lookup {
 	char found_name[IFNAMSIZ];
 };
 
-static int match_link(const struct nlmsghdr *h, void *ctx)
+static int match_link(struct nlmsghdr *h, void *ctx)
 {
 	struct link_lookup *l = ctx;
-	const struct ifinfomsg *ifi = NLMSG_DATA(h);
+	struct ifinfomsg *ifi = NLMSG_DATA(h);
 	size_t len = IFLA_PAYLOAD(h);
 	const char *name = NULL;
 
 	if (h->nlmsg_type != RTM_NEWLINK)
 		return 0;
-	for (const struct rtattr *rta = IFLA_RTA(ifi); RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
+	for (struct rtattr *rta = IFLA_RTA(ifi); RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
 		if (rta->rta_type == IFLA_IFNAME && RTA_PAYLOAD(rta) <= IFNAMSIZ)
 			name = RTA_DATA(rta);
 	if (!name || !memchr(name, '\0', IFNAMSIZ))

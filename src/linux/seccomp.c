@@ -233,11 +233,12 @@ static int prepend_enosys(struct seccomp_program *p, uint32_t newest, struct war
 static int add_architectures(scmp_filter_ctx ctx, const struct ward_seccomp *profile,
 			     struct ward_error *err)
 {
-	static const char prefix[] = "SCMP_ARCH_"; /* the spec reader checked every name has it */
+	/* the spec reader checked every name has the prefix */
 
 	for (size_t i = 0; profile->architectures && profile->architectures[i]; i++) {
 		char name[64];
-		snprintf(name, sizeof name, "%s", profile->architectures[i] + sizeof prefix - 1);
+		snprintf(name, sizeof name, "%s",
+			 profile->architectures[i] + strlen(SCMP_ARCH_PREFIX));
 		for (char *c = name; *c; c++)
 			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
 		uint32_t arch = seccomp_arch_resolve_name(name);

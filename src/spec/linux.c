@@ -112,9 +112,9 @@ int spec_read_id_mappings(struct reader *r, const struct json_node *arr, void *b
 	struct ward_id_mapping **out = rd_at(base, f->at);
 	size_t *n = rd_at(base, f->count);
 
-	/* The kernel accepts at most 340 lines in uid_map/gid_map. */
-	if (arr->count > 340)
-		return rd_error(r, "%zu mappings, more than the kernel's limit of 340", arr->count);
+	if (arr->count > ID_MAP_MAX_LINES)
+		return rd_error(r, "%zu mappings, more than the kernel's limit of %d", arr->count,
+				ID_MAP_MAX_LINES);
 	if (rd_walk_array(r, arr, &id_mapping_object, sizeof **out, out, n) < 0)
 		return -1;
 	for (size_t i = 0; i < *n; i++) {

@@ -2,9 +2,9 @@
 #ifndef WARD_SPEC_NAMES_H
 #define WARD_SPEC_NAMES_H
 
+#include "ward/spec.h" /* spec_cap_name(), spec_cap_count() */
+
 int spec_cap_from_name(const char *name);
-const char *spec_cap_name(int cap);
-int spec_cap_count(void);
 int spec_rlimit_from_name(const char *name);
 
 #endif

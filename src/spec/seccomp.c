@@ -155,7 +155,7 @@ static int check_architectures(struct reader *r, void *base, const struct rd_fie
 
 	(void)f;
 	for (size_t i = 0; arches[i]; i++) {
-		if (strncmp(arches[i], "SCMP_ARCH_", 10) != 0) {
+		if (strncmp(arches[i], SCMP_ARCH_PREFIX, strlen(SCMP_ARCH_PREFIX)) != 0) {
 			rd_push_index(r, i);
 			return rd_error(r,
 					"\"%.64s\" is not an architecture name (names look like "

@@ -13,7 +13,8 @@
 #include "ward/cleanup.h"
 #include "ward/util.h"
 
-__attribute__((weak)) int LLVMFuzzerInitialize(int *argc, char ***argv);
+/* Declared in fuzz.h; only some fuzzers define it. */
+#pragma weak LLVMFuzzerInitialize
 
 static int replay_path(const char *path, size_t *count);
 

@@ -24,7 +24,9 @@
  *                         and both (0: it opened), with O_NOCTTY and O_NONBLOCK so that a
  *                         terminal never becomes the controlling one and nothing blocks
  * Static so it runs in any rootfs. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <dirent.h>
 #include <stdbool.h>
 #include <errno.h>

@@ -4,7 +4,9 @@
  * a symbolic link, until SIGTERM or SIGINT; then prints "swaps=N failures=F" on stdout. A pair
  * one of whose names is momentarily missing (the runtime replaced it) only counts a failure.
  * Prints "swapping" on stderr once it has started. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>

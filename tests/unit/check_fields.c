@@ -626,14 +626,13 @@ END_TEST
 
 START_TEST(bind_mounts_refuse_filesystem_options)
 {
-	static const char *const sb[] = {"sync", "dirsync",  "lazytime",
-					 "mand", "iversion", "silent"};
+	static char *const sb[] = {"sync", "dirsync", "lazytime", "mand", "iversion", "silent"};
 	struct mount_plan p;
 	struct ward_error err = {0};
 	char msg[256];
 
 	for (size_t i = 0; i < sizeof sb / sizeof *sb; i++) {
-		char *opts[] = {"rbind", (char *)sb[i], "ro", NULL};
+		char *opts[] = {"rbind", sb[i], "ro", NULL};
 		ck_assert_msg(mountopts_parse("bind", opts, &p, &err) < 0, "%s accepted", sb[i]);
 		snprintf(msg, sizeof msg,
 			 "option \"%s\" changes the filesystem, which a bind mount shares with its "
