@@ -64,8 +64,8 @@ void state_gen_lifted_checks(struct yajl_gen_t *g, const struct ward_confinement
 /* create: records the seccomp programs loaded into the init (filter, never: empty when none)
  * and the checks verdict lifted, into st->confinement (src/container/state_confinement.c). */
 int state_record_confinement(struct ward_state *st, const struct ward_spec *spec,
-			     const struct seccomp_program *filter,
-			     const struct seccomp_program *never, const struct policy_verdict *v,
-			     struct ward_error *err);
+			     const struct ward_seccomp_program *filter,
+			     const struct ward_seccomp_program *never,
+			     const struct policy_verdict *v, struct ward_error *err);
 
 #endif

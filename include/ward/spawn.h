@@ -50,8 +50,8 @@ struct ward_init_config {
 	const struct ward_process *process; /* the process to run (spec->process for create) */
 	/* Compiled in ward; loaded by the process right after no_new_privs (or, without it,
 	 * while it still has CAP_SYS_ADMIN). */
-	const struct seccomp_program *seccomp;
-	const struct seccomp_program *seccomp_never;
+	const struct ward_seccomp_program *seccomp;
+	const struct ward_seccomp_program *seccomp_never;
 	/* Hands the seccomp notification fd to the agent (SCMP_ACT_NOTIFY profiles). */
 	int (*seccomp_listener)(void *ctx, pid_t pid, int fd, struct ward_error *err);
 	void *listener_ctx;

@@ -172,7 +172,7 @@ struct launch {
 	int console_ours;	       /* ward's end when ward is the terminal's reader */
 	int cgroup_fd;		       /* where the process is born; -1: ward's cgroup */
 	int pidfd_sock;		       /* --pidfd-socket, connected */
-	struct seccomp_program filter, never;
+	struct ward_seccomp_program filter, never;
 	const struct host_object *listener; /* the seccomp agent's socket, as judged */
 	struct ward_spawn spawn;
 	struct launch_undo undo;

@@ -49,17 +49,17 @@ int launch_pidfd_socket(struct launch *l, const char *path, struct ward_error *e
 int launch_filters(struct launch *l, struct ward_error *err)
 {
 	const struct policy_verdict *v = &l->verdict;
-	cleanup_close int cache = seccomp_cache_open();
-	unsigned never = (v->never_filter ? SECCOMP_NEVER_BASE : 0) |
-			 (v->never_userns ? SECCOMP_NEVER_USERNS : 0) |
-			 (v->never_keyring ? SECCOMP_NEVER_KEYRING : 0);
+	cleanup_close int cache = ward_seccomp_cache_open();
+	unsigned never = (v->never_filter ? WARD_SECCOMP_NEVER_BASE : 0) |
+			 (v->never_userns ? WARD_SECCOMP_NEVER_USERNS : 0) |
+			 (v->never_keyring ? WARD_SECCOMP_NEVER_KEYRING : 0);
 
 	/* Compiled here, where a failure can still be reported cleanly. */
 	if ((l->spec->linux_.seccomp || v->default_seccomp) &&
-	    seccomp_compile(l->spec->linux_.seccomp, l->process->caps.bounding, cache, &l->filter,
-			    err) < 0)
+	    ward_seccomp_compile(l->spec->linux_.seccomp, l->process->caps.bounding, cache,
+				 &l->filter, err) < 0)
 		return -1;
-	if (never && seccomp_compile_never(never, cache, &l->never, err) < 0)
+	if (never && ward_seccomp_compile_never(never, cache, &l->never, err) < 0)
 		return -1;
 	return 0;
 }
@@ -112,7 +112,7 @@ static int seccomp_handoff(void *ctx, pid_t pid, int fd, struct ward_error *err)
 		msg = strndup((const char *)buf, len);
 	if (!msg)
 		return ward_fail(err, ENOMEM, "seccomp handoff");
-	return seccomp_send_listener(l->listener->fd, sc->listener_path, fd, msg, err);
+	return ward_seccomp_send_listener(l->listener->fd, sc->listener_path, fd, msg, err);
 }
 
 void launch_process_config(struct launch *l, char *const *env, int preserve_fds,
@@ -176,8 +176,8 @@ void launch_undo(struct launch *l)
 void launch_release(struct launch *l)
 {
 	policy_verdict_clear(&l->verdict);
-	seccomp_program_free(&l->filter);
-	seccomp_program_free(&l->never);
+	ward_seccomp_program_free(&l->filter);
+	ward_seccomp_program_free(&l->never);
 	spawn_release(&l->spawn);
 	cleanup_closep(&l->console);
 	cleanup_closep(&l->console_ours);

@@ -159,7 +159,7 @@ static void plan_own_dirs(const char *state_root, unsigned flags, struct ward_pl
 	add_own(plan, "ward's state root", DEFAULT_STATE_ROOT, flags);
 	if (runtime && runtime[0] == '/' && snprintf(xdg, sizeof xdg, "%s/ward", runtime) < 4096)
 		add_own(plan, "ward's state root", xdg, flags);
-	cleanup_free char *cache = seccomp_cache_dir();
+	cleanup_free char *cache = ward_seccomp_cache_dir();
 	add_own(plan, "ward's seccomp cache", cache, flags);
 }
 

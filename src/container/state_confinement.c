@@ -147,9 +147,9 @@ static int record_lifted(struct ward_confinement *c, const struct policy_verdict
 }
 
 int state_record_confinement(struct ward_state *st, const struct ward_spec *spec,
-			     const struct seccomp_program *filter,
-			     const struct seccomp_program *never, const struct policy_verdict *v,
-			     struct ward_error *err)
+			     const struct ward_seccomp_program *filter,
+			     const struct ward_seccomp_program *never,
+			     const struct policy_verdict *v, struct ward_error *err)
 {
 	struct ward_confinement *c = &st->confinement;
 	char digest[72];

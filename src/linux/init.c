@@ -174,9 +174,9 @@ static int load_seccomp(const struct ward_init_config *cfg, int fd, struct ward_
 {
 	int listener = -1;
 
-	if (cfg->seccomp_never && seccomp_install(cfg->seccomp_never, NULL, err) < 0)
+	if (cfg->seccomp_never && ward_seccomp_install(cfg->seccomp_never, NULL, err) < 0)
 		return -1;
-	if (cfg->seccomp && seccomp_install(cfg->seccomp, &listener, err) < 0)
+	if (cfg->seccomp && ward_seccomp_install(cfg->seccomp, &listener, err) < 0)
 		return -1;
 	if (listener >= 0) {
 		/* ward hands it to the agent at listenerPath. */

@@ -31,7 +31,7 @@ static const unsigned char default_profile[] = {
 #include "default-profile.inc"
 };
 
-const char *seccomp_default_profile_json(size_t *len)
+const char *ward_seccomp_default_profile_json(size_t *len)
 {
 	*len = sizeof default_profile;
 	return (const char *)default_profile;
@@ -114,7 +114,7 @@ static bool runs_here(uint32_t arch)
 	return false;
 }
 
-bool seccomp_rule_applies(const struct ward_seccomp_rule *r, uint64_t caps)
+bool ward_seccomp_rule_applies(const struct ward_seccomp_rule *r, uint64_t caps)
 {
 	const char *arch = native_go_arch();
 	if ((r->includes_caps & caps) != r->includes_caps)
@@ -170,7 +170,7 @@ fail:
 	return ward_fail(err, -rc, "linux.seccomp.syscalls[%zu]: add the rule for %s", ri, name);
 }
 
-static int export_bpf(scmp_filter_ctx ctx, struct seccomp_program *out, struct ward_error *err)
+static int export_bpf(scmp_filter_ctx ctx, struct ward_seccomp_program *out, struct ward_error *err)
 {
 	cleanup_close int fd = memfd_create("ward-seccomp", MFD_CLOEXEC);
 	cleanup_free char *buf = NULL;
@@ -194,7 +194,7 @@ static int export_bpf(scmp_filter_ctx ctx, struct seccomp_program *out, struct w
  * probes new calls (clone3, faccessat2, ...) and falls back only on ENOSYS. This prologue
  * answers ENOSYS for native system call numbers above the newest one the profile names; x32
  * calls (which carry __X32_SYSCALL_BIT) and other architectures go on to the filter. */
-static int prepend_enosys(struct seccomp_program *p, uint32_t newest, struct ward_error *err)
+static int prepend_enosys(struct ward_seccomp_program *p, uint32_t newest, struct ward_error *err)
 {
 #if defined(__x86_64__)
 	const uint32_t arch = AUDIT_ARCH_X86_64;
@@ -288,13 +288,13 @@ static int newest_syscall(const struct ward_seccomp *profile)
 
 /* The rules that apply with these capabilities, except those that repeat the default. */
 static int add_rules(scmp_filter_ctx ctx, const struct ward_seccomp *profile, uint64_t caps,
-		     uint32_t default_action, uint32_t default_errno, struct seccomp_program *out,
-		     struct ward_error *err)
+		     uint32_t default_action, uint32_t default_errno,
+		     struct ward_seccomp_program *out, struct ward_error *err)
 {
 	for (size_t i = 0; i < profile->n_rules; i++) {
 		const struct ward_seccomp_rule *r = &profile->rules[i];
 		uint32_t action;
-		if (!seccomp_rule_applies(r, caps))
+		if (!ward_seccomp_rule_applies(r, caps))
 			continue;
 		if (strcmp(r->action, "SCMP_ACT_NOTIFY") == 0) {
 			if (!profile->listener_path)
@@ -320,7 +320,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct ward_seccomp *profile, ui
 }
 
 static int compile_uncached(const struct ward_seccomp *profile, uint64_t caps,
-			    struct seccomp_program *out, struct ward_error *err)
+			    struct ward_seccomp_program *out, struct ward_error *err)
 {
 	struct ward_seccomp *builtin = NULL;
 	scmp_filter_ctx ctx = NULL;
@@ -331,7 +331,7 @@ static int compile_uncached(const struct ward_seccomp *profile, uint64_t caps,
 	memset(out, 0, sizeof *out);
 	if (!profile) {
 		size_t len;
-		const char *json = seccomp_default_profile_json(&len);
+		const char *json = ward_seccomp_default_profile_json(&len);
 		builtin = spec_parse_seccomp(json, len, "the built-in seccomp profile", err);
 		if (!builtin)
 			return -1;
@@ -369,7 +369,7 @@ out:
 	return rc;
 }
 
-int seccomp_syscall_nr(const char *name)
+int ward_seccomp_syscall_nr(const char *name)
 {
 	return seccomp_syscall_resolve_name(name);
 }
@@ -396,7 +396,7 @@ static int never_userns(scmp_filter_ctx ctx, struct ward_error *err)
 	return 0;
 }
 
-static int compile_never_uncached(unsigned what, struct seccomp_program *out,
+static int compile_never_uncached(unsigned what, struct ward_seccomp_program *out,
 				  struct ward_error *err)
 {
 	static const char *const never[] = {
@@ -416,7 +416,7 @@ static int compile_never_uncached(unsigned what, struct seccomp_program *out,
 	for (size_t i = 0; i < ARRAY_SIZE(arches); i++)
 		if (runs_here(arches[i]))
 			seccomp_arch_add(ctx, arches[i]);
-	for (size_t i = 0; (what & SECCOMP_NEVER_BASE) && i < ARRAY_SIZE(never); i++) {
+	for (size_t i = 0; (what & WARD_SECCOMP_NEVER_BASE) && i < ARRAY_SIZE(never); i++) {
 		int nr = seccomp_syscall_resolve_name(never[i]);
 		if (nr == __NR_SCMP_ERROR)
 			continue;
@@ -426,7 +426,7 @@ static int compile_never_uncached(unsigned what, struct seccomp_program *out,
 			goto out;
 		}
 	}
-	for (size_t i = 0; (what & SECCOMP_NEVER_KEYRING) && i < ARRAY_SIZE(keyring); i++) {
+	for (size_t i = 0; (what & WARD_SECCOMP_NEVER_KEYRING) && i < ARRAY_SIZE(keyring); i++) {
 		int nr = seccomp_syscall_resolve_name(keyring[i]);
 		if (nr == __NR_SCMP_ERROR)
 			continue;
@@ -436,7 +436,7 @@ static int compile_never_uncached(unsigned what, struct seccomp_program *out,
 			goto out;
 		}
 	}
-	if ((what & SECCOMP_NEVER_USERNS) && never_userns(ctx, err) < 0)
+	if ((what & WARD_SECCOMP_NEVER_USERNS) && never_userns(ctx, err) < 0)
 		goto out;
 	rc = export_bpf(ctx, out, err);
 out:
@@ -444,7 +444,8 @@ out:
 	return rc;
 }
 
-int seccomp_install(const struct seccomp_program *prog, int *listener_fd, struct ward_error *err)
+int ward_seccomp_install(const struct ward_seccomp_program *prog, int *listener_fd,
+			 struct ward_error *err)
 {
 	struct sock_fprog fprog = {.len = (unsigned short)prog->len, .filter = prog->filter};
 	unsigned flags = prog->flags | (prog->listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0);
@@ -462,8 +463,8 @@ int seccomp_install(const struct seccomp_program *prog, int *listener_fd, struct
 	return 0;
 }
 
-int seccomp_send_listener(int socket_fd, const char *name, int listener_fd, const char *state_json,
-			  struct ward_error *err)
+int ward_seccomp_send_listener(int socket_fd, const char *name, int listener_fd,
+			       const char *state_json, struct ward_error *err)
 {
 	cleanup_close int sock = unix_connect_fd(socket_fd);
 
@@ -474,7 +475,7 @@ int seccomp_send_listener(int socket_fd, const char *name, int listener_fd, cons
 	return 0;
 }
 
-void seccomp_program_free(struct seccomp_program *prog)
+void ward_seccomp_program_free(struct ward_seccomp_program *prog)
 {
 	free(prog->filter);
 	prog->filter = NULL;
@@ -487,8 +488,8 @@ static long elapsed_us(const struct timespec *since)
 	return (now.tv_sec - since->tv_sec) * 1000000L + (now.tv_nsec - since->tv_nsec) / 1000;
 }
 
-int seccomp_compile(const struct ward_seccomp *profile, uint64_t caps, int cache_dirfd,
-		    struct seccomp_program *out, struct ward_error *err)
+int ward_seccomp_compile(const struct ward_seccomp *profile, uint64_t caps, int cache_dirfd,
+			 struct ward_seccomp_program *out, struct ward_error *err)
 {
 	const char *what = profile ? "the config's profile" : "the built-in profile";
 	struct timespec t0;
@@ -500,14 +501,14 @@ int seccomp_compile(const struct ward_seccomp *profile, uint64_t caps, int cache
 		if (!profile) {
 			/* The built-in profile is keyed by its bytes. */
 			size_t len;
-			const char *json = seccomp_default_profile_json(&len);
+			const char *json = ward_seccomp_default_profile_json(&len);
 			struct sha256 h;
 			sha256_init(&h);
 			sha256_update(&h, json, len);
 			sha256_hex(&h, builtin);
 		}
-		seccomp_cache_key(profile, caps, builtin, key);
-		if (seccomp_cache_load(cache_dirfd, key, out)) {
+		ward_seccomp_cache_key(profile, caps, builtin, key);
+		if (ward_seccomp_cache_load(cache_dirfd, key, out)) {
 			log_debug("seccomp: %s loaded from cache entry %s.bpf in %ld us", what, key,
 				  elapsed_us(&t0));
 			return 0;
@@ -519,24 +520,24 @@ int seccomp_compile(const struct ward_seccomp *profile, uint64_t caps, int cache
 		  cache_dirfd >= 0 ? " (cache entry " : "", cache_dirfd >= 0 ? key : "",
 		  cache_dirfd >= 0 ? ".bpf)" : "");
 	if (cache_dirfd >= 0)
-		seccomp_cache_store(cache_dirfd, key, out);
+		ward_seccomp_cache_store(cache_dirfd, key, out);
 	return 0;
 }
 
-int seccomp_compile_never(unsigned what, int cache_dirfd, struct seccomp_program *out,
-			  struct ward_error *err)
+int ward_seccomp_compile_never(unsigned what, int cache_dirfd, struct ward_seccomp_program *out,
+			       struct ward_error *err)
 {
 	char key[65];
 
 	if (cache_dirfd >= 0) {
 		/* The rules it holds take the place of the bounding set in the key. */
-		seccomp_cache_key(NULL, what, "never", key);
-		if (seccomp_cache_load(cache_dirfd, key, out))
+		ward_seccomp_cache_key(NULL, what, "never", key);
+		if (ward_seccomp_cache_load(cache_dirfd, key, out))
 			return 0;
 	}
 	if (compile_never_uncached(what, out, err) < 0)
 		return -1;
 	if (cache_dirfd >= 0)
-		seccomp_cache_store(cache_dirfd, key, out);
+		ward_seccomp_cache_store(cache_dirfd, key, out);
 	return 0;
 }

@@ -27,7 +27,7 @@
  * and ward upgrades cannot make a stale entry apply: all three are part of the key. */
 #define ROOT_CACHE_DIR "/var/cache/ward/seccomp"
 
-char *seccomp_cache_dir(void)
+char *ward_seccomp_cache_dir(void)
 {
 	char *path = NULL;
 
@@ -55,7 +55,7 @@ static const char *unsafe_dir(const struct stat *st)
 	return NULL;
 }
 
-int seccomp_cache_open_below(int dirfd, const char *path)
+int ward_seccomp_cache_open_below(int dirfd, const char *path)
 {
 	cleanup_free char *copy = strdup(path);
 	cleanup_close int fd = -1;
@@ -114,25 +114,25 @@ int seccomp_cache_open_below(int dirfd, const char *path)
 	return steal_fd(&fd);
 }
 
-int seccomp_cache_open_path(const char *path)
+int ward_seccomp_cache_open_path(const char *path)
 {
 	cleanup_close int fd = -1;
 
 	if (path[0] != '/')
 		return -1;
 	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	return fd < 0 ? -1 : seccomp_cache_open_below(fd, path);
+	return fd < 0 ? -1 : ward_seccomp_cache_open_below(fd, path);
 }
 
-int seccomp_cache_open(void)
+int ward_seccomp_cache_open(void)
 {
-	cleanup_free char *path = seccomp_cache_dir();
+	cleanup_free char *path = ward_seccomp_cache_dir();
 
 	if (!path) {
 		log_debug("seccomp cache not used: no cache directory (HOME is not set)");
 		return -1;
 	}
-	return seccomp_cache_open_path(path);
+	return ward_seccomp_cache_open_path(path);
 }
 
 /* ---- the key ------------------------------------------------------------------------------ */
@@ -153,7 +153,8 @@ static void hash_strv(struct sha256 *h, char *const *v)
 		hash_str(h, v[i]);
 }
 
-void seccomp_cache_key(const struct ward_seccomp *p, uint64_t caps, const char *what, char key[65])
+void ward_seccomp_cache_key(const struct ward_seccomp *p, uint64_t caps, const char *what,
+			    char key[65])
 {
 	struct sha256 h;
 	const struct scmp_version *v = seccomp_version();
@@ -232,7 +233,8 @@ static void digest_of(const void *prog, size_t bytes, char out[65])
 	sha256_hex(&h, out);
 }
 
-int seccomp_cache_encode(const char *key, const struct seccomp_program *p, void **out, size_t *len)
+int ward_seccomp_cache_encode(const char *key, const struct ward_seccomp_program *p, void **out,
+			      size_t *len)
 {
 	size_t body = p->len * sizeof(struct sock_filter);
 	struct cache_header hd = {.format = CACHE_FORMAT,
@@ -257,8 +259,8 @@ int seccomp_cache_encode(const char *key, const struct seccomp_program *p, void 
 	return 0;
 }
 
-int seccomp_cache_decode(const void *data, size_t len, const char *key, struct seccomp_program *out,
-			 const char **why)
+int ward_seccomp_cache_decode(const void *data, size_t len, const char *key,
+			      struct ward_seccomp_program *out, const char **why)
 {
 	struct cache_header hd;
 	char digest[65];
@@ -304,7 +306,7 @@ int seccomp_cache_decode(const void *data, size_t len, const char *key, struct s
 	return 0;
 }
 
-bool seccomp_cache_load(int dirfd, const char *key, struct seccomp_program *out)
+bool ward_seccomp_cache_load(int dirfd, const char *key, struct ward_seccomp_program *out)
 {
 	char name[80];
 	cleanup_close int fd = -1;
@@ -339,7 +341,7 @@ bool seccomp_cache_load(int dirfd, const char *key, struct seccomp_program *out)
 		why = "too large";
 	else if (read_fd_limited(fd, CACHE_MAX_BYTES, &buf, &len, &ignored) < 0)
 		why = "cannot be read";
-	if (!why && seccomp_cache_decode(buf, len, key, out, &why) == 0) {
+	if (!why && ward_seccomp_cache_decode(buf, len, key, out, &why) == 0) {
 		/* The modification time is the last use: pruning keeps what is used. */
 		if (futimens(fd, NULL) < 0)
 			log_debug("seccomp cache: touch %s: %m", name);
@@ -349,14 +351,14 @@ bool seccomp_cache_load(int dirfd, const char *key, struct seccomp_program *out)
 	return false;
 }
 
-void seccomp_cache_store(int dirfd, const char *key, const struct seccomp_program *p)
+void ward_seccomp_cache_store(int dirfd, const char *key, const struct ward_seccomp_program *p)
 {
 	char name[80], tmp[96];
 	cleanup_free void *buf = NULL;
 	cleanup_close int fd = -1;
 	size_t len;
 
-	if (seccomp_cache_encode(key, p, &buf, &len) < 0)
+	if (ward_seccomp_cache_encode(key, p, &buf, &len) < 0)
 		return;
 	snprintf(name, sizeof name, "%s.bpf", key);
 	/* A temporary name of this process's own (concurrent starts may store the same key); a
@@ -381,7 +383,7 @@ void seccomp_cache_store(int dirfd, const char *key, const struct seccomp_progra
 		unlinkat(dirfd, tmp, 0);
 		return;
 	}
-	seccomp_cache_prune(dirfd, SECCOMP_CACHE_MAX_ENTRIES);
+	ward_seccomp_cache_prune(dirfd, SECCOMP_CACHE_MAX_ENTRIES);
 }
 
 /* ---- the bound ---------------------------------------------------------------------------- */
@@ -418,7 +420,7 @@ static bool is_stale_temporary(const char *name, const struct stat *st, time_t n
 	       now - st->st_mtime > SECCOMP_CACHE_TMP_AGE;
 }
 
-size_t seccomp_cache_prune(int dirfd, size_t max_entries)
+size_t ward_seccomp_cache_prune(int dirfd, size_t max_entries)
 {
 	cleanup_free struct cache_file *files = NULL;
 	size_t n = 0, cap = 0, removed = 0;

@@ -57,12 +57,12 @@ unsigned stacked_rules(const struct eval *e, const struct ward_spec *spec, uint6
 	unsigned rules = 0;
 
 	if (check_enforced(e, "never-seccomp-filter"))
-		rules |= SECCOMP_NEVER_BASE;
+		rules |= WARD_SECCOMP_NEVER_BASE;
 	if (!(bounding & (UINT64_C(1) << CAP_SYS_ADMIN)) &&
 	    check_enforced(e, "never-user-namespace"))
-		rules |= SECCOMP_NEVER_USERNS;
+		rules |= WARD_SECCOMP_NEVER_USERNS;
 	if (!has_user_namespace(spec, e->plan) && check_enforced(e, "never-host-keyring"))
-		rules |= SECCOMP_NEVER_KEYRING;
+		rules |= WARD_SECCOMP_NEVER_KEYRING;
 	return rules;
 }
 

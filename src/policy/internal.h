@@ -70,7 +70,7 @@ void judge_update(struct eval *e, const struct ward_spec *spec,
 		  const struct ward_resources *update);
 
 /* The silent hardening; harden() changes spec. */
-/* The rules of the stacked filter (SECCOMP_NEVER_* bits) for a process with that bounding
+/* The rules of the stacked filter (WARD_SECCOMP_NEVER_* bits) for a process with that bounding
  * set, as harden_seccomp() will decide them. */
 unsigned stacked_rules(const struct eval *e, const struct ward_spec *spec, uint64_t bounding);
 void harden_seccomp(struct eval *e, const struct ward_spec *spec, uint64_t bounding);

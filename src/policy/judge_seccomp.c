@@ -4,7 +4,7 @@
  *
  * seccomp-weakened judges the rules that take effect for this process: those whose
  * includes/excludes conditions hold for its bounding set and this machine, as
- * seccomp_compile() selects them, under the filter ward stacks (stacked_rules()). A system
+ * ward_seccomp_compile() selects them, under the filter ward stacks (stacked_rules()). A system
  * call counts when the profile lets it through while the container lacks the capability
  * Docker's default profile ties it to, and the kernel would serve it, or part of it, without
  * that capability:
@@ -131,10 +131,10 @@ static bool keeps_namespaces_out(const struct ward_seccomp_arg *a)
 
 /* Whether an allowing rule with these conditions still lets a risky use through. Conditions on
  * different arguments must all hold; conditions on the same argument become separate rules
- * (any of them matches), as seccomp_compile() adds them. */
+ * (any of them matches), as ward_seccomp_compile() adds them. */
 static bool args_let_through(const struct ward_seccomp_rule *r, const struct risky *k)
 {
-	size_t n = r->n_args; /* all of them, as seccomp_compile() adds them all */
+	size_t n = r->n_args; /* all of them, as ward_seccomp_compile() adds them all */
 	bool repeated = false, any_safe = false, all_safe = true;
 
 	if (n == 0 || !k->ns_flags)
@@ -155,16 +155,16 @@ static void assess(const struct ward_seccomp *sc, uint64_t bounding, bool notify
 	int nr[N_RISKY];
 
 	for (size_t k = 0; k < N_RISKY; k++) {
-		nr[k] = seccomp_syscall_nr(risky[k].name);
+		nr[k] = ward_seccomp_syscall_nr(risky[k].name);
 		out[k] = (struct outcome){.first = -1};
 	}
 	for (size_t i = 0; i < sc->n_rules; i++) {
 		const struct ward_seccomp_rule *r = &sc->rules[i];
-		if (!r->action || !seccomp_rule_applies(r, bounding))
+		if (!r->action || !ward_seccomp_rule_applies(r, bounding))
 			continue;
 		enum verdict verdict = action_verdict(r->action, notify_judged);
 		for (size_t n = 0; r->names && r->names[n]; n++) {
-			int this_nr = seccomp_syscall_nr(r->names[n]);
+			int this_nr = ward_seccomp_syscall_nr(r->names[n]);
 			for (size_t k = 0; k < N_RISKY; k++) {
 				if (strcmp(r->names[n], risky[k].name) != 0 &&
 				    (this_nr == -1 || this_nr != nr[k]))
@@ -212,7 +212,7 @@ static void check_weakened(struct eval *e, const struct ward_spec *spec, uint64_
 	bool userns_possible = false;
 	for (size_t k = 0; k < N_RISKY; k++)
 		if (risky[k].reach == REACH_USERNS && out[k].allowed &&
-		    !(bounding & risky[k].caps) && !(stacked & SECCOMP_NEVER_USERNS))
+		    !(bounding & risky[k].caps) && !(stacked & WARD_SECCOMP_NEVER_USERNS))
 			userns_possible = true;
 
 	detail[0] = '\0';
@@ -220,9 +220,9 @@ static void check_weakened(struct eval *e, const struct ward_spec *spec, uint64_
 		const struct risky *r = &risky[k];
 		if (!out[k].allowed || (bounding & r->caps))
 			continue;
-		if ((r->reach == REACH_USERNS && (stacked & SECCOMP_NEVER_USERNS)) ||
+		if ((r->reach == REACH_USERNS && (stacked & WARD_SECCOMP_NEVER_USERNS)) ||
 		    (r->reach == REACH_KEYRING &&
-		     (own_userns || (stacked & SECCOMP_NEVER_KEYRING))) ||
+		     (own_userns || (stacked & WARD_SECCOMP_NEVER_KEYRING))) ||
 		    (r->reach == REACH_NESTED && !userns_possible))
 			continue;
 		if (out[k].first < 0)

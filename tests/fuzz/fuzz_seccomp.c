@@ -18,7 +18,7 @@ static uint64_t bounding_of(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ward_error err = {0};
-	struct seccomp_program prog = {0};
+	struct ward_seccomp_program prog = {0};
 	const char *why;
 	char key[65];
 
@@ -26,27 +26,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		spec_parse_seccomp((const char *)data, size, "linux.seccomp", &err);
 	if (sc) {
 		uint64_t caps = bounding_of(data, size);
-		if (seccomp_compile(sc, caps, -1, &prog, &err) == 0) {
+		if (ward_seccomp_compile(sc, caps, -1, &prog, &err) == 0) {
 			/* What the cache would keep of it decodes to the same program. */
 			void *buf = NULL;
 			size_t len = 0;
-			struct seccomp_program back = {0};
-			seccomp_cache_key(sc, caps, "fuzz", key);
-			if (seccomp_cache_encode(key, &prog, &buf, &len) == 0) {
-				if (seccomp_cache_decode(buf, len, key, &back, &why) < 0 ||
+			struct ward_seccomp_program back = {0};
+			ward_seccomp_cache_key(sc, caps, "fuzz", key);
+			if (ward_seccomp_cache_encode(key, &prog, &buf, &len) == 0) {
+				if (ward_seccomp_cache_decode(buf, len, key, &back, &why) < 0 ||
 				    back.len != prog.len ||
 				    memcmp(back.filter, prog.filter, prog.len * 8) != 0)
 					abort();
-				seccomp_program_free(&back);
+				ward_seccomp_program_free(&back);
 				free(buf);
 			}
-			seccomp_program_free(&prog);
+			ward_seccomp_program_free(&prog);
 		}
 		spec_seccomp_free(sc);
 		return 0;
 	}
-	seccomp_cache_key(NULL, 0, "fuzz", key);
-	if (seccomp_cache_decode(data, size, key, &prog, &why) == 0)
-		seccomp_program_free(&prog);
+	ward_seccomp_cache_key(NULL, 0, "fuzz", key);
+	if (ward_seccomp_cache_decode(data, size, key, &prog, &why) == 0)
+		ward_seccomp_program_free(&prog);
 	return 0;
 }

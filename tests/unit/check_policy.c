@@ -1304,7 +1304,7 @@ START_TEST(the_engines_profiles_and_wards_own_pass)
 	expect(load("podman-4.3-default.json"), NULL, NULL);
 
 	size_t len;
-	const char *json = seccomp_default_profile_json(&len);
+	const char *json = ward_seccomp_default_profile_json(&len);
 	char *copy = strndup(json, len);
 	struct ward_spec *s = with_profile(copy);
 	struct policy_verdict v = judge_with("allow = never-user-namespace, never-host-keyring", s);
