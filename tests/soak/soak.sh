@@ -48,7 +48,6 @@ asan=$(ldd "$WARD" | awk '/libasan/ {print $3}')
 [ -n "$asan" ] && PRELOAD="$asan:$FDREPORT"
 FDDIR="$WORK/fd"
 mkdir -p "$FDDIR"
-plan $((parallel > 0 ? 12 : 11))
 
 # W VERB ARGS...: ward, reporting its fds at exit to $FDDIR/VERB.
 W() { LD_PRELOAD=$PRELOAD WARD_FDREPORT="$FDDIR/$1" "$WARD" --root "$STATE_ROOT" "$@"; }
@@ -274,3 +273,4 @@ if ((parallel > 0)); then
 	done
 	$compare && [[ " ${runtimes[*]} " == *" crun "* ]] && diag "  (crun's times include the unshare wrapper this hybrid-cgroup host needs)"
 fi
+done_testing
