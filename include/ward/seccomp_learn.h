@@ -26,6 +26,9 @@ int learn_filter_build(struct seccomp_program *out, struct ward_error *err);
 /* Puts the handoff exemption in front of a compiled program (complain mode's profile, whose
  * denying rules are notifications) and asks for a listener when it is loaded. */
 int learn_prepend_handoff(struct seccomp_program *p, struct ward_error *err);
+/* Complain mode's form of a compiled profile: every action that denies (errno, trap, kill)
+ * becomes a notification, then learn_prepend_handoff(). */
+int learn_complain_form(struct seccomp_program *p, struct ward_error *err);
 /* Names the sync socket the handoff uses: called in the init, which alone knows its number,
  * on a program from either function above. */
 void learn_bind_handoff(struct seccomp_program *p, int sync_fd);

@@ -5,6 +5,7 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,41 @@ int learn_filter_build(struct seccomp_program *out, struct ward_error *err)
 	memcpy(out->filter, &notify, sizeof notify);
 	out->len = 1;
 	return learn_prepend_handoff(out, err);
+}
+
+/* Whether a filter's action denies the call: it fails (errno), traps or kills. */
+static bool denies(uint32_t action)
+{
+	switch (action & SECCOMP_RET_ACTION_FULL) {
+	case SECCOMP_RET_KILL_PROCESS:
+	case SECCOMP_RET_KILL_THREAD:
+	case SECCOMP_RET_TRAP:
+	case SECCOMP_RET_ERRNO:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int learn_complain_form(struct seccomp_program *p, struct ward_error *err)
+{
+	struct sock_filter *f = p->filter;
+
+	for (size_t i = 0; i < p->len; i++) {
+		if (BPF_CLASS(f[i].code) != BPF_RET)
+			continue;
+		/* libseccomp returns constants only; an action computed at run time cannot be
+		 * told a denial or not. */
+		if (BPF_RVAL(f[i].code) != BPF_K)
+			return ward_fail(
+				err, EINVAL,
+				"--seccomp-complain: the compiled profile returns an action "
+				"computed at run time (instruction %zu)",
+				i);
+		if (denies(f[i].k))
+			f[i].k = SECCOMP_RET_USER_NOTIF;
+	}
+	return learn_prepend_handoff(p, err);
 }
 
 void learn_bind_handoff(struct seccomp_program *p, int sync_fd)
