@@ -16,7 +16,7 @@
 /* ---- the filters (src/linux/seccomp_learn_filter.c) ---- */
 
 /* The one message that passes the notification filter unseen: the init's handoff of the
- * listener to ward, sendmsg() on its sync socket with these flags. MSG_CMSG_CLOEXEC means
+ * listener to ward, sendmsg() with these flags. MSG_CMSG_CLOEXEC means
  * nothing to sendmsg(), so no program sends it; without the exemption the handoff itself
  * would wait for an agent that has no listener yet. */
 #define LEARN_HANDOFF_FLAGS (MSG_NOSIGNAL | MSG_CMSG_CLOEXEC)
@@ -29,9 +29,6 @@ int learn_prepend_handoff(struct seccomp_program *p, struct ward_error *err);
 /* Complain mode's form of a compiled profile: every action that denies (errno, trap, kill)
  * becomes a notification, then learn_prepend_handoff(). */
 int learn_complain_form(struct seccomp_program *p, struct ward_error *err);
-/* Names the sync socket the handoff uses: called in the init, which alone knows its number,
- * on a program from either function above. */
-void learn_bind_handoff(struct seccomp_program *p, int sync_fd);
 /* Sends the listener over the sync socket the filter exempts (SYNC_SECCOMP_FD). */
 int learn_send_listener(int sync_fd, int listener, struct ward_error *err);
 

@@ -1,6 +1,6 @@
-/* The filters of learning and complain mode, written as raw BPF: what they need is too small
- * for libseccomp (one exemption and one action), and the exemption must be patched in the
- * init, which alone knows its sync socket's number. */
+/* The filters of learning and complain mode, written as raw BPF: what they add is too small
+ * for libseccomp (one exemption and one action), and complain mode rewrites the actions of a
+ * profile libseccomp compiled. */
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -29,29 +29,24 @@
 
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
 #define ARG_HI(i) (ARG_LO(i) + 4)
-/* The instruction whose constant is the sync socket's number (learn_bind_handoff()). */
-#define FD_INSN 5
-#define NO_FD	0xffffffffu /* matches no fd until bound */
 
 /* Jump from instruction i past the prologue's last instruction (to the rest of the filter). */
-#define PROLOGUE_LEN 13
+#define PROLOGUE_LEN 9
 #define TO_REST(i)   ((unsigned char)(PROLOGUE_LEN - 1 - (i)))
 
-/* sendmsg(sync_fd, _, LEARN_HANDOFF_FLAGS) on the native architecture is allowed by this
- * filter; anything else goes on to the instructions that follow the prologue. */
+/* sendmsg(_, _, LEARN_HANDOFF_FLAGS) on the native architecture is allowed by this filter;
+ * anything else goes on to the instructions that follow the prologue. The socket is not
+ * compared: the flags alone are what no program sends, and the filter stays one program that
+ * ward compiles before the init exists. */
 static const struct sock_filter handoff_prologue[PROLOGUE_LEN] = {
 	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_AUDIT_ARCH, 0, TO_REST(1)),
 	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_sendmsg, 0, TO_REST(3)),
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0)),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NO_FD, 0, TO_REST(5)),
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_HI(0)),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, TO_REST(7)),
 	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(2)),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, LEARN_HANDOFF_FLAGS, 0, TO_REST(9)),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, LEARN_HANDOFF_FLAGS, 0, TO_REST(5)),
 	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_HI(2)),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, TO_REST(11)),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, TO_REST(7)),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 };
 
@@ -126,10 +121,4 @@ int learn_complain_form(struct seccomp_program *p, struct ward_error *err)
 			f[i].k = SECCOMP_RET_USER_NOTIF;
 	}
 	return learn_prepend_handoff(p, err);
-}
-
-void learn_bind_handoff(struct seccomp_program *p, int sync_fd)
-{
-	struct sock_filter *f = p->filter;
-	f[FD_INSN].k = (uint32_t)sync_fd;
 }

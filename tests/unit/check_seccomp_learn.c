@@ -405,14 +405,13 @@ static int recv_listener(int sock)
 	return fd;
 }
 
-/* The child's part: program (bound to the socket) loaded, the listener handed over with the
- * exempt message, then `after`. */
+/* The child's part: program loaded, the listener handed over with the exempt message, then
+ * `after`. */
 static void traced_child(struct seccomp_program *p, int sock, void (*after)(void))
 {
 	struct ward_error err = {0};
 	int listener;
 
-	learn_bind_handoff(p, sock);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_install(p, &listener, &err) < 0 ||
 	    send_listener(sock, listener) < 0)
 		_exit(100);
