@@ -102,7 +102,13 @@ size_t learn_record_line(const char *name, uint64_t arg0, uint64_t arg1, char *b
 /* Adds one record line (without its newline): 1, 0 or -1 as learn_set_add(), errno EINVAL for
  * a line no agent writes. */
 int learn_set_add_line(struct learn_set *s, const char *line);
-/* Adds every record file of the state directory dirfd. */
+/* Calls fn with the contents (NUL-terminated) of every record file of the state directory
+ * dirfd whose name starts with prefix. */
+typedef int learn_record_fn(void *ctx, const char *name, char *buf, size_t len,
+			    struct ward_error *err);
+int learn_read_records(int dirfd, const char *prefix, learn_record_fn *fn, void *ctx,
+		       struct ward_error *err);
+/* Adds every learning record file of the state directory dirfd. */
 int learn_set_read_records(struct learn_set *s, int dirfd, struct ward_error *err);
 /* Adds what a profile learn_profile_json() wrote allows; anything else in it is an error
  * (what names the file in messages). */

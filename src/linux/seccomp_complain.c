@@ -1,13 +1,10 @@
 /* Complain mode's findings: the record lines its agents write, read back, summed and reported
  * as JSON. */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <yajl/yajl_gen.h>
 
 #include "ward/cleanup.h"
@@ -61,24 +58,20 @@ static int add_finding(struct complain_findings *c, const struct complain_findin
 	return 0;
 }
 
-static int read_record(struct complain_findings *c, int dirfd, const char *name,
-		       struct ward_error *err)
+/* Adds one record file's lines; a line the agent had not finished when it was killed is
+ * skipped. */
+static int add_record(void *ctx, const char *name, char *buf, size_t len, struct ward_error *err)
 {
-	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	cleanup_free char *buf = NULL;
-	size_t len;
+	struct complain_findings *c = ctx;
 
-	if (fd < 0)
-		return ward_fail(err, errno, "seccomp complain mode: open %s", name);
-	if (read_fd_limited(fd, 16 << 20, &buf, &len, err) < 0)
-		return ward_error_prefix(err, "seccomp complain mode: %s", name);
+	(void)name;
 	for (size_t at = 0; at + COMPLAIN_LINE_LEN <= len; at += COMPLAIN_LINE_LEN) {
 		struct complain_finding f = {0};
 		char *line = buf + at;
-		line[COMPLAIN_LINE_LEN - 1] = '\0';
 		int pid;
+		line[COMPLAIN_LINE_LEN - 1] = '\0';
 		if (sscanf(line, "deny %31s %15s %d %" SCNu64, f.name, f.comm, &pid, &f.count) != 4)
-			continue; /* a line the agent had not finished when it was killed */
+			continue;
 		f.pid = pid;
 		if (add_finding(c, &f) < 0)
 			return ward_fail(err, ENOMEM, "seccomp complain mode");
@@ -88,20 +81,8 @@ static int read_record(struct complain_findings *c, int dirfd, const char *name,
 
 int complain_read_records(struct complain_findings *c, int dirfd, struct ward_error *err)
 {
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	cleanup_dir DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	const struct dirent *e;
-
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return ward_fail(err, errno, "seccomp complain mode: read the state directory");
-	}
-	while ((e = readdir(d)) != NULL)
-		if (strncmp(e->d_name, COMPLAIN_RECORD_PREFIX, strlen(COMPLAIN_RECORD_PREFIX)) ==
-			    0 &&
-		    read_record(c, dirfd, e->d_name, err) < 0)
-			return -1;
+	if (learn_read_records(dirfd, COMPLAIN_RECORD_PREFIX, add_record, c, err) < 0)
+		return -1;
 	if (c->n)
 		qsort(c->f, c->n, sizeof *c->f, compare);
 	return 0;
@@ -138,5 +119,13 @@ char *complain_findings_json(const struct complain_findings *c, const char *id)
 	yajl_gen_map_close(g);
 	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
 		return NULL;
-	return strndup((const char *)buf, len);
+	char *out = malloc(len + 2);
+	if (!out)
+		return NULL;
+	memcpy(out, buf, len);
+	/* A file that ends its last line. */
+	if (len == 0 || buf[len - 1] != '\n')
+		out[len++] = '\n';
+	out[len] = '\0';
+	return out;
 }

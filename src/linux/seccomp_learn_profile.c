@@ -173,17 +173,11 @@ int learn_set_add_line(struct learn_set *s, const char *line)
 	return values_add(values_of(s, c), x);
 }
 
-/* Reads one record file; a line cut short by a crash (no newline) is ignored. */
-static int read_record(struct learn_set *s, int dirfd, const char *name, struct ward_error *err)
+/* Adds one record file's lines; a line cut short by a crash (no newline) is ignored. */
+static int add_record(void *ctx, const char *name, char *buf, size_t len, struct ward_error *err)
 {
-	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	cleanup_free char *buf = NULL;
-	size_t len;
+	struct learn_set *s = ctx;
 
-	if (fd < 0)
-		return ward_fail(err, errno, "seccomp learning: open %s", name);
-	if (read_fd_limited(fd, 16 << 20, &buf, &len, err) < 0)
-		return ward_error_prefix(err, "seccomp learning: %s", name);
 	for (char *line = buf, *nl; (nl = memchr(line, '\n', len - (size_t)(line - buf)));
 	     line = nl + 1) {
 		*nl = '\0';
@@ -195,7 +189,22 @@ static int read_record(struct learn_set *s, int dirfd, const char *name, struct 
 	return 0;
 }
 
-int learn_set_read_records(struct learn_set *s, int dirfd, struct ward_error *err)
+static int read_record(int dirfd, const char *name, learn_record_fn *fn, void *ctx,
+		       struct ward_error *err)
+{
+	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	cleanup_free char *buf = NULL;
+	size_t len;
+
+	if (fd < 0)
+		return ward_fail(err, errno, "seccomp: open the record %s", name);
+	if (read_fd_limited(fd, 16 << 20, &buf, &len, err) < 0)
+		return ward_error_prefix(err, "seccomp: the record %s", name);
+	return fn(ctx, name, buf, len, err);
+}
+
+int learn_read_records(int dirfd, const char *prefix, learn_record_fn *fn, void *ctx,
+		       struct ward_error *err)
 {
 	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	cleanup_dir DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
@@ -204,13 +213,18 @@ int learn_set_read_records(struct learn_set *s, int dirfd, struct ward_error *er
 	if (!d) {
 		if (fd >= 0)
 			close(fd);
-		return ward_fail(err, errno, "seccomp learning: read the state directory");
+		return ward_fail(err, errno, "seccomp: read the state directory");
 	}
 	while ((e = readdir(d)) != NULL)
-		if (strncmp(e->d_name, LEARN_RECORD_PREFIX, strlen(LEARN_RECORD_PREFIX)) == 0 &&
-		    read_record(s, dirfd, e->d_name, err) < 0)
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 &&
+		    read_record(dirfd, e->d_name, fn, ctx, err) < 0)
 			return -1;
 	return 0;
+}
+
+int learn_set_read_records(struct learn_set *s, int dirfd, struct ward_error *err)
+{
+	return learn_read_records(dirfd, LEARN_RECORD_PREFIX, add_record, s, err);
 }
 
 /* ---- the profile ---- */
