@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <yajl/yajl_gen.h>
 
 #include "ward/error.h"
 #include "ward/seccomp.h"
@@ -117,6 +118,10 @@ int learn_set_read_profile(struct learn_set *s, const char *json, size_t len, co
 /* The OCI linux.seccomp object that allows exactly s: malloc'd, deterministic (sorted, fixed
  * member order), ending with a newline. */
 char *learn_profile_json(const struct learn_set *s);
+/* The generator both modes write their files with (indented), and its text ending with a
+ * newline, malloc'd. */
+yajl_gen learn_json_gen(void);
+char *learn_json_text(yajl_gen g);
 /* Merges s with the profile at path (when it exists) and writes the result there atomically.
  * Errors name the flag --seccomp-learn. */
 int learn_profile_merge_into(const struct learn_set *s, const char *path, struct ward_error *err);

@@ -90,14 +90,10 @@ int complain_read_records(struct complain_findings *c, int dirfd, struct ward_er
 
 char *complain_findings_json(const struct complain_findings *c, const char *id)
 {
-	cleanup_json_gen yajl_gen g = yajl_gen_alloc(NULL);
-	const unsigned char *buf;
-	size_t len;
+	cleanup_json_gen yajl_gen g = learn_json_gen();
 
 	if (!g)
 		return NULL;
-	yajl_gen_config(g, yajl_gen_beautify, 1);
-	yajl_gen_config(g, yajl_gen_indent_string, "  ");
 	yajl_gen_map_open(g);
 	json_gen_str(g, "id");
 	json_gen_str(g, id);
@@ -117,15 +113,5 @@ char *complain_findings_json(const struct complain_findings *c, const char *id)
 	}
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
-	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
-		return NULL;
-	char *out = malloc(len + 2);
-	if (!out)
-		return NULL;
-	memcpy(out, buf, len);
-	/* A file that ends its last line. */
-	if (len == 0 || buf[len - 1] != '\n')
-		out[len++] = '\n';
-	out[len] = '\0';
-	return out;
+	return learn_json_text(g);
 }

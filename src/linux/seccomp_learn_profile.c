@@ -308,17 +308,41 @@ static void gen_rules(yajl_gen g, const struct learn_set *s)
 	yajl_gen_array_close(g);
 }
 
-char *learn_profile_json(const struct learn_set *s)
+yajl_gen learn_json_gen(void)
 {
-	cleanup_json_gen yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen g = yajl_gen_alloc(NULL);
+
+	if (g) {
+		yajl_gen_config(g, yajl_gen_beautify, 1);
+		yajl_gen_config(g, yajl_gen_indent_string, "  ");
+	}
+	return g;
+}
+
+char *learn_json_text(yajl_gen g)
+{
 	const unsigned char *buf;
 	size_t len;
-	char *out;
+
+	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
+		return NULL;
+	char *out = malloc(len + 2);
+	if (!out)
+		return NULL;
+	memcpy(out, buf, len);
+	/* A file that ends its last line. */
+	if (len == 0 || buf[len - 1] != '\n')
+		out[len++] = '\n';
+	out[len] = '\0';
+	return out;
+}
+
+char *learn_profile_json(const struct learn_set *s)
+{
+	cleanup_json_gen yajl_gen g = learn_json_gen();
 
 	if (!g)
 		return NULL;
-	yajl_gen_config(g, yajl_gen_beautify, 1);
-	yajl_gen_config(g, yajl_gen_indent_string, "  ");
 	yajl_gen_map_open(g);
 	json_gen_str(g, "defaultAction");
 	json_gen_str(g, "SCMP_ACT_ERRNO");
@@ -327,17 +351,7 @@ char *learn_profile_json(const struct learn_set *s)
 	gen_architectures(g);
 	gen_rules(g, s);
 	yajl_gen_map_close(g);
-	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
-		return NULL;
-	/* yajl's beautified output ends with a newline already. */
-	out = malloc(len + 2);
-	if (!out)
-		return NULL;
-	memcpy(out, buf, len);
-	if (len == 0 || buf[len - 1] != '\n')
-		out[len++] = '\n';
-	out[len] = '\0';
-	return out;
+	return learn_json_text(g);
 }
 
 /* ---- reading a learned profile back ---- */
