@@ -1,6 +1,7 @@
 /* process: the program the container runs (config.json and exec --process). */
 #include <sched.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,6 +100,22 @@ static int read_rlimits(struct reader *r, const struct json_node *arr, void *bas
 	return 0;
 }
 
+/* (uid_t)-1 is no ID: setresuid() and setresgid() read it as "leave unchanged", which would
+ * leave the process root. The kernel's id maps stop at 4294967294 for the same reason. */
+#define ID_UNCHANGED UINT32_MAX
+
+static int check_id(struct reader *r, void *base, const struct rd_field *f)
+{
+	uint32_t id;
+
+	memcpy(&id, (const char *)base + f->at, sizeof id);
+	if (id == ID_UNCHANGED)
+		return rd_error(r,
+				"4294967295 is no ID (it means \"unchanged\" to the kernel): use "
+				"0 to 4294967294");
+	return 0;
+}
+
 static int read_gids(struct reader *r, const struct json_node *arr, void *base,
 		     const struct rd_field *f)
 {
@@ -115,6 +132,9 @@ static int read_gids(struct reader *r, const struct json_node *arr, void *base,
 		size_t saved = rd_push_index(r, i);
 		if (rd_node_u32(r, c, &p->additional_gids[i]) < 0)
 			return -1;
+		if (p->additional_gids[i] == ID_UNCHANGED)
+			return rd_error(r, "4294967295 is no ID (it means \"unchanged\" to the "
+					   "kernel): use 0 to 4294967294");
 		p->n_additional_gids = ++i;
 		rd_pop(r, saved);
 	}
@@ -135,8 +155,8 @@ static int check_umask(struct reader *r, void *base, const struct rd_field *f)
 
 #define OF(member) offsetof(struct ward_process, member)
 static const struct rd_field user_fields[] = {
-	{"uid", RD_U32, .at = OF(uid)},
-	{"gid", RD_U32, .at = OF(gid)},
+	{"uid", RD_U32, .at = OF(uid), .check = check_id},
+	{"gid", RD_U32, .at = OF(gid), .check = check_id},
 	{"umask", RD_U32, .at = OF(umask), RD_HAS(OF(has_umask)), .check = check_umask},
 	{"username", RD_STRING, .at = OF(username)},
 	{"additionalGids", RD_ARRAY, .read = read_gids},

@@ -1113,11 +1113,11 @@ START_TEST(rejects_uid_above_uint32)
 }
 END_TEST
 
-START_TEST(accepts_uid_at_uint32_max)
+START_TEST(accepts_the_largest_uid)
 {
-	struct ward_spec *spec = spec_ok(PROC(",'user':{'uid':4294967295,'gid':-0}"));
+	struct ward_spec *spec = spec_ok(PROC(",'user':{'uid':4294967294,'gid':-0}"));
 
-	ck_assert_uint_eq(spec->process->uid, UINT32_MAX);
+	ck_assert_uint_eq(spec->process->uid, UINT32_MAX - 1);
 	ck_assert_uint_eq(spec->process->gid, 0);
 	spec_free(spec);
 }
@@ -1168,6 +1168,24 @@ START_TEST(rejects_additional_gid_of_wrong_type)
 	ck_assert_str_eq(spec_error(PROC(",'user':{'additionalGids':[10,'wheel']}")),
 			 "config.json: process.user.additionalGids[1]: expected an unsigned 32-bit "
 			 "integer, got \"wheel\"");
+}
+END_TEST
+
+START_TEST(rejects_the_unchanged_id_which_would_leave_root)
+{
+	const char *why = "4294967295 is no ID (it means \"unchanged\" to the kernel): use 0 to "
+			  "4294967294";
+	char want[256];
+
+	snprintf(want, sizeof want, "config.json: process.user.uid: %s", why);
+	ck_assert_str_eq(spec_error(PROC(",'user':{'uid':4294967295}")), want);
+	snprintf(want, sizeof want, "config.json: process.user.gid: %s", why);
+	ck_assert_str_eq(spec_error(PROC(",'user':{'gid':4294967295}")), want);
+	snprintf(want, sizeof want, "config.json: process.user.additionalGids[1]: %s", why);
+	ck_assert_str_eq(spec_error(PROC(",'user':{'additionalGids':[5,4294967295]}")), want);
+	struct ward_spec *spec = spec_ok(PROC(",'user':{'uid':4294967294,'gid':4294967294}"));
+	ck_assert_uint_eq(spec->process->uid, 4294967294u);
+	spec_free(spec);
 }
 END_TEST
 
@@ -2394,13 +2412,14 @@ static Suite *spec_suite(void)
 	tcase_add_test(process, rejects_rlimit_above_uint64);
 	tcase_add_test(process, rejects_negative_rlimit);
 	tcase_add_test(process, rejects_uid_above_uint32);
-	tcase_add_test(process, accepts_uid_at_uint32_max);
+	tcase_add_test(process, accepts_the_largest_uid);
 	tcase_add_test(process, rejects_negative_uid);
 	tcase_add_test(process, rejects_fractional_uid);
 	tcase_add_test(process, rejects_uid_with_exponent);
 	tcase_add_test(process, rejects_uid_written_as_a_string);
 	tcase_add_test(process, rejects_huge_integer_literals);
 	tcase_add_test(process, rejects_additional_gid_of_wrong_type);
+	tcase_add_test(process, rejects_the_unchanged_id_which_would_leave_root);
 	tcase_add_test(process, rejects_umask_above_0777);
 	tcase_add_test(process, accepts_umask_0777);
 	tcase_add_test(process, rejects_oom_score_adj_out_of_range);
