@@ -30,7 +30,7 @@ int learn_prepend_handoff(struct seccomp_program *p, struct ward_error *err);
 /* Complain mode's form of a compiled profile: every action that denies (errno, trap, kill)
  * becomes a notification, then learn_prepend_handoff(). */
 int learn_complain_form(struct seccomp_program *p, struct ward_error *err);
-/* Sends the listener over the sync socket the filter exempts (SYNC_SECCOMP_FD). */
+/* Sends the listener to ward as a SYNC_SECCOMP_FD message, the way the filters exempt. */
 int learn_send_listener(int sync_fd, int listener, struct ward_error *err);
 
 /* ---- the agent (src/linux/seccomp_learn_agent.c) ---- */

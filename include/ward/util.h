@@ -30,6 +30,8 @@ ssize_t read_all(int fd, void *buf, size_t len);
 
 /* Sends fd and a (non-empty) payload as one SCM_RIGHTS message; -1 with errno on failure. */
 int send_fd(int sock, int fd, const void *payload, size_t len);
+/* The same with sendmsg() flags of the caller's (send_fd() sends MSG_NOSIGNAL). */
+int send_fd_flags(int sock, int fd, const void *payload, size_t len, int flags);
 /* send_fd() with a ward_error. */
 int send_fd_to(int sock, int fd, const char *payload, struct ward_error *err);
 /* A connected SOCK_STREAM socket to the unix socket at PATH (any length); -1 and errno. */

@@ -318,7 +318,8 @@ static int create_judge(struct create_run *r, struct ward_error *err)
 
 	if (plan_build(spec, r->bundle, o->root, PLAN_RESOLVE, &r->plan, err) < 0 ||
 	    plan_require_resolved(spec, &r->plan, err) < 0 ||
-	    policy_enforce(o->policy_file, spec, &r->plan, NULL, o->id, &r->l.verdict, err) < 0)
+	    policy_enforce(o->policy_file, spec, &r->plan, NULL, o->id, &r->l.verdict, err) < 0 ||
+	    learn_session_create(&r->l.learn, o, &r->l.verdict, spec, err) < 0)
 		return -1;
 	if (o->systemd_cgroup) {
 		if (unit_placement_open(&r->unit, spec, o->id, err) < 0)
@@ -348,7 +349,9 @@ static int create_state_dir(struct create_run *r, struct ward_error *err)
 		return -1;
 	r->l.undo.rootfd = c->rootfd;
 	r->l.undo.dir = id;
-	if (copy_config(r->o, c->dirfd, r->config, r->config_len, err) < 0)
+	r->l.state_dirfd = c->dirfd;
+	if (copy_config(r->o, c->dirfd, r->config, r->config_len, err) < 0 ||
+	    learn_session_save(&r->l.learn, c->dirfd, err) < 0)
 		return -1;
 	if (mkfifoat(c->dirfd, "exec.fifo", 0600) < 0) {
 		ward_fail(err, errno, "create exec.fifo");

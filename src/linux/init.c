@@ -29,6 +29,7 @@
 #include "ward/rootfs.h"
 #include "ward/rootless.h"
 #include "ward/safepath.h"
+#include "ward/seccomp_learn.h"
 #include "ward/spawn.h"
 #include "ward/sync.h"
 #include "ward/syscalls.h"
@@ -169,12 +170,32 @@ static int set_io_priority(const struct ward_process *p, struct ward_error *err)
 	return 0;
 }
 
+/* Loads a filter that has a listener and sends the listener to ward the way learning's and
+ * complain mode's filters let through (anything else would wait for an agent that does not
+ * have the listener yet). */
+static int load_with_handoff(const struct seccomp_program *p, int fd, struct ward_error *err)
+{
+	int listener = -1;
+
+	if (seccomp_install(p, &listener, err) < 0)
+		return -1;
+	int rc = learn_send_listener(fd, listener, err);
+	close(listener);
+	return rc;
+}
+
 static int load_seccomp(const struct ward_init_config *cfg, int fd, struct ward_error *err)
 {
 	int listener = -1;
 
 	if (cfg->seccomp_never && seccomp_install(cfg->seccomp_never, NULL, err) < 0)
 		return -1;
+	/* Learning: the notifying filter goes before the profile, so that its agent sees the
+	 * profile's installation and records what follows it. */
+	if (cfg->seccomp_learn && load_with_handoff(cfg->seccomp_learn, fd, err) < 0)
+		return -1;
+	if (cfg->seccomp_complain && cfg->seccomp)
+		return load_with_handoff(cfg->seccomp, fd, err);
 	if (cfg->seccomp && seccomp_install(cfg->seccomp, &listener, err) < 0)
 		return -1;
 	if (listener >= 0) {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "ward/seccomp_learn.h"
+#include "ward/sync.h"
 #include "ward/util.h"
 
 #if defined(__x86_64__)
@@ -121,4 +122,14 @@ int learn_complain_form(struct seccomp_program *p, struct ward_error *err)
 			f[i].k = SECCOMP_RET_USER_NOTIF;
 	}
 	return learn_prepend_handoff(p, err);
+}
+
+int learn_send_listener(int sync_fd, int listener, struct ward_error *err)
+{
+	struct sync_msg msg = {.type = SYNC_SECCOMP_FD};
+
+	if (send_fd_flags(sync_fd, listener, &msg, offsetof(struct sync_msg, text),
+			  LEARN_HANDOFF_FLAGS) < 0)
+		return ward_fail(err, errno, "seccomp: hand the notification fd to ward");
+	return 0;
 }

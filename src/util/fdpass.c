@@ -12,6 +12,11 @@
 
 int send_fd(int sock, int fd, const void *payload, size_t len)
 {
+	return send_fd_flags(sock, fd, payload, len, MSG_NOSIGNAL);
+}
+
+int send_fd_flags(int sock, int fd, const void *payload, size_t len, int flags)
+{
 	struct iovec iov = {.iov_base = (void *)payload, .iov_len = len};
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -28,7 +33,7 @@ int send_fd(int sock, int fd, const void *payload, size_t len)
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &fd, sizeof fd);
-	while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+	while (sendmsg(sock, &mh, flags) < 0)
 		if (errno != EINTR)
 			return -1;
 	return 0;
