@@ -269,8 +269,11 @@ static int drop_to_process(const struct ward_init_config *cfg, int fd, const str
 	if (process_chdir(p->cwd, err) < 0 || process_set_rlimits(p, err) < 0 ||
 	    process_prepare_exec(p, cfg->env, exe, err) < 0 || caps_set_bounding(&p->caps, err) < 0)
 		return -1;
-	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the user change. */
-	if (!p->no_new_privileges && load_seccomp(cfg, fd, err) < 0)
+	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the user change.
+	 * Learning loads there always, so that the profile it learns allows what follows in
+	 * either order (engines give noNewPrivileges false, `ward spec` true). */
+	bool early = !p->no_new_privileges || cfg->seccomp_learn;
+	if (early && load_seccomp(cfg, fd, err) < 0)
 		return -1;
 	if (process_set_user(p, err) < 0)
 		return -1;
@@ -281,7 +284,7 @@ static int drop_to_process(const struct ward_init_config *cfg, int fd, const str
 	if (caps_apply(&p->caps, err) < 0)
 		return ward_error_prefix(err, "process.capabilities");
 	/* With no_new_privs the filter goes last, so it only needs to allow what follows. */
-	if (p->no_new_privileges && load_seccomp(cfg, fd, err) < 0)
+	if (!early && load_seccomp(cfg, fd, err) < 0)
 		return -1;
 	umask(p->has_umask ? (mode_t)p->umask : 022);
 	return 0;

@@ -1,10 +1,12 @@
 #!/bin/bash
 # Seccomp learning and complain mode (ward-seccomp(7)) end to end: a real workload (a perl
 # script, a dynamically linked interpreter, and a C compile with the host's gcc) learned, the
-# learned profile enforced on the same workload (unchanged output) and denying what it never
-# made; exec'd processes learned too, a killed container's calls kept, runs merged; the
-# refusals; complain mode reporting exactly what a narrowed profile would deny while denying
-# nothing, from the flag and from policy.conf; the cost of learning measured.
+# learned profile enforced on the same workload (unchanged output, with and without
+# no_new_privs) and denying what it never made; exec'd processes learned too, a killed
+# container's calls kept, runs merged; the refusals; complain mode reporting exactly what a
+# narrowed profile would deny while denying nothing, from the flag and from policy.conf; the
+# cost of learning measured; the learned file read by Podman (--security-opt seccomp=) through
+# ward.
 . "$(dirname "$0")/lib/common.sh"
 # The host's /usr and /lib bound read-only for perl and gcc, as in seccomp.sh.
 use_policy "allow = mount-host-system, mount-host-modules"
@@ -92,6 +94,13 @@ b=$(learned_bundle enforced)
 enforce "$b" "$L"
 ward_run "$b" enforced
 is learned_profile_runs_the_same_workload "$RC $OUT" "0 $LEARNED_OUT"
+# Without no_new_privs (as Podman and Docker give) the profile is loaded before the user and
+# capability changes, which it must then allow: learning loads it there always.
+b=$(learned_bundle nonnp)
+enforce "$b" "$L"
+edit_config "$b" '.process.noNewPrivileges = false'
+ward_run "$b" nonnp
+is learned_profile_holds_without_no_new_privs "$RC $OUT" "0 $LEARNED_OUT"
 b=$(learned_bundle extra extra)
 enforce "$b" "$L"
 ward_run "$b" extra
@@ -160,7 +169,35 @@ ward_run "$b" loop --seccomp-complain
 diag "complain mode (nothing denied by the profile): ${OUT#ns_per_round } ns per round"
 check learning_cost_is_measured test "$learning" -gt 0
 
-# 8. The admin's complain mode (policy.conf), for every container.
+# 8. The learned file as Podman reads it (--security-opt seccomp=FILE), through ward.
+pm_root=$(mktemp -d /tmp/ward-pm.XXXXXX)
+cat >"$pm_root/containers.conf" <<CONF
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+pids_limit = 0
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+events_logfile_path = "$pm_root/events.log"
+CONF
+P() { CONTAINERS_CONF="$pm_root/containers.conf" podman --root "$pm_root/root" \
+	--runroot "$pm_root/runroot" --storage-driver vfs --runtime "$WARD" --tmpdir "$pm_root/tmp" "$@"; }
+stop_podman() {
+	P rm -af -t 0 >/dev/null 2>&1
+	rm -rf "$pm_root"
+	cleanup
+}
+trap stop_podman EXIT
+PODMAN_WORK='ls / >/dev/null; cat /etc/passwd >/dev/null; echo podman-ok'
+b=$(new_bundle forpodman "$PODMAN_WORK")
+ward_run "$b" forpodman --seccomp-learn "$WORK/podman.json"
+engine_image_tar "$pm_root/rootfs.tar"
+P import "$pm_root/rootfs.tar" localhost/wardtest >/dev/null 2>&1
+out=$(P run --rm --network none --security-opt seccomp="$WORK/podman.json" localhost/wardtest \
+	sh -c "$PODMAN_WORK; probe syscall socket_unix" 2>&1)
+is podman_runs_under_the_learned_profile "$out" $'podman-ok\nsocket_unix errno=1'
+
+# 9. The admin's complain mode (policy.conf), for every container.
 use_policy "allow = mount-host-system, mount-host-modules" "seccomp-complain = yes"
 b=$(learned_bundle policy)
 enforce "$b" "$WORK/narrow.json"
