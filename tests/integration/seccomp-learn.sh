@@ -6,7 +6,7 @@
 # container's calls kept, runs merged; the refusals; complain mode reporting exactly what a
 # narrowed profile would deny while denying nothing, from the flag and from policy.conf; the
 # cost of learning measured; the learned file read by Podman (--security-opt seccomp=) through
-# ward.
+# ward; and rootless, the same three.
 . "$(dirname "$0")/lib/common.sh"
 # The host's /usr and /lib bound read-only for perl and gcc, as in seccomp.sh.
 use_policy "allow = mount-host-system, mount-host-modules"
@@ -204,6 +204,26 @@ enforce "$b" "$WORK/narrow.json"
 ward_run "$b" policy
 is policy_complain_mode_denies_nothing "$RC $OUT" "0 $LEARNED_OUT"
 like policy_complain_mode_reports_on_delete "$ERR" 'container policy: the profile would have denied getdents64'
+
+# 10. Rootless (as rootless.sh's user): learning, the learned profile enforced, complain mode.
+user=ward-rootless
+id "$user" >/dev/null 2>&1 || useradd -m -s /bin/sh "$user" || { echo "Bail out! cannot create the test user"; exit 1; }
+home="$WORK/rootless"
+mkdir -p "$home/xdg" "$home/b"
+cp -a "$ROOTFS" "$home/b/rootfs"
+chown -R "$user:" "$home"
+chmod 0700 "$home/xdg"
+chmod 0755 "$WORK" "$home"
+U() { su "$user" -s /bin/bash -c "cd '$home/b' && XDG_RUNTIME_DIR='$home/xdg' $(printf '%q ' "$WARD_REAL" "$@")"; }
+cfg() { jq "$@" "$home/b/config.json" >"$home/b/c.tmp" && mv "$home/b/c.tmp" "$home/b/config.json" && chown "$user:" "$home/b/config.json"; }
+U spec --rootless
+cfg '.process.args = ["sh", "-c", "ls / >/dev/null; echo rootless-ok"]'
+out=$(U run --seccomp-learn "$home/learned.json" rl1 2>/dev/null </dev/null)
+is rootless_learning_runs "$out" rootless-ok
+cfg --slurpfile p "$home/learned.json" '.linux.seccomp = $p[0] | .process.args[2] += "; probe syscall socket_unix"'
+is rootless_learned_profile_is_enforced "$(U run rl2 2>/dev/null </dev/null)" $'rootless-ok\nsocket_unix errno=1'
+out=$(U run --seccomp-complain rl3 2>&1 </dev/null)
+like rootless_complain_mode_denies_nothing_and_reports "$out" $'rootless-ok\nsocket_unix errno=0\n.*would have denied socket'
 
 is no_agent_outlives_its_container "$(live_agents)" ""
 assert_no_leftovers
