@@ -31,6 +31,10 @@
 #define KNOWN_ARCHES 4
 #define KNOWN_NRS    2048 /* 0x3ff and the x32 bit */
 #define MAX_FINDINGS 4096
+/* Argument values (personality's, setns's types) are the container's to choose: beyond this
+ * many, more are not recorded (the learned profile denies them), so that a container cannot
+ * fill the state directory's file system through the agent. */
+#define MAX_VALUES 256
 
 struct agent {
 	const struct learn_agent_config *cfg;
@@ -96,6 +100,11 @@ static bool is_filter_install(const struct seccomp_data *d)
 	       d->args[0] == SECCOMP_SET_MODE_FILTER && d->args[2] != 0;
 }
 
+static size_t conditioned_values(const struct learn_set *s)
+{
+	return s->clone_ns.n + s->unshare_ns.n + s->setns_type.n + s->personality.n;
+}
+
 static void learn_one(struct agent *a, const struct seccomp_data *d)
 {
 	uint8_t mask = 0, *bit;
@@ -114,16 +123,20 @@ static void learn_one(struct agent *a, const struct seccomp_data *d)
 	if (!name)
 		return; /* a number no profile can name */
 	size_t n = learn_record_line(name, d->args[0], d->args[1], line, sizeof line);
-	line[n ? n - 1 : 0] = '\0';
-	int added = n ? learn_set_add_line(&a->seen, line) : 0;
-	if (added == 1) {
+	free(name);
+	if (n == 0)
+		return;
+	line[n - 1] = '\0';
+	/* Only calls whose record does not depend on their arguments skip the lookup. */
+	bool plain = memcmp(line, "syscall ", 8) == 0;
+	if (!plain && conditioned_values(&a->seen) >= MAX_VALUES)
+		return;
+	if (learn_set_add_line(&a->seen, line) == 1) {
 		line[n - 1] = '\n';
 		(void)!write(a->cfg->record_fd, line, n);
 	}
-	/* Only calls whose record does not depend on their arguments skip the lookup. */
-	if (bit && strncmp(line, "syscall ", 8) == 0)
+	if (bit && plain)
 		*bit |= mask;
-	free(name);
 }
 
 static void read_comm(pid_t pid, char comm[16])

@@ -542,6 +542,31 @@ START_TEST(agent_starts_after_the_profile_install)
 }
 END_TEST
 
+static void many_values(void)
+{
+	/* An fd that is not one: nothing happens, the type is still seen. */
+	for (long type = 1; type <= 300; type++)
+		syscall(SYS_setns, -1, type);
+}
+
+START_TEST(agent_bounds_the_values_a_container_chooses)
+{
+	NEEDS_SECCOMP();
+	struct ward_error err = {0};
+	struct seccomp_program p = {0};
+	ck_assert_msg(learn_filter_build(&p, &err) == 0, "%s", err.msg);
+	cleanup_free char *dir = run_agent(&p, LEARN_MODE_LEARN, 0, many_values);
+	struct learn_set s = read_learned(dir);
+
+	ck_assert_uint_eq(s.setns_type.n, 256);
+	ck_assert_uint_eq(s.setns_type.v[0], 1);
+	ck_assert(has_name(&s, "exit_group")); /* names are not bounded: the table bounds them */
+	learn_set_clear(&s);
+	seccomp_program_free(&p);
+	rmtree(dir);
+}
+END_TEST
+
 static void denied_calls(void)
 {
 	for (int i = 0; i < 3; i++)
@@ -627,6 +652,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, conditions_are_enforced);
 	tcase_add_test(tc, agent_learns_what_a_process_makes);
 	tcase_add_test(tc, agent_starts_after_the_profile_install);
+	tcase_add_test(tc, agent_bounds_the_values_a_container_chooses);
 	tcase_add_test(tc, complain_form_denies_nothing_and_reports_what_it_would);
 	tcase_add_test(tc, complain_lines_are_fixed_width);
 	suite_add_tcase(s, tc);
