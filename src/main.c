@@ -28,6 +28,7 @@ const struct command ward_commands[] = {
 	{"kill", cmd_kill, "send a signal to a container's process(es)"},
 	{"delete", cmd_delete, "delete a container"},
 	{"ps", cmd_ps, "list a container's processes"},
+	{"inspect", cmd_inspect, "print the isolation in force for a container (from the kernel)"},
 	{"features", cmd_features, "print the OCI features document of this build"},
 	{"spec", cmd_spec, "write a hardened config.json for a new bundle"},
 	{"policy", cmd_policy, "judge a config against the hardening policy; list checks"},

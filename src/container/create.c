@@ -15,6 +15,7 @@
 #include "ward/console.h"
 #include "ward/container.h"
 #include "ward/hooks.h"
+#include "ward/inspect.h"
 #include "ward/json.h"
 #include "ward/log.h"
 #include "ward/lsm.h"
@@ -494,8 +495,11 @@ int create_container(const struct create_options *o, struct created_container *c
 	if (create_load(&r, err) < 0 || create_judge(&r, err) < 0 ||
 	    create_state_dir(&r, err) < 0 || launch_console(&r.l, o->console_socket, err) < 0 ||
 	    create_record(&r, err) < 0 || create_cgroup(&r, err) < 0 ||
-	    launch_filters(&r.l, err) < 0 || open_idmaps(c->spec, &r.plan, &r.idmaps, err) < 0 ||
-	    create_spawn(&r, err) < 0 || create_finish(&r, err) < 0) {
+	    launch_filters(&r.l, err) < 0 ||
+	    state_record_confinement(&c->state, c->spec, &r.l.filter, &r.l.never, &r.l.verdict,
+				     err) < 0 ||
+	    open_idmaps(c->spec, &r.plan, &r.idmaps, err) < 0 || create_spawn(&r, err) < 0 ||
+	    create_finish(&r, err) < 0) {
 		launch_undo(&r.l);
 		rc = -1;
 	}

@@ -366,6 +366,7 @@ int state_write(int dirfd, const struct ward_state *st, struct ward_error *err)
 	gen_private_state(g, st);
 	json_gen_str(g, "annotations");
 	container_gen_map(g, st->annotations, st->n_annotations);
+	state_write_confinement(g, &st->confinement);
 	yajl_gen_map_close(g);
 	yajl_gen_get_buf(g, &buf, &len);
 	return write_file_atomic(dirfd, "state.json", buf, len, 0600, err);
@@ -446,6 +447,7 @@ int state_read(int dirfd, struct ward_state *st, struct ward_error *err)
 			st->n_annotations++;
 		}
 	}
+	state_read_confinement(root, &st->confinement);
 	json_free(doc);
 	if (!st->oci_version || !st->id || !st->bundle || !st->rootfs) {
 		state_clear(st);
@@ -468,6 +470,7 @@ void state_clear(struct ward_state *st)
 		free(st->annotations[i].value);
 	}
 	free(st->annotations);
+	state_clear_confinement(&st->confinement);
 	memset(st, 0, sizeof *st);
 }
 
