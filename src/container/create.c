@@ -498,6 +498,7 @@ int create_container(const struct create_options *o, struct created_container *c
 	    launch_filters(&r.l, err) < 0 ||
 	    state_record_confinement(&c->state, c->spec, &r.l.filter, &r.l.never, &r.l.verdict,
 				     err) < 0 ||
+	    learn_session_record(&r.l.learn, &c->state.confinement) < 0 ||
 	    open_idmaps(c->spec, &r.plan, &r.idmaps, err) < 0 || create_spawn(&r, err) < 0 ||
 	    create_finish(&r, err) < 0) {
 		launch_undo(&r.l);

@@ -188,6 +188,13 @@ int learn_session_filters(struct learn_session *s, struct seccomp_program *profi
 	return s->record_fd < 0 ? -1 : 0;
 }
 
+int learn_session_record(const struct learn_session *s, struct ward_confinement *c)
+{
+	if (s->on && s->mode == LEARN_MODE_LEARN)
+		c->seccomp_filters++;
+	return 0;
+}
+
 int learn_session_handoff(void *ctx, pid_t pid, int fd, struct ward_error *err)
 {
 	struct learn_session *s = ctx;

@@ -12,6 +12,7 @@
 #include "ward/seccomp.h"
 #include "ward/seccomp_learn.h"
 #include "ward/spec.h"
+#include "ward/state.h"
 
 struct learn_session {
 	bool on;
@@ -37,6 +38,8 @@ int learn_session_save(const struct learn_session *s, int dirfd, struct ward_err
  * or the profile turned into complain mode's form; the agent's record file in dirfd. */
 int learn_session_filters(struct learn_session *s, struct seccomp_program *profile, int dirfd,
 			  struct ward_error *err);
+/* For `ward inspect`: learning's filter is one more that ward loads into the init. */
+int learn_session_record(const struct learn_session *s, struct ward_confinement *c);
 /* ward_init_config.seccomp_listener when on: forks the agent with the listener. */
 int learn_session_handoff(void *ctx, pid_t pid, int fd, struct ward_error *err);
 void learn_session_clear(struct learn_session *s);
