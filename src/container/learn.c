@@ -28,6 +28,21 @@ static char *absolute(const char *path)
 	return path_join(cwd, path);
 }
 
+/* The directory delete writes into must exist now: a typo found after a long run loses it. */
+static int check_directory(const char *path, const char *flag, struct ward_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	cleanup_free char *dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+	cleanup_close int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+
+	if (!slash[1])
+		return ward_fail(err, EISDIR, "%s %s: names a directory, not a file", flag, path);
+	if (fd < 0)
+		return ward_fail(err, dir ? errno : ENOMEM, "%s %s: its directory %s", flag, path,
+				 dir ? dir : "");
+	return 0;
+}
+
 /* FILE may not exist yet; if it does, it must be a profile ward learned (it is merged). */
 static int check_learn_target(const char *path, struct ward_error *err)
 {
@@ -118,6 +133,9 @@ int learn_session_create(struct learn_session *s, const struct create_options *o
 				 s->mode == LEARN_MODE_LEARN ? "--seccomp-learn"
 							     : "--seccomp-complain",
 				 path);
+	const char *flag = s->mode == LEARN_MODE_LEARN ? "--seccomp-learn" : "--seccomp-complain";
+	if (check_directory(s->target, flag, err) < 0)
+		return -1;
 	return s->mode == LEARN_MODE_LEARN ? check_learn_target(s->target, err) : 0;
 }
 

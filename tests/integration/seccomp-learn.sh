@@ -138,6 +138,9 @@ like learning_refuses_a_config_agent "$RC|$ERR" '^1\|.*--seccomp-learn: linux.se
 b=$(new_bundle both true)
 ward_run "$b" both --seccomp-learn "$WORK/n.json" --seccomp-complain
 like learning_and_complaining_are_exclusive "$RC|$ERR" '^1\|.*--seccomp-learn and --seccomp-complain'
+ward_run "$b" nodir --seccomp-learn "$WORK/no/such/dir/learned.json"
+like learning_into_a_missing_directory_is_refused_at_once "$RC|$ERR" \
+	"^1\|.*--seccomp-learn $WORK/no/such/dir/learned.json: its directory $WORK/no/such/dir: no such file"
 echo '{"defaultAction": "SCMP_ACT_ALLOW"}' >"$WORK/foreign.json"
 ward_run "$b" foreign --seccomp-learn "$WORK/foreign.json"
 like a_foreign_file_is_not_merged "$RC|$ERR" "^1\|.*--seccomp-learn $WORK/foreign.json: not a profile ward learned"
