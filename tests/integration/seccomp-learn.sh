@@ -160,6 +160,15 @@ like complain_mode_names_the_process "$(jq -r '.findings[] | select(.syscall == 
 like complain_mode_reports_on_delete "$ERR" 'would have denied wait4'
 ward_run "$b" enforcing
 like without_complain_mode_the_narrow_profile_denies "$RC" '^[1-9]'
+# exec'd processes complain too; the never filter stays enforcing, and is not reported.
+b=$(new_bundle cpl "sleep 60; : $MARK")
+W run -d -b "$b" --seccomp-complain="$WORK/cpl.json" cpl </dev/null
+out=$(W exec cpl sh -c 'probe syscall perf_event_open; probe syscall open_by_handle_at; probe syscall unshare_user')
+is execd_process_is_not_denied_what_the_profile_would_deny "$out" \
+	$'perf_event_open errno=0\nopen_by_handle_at errno=1\nunshare_user errno=1'
+W delete --force cpl 2>/dev/null
+is execd_process_complains_and_the_never_filter_does_not \
+	"$(jq -r '[.findings[] | select(.comm == "probe") | .syscall] | join(" ")' "$WORK/cpl.json")" perf_event_open
 
 # 7. Cost: a syscall-heavy loop (getppid + stat), without and with learning.
 b=$(new_bundle loop "probe loop 100000")
