@@ -8,6 +8,9 @@
 
 #include "ward/error.h"
 
+/* `ward exec`'s status when ward itself fails (not the process), as runc's. */
+#define EXIT_EXEC_FAILED 255
+
 struct global_opts {
 	const char *root;
 	const char *log_path;
