@@ -22,6 +22,10 @@ struct create_options {
 	bool foreground;	 /* `run` without --detach: ward stays the init's parent */
 	bool keep;		 /* `run --keep` */
 	const char *policy_file; /* NULL: the default policy file */
+	/* ward-seccomp(7): --seccomp-learn FILE; --seccomp-complain[=FILE] */
+	const char *seccomp_learn;
+	bool seccomp_complain;
+	const char *seccomp_complain_file;
 };
 
 /* Creates the container: config -> state directory -> an init waiting for `start`. On failure

@@ -73,6 +73,8 @@ struct policy {
 	char **listener_dirs; /* `seccomp-listener = DIR`: where seccomp agents' sockets may be */
 	struct policy_device *devices; /* `device = TYPE MAJOR:MINOR` */
 	size_t n_devices;
+	/* `seccomp-complain = yes`: profiles run in complain mode (ward-seccomp(7)) */
+	bool seccomp_complain;
 	/* The caller to judge against; NULL: ward's own process (tests set one). */
 	const struct policy_caller *caller;
 };
@@ -108,8 +110,9 @@ struct policy_verdict {
 	/* The config had no maskedPaths (or an empty readonlyPaths): what an engine's opt-out
 	 * looks like; the defaults replaced it. */
 	bool masks_opt_out_replaced;
-	bool never_userns;  /* ... with the rules that refuse creating a user namespace */
-	bool never_keyring; /* ... with the rules that refuse the keyring calls */
+	bool never_userns;     /* ... with the rules that refuse creating a user namespace */
+	bool never_keyring;    /* ... with the rules that refuse the keyring calls */
+	bool seccomp_complain; /* the policy's seccomp-complain: the profile in complain mode */
 };
 
 /* Judges spec, as plan says ward will carry it out (plan_build), against the policy and

@@ -52,7 +52,12 @@ struct ward_init_config {
 	 * while it still has CAP_SYS_ADMIN). */
 	const struct ward_seccomp_program *seccomp;
 	const struct ward_seccomp_program *seccomp_never;
-	/* Hands the seccomp notification fd to the agent (SCMP_ACT_NOTIFY profiles). */
+	/* Learning (ward-seccomp(7)): the notifying filter, loaded before the profile. */
+	const struct ward_seccomp_program *seccomp_learn;
+	/* Complain mode: seccomp is the profile's complain form, whose listener goes to ward. */
+	bool seccomp_complain;
+	/* Hands the seccomp notification fd to the agent (SCMP_ACT_NOTIFY profiles; learning's
+	 * and complain mode's agent). */
 	int (*seccomp_listener)(void *ctx, pid_t pid, int fd, struct ward_error *err);
 	void *listener_ctx;
 };

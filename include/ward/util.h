@@ -38,6 +38,8 @@ ssize_t read_all(int fd, void *buf, size_t len);
 /* Sends a (non-empty) payload and, when fd >= 0, fd as one SCM_RIGHTS message; -1 with errno
  * on failure. */
 int send_fd(int sock, int fd, const void *payload, size_t len);
+/* The same with sendmsg() flags of the caller's (send_fd() sends MSG_NOSIGNAL). */
+int send_fd_flags(int sock, int fd, const void *payload, size_t len, int flags);
 /* Receives one message of at most len bytes into buf: its length (0 when the peer closed), or
  * -1 with errno. *fd is the first fd it carried (close-on-exec) or -1; others are closed. */
 ssize_t recv_fd(int sock, void *buf, size_t len, int *fd);

@@ -21,6 +21,10 @@ static const char usage[] =
 	"      --no-pivot            use MS_MOVE + chroot instead of pivot_root\n"
 	"      --no-new-keyring      keep the caller's session keyring\n"
 	"      --preserve-fds N      pass fds 3 .. 3+N-1 to the container (after LISTEN_FDS)\n"
+	"      --seccomp-learn F     record the system calls the container makes; delete merges\n"
+	"                            them into the seccomp profile F (ward-seccomp(7))\n"
+	"      --seccomp-complain[=F]  deny nothing, report what the profile would deny (on\n"
+	"                            delete: the log, and F as JSON)\n"
 	"  -h, --help                show this help\n";
 
 int create_flag(const char *cmd, int c, const char *arg, struct create_options *o)
@@ -45,6 +49,13 @@ int create_flag(const char *cmd, int c, const char *arg, struct create_options *
 		return 1;
 	case OPT_NO_NEW_KEYRING:
 		o->no_new_keyring = true;
+		return 1;
+	case OPT_SECCOMP_LEARN:
+		o->seccomp_learn = arg;
+		return 1;
+	case OPT_SECCOMP_COMPLAIN:
+		o->seccomp_complain = true;
+		o->seccomp_complain_file = arg;
 		return 1;
 	case OPT_PRESERVE_FDS:
 		if (parse_long(arg, 0, 4096, &n) < 0) {

@@ -18,6 +18,8 @@ enum {
 	OPT_NO_SUBREAPER,
 	OPT_KEEP,
 	OPT_DETACH,
+	OPT_SECCOMP_LEARN,
+	OPT_SECCOMP_COMPLAIN,
 };
 
 #define CREATE_LONGOPTS                                                                            \
@@ -28,6 +30,8 @@ enum {
 		{"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},                         \
 		{"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},                       \
 		{"pidfd-socket", required_argument, NULL, OPT_PIDFD_SOCKET},                       \
+		{"seccomp-learn", required_argument, NULL, OPT_SECCOMP_LEARN},                     \
+		{"seccomp-complain", optional_argument, NULL, OPT_SECCOMP_COMPLAIN},               \
 	{                                                                                          \
 		"help", no_argument, NULL, 'h'                                                     \
 	}

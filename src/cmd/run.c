@@ -21,6 +21,10 @@ static const char usage[] =
 	"      --no-pivot            use MS_MOVE + chroot instead of pivot_root\n"
 	"      --no-new-keyring      keep the caller's session keyring\n"
 	"      --preserve-fds N      pass fds 3 .. 3+N-1 to the container (after LISTEN_FDS)\n"
+	"      --seccomp-learn F     record the system calls the container makes; delete merges\n"
+	"                            them into the seccomp profile F (ward-seccomp(7))\n"
+	"      --seccomp-complain[=F]  deny nothing, report what the profile would deny (on\n"
+	"                            delete: the log, and F as JSON)\n"
 	"      --no-subreaper        accepted for compatibility\n"
 	"  -h, --help                show this help\n";
 

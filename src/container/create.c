@@ -319,7 +319,8 @@ static int create_judge(struct create_run *r, struct ward_error *err)
 
 	if (plan_build(spec, r->bundle, o->root, PLAN_RESOLVE, &r->plan, err) < 0 ||
 	    plan_require_resolved(spec, &r->plan, err) < 0 ||
-	    policy_enforce(o->policy_file, spec, &r->plan, NULL, o->id, &r->l.verdict, err) < 0)
+	    policy_enforce(o->policy_file, spec, &r->plan, NULL, o->id, &r->l.verdict, err) < 0 ||
+	    learn_session_create(&r->l.learn, o, &r->l.verdict, spec, err) < 0)
 		return -1;
 	if (o->systemd_cgroup) {
 		if (unit_placement_open(&r->unit, spec, o->id, err) < 0)
@@ -349,7 +350,9 @@ static int create_state_dir(struct create_run *r, struct ward_error *err)
 		return -1;
 	r->l.undo.rootfd = c->rootfd;
 	r->l.undo.dir = id;
-	if (copy_config(r->o, c->dirfd, r->config, r->config_len, err) < 0)
+	r->l.state_dirfd = c->dirfd;
+	if (copy_config(r->o, c->dirfd, r->config, r->config_len, err) < 0 ||
+	    learn_session_save(&r->l.learn, c->dirfd, err) < 0)
 		return -1;
 	if (mkfifoat(c->dirfd, "exec.fifo", 0600) < 0) {
 		ward_fail(err, errno, "create exec.fifo");
@@ -495,6 +498,7 @@ int create_container(const struct create_options *o, struct created_container *c
 	    launch_filters(&r.l, err) < 0 ||
 	    state_record_confinement(&c->state, c->spec, &r.l.filter, &r.l.never, &r.l.verdict,
 				     err) < 0 ||
+	    learn_session_record(&r.l.learn, &c->state.confinement) < 0 ||
 	    open_idmaps(c->spec, &r.plan, &r.idmaps, err) < 0 || create_spawn(&r, err) < 0 ||
 	    create_finish(&r, err) < 0) {
 		launch_undo(&r.l);

@@ -2,6 +2,7 @@
  * poststop hooks. What it kills and removes is what verify_init() or verify_cgroup_owner()
  * proved is the container's, never what state.json merely names. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/pidfd.h>
@@ -52,8 +53,32 @@ static int remove_cgroup(const struct ward_state *st, bool proved, bool kill,
 	return rc;
 }
 
+/* What learning or complain mode recorded goes to its file before anything of the container
+ * does. A failure keeps the container (a second delete tries again), unless force. */
+static int finish_seccomp_modes(int dirfd, const char *id, bool force, struct ward_error *err)
+{
+	if (learn_finish(dirfd, id, err) == 0)
+		return 0;
+	if (force) {
+		log_warn("%s (the container is deleted anyway: --force)", err->msg);
+		ward_error_clear(err);
+		return 0;
+	}
+	log_error("%s; container %s is kept: fix that, then `ward delete %s` again", err->msg, id,
+		  id);
+	return -1;
+}
+
 int remove_container(int rootfd, const struct ward_state *st, struct ward_error *err)
 {
+	/* The caller holds the state's lock. */
+	cleanup_close int dirfd =
+		openat(rootfd, st->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (dirfd < 0)
+		return ward_fail(err, errno, "open the state of %s", st->id);
+	if (finish_seccomp_modes(dirfd, st->id, false, err) < 0)
+		return -1;
 	/* The state ward holds in memory is its own: its cgroup is proved. */
 	if (remove_cgroup(st, true, true, err) < 0)
 		return -1;
@@ -167,6 +192,8 @@ int container_delete(const char *root, const char *id, bool force, const char *p
 		return ward_fail(err, 0, "cannot delete container %s that is not stopped: %s", id,
 				 state_status_name(status));
 	if (c.pidfd >= 0 && kill_and_wait(&c.st, c.pidfd, err) < 0)
+		return -1;
+	if (!suspect && finish_seccomp_modes(c.dirfd, id, force, err) < 0)
 		return -1;
 	/* The config copy goes with the directory: read it for the poststop hooks first. A
 	 * poststop hook the policy refuses is not run; like a failing one, it is logged and does

@@ -217,7 +217,9 @@ static int exec_open(struct exec_run *r, struct ward_error *err)
 	r->l.spec = r->config;
 	r->l.process = r->p;
 	r->l.bundle = r->c.st.bundle;
-	return 0;
+	r->l.state_dirfd = r->c.dirfd;
+	/* In a learning (or complaining) container the process learns too, with its own agent. */
+	return learn_session_exec(&r->l.learn, r->c.dirfd, r->config, err);
 }
 
 /* Stage: the process judged by the policy and checked as a request. */

@@ -16,6 +16,7 @@
 #include "ward/spec.h"
 #include "ward/state.h"
 #include "ward/systemd.h"
+#include "learn.h"
 
 /* An existing container opened by a verb (src/container/open.c). */
 struct opened_container {
@@ -174,6 +175,8 @@ struct launch {
 	int pidfd_sock;		       /* --pidfd-socket, connected */
 	struct ward_seccomp_program filter, never;
 	const struct host_object *listener; /* the seccomp agent's socket, as judged */
+	struct learn_session learn;	    /* seccomp learning or complain mode (learn.h) */
+	int state_dirfd;		    /* the container's state directory (borrowed) */
 	struct ward_spawn spawn;
 	struct launch_undo undo;
 };

@@ -18,6 +18,7 @@ void launch_init(struct launch *l, const char *id)
 	memset(l, 0, sizeof *l);
 	l->id = id;
 	l->console = l->console_ours = l->cgroup_fd = l->pidfd_sock = -1;
+	l->learn.record_fd = l->state_dirfd = -1;
 	l->spawn.pid = l->spawn.pidfd = l->spawn.sync_fd = -1;
 	l->undo.shared_root_nsfd = l->undo.rootfd = -1;
 }
@@ -61,7 +62,8 @@ int launch_filters(struct launch *l, struct ward_error *err)
 		return -1;
 	if (never && ward_seccomp_compile_never(never, cache, &l->never, err) < 0)
 		return -1;
-	return 0;
+	/* Learning's filter, or the profile in complain mode's form (ward-seccomp(7)). */
+	return learn_session_filters(&l->learn, &l->filter, l->state_dirfd, err);
 }
 
 /* The seccomp agent handoff: the container process state runc sends to listenerPath
@@ -134,8 +136,11 @@ void launch_process_config(struct launch *l, char *const *env, int preserve_fds,
 		.preserve_fds = preserve_fds,
 		.seccomp = &l->filter,
 		.seccomp_never = &l->never,
-		.seccomp_listener = seccomp_handoff,
-		.listener_ctx = l,
+		.seccomp_listener = l->learn.on ? learn_session_handoff : seccomp_handoff,
+		.listener_ctx = l->learn.on ? (void *)&l->learn : l,
+		.seccomp_learn =
+			l->learn.on && l->learn.mode == LEARN_MODE_LEARN ? &l->learn.filter : NULL,
+		.seccomp_complain = l->learn.on && l->learn.mode == LEARN_MODE_COMPLAIN,
 		.exec_fifo_fd = -1,
 		.join_pidfd = -1,
 		.join_root_fd = -1,
@@ -178,6 +183,7 @@ void launch_release(struct launch *l)
 	policy_verdict_clear(&l->verdict);
 	ward_seccomp_program_free(&l->filter);
 	ward_seccomp_program_free(&l->never);
+	learn_session_clear(&l->learn);
 	spawn_release(&l->spawn);
 	cleanup_closep(&l->console);
 	cleanup_closep(&l->console_ours);

@@ -29,6 +29,7 @@
 #include "ward/rootfs.h"
 #include "ward/rootless.h"
 #include "ward/safepath.h"
+#include "ward/seccomp_learn.h"
 #include "ward/spawn.h"
 #include "ward/sync.h"
 #include "ward/syscalls.h"
@@ -170,12 +171,32 @@ static int set_io_priority(const struct ward_process *p, struct ward_error *err)
 	return 0;
 }
 
+/* Loads a filter that has a listener and sends the listener to ward the way learning's and
+ * complain mode's filters let through (anything else would wait for an agent that does not
+ * have the listener yet). */
+static int load_with_handoff(const struct ward_seccomp_program *p, int fd, struct ward_error *err)
+{
+	int listener = -1;
+
+	if (ward_seccomp_install(p, &listener, err) < 0)
+		return -1;
+	int rc = learn_send_listener(fd, listener, err);
+	close(listener);
+	return rc;
+}
+
 static int load_seccomp(const struct ward_init_config *cfg, int fd, struct ward_error *err)
 {
 	int listener = -1;
 
 	if (cfg->seccomp_never && ward_seccomp_install(cfg->seccomp_never, NULL, err) < 0)
 		return -1;
+	/* Learning: the notifying filter goes before the profile, so that its agent sees the
+	 * profile's installation and records what follows it. */
+	if (cfg->seccomp_learn && load_with_handoff(cfg->seccomp_learn, fd, err) < 0)
+		return -1;
+	if (cfg->seccomp_complain && cfg->seccomp)
+		return load_with_handoff(cfg->seccomp, fd, err);
 	if (cfg->seccomp && ward_seccomp_install(cfg->seccomp, &listener, err) < 0)
 		return -1;
 	if (listener >= 0) {
@@ -249,8 +270,11 @@ static int drop_to_process(const struct ward_init_config *cfg, int fd, const str
 	if (process_chdir(p->cwd, err) < 0 || process_set_rlimits(p, err) < 0 ||
 	    process_prepare_exec(p, cfg->env, exe, err) < 0 || caps_set_bounding(&p->caps, err) < 0)
 		return -1;
-	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the user change. */
-	if (!p->no_new_privileges && load_seccomp(cfg, fd, err) < 0)
+	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the user change.
+	 * Learning loads there always, so that the profile it learns allows what follows in
+	 * either order (engines give noNewPrivileges false, `ward spec` true). */
+	bool early = !p->no_new_privileges || cfg->seccomp_learn;
+	if (early && load_seccomp(cfg, fd, err) < 0)
 		return -1;
 	if (process_set_user(p, err) < 0)
 		return -1;
@@ -261,7 +285,7 @@ static int drop_to_process(const struct ward_init_config *cfg, int fd, const str
 	if (caps_apply(&p->caps, err) < 0)
 		return ward_error_prefix(err, "process.capabilities");
 	/* With no_new_privs the filter goes last, so it only needs to allow what follows. */
-	if (p->no_new_privileges && load_seccomp(cfg, fd, err) < 0)
+	if (!early && load_seccomp(cfg, fd, err) < 0)
 		return -1;
 	umask(p->has_umask ? (mode_t)p->umask : 022);
 	return 0;

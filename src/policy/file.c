@@ -126,6 +126,39 @@ static int parse_device(const char *value, struct policy *p, const char *origin,
 	return 0;
 }
 
+static int parse_level(const char *value, struct policy *p, bool *seen, const char *origin,
+		       unsigned line, struct ward_error *err)
+{
+	if (*seen)
+		return ward_fail(err, 0, "%s:%u: level: set twice", origin, line);
+	*seen = true;
+	if (strcmp(value, "baseline") == 0)
+		p->level = POLICY_BASELINE;
+	else if (strcmp(value, "restricted") == 0)
+		p->level = POLICY_RESTRICTED;
+	else if (strcmp(value, "privileged") == 0)
+		p->level = POLICY_PRIVILEGED;
+	else
+		return ward_fail(err, 0,
+				 "%s:%u: level: \"%s\" is not baseline, restricted or privileged",
+				 origin, line, value);
+	return 0;
+}
+
+/* `seccomp-complain`: yes or no. */
+static int parse_yes_no(const char *value, bool *out, const char *origin, unsigned line,
+			const char *key, struct ward_error *err)
+{
+	if (strcmp(value, "yes") == 0)
+		*out = true;
+	else if (strcmp(value, "no") == 0)
+		*out = false;
+	else
+		return ward_fail(err, 0, "%s:%u: %s: \"%s\" is not yes or no", origin, line, key,
+				 value);
+	return 0;
+}
+
 int policy_parse(const char *text, size_t len, const char *origin, struct policy *p,
 		 struct ward_error *err)
 {
@@ -158,20 +191,11 @@ int policy_parse(const char *text, size_t len, const char *origin, struct policy
 		*eq = '\0';
 		char *key = trim(s), *value = trim(eq + 1);
 		if (strcmp(key, "level") == 0) {
-			if (level_seen)
-				return ward_fail(err, 0, "%s:%u: level: set twice", origin, line);
-			level_seen = true;
-			if (strcmp(value, "baseline") == 0)
-				p->level = POLICY_BASELINE;
-			else if (strcmp(value, "restricted") == 0)
-				p->level = POLICY_RESTRICTED;
-			else if (strcmp(value, "privileged") == 0)
-				p->level = POLICY_PRIVILEGED;
-			else
-				return ward_fail(err, 0,
-						 "%s:%u: level: \"%s\" is not baseline, restricted "
-						 "or privileged",
-						 origin, line, value);
+			if (parse_level(value, p, &level_seen, origin, line, err) < 0)
+				return -1;
+		} else if (strcmp(key, "seccomp-complain") == 0) {
+			if (parse_yes_no(value, &p->seccomp_complain, origin, line, key, err) < 0)
+				return -1;
 		} else if (strcmp(key, "allow") == 0) {
 			if (parse_names(value, p->allow, origin, line, key, err) < 0)
 				return -1;
@@ -197,7 +221,7 @@ int policy_parse(const char *text, size_t len, const char *origin, struct policy
 			return ward_fail(err, 0,
 					 "%s:%u: unknown key \"%s\" (keys: level, allow, "
 					 "overridable, hook, host-path, device, mount-type, "
-					 "seccomp-listener)",
+					 "seccomp-listener, seccomp-complain)",
 					 origin, line, key);
 		}
 	}

@@ -68,6 +68,7 @@ unsigned stacked_rules(const struct eval *e, const struct ward_spec *spec, uint6
 
 void harden_seccomp(struct eval *e, const struct ward_spec *spec, uint64_t bounding)
 {
+	e->v->seccomp_complain = e->p->seccomp_complain;
 	if (!spec->linux_.seccomp)
 		e->v->default_seccomp = report(e, "default-seccomp", "linux.seccomp",
 					       "the built-in default-deny profile");

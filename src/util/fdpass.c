@@ -19,6 +19,11 @@ union fd_control {
 
 int send_fd(int sock, int fd, const void *payload, size_t len)
 {
+	return send_fd_flags(sock, fd, payload, len, MSG_NOSIGNAL);
+}
+
+int send_fd_flags(int sock, int fd, const void *payload, size_t len, int flags)
+{
 	struct iovec iov = {.iov_base = (void *)(uintptr_t)payload, .iov_len = len};
 	union fd_control control;
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
@@ -33,7 +38,7 @@ int send_fd(int sock, int fd, const void *payload, size_t len)
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &fd, sizeof fd);
 	}
-	while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+	while (sendmsg(sock, &mh, flags) < 0)
 		if (errno != EINTR)
 			return -1;
 	return 0;

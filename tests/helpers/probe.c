@@ -11,6 +11,8 @@
  *   probe slowexit MIB  holds a memfd of MIB MiB and waits for a signal: when it is killed,
  *                   the memfd is freed after the process has left its namespaces and before
  *                   it is a zombie, which stretches that moment to tens of milliseconds
+ *   probe loop N    N rounds of getppid and stat("/") (a syscall-heavy workload), then
+ *                   "ns_per_round X"
  * Static so it runs in any rootfs. */
 #include <dirent.h>
 #include <errno.h>
@@ -28,6 +30,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/resource.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -177,6 +180,22 @@ static int slow_exit(const char *mib)
 		pause();
 }
 
+static void syscall_loop(const char *count)
+{
+	long n = atol(count);
+	struct timespec t0, t1;
+	struct stat st;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (long i = 0; i < n; i++) {
+		syscall(SYS_getppid);
+		stat("/", &st);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long long ns = (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
+	printf("ns_per_round %lld\n", n > 0 ? ns / n : 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -193,6 +212,8 @@ int main(int argc, char **argv)
 		print_sched();
 	else if (strcmp(argv[1], "syscall") == 0 && argc > 2)
 		print_syscall(argv[2]);
+	else if (strcmp(argv[1], "loop") == 0 && argc > 2)
+		syscall_loop(argv[2]);
 	else if (strcmp(argv[1], "slowexit") == 0 && argc > 2)
 		return slow_exit(argv[2]);
 	else

@@ -2366,6 +2366,20 @@ START_TEST(policy_file_parses_levels_lists_and_comments)
 }
 END_TEST
 
+START_TEST(policy_file_sets_seccomp_complain)
+{
+	struct policy p = pol("seccomp-complain = yes\n");
+	ck_assert(p.seccomp_complain);
+	policy_clear(&p);
+	p = pol("seccomp-complain = yes\nseccomp-complain = no\n");
+	ck_assert(!p.seccomp_complain);
+	policy_clear(&p);
+	p = pol("");
+	ck_assert(!p.seccomp_complain);
+	policy_clear(&p);
+}
+END_TEST
+
 START_TEST(policy_file_errors_name_the_line)
 {
 	parse_fails("level = baseline\nallow = cap-sys-admn\n",
@@ -2375,7 +2389,9 @@ START_TEST(policy_file_errors_name_the_line)
 		    "policy.conf:3: expected `key = value`, got \"this is not a setting\"");
 	parse_fails("levle = baseline\n",
 		    "policy.conf:1: unknown key \"levle\" (keys: level, allow, overridable, hook, "
-		    "host-path, device, mount-type, seccomp-listener)");
+		    "host-path, device, mount-type, seccomp-listener, seccomp-complain)");
+	parse_fails("seccomp-complain = true\n",
+		    "policy.conf:1: seccomp-complain: \"true\" is not yes or no");
 	parse_fails(
 		"level = permissive\n",
 		"policy.conf:1: level: \"permissive\" is not baseline, restricted or privileged");
@@ -2528,6 +2544,7 @@ static Suite *policy_suite(void)
 
 	tcase_add_test(file, policy_file_parses_levels_lists_and_comments);
 	tcase_add_test(file, policy_file_errors_name_the_line);
+	tcase_add_test(file, policy_file_sets_seccomp_complain);
 	tcase_add_test(file, policy_file_parses_the_allow_lists);
 	tcase_add_test(file, policy_load_fails_closed);
 	suite_add_tcase(s, file);
