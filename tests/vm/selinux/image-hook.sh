@@ -51,8 +51,16 @@ UNIT
 done
 
 # ---- the labels ----------------------------------------------------------------------------
+# setfiles labels through /proc/self/fd: a procfs in the tree, in build-image.sh's private mount
+# namespace, for as long as it runs.
 fc=/etc/selinux/default/contexts/files/file_contexts
-chroot "$root" setfiles -F -e /proc -e /sys "$fc" / >&2 || die "setfiles failed"
+mount -t proc proc "$root/proc" || die "cannot mount a procfs on $root/proc"
+trap 'umount "$root/proc" 2>/dev/null' EXIT
+rc=0
+chroot "$root" setfiles -F -e /proc -e /sys "$fc" / >&2 || rc=$?
+umount "$root/proc"
+trap - EXIT
+[ "$rc" = 0 ] || die "setfiles failed"
 label=$(stat -c %C "$root/lib/systemd/systemd" 2>/dev/null)
 case $label in
 *:init_exec_t:*) echo "image-hook: labelled (/lib/systemd/systemd: $label)" >&2 ;;
