@@ -38,14 +38,14 @@ chroot "$root" semodule -s default -l | grep -qx wardtest || die "the policy mod
 printf 'SELINUX=enforcing\nSELINUXTYPE=default\n' >"$root/etc/selinux/config"
 rm -f "$root/.autorelabel"
 
-# ---- the tier's units run unconfined_t; the payload is mounted under bin_t ----------------------
+# ---- the tier's units run unconfined_t, as an administrator's login; the payload under bin_t ----------------------
 # ExecStartPre mounts the payload first (the units' own mount then finds it mounted): its ext4
 # file system is made without labels, which the kernel would show as unlabeled_t.
 for unit in ward-sdvm-setup.service ward-sdvm-tests.service; do
 	mkdir -p "$root/etc/systemd/system/$unit.d"
 	cat >"$root/etc/systemd/system/$unit.d/selinux.conf" <<'UNIT'
 [Service]
-SELinuxContext=system_u:system_r:unconfined_t:s0-s0:c0.c1023
+SELinuxContext=unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023
 ExecStartPre=/bin/sh -c 'mountpoint -q /ward || mount -o ro,nosuid,nodev,context=system_u:object_r:bin_t:s0 -L ward-payload /ward'
 UNIT
 done

@@ -14,9 +14,10 @@ export WARD_SDVM_PACKAGES=$here/packages.list
 export WARD_SDVM_IMAGE_HOOK=$here/image-hook.sh
 export WARD_SDVM_IMAGE_INPUTS="$here/policy/wardtest.te $here/policy/wardtest.fc $here/policy/wardtest.if"
 export WARD_SDVM_GUEST=$here/guest
-# SELinux as the one major LSM, enforcing from the start (the cloud kernel builds it in but
-# boots AppArmor by default).
-export WARD_SDVM_LSM="security=selinux selinux=1 enforcing=1"
+# SELinux as the one major LSM, enforcing from the start: the cloud kernel builds it in but
+# boots AppArmor by default. It has no selinux= parameter (CONFIG_SECURITY_SELINUX_BOOTPARAM
+# is off): security=selinux is what selects it.
+export WARD_SDVM_LSM="security=selinux enforcing=1"
 : "${WARD_SDVM_TIMEOUT:=900}"
 export WARD_SDVM_TIMEOUT
 exec "$here/../systemd/run-vm.sh" "$@"

@@ -97,7 +97,7 @@ like selinux_is_the_active_major_lsm "$(cat /sys/kernel/security/lsm 2>&1)" '(^|
 is build_time_labels_hold_pid_1_runs_init_t "$(attr 1) $(stat -c %C /lib/systemd/systemd 2>&1)" \
 	"system_u:system_r:init_t:s0 system_u:object_r:init_exec_t:s0"
 like the_tiers_policy_module_is_loaded "$(semodule -l 2>&1)" '^wardtest$'
-is the_tests_run_unconfined "$(id -Z 2>&1)" "system_u:system_r:unconfined_t:s0-s0:c0.c1023"
+is the_tests_run_unconfined_as_an_administrators_login "$(id -Z 2>&1)" "unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023"
 if systemctl is-active -q ward-sdvm-setup.service; then
 	ok setup_installed_the_runtime
 else
