@@ -4,6 +4,7 @@
 #include <selinux/selinux.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -71,6 +72,28 @@ int lsm_label_file(int fd, const char *label, struct ward_error *err)
 	if (code == EOPNOTSUPP && has_label(proc, label))
 		return 0;
 	return ward_fail(err, code, "set \"%s\"", label);
+}
+
+/* The initial IPC namespace's inode number (the kernel's PROC_IPC_INIT_INO). */
+#define INITIAL_IPC_NS_INO 0xEFFFFFFFU
+
+/* mqueue has one superblock per IPC namespace, labelled when the namespace is made: a mount
+ * of it cannot take context= (the kernel answers EINVAL). Its root is labelled instead, but
+ * never in the initial IPC namespace: that root is the host's. */
+int lsm_label_mqueue(int mntfd, const char *label, struct ward_error *err)
+{
+	struct stat st;
+
+	if (!label || !*label)
+		return 0;
+	if (stat("/proc/self/ns/ipc", &st) == 0 && st.st_ino == INITIAL_IPC_NS_INO)
+		return ward_fail(err, 0,
+				 "linux.mountLabel: the container shares the host's IPC "
+				 "namespace, whose mqueue ward will not relabel (give the "
+				 "container an ipc namespace, or bind the host's /dev/mqueue)");
+	if (lsm_label_file(mntfd, label, err) < 0)
+		return ward_error_prefix(err, "linux.mountLabel");
+	return 0;
 }
 
 /* /proc/thread-self/attr/... checked to be procfs before writing (CVE-2019-16884). */
