@@ -44,5 +44,9 @@ echo 'root:x:0:0:root:/root:/bin/sh' >"$rootfs/etc/passwd"
 echo 'root:x:0:' >"$rootfs/etc/group"
 chmod 1777 "$rootfs/tmp"
 restorecon -R /srv/wardtest
+# Podman's image store: Debian's policy labels it var_lib_t, which the confined domain may not
+# read (container-selinux would give it a container type). The store takes the domain's type.
+install -d /var/lib/containers/storage
+chcon -R system_u:object_r:wardtest_file_t:s0 /var/lib/containers/storage
 tar -C "$rootfs" -cf /srv/wardtest.tar .
 echo "setup: runtime $WARD_SDVM_RUNTIME at $RT; rootfs $(stat -c %C "$rootfs")"

@@ -14,18 +14,31 @@
 PLAN=1
 
 set -u
+# The runtime runs at level s0, as runtimes do: the pipes it hands its containers are then s0
+# objects, which a container of any categories may write (one of s0-s0:c0.c1023, the unit's
+# range, it may not: MCS). The unit's own output (the serial port) stays open across the exec.
+if [ "$(id -Z)" != unconfined_u:unconfined_r:unconfined_t:s0 ] && [ -z "${WARDTEST_AT_S0:-}" ]; then
+	WARDTEST_AT_S0=1 exec runcon -l s0 /bin/bash "$0" "$@"
+fi
 # shellcheck source=/dev/null
 . /ward/env
 RT=/usr/local/bin/ward
 ROOTFS=/srv/wardtest/rootfs
 STATE=/run/wardtest
-WORK=/tmp/wardtest
+# The tests' files, the runtime's stderr among them (the containers inherit it), are the
+# confined domain's type (/srv/wardtest is wardtest_file_t).
+WORK=/srv/wardtest/work
 mkdir -p "$WORK"
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # The labels: categories keep two containers apart (mcs_constrained).
 PL=system_u:system_r:wardtest_container_t:s0:c1,c2
 PL2=system_u:system_r:wardtest_container_t:s0:c3,c4
 ML=system_u:object_r:wardtest_file_t:s0:c1,c2
+
+avc_since() { # the kernel's AVC denials logged after the mark $1 (a dmesg line count)
+	dmesg | tail -n +"$(($1 + 1))" | grep 'avc: *denied'
+}
+mark() { dmesg | wc -l; }
 
 echo "WARD-SDVM-TAP-BEGIN"
 N=0
@@ -40,17 +53,29 @@ not_ok() {
 	shift
 	for line in "$@"; do diag "$line"; done
 }
+# A failure shows the last command's stderr and the kernel's denials since it started.
 is() { # is NAME GOT EXPECTED
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:      '$2'" "expected: '$3'" "stderr:   '$ERR'"; fi
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:      '$2'" "expected: '$3'" "stderr:   '$ERR'" "$(avc_since "$MARK")"; fi
 }
 like() { # like NAME GOT ERE (matched against any line of GOT)
-	if printf '%s\n' "$2" | grep -Eq -- "$3"; then ok "$1"; else not_ok "$1" "got:      '$2'" "expected to match: /$3/" "stderr:   '$ERR'"; fi
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then ok "$1"; else not_ok "$1" "got:      '$2'" "expected to match: /$3/" "stderr:   '$ERR'" "$(avc_since "$MARK")"; fi
 }
 T() { timeout -k 5 120 "$@"; }
 ERR=
+MARK=0
 R() {
+	MARK=$(mark)
 	OUT=$(T "$@" 2>"$WORK/stderr" </dev/null)
 	RC=$?
+	ERR=$(cat "$WORK/stderr")
+}
+# RD COMMAND...: R for a command that leaves a process running (run -d, exec -d), whose
+# stdout must not be R's pipe.
+RD() {
+	MARK=$(mark)
+	T "$@" >/dev/null 2>"$WORK/stderr" </dev/null
+	RC=$?
+	OUT=
 	ERR=$(cat "$WORK/stderr")
 }
 section_start=$SECONDS
@@ -81,10 +106,6 @@ bundle() {
 }
 # The runtime's own `spec` is ward's; runc spec is the same shape.
 (cd "$WORK" && "$RT" spec >/dev/null 2>&1 && mv config.json spec.json)
-avc_since() { # the kernel's AVC denials logged after the mark $1 (a dmesg line count)
-	dmesg | tail -n +"$(($1 + 1))" | grep 'avc: *denied'
-}
-mark() { dmesg | wc -l; }
 
 echo "1..$PLAN"
 diag "runtime under test: $WARD_SDVM_RUNTIME ($RT); the tests start $(cut -d' ' -f1 /proc/uptime)s after boot"
@@ -97,13 +118,14 @@ like selinux_is_the_active_major_lsm "$(cat /sys/kernel/security/lsm 2>&1)" '(^|
 is build_time_labels_hold_pid_1_runs_init_t "$(attr 1) $(stat -c %C /lib/systemd/systemd 2>&1)" \
 	"system_u:system_r:init_t:s0 system_u:object_r:init_exec_t:s0"
 like the_tiers_policy_module_is_loaded "$(semodule -l 2>&1)" '^wardtest$'
-is the_tests_run_unconfined_as_an_administrators_login "$(id -Z 2>&1)" "unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023"
+is the_tests_run_unconfined_as_an_administrators_login_at_s0 "$(id -Z 2>&1)" "unconfined_u:unconfined_r:unconfined_t:s0"
 if systemctl is-active -q ward-sdvm-setup.service; then
 	ok setup_installed_the_runtime
 else
 	not_ok setup_installed_the_runtime "$(journalctl -b -u ward-sdvm-setup.service --no-pager 2>&1 | tail -n 30)"
 fi
 is the_rootfs_is_the_domains_own "$(stat -c %C "$ROOTFS/bin/busybox" 2>&1)" "system_u:object_r:wardtest_file_t:s0"
+diag "the host's /dev/mqueue: $(stat -c %C /dev/mqueue 2>&1); fs_use of mqueue: $(seinfo --fs_use 2>/dev/null | grep -w mqueue)"
 diag "policy capabilities: $(grep -H . /sys/fs/selinux/policy_capabilities/* 2>/dev/null | sed 's|.*/||' | tr '\n' ' ')"
 
 
@@ -116,7 +138,7 @@ is init_runs_in_process_selinuxLabel_inside "$RC $(echo $OUT | tr -d '\0')" "0 $
 
 ARGS_JSON='["sleep","1000"]'
 b=$(bundle det ".process.selinuxLabel = \"$PL\" | .linux.mountLabel = \"$ML\"")
-R "$RT" --root "$STATE" run -d --pid-file "$WORK/det.pid" -b "$b" det
+RD "$RT" --root "$STATE" run -d --pid-file "$WORK/det.pid" -b "$b" det
 pid=$(cat "$WORK/det.pid" 2>/dev/null)
 is detached_container_runs "$RC $([ -n "$pid" ] && "$RT" --root "$STATE" state det 2>&1 | jq -r .status)" "0 running"
 is the_host_sees_the_init_in_process_selinuxLabel "$(attr "${pid:-none}")" "$PL"
@@ -125,7 +147,7 @@ R "$RT" --root "$STATE" exec det sh -c 'cat /proc/self/attr/current'
 is exec_runs_in_the_containers_domain "$RC $(echo $OUT | tr -d '\0')" "0 $PL"
 R "$RT" --root "$STATE" exec --process-label "$PL2" det sh -c 'cat /proc/self/attr/current'
 is exec_process_label_sets_the_given_label "$RC $(echo $OUT | tr -d '\0')" "0 $PL2"
-R "$RT" --root "$STATE" exec -d --pid-file "$WORK/exec.pid" --process-label "$PL2" det sleep 999
+RD "$RT" --root "$STATE" exec -d --pid-file "$WORK/exec.pid" --process-label "$PL2" det sleep 999
 epid=$(cat "$WORK/exec.pid" 2>/dev/null)
 is the_host_sees_the_execd_process_label "$RC $(attr "${epid:-none}")" "0 $PL2"
 
@@ -158,8 +180,7 @@ like another_category_is_denied_the_containers_tmpfs "$RC $ERR $(avc_since "$m")
 	"^1 .*Permission denied.*avc: +denied .*scontext=$PL2 tcontext=$ML"
 
 "$RT" --root "$STATE" kill det KILL >/dev/null 2>&1
-wait_for 20 sh -c "! kill -0 ${pid:-0} 2>/dev/null"
-kill "${epid:-0}" 2>/dev/null
+[ -n "$pid" ] && wait_for 20 sh -c "! kill -0 $pid 2>/dev/null"
 R "$RT" --root "$STATE" delete -f det
 is delete_removes_it "$RC $("$RT" --root "$STATE" list -q 2>&1 | grep -c '^det$')" "0 0"
 
@@ -193,7 +214,8 @@ for t in unconfined_t spc_t; do
 		diag "runc with $t: $RC $OUT $ERR"
 		ok "selinux_unconfined_${t}_is_refused_at_baseline # SKIP runc has no policy"
 	else
-		like "selinux_unconfined_${t}_is_refused_at_baseline" "$RC $ERR" "^1 .*process.selinuxLabel.*selinux-unconfined"
+		like "selinux_unconfined_${t}_is_refused_at_baseline" "$RC $(echo $ERR)" \
+			"^1 ward: config.json: refused by the baseline policy .* process.selinuxLabel: system_u:system_r:$t:s0 \[selinux-unconfined\]"
 	fi
 	"$RT" --root "$STATE" delete -f "unc-$t" >/dev/null 2>&1
 done
@@ -238,6 +260,7 @@ is the_host_files_label_is_unchanged "$(stat -c %C "$vol/f")" "$vollabel"
 
 # ---- Podman: --security-opt label=... through the runtime ------------------------------------
 section podman
+diag "podman's storage: $(podman info --format '{{.Store.GraphDriverName}} {{.Store.GraphRoot}}' 2>&1)"
 R podman import -q /srv/wardtest.tar wardtest
 is podman_imports_the_rootfs "$RC" 0
 R podman run --rm --network none wardtest cat /proc/self/attr/current
@@ -246,10 +269,10 @@ SO=(--security-opt label=type:wardtest_container_t --security-opt label=filetype
 R podman run --rm --network none "${SO[@]}" wardtest sh -c 'cat /proc/self/attr/current; echo; coreutils-stat -c %C /dev/shm /dev/null'
 like podman_label_type_runs_the_container_in_that_domain "$RC $(echo $OUT | tr -d '\0')" \
 	'^0 system_u:system_r:wardtest_container_t:s0:c[0-9]+,c[0-9]+ system_u:object_r:wardtest_file_t:s0:c[0-9]+,c[0-9]+ system_u:object_r:wardtest_file_t:s0:c[0-9]+,c[0-9]+$'
-R podman run -d --network none "${SO[@]}" --security-opt label=level:s0:c7,c8 wardtest sleep 1000
-pc=$OUT
+RD podman run -d --network none "${SO[@]}" --security-opt label=level:s0:c7,c8 wardtest sleep 1000
+pc=$(podman ps -q --latest 2>/dev/null)
 ppid=$(podman inspect -f '{{.State.Pid}}' "$pc" 2>/dev/null)
-is podman_label_level_and_the_host_view "$RC $(attr "${ppid:-none}")" "0 system_u:system_r:wardtest_container_t:s0:c7,c8"
+is podman_label_level_and_the_host_view "$RC $(attr "${ppid:-0}")" "0 system_u:system_r:wardtest_container_t:s0:c7,c8"
 R podman exec "$pc" cat /proc/self/attr/current
 is podman_exec_runs_in_the_containers_domain "$RC $(echo $OUT | tr -d '\0')" "0 system_u:system_r:wardtest_container_t:s0:c7,c8"
 podman rm -f "$pc" >/dev/null 2>&1
