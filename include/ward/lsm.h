@@ -9,8 +9,6 @@
 int lsm_check(const char *apparmor_profile, const char *selinux_label, struct ward_error *err);
 /* linux.mountLabel needs SELinux too. */
 int lsm_check_mount_label(const char *mount_label, struct ward_error *err);
-/* Labels the file behind fd (an O_PATH handle of a node ward created) with linux.mountLabel. */
-int lsm_label_file(int fd, const char *label, struct ward_error *err);
 /* linux.mountLabel on a new mqueue mount (mntfd); nothing without a label. */
 int lsm_label_mqueue(int mntfd, const char *label, struct ward_error *err);
 /* Sets the labels the next execve takes (in the process about to exec). */

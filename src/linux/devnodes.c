@@ -1,6 +1,7 @@
 /* Device nodes in the container's /dev: the runtime-spec defaults and linux.devices. Where
  * mknod is not permitted (user namespaces), the host node is bind-mounted instead. */
 #include <errno.h>
+#include <selinux/selinux.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -11,7 +12,6 @@
 #include <unistd.h>
 
 #include "ward/cleanup.h"
-#include "ward/lsm.h"
 #include "ward/rootfs.h"
 #include "ward/safepath.h"
 
@@ -87,6 +87,7 @@ static int bind_host_device(int dirfd, const char *name, const struct ward_devic
 static int label_node(int dirfd, const char *name, const char *label, const char *path,
 		      struct ward_error *err)
 {
+	char proc[64];
 	cleanup_close int fd = -1;
 
 	if (!label || !*label)
@@ -94,8 +95,9 @@ static int label_node(int dirfd, const char *name, const char *label, const char
 	fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return ward_fail(err, errno, "open %s", path);
-	if (lsm_label_file(fd, label, err) < 0)
-		return ward_error_prefix(err, "linux.mountLabel: label %s", path);
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	if (setfilecon(proc, label) < 0)
+		return ward_fail(err, errno, "linux.mountLabel: label %s", path);
 	return 0;
 }
 

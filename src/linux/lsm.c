@@ -48,30 +48,17 @@ int lsm_check_mount_label(const char *mount_label, struct ward_error *err)
 	return 0;
 }
 
-/* On a filesystem mounted with context= (ward's /dev tmpfs under a mountLabel) every inode
- * carries the mount's label and the kernel refuses to change it (EOPNOTSUPP): the node is
- * labelled when that label is the one asked for, compared in the kernel's canonical form. */
-static bool has_label(const char *proc, const char *label)
-{
-	cleanup_free char *have = NULL;
-	cleanup_free char *want = NULL;
-
-	if (getfilecon(proc, &have) < 0 || security_canonicalize_context(label, &want) < 0)
-		return false;
-	return strcmp(have, want) == 0;
-}
-
-int lsm_label_file(int fd, const char *label, struct ward_error *err)
+/* Through the fd, never a path the container could redirect. libselinux's setfilecon
+ * accepts the refusal of a filesystem mounted with context= (whose every inode has the
+ * mount's label) when the label is already the one asked for. */
+static int label_file(int fd, const char *label, struct ward_error *err)
 {
 	char proc[64];
 
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-	if (setfilecon(proc, label) == 0)
-		return 0;
-	int code = errno;
-	if (code == EOPNOTSUPP && has_label(proc, label))
-		return 0;
-	return ward_fail(err, code, "set \"%s\"", label);
+	if (setfilecon(proc, label) < 0)
+		return ward_fail(err, errno, "set \"%s\"", label);
+	return 0;
 }
 
 /* The initial IPC namespace's inode number (the kernel's PROC_IPC_INIT_INO). */
@@ -91,7 +78,7 @@ int lsm_label_mqueue(int mntfd, const char *label, struct ward_error *err)
 				 "linux.mountLabel: the container shares the host's IPC "
 				 "namespace, whose mqueue ward will not relabel (give the "
 				 "container an ipc namespace, or bind the host's /dev/mqueue)");
-	if (lsm_label_file(mntfd, label, err) < 0)
+	if (label_file(mntfd, label, err) < 0)
 		return ward_error_prefix(err, "linux.mountLabel");
 	return 0;
 }
