@@ -28,6 +28,7 @@ const struct command ward_commands[] = {
 	{"kill", cmd_kill, "send a signal to a container's process(es)"},
 	{"delete", cmd_delete, "delete a container"},
 	{"ps", cmd_ps, "list a container's processes"},
+	{"inspect", cmd_inspect, "print the isolation in force for a container (from the kernel)"},
 	{"features", cmd_features, "print the OCI features document of this build"},
 	{"spec", cmd_spec, "write a hardened config.json for a new bundle"},
 	{"policy", cmd_policy, "judge a config against the hardening policy; list checks"},
@@ -130,39 +131,40 @@ static void check_socket_activation(void)
 	}
 }
 
-int main(int argc, char **argv)
+/* What the option readers return when ward goes on to the command (any other value is the
+ * exit status). */
+#define GO_ON (-1)
+
+static int read_global_options(int argc, char **argv, struct global_opts *g,
+			       const char **log_format)
 {
-	struct global_opts g = {.root = NULL, .rootless = "auto"};
-	struct ward_error err = {0};
-	const char *log_format = "text";
 	int c;
 
-	check_socket_activation();
 	cli_normalize_args(argc, argv, global_longopts);
 	while ((c = getopt_long(argc, argv, "+vh", global_longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ROOT:
-			g.root = optarg;
+			g->root = optarg;
 			break;
 		case OPT_LOG:
-			g.log_path = optarg;
+			g->log_path = optarg;
 			break;
 		case OPT_LOG_FORMAT:
-			log_format = optarg;
+			*log_format = optarg;
 			break;
 		case OPT_DEBUG:
-			g.debug = true;
+			g->debug = true;
 			break;
 		case OPT_SYSTEMD:
-			g.systemd_cgroup = true;
+			g->systemd_cgroup = true;
 			break;
 		case OPT_ROOTLESS:
-			g.rootless = optarg;
+			g->rootless = optarg;
 			break;
 		case OPT_CRIU:
 			break;
 		case OPT_POLICY:
-			g.policy = optarg;
+			g->policy = optarg;
 			break;
 		case 'v':
 			print_version();
@@ -175,24 +177,46 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	return GO_ON;
+}
+
+/* Checks the global options' values and sets up the log, the rootless mode and the root. */
+static int apply_global_options(struct global_opts *g, const char *log_format)
+{
+	struct ward_error err = {0};
+	enum rootless_mode rootless;
+
 	if (strcmp(log_format, "text") != 0 && strcmp(log_format, "json") != 0) {
 		fprintf(stderr, "ward: --log-format: \"%s\" is not text or json\n", log_format);
 		return 1;
 	}
-	enum rootless_mode rootless;
-	if (rootless_parse_mode(g.rootless, &rootless) < 0) {
+	if (rootless_parse_mode(g->rootless, &rootless) < 0) {
 		fprintf(stderr, "ward: --rootless: \"%s\" is not true, false or auto\n",
-			g.rootless);
+			g->rootless);
 		return 1;
 	}
 	rootless_set_mode(rootless);
-	g.log_json = strcmp(log_format, "json") == 0;
-	if (log_open(g.log_path, g.log_json, g.debug, &err) < 0) {
+	g->log_json = strcmp(log_format, "json") == 0;
+	if (log_open(g->log_path, g->log_json, g->debug, &err) < 0) {
 		fprintf(stderr, "ward: %s\n", err.msg);
 		return 1;
 	}
-	if (!g.root)
-		g.root = default_root();
+	if (!g->root)
+		g->root = default_root();
+	return GO_ON;
+}
+
+int main(int argc, char **argv)
+{
+	struct global_opts g = {.root = NULL, .rootless = "auto"};
+	struct ward_error err = {0};
+	const char *log_format = "text";
+	int rc;
+
+	check_socket_activation();
+	if ((rc = read_global_options(argc, argv, &g, &log_format)) != GO_ON ||
+	    (rc = apply_global_options(&g, log_format)) != GO_ON)
+		return rc;
 	if (optind >= argc) {
 		print_usage(stderr);
 		return 1;
@@ -202,12 +226,12 @@ int main(int argc, char **argv)
 	if (strcmp(name, "create") == 0 || strcmp(name, "run") == 0 || strcmp(name, "exec") == 0) {
 		if (selfprotect_reexec(argv, &err) < 0) {
 			log_error("%s", err.msg);
-			return strcmp(name, "exec") == 0 ? 255 : 1;
+			return strcmp(name, "exec") == 0 ? EXIT_EXEC_FAILED : 1;
 		}
 	}
 	for (const struct command *cmd = ward_commands; cmd->name; cmd++) {
 		if (strcmp(cmd->name, name) == 0) {
-			int rc = cmd->run(&g, argc - optind, argv + optind);
+			rc = cmd->run(&g, argc - optind, argv + optind);
 			log_close();
 			return rc;
 		}

@@ -8,6 +8,9 @@
 
 #include "ward/error.h"
 
+/* `ward exec`'s status when ward itself fails (not the process), as runc's. */
+#define EXIT_EXEC_FAILED 255
+
 struct global_opts {
 	const char *root;
 	const char *log_path;
@@ -33,6 +36,7 @@ int cmd_exec(const struct global_opts *g, int argc, char **argv);
 int cmd_pause(const struct global_opts *g, int argc, char **argv);
 int cmd_resume(const struct global_opts *g, int argc, char **argv);
 int cmd_update(const struct global_opts *g, int argc, char **argv);
+int cmd_inspect(const struct global_opts *g, int argc, char **argv);
 int cmd_features(const struct global_opts *g, int argc, char **argv);
 int cmd_kill(const struct global_opts *g, int argc, char **argv);
 int cmd_list(const struct global_opts *g, int argc, char **argv);
@@ -49,6 +53,10 @@ struct ward_resources;
 int update_parse_flags(size_t n, const char *const *flags, const char *const *args,
 		       struct ward_resources *res, struct ward_error *err);
 
+/* Parses `-f, --format table|json` and `-h, --help` (printing usage), the only options of
+ * cmd: true to go on with *format set; false when the caller returns *exit_status. */
+bool cli_format_options(const char *cmd, const char *usage, int argc, char **argv,
+			const char **format, int *exit_status);
 /* A signal by number, name or SIG-name ("9", "KILL", "SIGKILL"); -1 if unknown. */
 int cli_parse_signal(const char *s);
 /* Exactly one container ID left in argv after the options, or a usage error (returns NULL). */

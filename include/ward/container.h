@@ -6,7 +6,6 @@
 #include <sys/types.h>
 
 #include "ward/error.h"
-#include "ward/spawn.h"
 #include "ward/state.h"
 
 struct create_options {
@@ -25,18 +24,9 @@ struct create_options {
 	const char *policy_file; /* NULL: the default policy file */
 };
 
-/* A created container still held by the process that created it (for `run`). */
-struct created_container {
-	struct ward_spec *spec;
-	struct ward_state state;
-	int rootfd, dirfd;
-	struct ward_spawn spawn;
-	int console_fd; /* foreground terminal: ward's end of the console socket pair */
-};
-
-int container_create(const struct create_options *o, struct created_container *c,
-		     struct ward_error *err);
-void container_release(struct created_container *c);
+/* Creates the container: config -> state directory -> an init waiting for `start`. On failure
+ * nothing is left on the host. */
+int container_create(const struct create_options *o, struct ward_error *err);
 
 /* `ward run`: create, start, wait; *exit_status is the container's (128+N for signal N). */
 int container_run(const struct create_options *o, bool detach, int *exit_status,
@@ -75,6 +65,9 @@ void container_info_clear(struct container_info *info);
 int container_pids(const char *root, const char *id, pid_t **pids, size_t *n,
 		   struct ward_error *err);
 
+/* exec's flags are given as typed: they are applied to the container's process as its JSON
+ * fields and read by config.json's reader and validators (see exec_process.c), so that a bad
+ * value gets the same error (naming the flag) and the policy judges the result alike. */
 struct exec_options {
 	const char *root;
 	const char *id;
@@ -82,13 +75,10 @@ struct exec_options {
 	char **args;
 	bool tty;
 	const char *cwd;
-	char **env; /* appended to the container's env */
-	bool has_user;
-	uid_t uid;
-	gid_t gid;
-	gid_t *additional_gids;
-	size_t n_additional_gids;
-	char **caps; /* added to the container's capabilities */
+	char **env;		/* NAME=VALUE: replaces or adds to the container's env */
+	const char *user;	/* UID[:GID] */
+	char **additional_gids; /* GIDs: replace the container's */
+	char **caps;		/* added to the container's capabilities */
 	bool no_new_privs;
 	const char *apparmor;
 	const char *process_label;
@@ -103,6 +93,11 @@ struct exec_options {
 };
 /* *exit_status: the process's status (foreground) or 0 (detached). */
 int container_exec(const struct exec_options *o, int *exit_status, struct ward_error *err);
+
+struct yajl_gen_t;
+struct ward_kv;
+/* Generates kv (annotations) as a JSON object, the value of the member being written. */
+void container_gen_map(struct yajl_gen_t *g, const struct ward_kv *kv, size_t n);
 
 /* Running inside a (possibly hostile) state root is fine: IDs are validated and every path is
  * relative to the root's fd. */

@@ -25,6 +25,6 @@ void passwd_home_of(uid_t uid, char *home, size_t size);
 
 /* The environment the process gets: env itself when it sets a non-empty HOME, else a copy
  * with HOME= from passwd_home_of(uid) (runc's rule). NULL on ENOMEM. */
-char **passwd_env_with_home(char *const *env, uid_t uid);
+char *const *passwd_env_with_home(char *const *env, uid_t uid);
 
 #endif

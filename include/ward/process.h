@@ -32,8 +32,8 @@ int process_may_execute(const struct stat *st, const struct ward_process *p);
 
 /* What execve gets. */
 struct process_exec {
-	char *path; /* args[0] resolved */
-	char **env; /* the environment, with HOME */
+	char *path;	  /* args[0] resolved */
+	char *const *env; /* the environment, with HOME */
 };
 /* Called while the process is still root and before any seccomp filter, so that neither the
  * user change nor the container's profile decides what it finds: sets HOME from the

@@ -19,8 +19,4 @@ int safe_mkdir_all_in_root(int rootfd, const char *path, mode_t mode, struct war
  * want_file, as an empty regular file (and its parents as directories) if it is missing. */
 int safe_mount_target(int rootfd, const char *path, bool want_file, struct ward_error *err);
 
-/* Lexically cleans an absolute path: collapses "//", removes "." and resolves ".." (never
- * above "/"). The result is written to out (at least strlen(path)+2 bytes). */
-void path_clean(const char *path, char *out);
-
 #endif

@@ -5,10 +5,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <linux/seccomp.h>
 #include <stdint.h>
 
 #include "ward/error.h"
 #include "ward/spec.h"
+
+/* Linux 6.0; older kernel headers lack it (seccomp(2) refuses it on older kernels). */
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
 
 struct seccomp_program {
 	void *filter;	/* struct sock_filter[] */

@@ -14,7 +14,9 @@ struct sha256 {
 
 void sha256_init(struct sha256 *s);
 void sha256_update(struct sha256 *s, const void *data, size_t len);
-/* Writes the digest as 64 lowercase hex characters and a NUL. */
-void sha256_hex(struct sha256 *s, char out[65]);
+/* The digest in hex: 64 lowercase characters. */
+#define SHA256_HEX_LEN 64
+/* Writes the digest as SHA256_HEX_LEN lowercase hex characters and a NUL. */
+void sha256_hex(struct sha256 *s, char out[SHA256_HEX_LEN + 1]);
 
 #endif

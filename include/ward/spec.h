@@ -135,7 +135,8 @@ struct ward_namespace {
 
 struct ward_device {
 	char *path;
-	char type; /* 'c', 'b', 'u', 'p' */
+	char type;		   /* 'c', 'b', 'u', 'p' */
+	bool has_major, has_minor; /* given (a FIFO needs neither) */
 	uint32_t major, minor;
 	bool has_file_mode;
 	uint32_t file_mode; /* permission bits only (07777): type bits that matched are dropped */

@@ -10,6 +10,25 @@
 #include "ward/error.h"
 #include "ward/spec.h"
 
+/* A policy check the admin lifted for a container: its name, the config path it concerned and
+ * who lifted it ("file", "annotation" or "level"). */
+struct ward_lifted_check {
+	char *check, *path, *source;
+};
+
+/* What create recorded of the confinement it applied, for `ward inspect` (which reads the rest
+ * from the kernel): the seccomp programs loaded into the init and the checks lifted for it.
+ * recorded is false for a container made by a ward that did not record it. */
+struct ward_confinement {
+	bool recorded;
+	char *seccomp_profile;	  /* "config" or "default"; NULL: no profile was loaded */
+	char *seccomp_digest;	  /* "sha256:<hex>" of the profile's compiled program */
+	char *never_digest;	  /* of the stacked "never" filter; NULL: none */
+	unsigned seccomp_filters; /* how many filters ward loaded into the init */
+	struct ward_lifted_check *lifted;
+	size_t n_lifted;
+};
+
 enum ward_status { STATUS_CREATING, STATUS_CREATED, STATUS_RUNNING, STATUS_PAUSED, STATUS_STOPPED };
 
 struct ward_state {
@@ -36,7 +55,15 @@ struct ward_state {
 	bool systemd_user;
 	struct ward_kv *annotations;
 	size_t n_annotations;
+	struct ward_confinement confinement;
 };
+
+/* state.json's "confinement" object (src/container/state_confinement.c). */
+struct yajl_gen_t;
+struct json_node;
+void state_write_confinement(struct yajl_gen_t *g, const struct ward_confinement *c);
+void state_read_confinement(const struct json_node *root, struct ward_confinement *c);
+void state_clear_confinement(struct ward_confinement *c);
 
 /* Container IDs: runc's character set [A-Za-z0-9_+.-], not "." or "..", at most 255 bytes,
  * so an ID can never name anything outside the state directory. */

@@ -36,6 +36,8 @@ int sync_send_error(int fd, const struct ward_error *e);
 /* Receives one message; *got_fd (if not NULL) receives a passed fd or -1. A closed peer is
  * reported as type SYNC_NONE. */
 int sync_recv(int fd, struct sync_msg *msg, int *got_fd, struct ward_error *err);
+/* Turns a SYNC_ERROR message into err (its errno and text); returns -1. */
+int sync_msg_error(const struct sync_msg *msg, struct ward_error *err);
 /* Waits for a message of the given type; SYNC_ERROR is turned into err. */
 int sync_expect(int fd, enum sync_type type, struct sync_msg *msg, int *got_fd, const char *peer,
 		struct ward_error *err);

@@ -17,5 +17,7 @@
 /* Returns 0 in the child, the child's pid in the parent, -1 with errno on failure. */
 pid_t sys_clone3(struct clone_args *args);
 int sys_openat2(int dirfd, const char *path, uint64_t flags, uint64_t resolve);
+/* sys_openat2(), retried a few times while it answers EAGAIN (a rename raced the lookup). */
+int sys_openat2_retry(int dirfd, const char *path, uint64_t flags, uint64_t resolve);
 
 #endif

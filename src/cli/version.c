@@ -19,7 +19,11 @@ void print_version(void)
 	printf("spec: %s\n", WARD_OCI_VERSION);
 	printf("libseccomp: %u.%u.%u\n", sv->major, sv->minor, sv->micro);
 	printf("libcap: %s\n", CAP_BUILD_VERSION);
+#ifdef HAVE_SELINUX
 	printf("libselinux: %s\n", SELINUX_BUILD_VERSION);
+#else
+	printf("libselinux: none (built without SELinux support)\n");
+#endif
 	printf("yajl: %d.%d.%d\n", yv / 10000, yv / 100 % 100, yv % 100);
 	printf("libmount: %s\n", mnt);
 }

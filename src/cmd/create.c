@@ -64,7 +64,6 @@ int cmd_create(const struct global_opts *g, int argc, char **argv)
 {
 	struct create_options o = {
 		.root = g->root, .systemd_cgroup = g->systemd_cgroup, .policy_file = g->policy};
-	struct created_container c;
 	struct ward_error err = {0};
 	const char *id;
 	int ch;
@@ -86,8 +85,7 @@ int cmd_create(const struct global_opts *g, int argc, char **argv)
 	if (!id)
 		return 1;
 	o.id = id;
-	if (container_create(&o, &c, &err) < 0)
+	if (container_create(&o, &err) < 0)
 		return cli_fail(&err);
-	container_release(&c);
 	return 0;
 }

@@ -4,14 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <yajl/yajl_gen.h>
 
 #include "ward/cgroup.h"
 #include "ward/cli.h"
 #include "ward/container.h"
+#include "ward/json_gen.h"
 #include "ward/util.h"
-
-#define GS(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
 
 static const char usage[] =
 	"Usage: ward [global options] events [--stats] [--interval N] <container-id>\n"
@@ -29,7 +27,7 @@ static const struct option longopts[] = {
 
 static void num(yajl_gen g, const char *key, uint64_t v)
 {
-	GS(g, key);
+	json_gen_str(g, key);
 	yajl_gen_integer(g, v == UINT64_MAX ? 0 : (long long)v);
 }
 
@@ -37,55 +35,55 @@ static void print_stats(const char *id, const struct cgroup_stats *s)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
 	yajl_gen_map_open(g);
-	GS(g, "type");
-	GS(g, "stats");
-	GS(g, "id");
-	GS(g, id);
-	GS(g, "data");
+	json_gen_str(g, "type");
+	json_gen_str(g, "stats");
+	json_gen_str(g, "id");
+	json_gen_str(g, id);
+	json_gen_str(g, "data");
 	yajl_gen_map_open(g);
-	GS(g, "cpu");
+	json_gen_str(g, "cpu");
 	yajl_gen_map_open(g);
-	GS(g, "usage");
+	json_gen_str(g, "usage");
 	yajl_gen_map_open(g);
 	num(g, "total", s->cpu_usage_usec * 1000);
 	num(g, "kernel", s->cpu_system_usec * 1000);
 	num(g, "user", s->cpu_user_usec * 1000);
 	yajl_gen_map_close(g);
-	GS(g, "throttling");
+	json_gen_str(g, "throttling");
 	yajl_gen_map_open(g);
 	num(g, "periods", s->cpu_periods);
 	num(g, "throttled_periods", s->cpu_throttled_periods);
 	num(g, "throttled_time", s->cpu_throttled_usec * 1000);
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
-	GS(g, "memory");
+	json_gen_str(g, "memory");
 	yajl_gen_map_open(g);
 	if (s->has_memory) {
-		GS(g, "usage");
+		json_gen_str(g, "usage");
 		yajl_gen_map_open(g);
 		num(g, "usage", s->memory_current);
 		num(g, "limit", s->memory_max);
 		num(g, "failcnt", s->memory_max_events);
 		yajl_gen_map_close(g);
-		GS(g, "swap");
+		json_gen_str(g, "swap");
 		yajl_gen_map_open(g);
 		num(g, "usage", s->memory_swap_current);
 		num(g, "limit", s->memory_swap_max);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_map_close(g);
-	GS(g, "pids");
+	json_gen_str(g, "pids");
 	yajl_gen_map_open(g);
 	num(g, "current", s->pids_current);
 	num(g, "limit", s->has_pids ? s->pids_max : 0);
 	yajl_gen_map_close(g);
-	GS(g, "blkio");
+	json_gen_str(g, "blkio");
 	yajl_gen_map_open(g);
 	yajl_gen_map_close(g);
-	GS(g, "hugetlb");
+	json_gen_str(g, "hugetlb");
 	yajl_gen_map_open(g);
 	for (size_t i = 0; i < s->n_hugetlb; i++) {
-		GS(g, s->hugetlb[i].size);
+		json_gen_str(g, s->hugetlb[i].size);
 		yajl_gen_map_open(g);
 		num(g, "usage", s->hugetlb[i].current);
 		num(g, "max", s->hugetlb[i].max);

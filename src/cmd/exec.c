@@ -75,35 +75,6 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static int push(char ***v, const char *s)
-{
-	size_t n = strv_length(*v);
-	char **nv = realloc(*v, (n + 2) * sizeof *nv);
-	if (!nv)
-		return -1;
-	nv[n] = strdup(s);
-	nv[n + 1] = NULL;
-	*v = nv;
-	return nv[n] ? 0 : -1;
-}
-
-static int parse_user(const char *s, struct exec_options *o)
-{
-	char buf[64];
-	long uid, gid = 0;
-	snprintf(buf, sizeof buf, "%s", s);
-	char *colon = strchr(buf, ':');
-	if (colon)
-		*colon = '\0';
-	if (parse_long(buf, 0, 0xfffffffe, &uid) < 0 ||
-	    (colon && parse_long(colon + 1, 0, 0xfffffffe, &gid) < 0))
-		return -1;
-	o->has_user = true;
-	o->uid = (uid_t)uid;
-	o->gid = (gid_t)gid;
-	return 0;
-}
-
 /* runc's --cgroup [<controller>[,<controller>]:]<path>, repeatable for cgroup v1. cgroup v2
  * has one hierarchy: every occurrence must name the same path. */
 static int parse_cgroup(const char *arg, const char **out)
@@ -130,119 +101,116 @@ static int parse_cgroup(const char *arg, const char **out)
 	return 0;
 }
 
+/* What cmd_exec collects for container_exec; the lists are ours to free. */
+struct exec_args {
+	struct exec_options o;
+	char **env, **gids, **caps;
+};
+
+/* Applies one option; 1: done, 0: go on, -1: a usage error (reported). The values of the
+ * process's flags are checked by container_exec, as config.json's fields are. */
+static int exec_flag(int ch, const char *arg, struct exec_args *a)
+{
+	struct exec_options *o = &a->o;
+	long n;
+
+	switch (ch) {
+	case 'p':
+		o->process_file = arg;
+		break;
+	case 'd':
+		o->detach = true;
+		break;
+	case OPT_PID_FILE:
+		o->pid_file = arg;
+		break;
+	case OPT_CONSOLE_SOCKET:
+		o->console_socket = arg;
+		break;
+	case 't':
+		o->tty = true;
+		break;
+	case OPT_CWD:
+		o->cwd = arg;
+		break;
+	case 'e':
+		return strv_push(&a->env, arg);
+	case 'u':
+		o->user = arg;
+		break;
+	case 'g':
+		return strv_push(&a->gids, arg);
+	case 'c':
+		return strv_push(&a->caps, arg);
+	case OPT_NO_NEW_PRIVS:
+		o->no_new_privs = true;
+		break;
+	case OPT_APPARMOR:
+		o->apparmor = arg;
+		break;
+	case OPT_PROCESS_LABEL:
+		o->process_label = arg;
+		break;
+	case OPT_PRESERVE_FDS:
+		if (parse_long(arg, 0, 4096, &n) < 0) {
+			cli_usage_error("exec", "--preserve-fds: \"%s\" is not a number", arg);
+			return -1;
+		}
+		o->preserve_fds = (int)n;
+		break;
+	case OPT_IGNORE_PAUSED:
+		o->ignore_paused = true;
+		break;
+	case OPT_CGROUP:
+		return parse_cgroup(arg, &o->cgroup);
+	case OPT_PIDFD_SOCKET:
+		o->pidfd_socket = arg;
+		break;
+	case 'h':
+		fputs(usage, stdout);
+		return 1;
+	default:
+		cli_usage_error("exec", "unknown option");
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_exec(const struct global_opts *g, int argc, char **argv)
 {
-	struct exec_options o = {.root = g->root, .policy_file = g->policy};
+	struct exec_args a = {.o = {.root = g->root, .policy_file = g->policy}};
 	struct ward_error err = {0};
-	cleanup_strv char **env = NULL;
-	cleanup_strv char **caps = NULL;
-	cleanup_free gid_t *gids = NULL;
-	int ch, status;
-	long n;
+	int ch, status = 255;
 
 	cli_normalize_args(argc, argv, longopts);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "+p:dte:u:g:c:h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'p':
-			o.process_file = optarg;
-			break;
-		case 'd':
-			o.detach = true;
-			break;
-		case OPT_PID_FILE:
-			o.pid_file = optarg;
-			break;
-		case OPT_CONSOLE_SOCKET:
-			o.console_socket = optarg;
-			break;
-		case 't':
-			o.tty = true;
-			break;
-		case OPT_CWD:
-			o.cwd = optarg;
-			break;
-		case 'e':
-			if (!strchr(optarg, '=') || optarg[0] == '=') {
-				cli_usage_error("exec", "--env: \"%s\" is not NAME=VALUE", optarg);
-				return 255;
-			}
-			if (push(&env, optarg) < 0)
-				return 255;
-			break;
-		case 'u':
-			if (parse_user(optarg, &o) < 0) {
-				cli_usage_error("exec", "--user: \"%s\" is not UID[:GID]", optarg);
-				return 255;
-			}
-			break;
-		case 'g':
-			if (parse_long(optarg, 0, 0xfffffffe, &n) < 0) {
-				cli_usage_error("exec", "--additional-gids: \"%s\" is not a GID",
-						optarg);
-				return 255;
-			}
-			gid_t *ng = realloc(gids, (o.n_additional_gids + 1) * sizeof *ng);
-			if (!ng)
-				return 255;
-			gids = ng;
-			gids[o.n_additional_gids++] = (gid_t)n;
-			break;
-		case 'c':
-			if (push(&caps, optarg) < 0)
-				return 255;
-			break;
-		case OPT_NO_NEW_PRIVS:
-			o.no_new_privs = true;
-			break;
-		case OPT_APPARMOR:
-			o.apparmor = optarg;
-			break;
-		case OPT_PROCESS_LABEL:
-			o.process_label = optarg;
-			break;
-		case OPT_PRESERVE_FDS:
-			if (parse_long(optarg, 0, 4096, &n) < 0) {
-				cli_usage_error("exec", "--preserve-fds: \"%s\" is not a number",
-						optarg);
-				return 255;
-			}
-			o.preserve_fds = (int)n;
-			break;
-		case OPT_IGNORE_PAUSED:
-			o.ignore_paused = true;
-			break;
-		case OPT_CGROUP:
-			if (parse_cgroup(optarg, &o.cgroup) < 0)
-				return 255;
-			break;
-		case OPT_PIDFD_SOCKET:
-			o.pidfd_socket = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			cli_usage_error("exec", "unknown option");
-			return 255;
+		int r = exec_flag(ch, optarg, &a);
+		if (r != 0) {
+			status = r > 0 ? 0 : 255;
+			goto out;
 		}
 	}
 	if (optind == argc) {
 		cli_usage_error("exec", "a container ID is required");
-		return 255;
+		goto out;
 	}
-	o.id = argv[optind];
-	o.args = argv + optind + 1;
-	o.env = env;
-	o.caps = caps;
-	o.additional_gids = gids;
-	if (o.process_file && o.args[0]) {
+	a.o.id = argv[optind];
+	a.o.args = argv + optind + 1;
+	a.o.env = a.env;
+	a.o.caps = a.caps;
+	a.o.additional_gids = a.gids;
+	if (a.o.process_file && a.o.args[0]) {
 		cli_usage_error("exec", "give either --process or a command, not both");
-		return 255;
+		goto out;
 	}
-	if (container_exec(&o, &status, &err) < 0) {
+	if (container_exec(&a.o, &status, &err) < 0) {
 		cli_fail(&err);
-		return 255;
+		status = 255;
 	}
+out:
+	strv_free(a.env);
+	strv_free(a.gids);
+	strv_free(a.caps);
 	return status;
 }

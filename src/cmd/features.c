@@ -4,14 +4,20 @@
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
 
 #include "commit.h"
+#include "ward/cleanup.h"
 #include "ward/cli.h"
+#include "ward/json_gen.h"
 #include "ward/policy.h"
 #include "ward/spec.h"
 
-#define GS(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
+/* Whether this build can apply SELinux labels (configure found libselinux). */
+#ifdef HAVE_SELINUX
+#define SELINUX_BUILT true
+#else
+#define SELINUX_BUILT false
+#endif
 
 static const char usage[] = "Usage: ward features\n"
 			    "\n"
@@ -19,9 +25,9 @@ static const char usage[] = "Usage: ward features\n"
 
 static void gen_bool_obj(yajl_gen g, const char *key, bool v)
 {
-	GS(g, key);
+	json_gen_str(g, key);
 	yajl_gen_map_open(g);
-	GS(g, "enabled");
+	json_gen_str(g, "enabled");
 	yajl_gen_bool(g, v);
 	yajl_gen_map_close(g);
 }
@@ -36,31 +42,31 @@ static void gen_mount_options(yajl_gen g)
 		"rnosymfollow", "rsymfollow"};
 	const struct libmnt_optmap *m = mnt_get_builtin_optmap(MNT_LINUX_MAP);
 
-	GS(g, "mountOptions");
+	json_gen_str(g, "mountOptions");
 	yajl_gen_array_open(g);
 	for (; m && m->name; m++)
 		if (strcmp(m->name, "remount") != 0)
-			GS(g, m->name);
-	for (size_t i = 0; i < sizeof recursive / sizeof recursive[0]; i++)
-		GS(g, recursive[i]);
-	GS(g, "tmpcopyup"); /* ward's own: the image directory copied into the tmpfs */
+			json_gen_str(g, m->name);
+	for (size_t i = 0; i < ARRAY_SIZE(recursive); i++)
+		json_gen_str(g, recursive[i]);
+	json_gen_str(g, "tmpcopyup"); /* ward's own: the image directory copied into the tmpfs */
 	yajl_gen_array_close(g);
 }
 
 static void gen_list(yajl_gen g, const char *key, const char *const *v)
 {
-	GS(g, key);
+	json_gen_str(g, key);
 	yajl_gen_array_open(g);
 	for (; *v; v++)
-		GS(g, *v);
+		json_gen_str(g, *v);
 	yajl_gen_array_close(g);
 }
 
 static void gen_seccomp(yajl_gen g)
 {
-	GS(g, "seccomp");
+	json_gen_str(g, "seccomp");
 	yajl_gen_map_open(g);
-	GS(g, "enabled");
+	json_gen_str(g, "enabled");
 	yajl_gen_bool(g, 1);
 	gen_list(g, "actions",
 		 (const char *const[]){"SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL",
@@ -84,20 +90,96 @@ static void gen_seccomp(yajl_gen g)
 	yajl_gen_map_close(g);
 }
 
-int cmd_features(const struct global_opts *g, int argc, char **argv)
+static void gen_cgroup(yajl_gen y)
 {
-	static const char *const hooks[] = {"prestart",	      "createRuntime", "createContainer",
-					    "startContainer", "poststart",     "poststop"};
-	static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network",
-						 "pid",	   "time", "user",  "uts"};
+	/* What is not implemented yet is reported as such: callers switch features off. */
+	json_gen_str(y, "cgroup");
+	yajl_gen_map_open(y);
+	json_gen_str(y, "v1");
+	yajl_gen_bool(y, 0);
+	json_gen_str(y, "v2");
+	yajl_gen_bool(y, 1);
+	/* --systemd-cgroup: the system's manager for root, the user's for rootless */
+	json_gen_str(y, "systemd");
+	yajl_gen_bool(y, 1);
+	json_gen_str(y, "systemdUser");
+	yajl_gen_bool(y, 1);
+	json_gen_str(y, "rdma");
+	yajl_gen_bool(y, 1);
+	yajl_gen_map_close(y);
+}
+
+static void gen_linux(yajl_gen y)
+{
+	static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network", "pid",
+						 "time",   "user", "uts",   NULL};
+
+	json_gen_str(y, "linux");
+	yajl_gen_map_open(y);
+	gen_list(y, "namespaces", namespaces);
+	json_gen_str(y, "capabilities");
+	yajl_gen_array_open(y);
+	for (int c = 0; c < spec_cap_count(); c++)
+		json_gen_str(y, spec_cap_name(c));
+	yajl_gen_array_close(y);
+	gen_cgroup(y);
+	gen_seccomp(y);
+	gen_bool_obj(y, "apparmor", true);
+	gen_bool_obj(y, "selinux", SELINUX_BUILT);
+	/* Refused by name when a config asks for it. */
+	gen_bool_obj(y, "intelRdt", false);
+	json_gen_str(y, "memoryPolicy");
+	yajl_gen_map_open(y);
+	gen_list(y, "modes", spec_memory_policy_modes);
+	gen_list(y, "flags", spec_memory_policy_flags);
+	yajl_gen_map_close(y);
+	gen_bool_obj(y, "netDevices", true);
+	json_gen_str(y, "mountExtensions");
+	yajl_gen_map_open(y);
+	gen_bool_obj(y, "idmap", true);
+	yajl_gen_map_close(y);
+	yajl_gen_map_close(y);
+}
+
+static void gen_annotations(yajl_gen y)
+{
 	const struct scmp_version *sv = seccomp_version();
 	char seccomp_ver[32];
+
+	snprintf(seccomp_ver, sizeof seccomp_ver, "%u.%u.%u", sv->major, sv->minor, sv->micro);
+	json_gen_str(y, "annotations");
+	yajl_gen_map_open(y);
+	json_gen_str(y, "org.ward.version");
+	json_gen_str(y, PACKAGE_VERSION);
+	json_gen_str(y, "org.ward.commit");
+	json_gen_str(y, WARD_COMMIT);
+	json_gen_str(y, "io.github.seccomp.libseccomp.version");
+	json_gen_str(y, seccomp_ver);
+	yajl_gen_map_close(y);
+	/* runtime-spec features.md: the annotations that change what the runtime does, for
+	 * engines that filter what users may set. The policy's lifts checks by name. */
+	json_gen_str(y, "potentiallyUnsafeConfigAnnotations");
+	yajl_gen_array_open(y);
+	json_gen_str(y, POLICY_ANNOTATION);
+	yajl_gen_array_close(y);
+}
+
+int cmd_features(const struct global_opts *g, int argc, char **argv)
+{
+	static const char *const hooks[] = {"prestart",
+					    "createRuntime",
+					    "createContainer",
+					    "startContainer",
+					    "poststart",
+					    "poststop",
+					    NULL};
+	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
+	cleanup_json_gen yajl_gen y = NULL;
 	int ch;
 
 	(void)g;
 	optind = 1;
-	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
-						 {NULL, 0, NULL, 0}};
 	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		if (ch == 'h') {
 			fputs(usage, stdout);
@@ -105,84 +187,20 @@ int cmd_features(const struct global_opts *g, int argc, char **argv)
 		}
 		return cli_usage_error("features", "unknown option");
 	}
-	snprintf(seccomp_ver, sizeof seccomp_ver, "%u.%u.%u", sv->major, sv->minor, sv->micro);
 
-	yajl_gen y = yajl_gen_alloc(NULL);
+	y = yajl_gen_alloc(NULL);
 	yajl_gen_config(y, yajl_gen_beautify, 1);
 	yajl_gen_config(y, yajl_gen_indent_string, "    ");
 	yajl_gen_map_open(y);
-	GS(y, "ociVersionMin");
-	GS(y, "1.0.0");
-	GS(y, "ociVersionMax");
-	GS(y, WARD_OCI_VERSION);
-	GS(y, "hooks");
-	yajl_gen_array_open(y);
-	for (size_t i = 0; i < sizeof hooks / sizeof hooks[0]; i++)
-		GS(y, hooks[i]);
-	yajl_gen_array_close(y);
+	json_gen_str(y, "ociVersionMin");
+	json_gen_str(y, "1.0.0");
+	json_gen_str(y, "ociVersionMax");
+	json_gen_str(y, WARD_OCI_VERSION);
+	gen_list(y, "hooks", hooks);
 	gen_mount_options(y);
-
-	GS(y, "linux");
-	yajl_gen_map_open(y);
-	GS(y, "namespaces");
-	yajl_gen_array_open(y);
-	for (size_t i = 0; i < sizeof namespaces / sizeof namespaces[0]; i++)
-		GS(y, namespaces[i]);
-	yajl_gen_array_close(y);
-	GS(y, "capabilities");
-	yajl_gen_array_open(y);
-	for (int c = 0; c < spec_cap_count(); c++)
-		GS(y, spec_cap_name(c));
-	yajl_gen_array_close(y);
-	/* What is not implemented yet is reported as such: callers switch features off. */
-	GS(y, "cgroup");
-	yajl_gen_map_open(y);
-	GS(y, "v1");
-	yajl_gen_bool(y, 0);
-	GS(y, "v2");
-	yajl_gen_bool(y, 1);
-	/* --systemd-cgroup: the system's manager for root, the user's for rootless */
-	GS(y, "systemd");
-	yajl_gen_bool(y, 1);
-	GS(y, "systemdUser");
-	yajl_gen_bool(y, 1);
-	GS(y, "rdma");
-	yajl_gen_bool(y, 1);
-	yajl_gen_map_close(y);
-	gen_seccomp(y);
-	gen_bool_obj(y, "apparmor", true);
-	gen_bool_obj(y, "selinux", true);
-	/* Refused by name when a config asks for it. */
-	gen_bool_obj(y, "intelRdt", false);
-	GS(y, "memoryPolicy");
-	yajl_gen_map_open(y);
-	gen_list(y, "modes", spec_memory_policy_modes);
-	gen_list(y, "flags", spec_memory_policy_flags);
-	yajl_gen_map_close(y);
-	gen_bool_obj(y, "netDevices", true);
-	GS(y, "mountExtensions");
-	yajl_gen_map_open(y);
-	gen_bool_obj(y, "idmap", true);
-	yajl_gen_map_close(y);
-	yajl_gen_map_close(y);
-
-	GS(y, "annotations");
-	yajl_gen_map_open(y);
-	GS(y, "org.ward.version");
-	GS(y, PACKAGE_VERSION);
-	GS(y, "org.ward.commit");
-	GS(y, WARD_COMMIT);
-	GS(y, "io.github.seccomp.libseccomp.version");
-	GS(y, seccomp_ver);
-	yajl_gen_map_close(y);
-	/* runtime-spec features.md: the annotations that change what the runtime does, for
-	 * engines that filter what users may set. The policy's lifts checks by name. */
-	GS(y, "potentiallyUnsafeConfigAnnotations");
-	yajl_gen_array_open(y);
-	GS(y, POLICY_ANNOTATION);
-	yajl_gen_array_close(y);
+	gen_linux(y);
+	gen_annotations(y);
 	yajl_gen_map_close(y);
 	cli_print_json(y, true);
-	yajl_gen_free(y);
 	return 0;
 }

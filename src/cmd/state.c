@@ -3,13 +3,12 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
 
+#include "id_args.h"
 #include "json_state.h"
 #include "ward/cli.h"
 #include "ward/container.h"
-
-#define GS(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
+#include "ward/json_gen.h"
 
 static const char usage[] =
 	"Usage: ward [global options] state <container-id>\n"
@@ -18,38 +17,31 @@ static const char usage[] =
 	"(created, running, paused or stopped), bundle, rootfs, created, owner\n"
 	"and annotations.\n";
 
-static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-
 void gen_container_state(yajl_gen g, const struct container_info *info)
 {
 	const struct ward_state *st = &info->state;
 	struct passwd *pw = getpwuid(st->owner);
 
 	yajl_gen_map_open(g);
-	GS(g, "ociVersion");
-	GS(g, st->oci_version);
-	GS(g, "id");
-	GS(g, st->id);
-	GS(g, "pid");
+	json_gen_str(g, "ociVersion");
+	json_gen_str(g, st->oci_version);
+	json_gen_str(g, "id");
+	json_gen_str(g, st->id);
+	json_gen_str(g, "pid");
 	yajl_gen_integer(g, info->status == STATUS_STOPPED ? 0 : st->pid);
-	GS(g, "status");
-	GS(g, state_status_name(info->status));
-	GS(g, "bundle");
-	GS(g, st->bundle);
-	GS(g, "rootfs");
-	GS(g, st->rootfs);
-	GS(g, "created");
-	GS(g, st->created);
-	GS(g, "owner");
-	GS(g, pw && st->owner != 0 ? pw->pw_name : "");
+	json_gen_str(g, "status");
+	json_gen_str(g, state_status_name(info->status));
+	json_gen_str(g, "bundle");
+	json_gen_str(g, st->bundle);
+	json_gen_str(g, "rootfs");
+	json_gen_str(g, st->rootfs);
+	json_gen_str(g, "created");
+	json_gen_str(g, st->created);
+	json_gen_str(g, "owner");
+	json_gen_str(g, pw && st->owner != 0 ? pw->pw_name : "");
 	if (st->n_annotations) {
-		GS(g, "annotations");
-		yajl_gen_map_open(g);
-		for (size_t i = 0; i < st->n_annotations; i++) {
-			GS(g, st->annotations[i].key);
-			GS(g, st->annotations[i].value);
-		}
-		yajl_gen_map_close(g);
+		json_gen_str(g, "annotations");
+		container_gen_map(g, st->annotations, st->n_annotations);
 	}
 	yajl_gen_map_close(g);
 }
@@ -58,20 +50,11 @@ int cmd_state(const struct global_opts *g, int argc, char **argv)
 {
 	struct ward_error err = {0};
 	struct container_info info;
-	const char *id;
-	int ch;
+	int status;
+	const char *id = cmd_id_args("state", usage, argc, argv, &status);
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		if (ch == 'h') {
-			fputs(usage, stdout);
-			return 0;
-		}
-		return cli_usage_error("state", "unknown option");
-	}
-	id = cli_one_id("state", argc, argv);
 	if (!id)
-		return 1;
+		return status;
 	if (container_info(g->root, id, &info, &err) < 0)
 		return cli_fail(&err);
 	yajl_gen gen = yajl_gen_alloc(NULL);

@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 
 #include "ward/cleanup.h"
 #include "ward/cli.h"
 #include "ward/container.h"
 #include "ward/json.h"
+#include "ward/json_gen.h"
 #include "ward/util.h"
 
 static const char usage[] =
@@ -174,7 +174,6 @@ static char *resources_json(const char *const *values, int only, struct ward_err
 		ward_fail(err, ENOMEM, "update");
 		return NULL;
 	}
-#define GS(s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
 	yajl_gen_map_open(g);
 	for (size_t s = 0; s < ARRAY_SIZE(sections); s++) {
 		bool opened = false;
@@ -183,13 +182,13 @@ static char *resources_json(const char *const *values, int only, struct ward_err
 			    strcmp(fields[i].section, sections[s]) != 0)
 				continue;
 			if (!opened) {
-				GS(sections[s]);
+				json_gen_str(g, sections[s]);
 				yajl_gen_map_open(g);
 				opened = true;
 			}
-			GS(fields[i].key);
+			json_gen_str(g, fields[i].key);
 			if (fields[i].kind == STRING) {
-				GS(values[i]);
+				json_gen_str(g, values[i]);
 			} else if (fields[i].kind == BYTES) {
 				char num[32];
 				int64_t v;
@@ -204,7 +203,6 @@ static char *resources_json(const char *const *values, int only, struct ward_err
 			yajl_gen_map_close(g);
 	}
 	yajl_gen_map_close(g);
-#undef GS
 	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
 		out = strndup((const char *)buf, len);
 	yajl_gen_free(g);

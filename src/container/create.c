@@ -9,13 +9,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 
 #include "ward/cgroup.h"
 #include "ward/cleanup.h"
 #include "ward/console.h"
 #include "ward/container.h"
 #include "ward/hooks.h"
+#include "ward/inspect.h"
 #include "ward/json.h"
 #include "ward/log.h"
 #include "ward/lsm.h"
@@ -27,6 +27,23 @@
 #include "ward/verify.h"
 #include "internal.h"
 
+/* What one create holds while its stages run. */
+struct create_run {
+	const struct create_options *o;
+	struct created_container *c; /* the spec, state and state directory, handed out */
+	char *bundle;		     /* absolute */
+	char *config;		     /* config.json as read, copied to the state directory */
+	size_t config_len;
+	struct ward_plan plan; /* the host objects the config names, resolved and judged */
+	struct unit_placement unit;
+	const char *cgroup_root;
+	int *idmaps; /* per mount: an idmapped mount's user namespace, or -1 */
+	int fifo;    /* exec.fifo's read end: the init waits on it for `start` */
+	int nlisten; /* LISTEN_FDS passed on */
+	char **env;
+	struct launch l;
+};
+
 static int resolve_bundle(const char *bundle, char **out, struct ward_error *err)
 {
 	char buf[PATH_MAX];
@@ -34,65 +51,6 @@ static int resolve_bundle(const char *bundle, char **out, struct ward_error *err
 		return ward_fail(err, errno, "--bundle %s", bundle ? bundle : ".");
 	*out = strdup(buf);
 	return *out ? 0 : ward_fail(err, ENOMEM, "bundle");
-}
-
-/* Whether path names the namespace ward itself is in (the host's, for ward run by root). */
-static bool is_own_namespace(const char *path, enum ward_ns_kind ns)
-{
-	static const char *const proc_names[WARD_NS_KINDS] = {
-		[WARD_NS_PID] = "pid",	     [WARD_NS_NETWORK] = "net", [WARD_NS_MOUNT] = "mnt",
-		[WARD_NS_IPC] = "ipc",	     [WARD_NS_UTS] = "uts",	[WARD_NS_USER] = "user",
-		[WARD_NS_CGROUP] = "cgroup", [WARD_NS_TIME] = "time",
-	};
-	char own[64];
-	struct stat a, b;
-	snprintf(own, sizeof own, "/proc/self/ns/%s", proc_names[ns]);
-	/* An unreadable path is refused later, when it is joined. */
-	return stat(path, &a) == 0 && stat(own, &b) == 0 && a.st_ino == b.st_ino &&
-	       a.st_dev == b.st_dev;
-}
-
-/* Only sysctls that belong to a namespace the container owns: anything else would change the
- * host. */
-static int check_sysctls(const struct ward_linux *lx, struct ward_error *err)
-{
-	static const char *const ipc[] = {"kernel.msgmax", "kernel.msgmnb",	    "kernel.msgmni",
-					  "kernel.sem",	   "kernel.shmall",	    "kernel.shmmax",
-					  "kernel.shmmni", "kernel.shm_rmid_forced"};
-	for (size_t i = 0; i < lx->n_sysctl; i++) {
-		const char *key = lx->sysctl[i].key;
-		enum ward_ns_kind ns = WARD_NS_KINDS;
-		if (strncmp(key, "net.", 4) == 0)
-			ns = WARD_NS_NETWORK;
-		else if (strncmp(key, "fs.mqueue.", 10) == 0)
-			ns = WARD_NS_IPC;
-		else if (strcmp(key, "kernel.hostname") == 0 ||
-			 strcmp(key, "kernel.domainname") == 0)
-			ns = WARD_NS_UTS;
-		for (size_t j = 0; j < ARRAY_SIZE(ipc); j++)
-			if (strcmp(key, ipc[j]) == 0)
-				ns = WARD_NS_IPC;
-		if (ns == WARD_NS_KINDS)
-			return ward_fail(err, 0,
-					 "config.json: linux.sysctl.%s: not a namespaced sysctl, "
-					 "so setting it would change the host (allowed: net.*, "
-					 "kernel.shm*/msg*/sem, fs.mqueue.*, kernel.hostname, "
-					 "kernel.domainname)",
-					 key);
-		if (lx->namespaces[ns].present && lx->namespaces[ns].path &&
-		    is_own_namespace(lx->namespaces[ns].path, ns))
-			return ward_fail(err, 0,
-					 "config.json: linux.sysctl.%s: the %s namespace joined by "
-					 "path is the host's own, so setting it would change the "
-					 "host",
-					 key, spec_ns_name(ns));
-		if (!lx->namespaces[ns].present)
-			return ward_fail(err, 0,
-					 "config.json: linux.sysctl.%s: needs a private %s "
-					 "namespace (add {\"type\": \"%s\"} to linux.namespaces)",
-					 key, spec_ns_name(ns), spec_ns_name(ns));
-	}
-	return 0;
 }
 
 /* A container without a mount namespace of its own (the host's, or one joined by path; the
@@ -114,34 +72,6 @@ static int record_mount_namespace(const struct ward_spec *spec, const struct war
 	st->mnt_ns_ino = (uint64_t)ns.st_ino;
 	if (mnt->path && !(st->mnt_ns_path = strdup(mnt->path)))
 		return ward_fail(err, ENOMEM, "state");
-	return 0;
-}
-
-/* What runc's callers rely on before anything is created. */
-static int check_request(const struct create_options *o, const struct ward_spec *spec,
-			 struct ward_error *err)
-{
-	if (!spec->process)
-		return ward_fail(err, 0,
-				 "config.json: process: missing; a container needs a "
-				 "process to run");
-	if (spec->process->terminal && !o->console_socket && !o->foreground)
-		return ward_fail(err, 0,
-				 "process.terminal is true: --console-socket is required "
-				 "when the container is detached");
-	if (!spec->process->terminal && o->console_socket)
-		return ward_fail(err, 0,
-				 "--console-socket needs process.terminal set to true in "
-				 "config.json");
-	if (lsm_check(spec->process->apparmor_profile, spec->process->selinux_label, err) < 0 ||
-	    lsm_check_mount_label(spec->linux_.mount_label, err) < 0 ||
-	    check_sysctls(&spec->linux_, err) < 0 || check_supported(spec, err) < 0)
-		return -1;
-	for (int fd = 3; fd < 3 + o->preserve_fds; fd++) {
-		struct stat st;
-		if (fstat(fd, &st) < 0)
-			return ward_fail(err, errno, "--preserve-fds: fd %d", fd);
-	}
 	return 0;
 }
 
@@ -184,95 +114,20 @@ static char **build_env(const struct ward_process *p, int nlisten)
 	return env;
 }
 
-struct hooks_ctx {
-	const struct ward_spec *spec;
-	const struct ward_plan *plan; /* the hook executables the policy judged */
-	const char *id;
-	const char *bundle;
-};
-
-int seccomp_handoff(const struct ward_spec *spec, const struct host_object *sock, const char *id,
-		    const char *bundle, pid_t pid, int fd, struct ward_error *err)
-{
-	const struct ward_seccomp *sc = spec->linux_.seccomp;
-	cleanup_free char *msg = NULL;
-	const unsigned char *buf;
-	size_t len;
-	yajl_gen g;
-
-	if (!sc || !sc->listener_path || !sock || sock->fd < 0)
-		return ward_fail(err, EINVAL, "seccomp notification without a listenerPath");
-	g = yajl_gen_alloc(NULL);
-	if (!g)
-		return ward_fail(err, ENOMEM, "seccomp handoff");
-#define GS(s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
-	yajl_gen_map_open(g);
-	GS("ociVersion");
-	GS(spec->oci_version);
-	GS("fds");
-	yajl_gen_array_open(g);
-	GS("seccompFd");
-	yajl_gen_array_close(g);
-	GS("pid");
-	yajl_gen_integer(g, pid);
-	GS("metadata");
-	GS(sc->listener_metadata ? sc->listener_metadata : "");
-	GS("state");
-	yajl_gen_map_open(g);
-	GS("ociVersion");
-	GS(spec->oci_version);
-	GS("id");
-	GS(id);
-	GS("status");
-	GS("creating");
-	GS("pid");
-	yajl_gen_integer(g, pid);
-	GS("bundle");
-	GS(bundle);
-	GS("annotations");
-	yajl_gen_map_open(g);
-	for (size_t i = 0; i < spec->n_annotations; i++) {
-		GS(spec->annotations[i].key);
-		GS(spec->annotations[i].value);
-	}
-	yajl_gen_map_close(g);
-	yajl_gen_map_close(g);
-	yajl_gen_map_close(g);
-#undef GS
-	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
-		msg = strndup((const char *)buf, len);
-	yajl_gen_free(g);
-	if (!msg)
-		return ward_fail(err, ENOMEM, "seccomp handoff");
-	return seccomp_send_listener(sock->fd, sc->listener_path, fd, msg, err);
-}
-
-struct listener_ctx {
-	const struct ward_spec *spec;
-	const struct host_object *sock;
-	const char *id;
-	const char *bundle;
-};
-
-static int listener_handoff(void *ctx, pid_t pid, int fd, struct ward_error *err)
-{
-	struct listener_ctx *l = ctx;
-	return seccomp_handoff(l->spec, l->sock, l->id, l->bundle, pid, fd, err);
-}
-
+/* The prestart and createRuntime hooks, when the init reaches them: the executables the policy
+ * judged, through their fds. */
 static int runtime_hooks(void *ctx, pid_t pid, struct ward_error *err)
 {
-	struct hooks_ctx *h = ctx;
-	cleanup_free char *state = hooks_state_json(h->spec, h->id, "creating", pid, h->bundle);
+	struct create_run *r = ctx;
+	const struct ward_spec *spec = r->c->spec;
+	cleanup_free char *state = hooks_state_json(spec, r->o->id, "creating", pid, r->bundle);
+	struct host_object *const *exe = r->plan.hooks;
 
 	if (!state)
 		return ward_fail(err, ENOMEM, "hooks");
-	/* The executables the policy judged, through their fds. */
-	struct host_object *const *exe = h->plan->hooks;
-	if (hooks_run(h->spec, WARD_HOOK_PRESTART, exe[WARD_HOOK_PRESTART], state, err) < 0)
+	if (hooks_run(spec, WARD_HOOK_PRESTART, exe[WARD_HOOK_PRESTART], state, err) < 0)
 		return -1;
-	return hooks_run(h->spec, WARD_HOOK_CREATE_RUNTIME, exe[WARD_HOOK_CREATE_RUNTIME], state,
-			 err);
+	return hooks_run(spec, WARD_HOOK_CREATE_RUNTIME, exe[WARD_HOOK_CREATE_RUNTIME], state, err);
 }
 
 static int write_oom_score_adj(pid_t pid, int value, struct ward_error *err)
@@ -433,260 +288,240 @@ static int record_state(void *ctx, struct ward_error *err)
 	return write_state(ctx, err);
 }
 
-int container_create(const struct create_options *o, struct created_container *c,
+/* Stage: the config, read from the bundle and checked as a request. */
+static int create_load(struct create_run *r, struct ward_error *err)
+{
+	const struct create_options *o = r->o;
+	cleanup_free char *config_path = NULL;
+
+	if (state_validate_id(o->id, err) < 0 || resolve_bundle(o->bundle, &r->bundle, err) < 0)
+		return -1;
+	config_path = path_join(r->bundle, "config.json");
+	if (!config_path)
+		return ward_fail(err, ENOMEM, "bundle");
+	if (read_file_limited(config_path, JSON_MAX_BYTES, &r->config, &r->config_len, err) < 0)
+		return ward_error_prefix(err, "config.json");
+	r->c->spec = spec_parse(r->config, r->config_len, "config.json", err);
+	if (!r->c->spec)
+		return -1;
+	r->l.spec = r->c->spec;
+	r->l.process = r->c->spec->process;
+	r->l.bundle = r->bundle;
+	return create_check_request(o, r->c->spec, err);
+}
+
+/* Stage: every host object the config names is resolved once; the policy judges (and hardens)
+ * that plan before anything exists on the host, and the container gets exactly it. */
+static int create_judge(struct create_run *r, struct ward_error *err)
+{
+	const struct create_options *o = r->o;
+	struct ward_spec *spec = r->c->spec;
+
+	if (plan_build(spec, r->bundle, o->root, PLAN_RESOLVE, &r->plan, err) < 0 ||
+	    plan_require_resolved(spec, &r->plan, err) < 0 ||
+	    policy_enforce(o->policy_file, spec, &r->plan, NULL, o->id, &r->l.verdict, err) < 0)
+		return -1;
+	if (o->systemd_cgroup) {
+		if (unit_placement_open(&r->unit, spec, o->id, err) < 0)
+			return -1;
+		r->l.undo.unit = &r->unit;
+	}
+	/* Connected before anything exists, so that a wrong path fails cleanly (runc too). */
+	if (launch_pidfd_socket(&r->l, o->pidfd_socket, err) < 0)
+		return -1;
+	r->nlisten = listen_fds();
+	r->env = build_env(spec->process, r->nlisten);
+	return r->env ? 0 : ward_fail(err, ENOMEM, "process.env");
+}
+
+/* Stage: the state directory, locked, with the config's copy and exec.fifo. */
+static int create_state_dir(struct create_run *r, struct ward_error *err)
+{
+	struct created_container *c = r->c;
+	const char *id = r->o->id;
+
+	c->rootfd = state_open_root(r->o->root, err);
+	if (c->rootfd < 0)
+		return -1;
+	state_remove_legacy_cache(c->rootfd);
+	c->dirfd = state_create_dir(c->rootfd, id, err);
+	if (c->dirfd < 0)
+		return -1;
+	r->l.undo.rootfd = c->rootfd;
+	r->l.undo.dir = id;
+	if (copy_config(r->o, c->dirfd, r->config, r->config_len, err) < 0)
+		return -1;
+	if (mkfifoat(c->dirfd, "exec.fifo", 0600) < 0) {
+		ward_fail(err, errno, "create exec.fifo");
+		return state_dir_failed(r->o, err);
+	}
+	r->fifo = openat(c->dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (r->fifo < 0) {
+		ward_fail(err, errno, "open exec.fifo");
+		return state_dir_failed(r->o, err);
+	}
+	return 0;
+}
+
+/* Stage: state.json first (pid 0), naming the cgroup before it exists: a create killed at any
+ * later point leaves what `delete --force` needs to remove everything. */
+static int create_record(struct create_run *r, struct ward_error *err)
+{
+	struct created_container *c = r->c;
+	const struct ward_namespace *pidns = &c->spec->linux_.namespaces[WARD_NS_PID];
+	struct ward_state *st = &c->state;
+
+	st->oci_version = strdup(c->spec->oci_version);
+	st->id = strdup(r->o->id);
+	st->bundle = strdup(r->bundle);
+	st->rootfs = strdup(r->plan.rootfs.path);
+	st->owner = geteuid();
+	st->own_pid_ns = pidns->present && !pidns->path;
+	if (record_mount_namespace(c->spec, &r->plan, st, err) < 0)
+		return -1;
+	if (st->shared_mnt_ns) {
+		r->l.undo.shared_root = st;
+		r->l.undo.shared_root_nsfd = r->plan.ns[WARD_NS_MOUNT].fd;
+	}
+	state_now_rfc3339(st->created, sizeof st->created);
+	if (r->unit.connected) {
+		st->systemd_unit = strdup(r->unit.unit.name);
+		st->systemd_user = r->unit.user;
+	}
+	if (!st->oci_version || !st->id || !st->bundle || !st->rootfs ||
+	    (r->unit.connected && !st->systemd_unit))
+		return ward_fail(err, ENOMEM, "state");
+	if (cgroup_find_root(&r->cgroup_root, err) < 0 ||
+	    choose_cgroup(c->spec, r->o, r->cgroup_root, &st->cgroup_path, err) < 0)
+		return -1;
+	if (write_state(c, err) < 0)
+		return state_dir_failed(r->o, err);
+	return 0;
+}
+
+/* Stage: the cgroup, made with every limit in force, for the init to be born in
+ * (CLONE_INTO_CGROUP); with --systemd-cgroup, the unit the spawn starts instead. */
+static int create_cgroup(struct create_run *r, struct ward_error *err)
+{
+	struct created_container *c = r->c;
+	const char *path = c->state.cgroup_path;
+
+	if (path) {
+		r->l.cgroup_fd = cgroup_create(r->cgroup_root, path, &c->spec->linux_, err);
+		if (r->l.cgroup_fd < 0)
+			return -1;
+		r->l.undo.cgroup_root = r->cgroup_root;
+		r->l.undo.cgroup_path = path;
+		/* Later verbs act on this cgroup only if it carries the mark (see verify.h); where
+		 * cgroups cannot carry extended attributes they check the init's cgroup alone. */
+		if (mark_container_cgroup(c->rootfd, r->o->id, r->l.cgroup_fd, err) < 0)
+			return -1;
+	}
+	r->unit.cgroup_root = r->cgroup_root;
+	r->unit.rootfd = c->rootfd;
+	r->unit.st = &c->state;
+	r->unit.record = record_state;
+	r->unit.record_ctx = c;
+	return 0;
+}
+
+/* Stage: the init, set up by its own process and waiting on exec.fifo. */
+static int create_spawn(struct create_run *r, struct ward_error *err)
+{
+	const struct create_options *o = r->o;
+	struct ward_init_config cfg;
+
+	launch_process_config(&r->l, r->env, r->nlisten + o->preserve_fds, &cfg);
+	cfg.plan = &r->plan;
+	cfg.no_pivot = o->no_pivot;
+	cfg.no_new_keyring = o->no_new_keyring;
+	cfg.shared_mnt_ns = r->c->state.shared_mnt_ns;
+	cfg.place = r->unit.connected ? unit_placement_place : NULL;
+	cfg.place_ctx = &r->unit;
+	cfg.exec_fifo_fd = r->fifo;
+	cfg.idmap_fds = r->idmaps;
+	cfg.runtime_hooks = runtime_hooks;
+	cfg.hooks_ctx = r;
+	if (spawn_container(&cfg, &r->l.spawn, err) < 0)
+		return -1;
+	log_debug("container %s: init is pid %d", o->id, r->l.spawn.pid);
+	/* runc's payload for the init's pidfd. */
+	return launch_send_pidfd(&r->l, o->pidfd_socket, "standard", err);
+}
+
+/* Stage: what needs the init's pid, then state.json with it. */
+static int create_finish(struct create_run *r, struct ward_error *err)
+{
+	struct created_container *c = r->c;
+	const struct ward_process *p = c->spec->process;
+	const struct ward_spawn *sp = &r->l.spawn;
+
+	/* After the spawn, so that a create that fails logs its error line alone (podman reads
+	 * the log as one JSON value). */
+	warn_ambient_caps(p);
+	if (r->unit.connected)
+		unit_warn_ignored_properties(c->spec);
+	if (p->has_oom_score_adj && write_oom_score_adj(sp->pid, p->oom_score_adj, err) < 0)
+		return -1;
+	c->state.pid = sp->pid;
+	c->state.rootfs_mount_id = sp->rootfs_mnt_id;
+	state_read_start_time(sp->pid, &c->state.start_time);
+	if (write_state(c, err) < 0)
+		return state_dir_failed(r->o, err);
+	if (r->o->pid_file && state_write_pid_file(r->o->pid_file, sp->pid, err) < 0)
+		return -1;
+	/* The created container holds the init and ward's end of its terminal from here. */
+	c->spawn = *sp;
+	r->l.spawn.pidfd = r->l.spawn.sync_fd = -1;
+	c->console_fd = steal_fd(&r->l.console_ours);
+	return 0;
+}
+
+int create_container(const struct create_options *o, struct created_container *c,
 		     struct ward_error *err)
 {
-	cleanup_free char *bundle = NULL;
-	cleanup_free char *config_path = NULL;
-	cleanup_free char *config = NULL;
-	cleanup_strv char **env = NULL;
-	cleanup_close int fifo = -1;
-	cleanup_close int console = -1;
-	cleanup_close int cgfd = -1;
-	cleanup_close int cache = -1;
-	cleanup_close int pidfd_sock = -1;
-	const char *cgroup_root = NULL;
-	bool cgroup_created = false;
-	struct seccomp_program filter = {0}, never = {0};
-	struct policy_verdict verdict = {0};
-	struct ward_plan plan = {0};
-	bool plan_built = false;
-	int *idmaps = NULL;
-	size_t config_len;
-	int console_pair[2] = {-1, -1};
-	bool dir_created = false;
-	struct unit_placement unit = {.cgfd = -1};
+	struct create_run r = {.o = o, .c = c, .fifo = -1, .unit = {.cgfd = -1}};
+	int rc = 0;
 
 	memset(c, 0, sizeof *c);
 	c->rootfd = c->dirfd = c->console_fd = -1;
 	c->spawn.pid = c->spawn.pidfd = c->spawn.sync_fd = -1;
+	launch_init(&r.l, o->id);
+	r.l.listener = &r.plan.listener;
+	plan_init(&r.plan);
+	if (create_load(&r, err) < 0 || create_judge(&r, err) < 0 ||
+	    create_state_dir(&r, err) < 0 || launch_console(&r.l, o->console_socket, err) < 0 ||
+	    create_record(&r, err) < 0 || create_cgroup(&r, err) < 0 ||
+	    launch_filters(&r.l, err) < 0 ||
+	    state_record_confinement(&c->state, c->spec, &r.l.filter, &r.l.never, &r.l.verdict,
+				     err) < 0 ||
+	    open_idmaps(c->spec, &r.plan, &r.idmaps, err) < 0 || create_spawn(&r, err) < 0 ||
+	    create_finish(&r, err) < 0) {
+		launch_undo(&r.l);
+		rc = -1;
+	}
+	launch_release(&r.l);
+	close_idmaps(c->spec, r.idmaps);
+	plan_clear(&r.plan);
+	unit_placement_close(&r.unit);
+	if (r.fifo >= 0)
+		close(r.fifo);
+	free(r.bundle);
+	free(r.config);
+	strv_free(r.env);
+	if (rc < 0)
+		container_release(c);
+	return rc;
+}
 
-	if (state_validate_id(o->id, err) < 0 || resolve_bundle(o->bundle, &bundle, err) < 0)
+int container_create(const struct create_options *o, struct ward_error *err)
+{
+	struct created_container c;
+
+	if (create_container(o, &c, err) < 0)
 		return -1;
-	config_path = path_join(bundle, "config.json");
-	if (!config_path)
-		return ward_fail(err, ENOMEM, "bundle");
-	if (read_file_limited(config_path, JSON_MAX_BYTES, &config, &config_len, err) < 0)
-		return ward_error_prefix(err, "config.json");
-	c->spec = spec_parse(config, config_len, "config.json", err);
-	if (!c->spec)
-		return -1;
-	if (check_request(o, c->spec, err) < 0)
-		goto fail;
-	/* Every host object the config names is resolved once; the policy judges (and hardens)
-	 * that plan before anything exists on the host, and the container gets exactly it. */
-	if (plan_build(c->spec, bundle, o->root, PLAN_RESOLVE, &plan, err) < 0)
-		goto fail;
-	plan_built = true;
-	if (plan_require_resolved(c->spec, &plan, err) < 0 ||
-	    policy_enforce(o->policy_file, c->spec, &plan, NULL, o->id, &verdict, err) < 0)
-		goto fail;
-	if (o->systemd_cgroup && unit_placement_open(&unit, c->spec, o->id, err) < 0)
-		goto fail;
-	/* Connected before anything exists, so that a wrong path fails cleanly (runc too). */
-	if (o->pidfd_socket && (pidfd_sock = unix_connect(o->pidfd_socket)) < 0) {
-		ward_fail(err, errno, "--pidfd-socket %s", o->pidfd_socket);
-		goto fail;
-	}
-	int nlisten = listen_fds();
-	env = build_env(c->spec->process, nlisten);
-	if (!env) {
-		ward_fail(err, ENOMEM, "process.env");
-		goto fail;
-	}
-
-	c->rootfd = state_open_root(o->root, err);
-	if (c->rootfd < 0)
-		goto fail;
-	state_remove_legacy_cache(c->rootfd);
-	c->dirfd = state_create_dir(c->rootfd, o->id, err);
-	if (c->dirfd < 0)
-		goto fail;
-	dir_created = true;
-	if (copy_config(o, c->dirfd, config, config_len, err) < 0)
-		goto fail;
-	if (mkfifoat(c->dirfd, "exec.fifo", 0600) < 0) {
-		ward_fail(err, errno, "create exec.fifo");
-		state_dir_failed(o, err);
-		goto fail;
-	}
-	fifo = openat(c->dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fifo < 0) {
-		ward_fail(err, errno, "open exec.fifo");
-		state_dir_failed(o, err);
-		goto fail;
-	}
-	if (c->spec->process->terminal) {
-		if (o->console_socket) {
-			console = console_connect(o->console_socket, err);
-			if (console < 0)
-				goto fail;
-		} else {
-			if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console_pair) < 0) {
-				ward_fail(err, errno, "create the terminal socket pair");
-				goto fail;
-			}
-			console = console_pair[1];
-			c->console_fd = console_pair[0];
-		}
-	}
-
-	/* state.json first (pid 0), naming the cgroup before it exists: a create killed at any
-	 * later point leaves what `delete --force` needs to remove everything. */
-	struct ward_state *st = &c->state;
-	st->oci_version = strdup(c->spec->oci_version);
-	st->id = strdup(o->id);
-	st->bundle = strdup(bundle);
-	st->rootfs = strdup(plan.rootfs.path);
-	st->owner = geteuid();
-	st->own_pid_ns = c->spec->linux_.namespaces[WARD_NS_PID].present &&
-			 !c->spec->linux_.namespaces[WARD_NS_PID].path;
-	if (record_mount_namespace(c->spec, &plan, st, err) < 0)
-		goto fail;
-	state_now_rfc3339(st->created, sizeof st->created);
-	if (unit.connected) {
-		st->systemd_unit = strdup(unit.unit.name);
-		st->systemd_user = unit.user;
-	}
-	if (!st->oci_version || !st->id || !st->bundle || !st->rootfs ||
-	    (unit.connected && !st->systemd_unit)) {
-		ward_fail(err, ENOMEM, "state");
-		goto fail;
-	}
-	if (cgroup_find_root(&cgroup_root, err) < 0 ||
-	    choose_cgroup(c->spec, o, cgroup_root, &st->cgroup_path, err) < 0)
-		goto fail;
-	if (write_state(c, err) < 0) {
-		state_dir_failed(o, err);
-		goto fail;
-	}
-	/* The init is born in its cgroup (CLONE_INTO_CGROUP) with every limit in force. */
-	if (st->cgroup_path) {
-		cgfd = cgroup_create(cgroup_root, st->cgroup_path, &c->spec->linux_, err);
-		if (cgfd < 0)
-			goto fail;
-		cgroup_created = true;
-		/* Later verbs act on this cgroup only if it carries the mark (see verify.h);
-		 * where cgroups cannot carry extended attributes they check the init's cgroup
-		 * alone. */
-		if (mark_container_cgroup(c->rootfd, o->id, cgfd, err) < 0)
-			goto fail;
-	}
-	unit.cgroup_root = cgroup_root;
-	unit.rootfd = c->rootfd;
-	unit.st = st;
-	unit.record = record_state;
-	unit.record_ctx = c;
-
-	/* Seccomp is compiled here, where a failure can still be reported cleanly. */
-	cache = seccomp_cache_open();
-	if ((c->spec->linux_.seccomp || verdict.default_seccomp) &&
-	    seccomp_compile(c->spec->linux_.seccomp, c->spec->process->caps.bounding, cache,
-			    &filter, err) < 0)
-		goto fail;
-	unsigned never_rules = (verdict.never_filter ? SECCOMP_NEVER_BASE : 0) |
-			       (verdict.never_userns ? SECCOMP_NEVER_USERNS : 0) |
-			       (verdict.never_keyring ? SECCOMP_NEVER_KEYRING : 0);
-	if (never_rules && seccomp_compile_never(never_rules, cache, &never, err) < 0)
-		goto fail;
-
-	if (open_idmaps(c->spec, &plan, &idmaps, err) < 0)
-		goto fail;
-
-	struct hooks_ctx hctx = {.spec = c->spec, .plan = &plan, .id = o->id, .bundle = bundle};
-	struct listener_ctx lctx = {
-		.spec = c->spec, .sock = &plan.listener, .id = o->id, .bundle = bundle};
-	struct ward_init_config cfg = {
-		.spec = c->spec,
-		.id = o->id,
-		.bundle = bundle,
-		.plan = &plan,
-		.no_pivot = o->no_pivot,
-		.no_new_keyring = o->no_new_keyring,
-		.cgroup_fd = cgfd,
-		.place = unit.connected ? unit_placement_place : NULL,
-		.place_ctx = &unit,
-		.exec_fifo_fd = fifo,
-		.console_fd = console,
-		.preserve_fds = nlisten + o->preserve_fds,
-		.idmap_fds = idmaps,
-		.env = env,
-		.runtime_hooks = runtime_hooks,
-		.hooks_ctx = &hctx,
-		.join_pidfd = -1,
-		.join_root_fd = -1,
-		.shared_mnt_ns = st->shared_mnt_ns,
-		.process = c->spec->process,
-		.seccomp = &filter,
-		.seccomp_never = &never,
-		.seccomp_listener = listener_handoff,
-		.listener_ctx = &lctx,
-	};
-	if (spawn_container(&cfg, &c->spawn, err) < 0)
-		goto fail;
-	log_debug("container %s: init is pid %d", o->id, c->spawn.pid);
-	/* runc's payload for the init's pidfd. */
-	if (pidfd_sock >= 0 && send_fd_to(pidfd_sock, c->spawn.pidfd, "standard", err) < 0) {
-		ward_error_prefix(err, "--pidfd-socket %s", o->pidfd_socket);
-		goto fail;
-	}
-	/* After the spawn, so that a create that fails logs its error line alone (podman reads
-	 * the log as one JSON value). */
-	warn_ambient_caps(c->spec->process);
-	if (unit.connected)
-		unit_warn_ignored_properties(c->spec);
-
-	if (c->spec->process->has_oom_score_adj &&
-	    write_oom_score_adj(c->spawn.pid, c->spec->process->oom_score_adj, err) < 0)
-		goto fail;
-
-	st->pid = c->spawn.pid;
-	st->rootfs_mount_id = c->spawn.rootfs_mnt_id;
-	state_read_start_time(st->pid, &st->start_time);
-	if (write_state(c, err) < 0) {
-		state_dir_failed(o, err);
-		goto fail;
-	}
-	if (o->pid_file && state_write_pid_file(o->pid_file, c->spawn.pid, err) < 0)
-		goto fail;
-	seccomp_program_free(&filter);
-	seccomp_program_free(&never);
-	policy_verdict_clear(&verdict);
-	close_idmaps(c->spec, idmaps);
-	plan_clear(&plan);
-	unit_placement_close(&unit);
+	container_release(&c);
 	return 0;
-
-fail:
-	seccomp_program_free(&filter);
-	seccomp_program_free(&never);
-	policy_verdict_clear(&verdict);
-	close_idmaps(c->spec, idmaps);
-	spawn_abort(&c->spawn);
-	/* The init is gone: what it mounted in a namespace that is not its own goes too. */
-	if (c->state.shared_mnt_ns) {
-		struct ward_error ignored;
-		c->state.rootfs_mount_id = c->spawn.rootfs_mnt_id;
-		if (unmount_shared_root(&c->state, plan_built ? plan.ns[WARD_NS_MOUNT].fd : -1,
-					&ignored) < 0)
-			log_warn("%s", ignored.msg);
-	}
-	if (plan_built)
-		plan_clear(&plan);
-	if (cgroup_created) {
-		struct ward_error ignored;
-		cgroup_destroy(cgroup_root, c->state.cgroup_path, &ignored);
-	}
-	unit_placement_undo(&unit);
-	unit_placement_close(&unit);
-	if (dir_created) {
-		struct ward_error ignored;
-		state_remove_dir(c->rootfd, o->id, &ignored);
-	}
-	if (console_pair[0] >= 0)
-		c->console_fd = -1, close(console_pair[0]);
-	container_release(c);
-	return -1;
 }
 
 void container_release(struct created_container *c)

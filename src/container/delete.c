@@ -85,57 +85,74 @@ static int remove_unproved_cgroup(int rootfd, const char *id, const struct ward_
 	return 0;
 }
 
+/* Opens the state for delete. 1: c holds it, read; 0: nothing is left to delete (--force of
+ * an unknown ID, as with runc; or the remains of a create that died before writing state.json,
+ * removed); -1: error, with --force too. */
+static int open_for_delete(const char *root, const char *id, bool force, struct opened_container *c,
+			   struct ward_error *err)
+{
+	int rc = open_state(root, id, c, err);
+
+	if (rc == -ENOENT)
+		return force ? 0 : -1;
+	if (rc == 0)
+		return state_remove_dir(c->rootfd, id, err);
+	return rc;
+}
+
+/* A live process that is not provably the container's is never signalled. With --force the
+ * container still goes when its cgroup proves to be its own: killing that cgroup stops all of
+ * it. No poststop hooks: they would come from the state that failed its checks. */
+static int delete_through_cgroup(const char *root, const char *id, bool force,
+				 struct opened_container *c, struct ward_error *err)
+{
+	struct ward_error ignored;
+
+	if (!force || verify_cgroup_owner(c->rootfd, id, &c->st, &ignored) != VERIFY_CGROUP_MARKED)
+		return verify_refusal_hint(err, root, id);
+	log_warn("%s; deleting it through its cgroup %s, which carries its mark", err->msg,
+		 c->st.cgroup_path);
+	if (remove_unproved_cgroup(c->rootfd, id, &c->st, err) < 0)
+		return -1;
+	return state_remove_dir(c->rootfd, id, err);
+}
+
+/* Removes what the container owns on the host once its processes are gone: the cgroup (proved
+ * along with the init, or through verify_cgroup_owner()), the bound root, the state. */
+static int delete_remains(const char *id, struct opened_container *c, enum verify_result v,
+			  bool suspect, struct ward_error *err)
+{
+	const struct ward_state *st = &c->st;
+
+	if (v == VERIFY_ALIVE ? remove_cgroup(st, true, true, err) < 0
+			      : remove_unproved_cgroup(c->rootfd, id, st, err) < 0)
+		return -1;
+	/* Kept on failure, so that a second delete can try again; never for a state that
+	 * failed its checks, which could name any mount. */
+	if (suspect && st->shared_mnt_ns)
+		log_warn("container %s: its root filesystem %s is left mounted (the state failed "
+			 "its checks)",
+			 id, st->rootfs);
+	else if (unmount_shared_root(st, -1, err) < 0)
+		return -1;
+	return state_remove_dir(c->rootfd, id, err);
+}
+
 int container_delete(const char *root, const char *id, bool force, const char *policy_file,
 		     struct ward_error *err)
 {
-	cleanup_close int rootfd = -1;
-	cleanup_close int dirfd = -1;
-	cleanup_close int pidfd = -1;
-	struct ward_state st;
-	struct ward_spec *spec = NULL;
+	cleanup_container struct opened_container c;
+	cleanup_spec struct ward_spec *spec = NULL;
 	struct judged_hooks poststop = {0};
-	enum verify_result v;
-	int rc;
+	int rc = open_for_delete(root, id, force, &c, err);
 
-	if (state_validate_id(id, err) < 0)
-		return -1;
-	/* --force of an unknown ID succeeds, as with runc; any other failure to open the
-	 * state is an error, with --force too. */
-	rootfd = state_open_existing_root(root, id, err);
-	if (rootfd < 0)
-		return force && rootfd == -ENOENT ? 0 : -1;
-	dirfd = state_open_dir(rootfd, id, err);
-	if (dirfd < 0)
-		return force && dirfd == -ENOENT ? 0 : -1;
-	rc = state_read(dirfd, &st, err);
-	if (rc == -ENOENT) /* a create that died before writing state.json */
-		return state_remove_dir(rootfd, id, err);
-	if (rc < 0)
-		return -1;
-
-	rc = -1;
-	v = verify_init(rootfd, id, &st, &pidfd, err);
+	if (rc <= 0)
+		return rc;
+	enum verify_result v = verify_init(c.rootfd, id, &c.st, &c.pidfd, err);
 	bool suspect = v == VERIFY_REFUSED;
 	/* A process that cannot be told gone counts as live. */
-	if (suspect && st.pid > 0 && state_process_check(st.pid, st.start_time) != 0) {
-		/* A live process that is not provably the container's is never signalled. With
-		 * --force the container still goes when its cgroup proves to be its own: killing
-		 * that cgroup stops all of it. */
-		struct ward_error ignored;
-		if (!force ||
-		    verify_cgroup_owner(rootfd, id, &st, &ignored) != VERIFY_CGROUP_MARKED) {
-			verify_refusal_hint(err, root, id);
-			goto out;
-		}
-		log_warn("%s; deleting it through its cgroup %s, which carries its mark", err->msg,
-			 st.cgroup_path);
-		if (remove_unproved_cgroup(rootfd, id, &st, err) < 0 ||
-		    state_remove_dir(rootfd, id, err) < 0)
-			goto out;
-		/* No poststop hooks: they would come from the state that failed its checks. */
-		rc = 0;
-		goto out;
-	}
+	if (suspect && c.st.pid > 0 && state_process_check(c.st.pid, c.st.start_time) != 0)
+		return delete_through_cgroup(root, id, force, &c, err);
 	if (suspect) {
 		/* Nothing runs under the recorded pid: a stopped container, deleted like any
 		 * other, its cgroup only if verify_cgroup_owner() allows. */
@@ -145,47 +162,23 @@ int container_delete(const char *root, const char *id, bool force, const char *p
 		ward_error_clear(err);
 		v = VERIFY_GONE;
 	}
-	enum ward_status status = state_status(dirfd, &st, v == VERIFY_ALIVE);
-	if ((status == STATUS_RUNNING || status == STATUS_PAUSED) && !force) {
-		ward_fail(err, 0, "cannot delete container %s that is not stopped: %s", id,
-			  state_status_name(status));
-		goto out;
-	}
-	if (pidfd >= 0 && kill_and_wait(&st, pidfd, err) < 0)
-		goto out;
-	/* The config copy goes with the directory: read it for the poststop hooks first. */
-	struct ward_error ignored;
-	spec = state_read_config(dirfd, &ignored);
-	/* A poststop hook the policy refuses is not run; like a failing one, it is logged and
-	 * does not stop the removal (runtime spec). None runs for a state that failed its
-	 * checks. */
-	struct ward_error refused = {0};
+	enum ward_status status = state_status(c.dirfd, &c.st, v == VERIFY_ALIVE);
+	if ((status == STATUS_RUNNING || status == STATUS_PAUSED) && !force)
+		return ward_fail(err, 0, "cannot delete container %s that is not stopped: %s", id,
+				 state_status_name(status));
+	if (c.pidfd >= 0 && kill_and_wait(&c.st, c.pidfd, err) < 0)
+		return -1;
+	/* The config copy goes with the directory: read it for the poststop hooks first. A
+	 * poststop hook the policy refuses is not run; like a failing one, it is logged and does
+	 * not stop the removal (runtime spec). None runs for a state that failed its checks. */
+	struct ward_error ignored, refused = {0};
+	spec = state_read_config(c.dirfd, &ignored);
 	if (spec && !suspect &&
 	    posthooks_judge(policy_file, spec, WARD_HOOK_POSTSTOP, id, &poststop, &refused) < 0)
 		log_warn("poststop hooks not run: %s", refused.msg);
-	if (v == VERIFY_ALIVE) {
-		/* verify_init() proved the cgroup along with the init. */
-		if (remove_cgroup(&st, true, true, err) < 0)
-			goto out;
-	} else if (remove_unproved_cgroup(rootfd, id, &st, err) < 0) {
-		goto out;
-	}
-	/* Kept on failure, so that a second delete can try again; never for a state that
-	 * failed its checks, which could name any mount. */
-	if (suspect && st.shared_mnt_ns)
-		log_warn("container %s: its root filesystem %s is left mounted (the state failed "
-			 "its checks)",
-			 id, st.rootfs);
-	else if (unmount_shared_root(&st, -1, err) < 0)
-		goto out;
-	if (state_remove_dir(rootfd, id, err) < 0)
-		goto out;
-	if (!suspect)
-		run_hooks_warn(spec, &poststop, id, "stopped", 0, st.bundle);
-	rc = 0;
-out:
+	rc = delete_remains(id, &c, v, suspect, err);
+	if (rc == 0 && !suspect)
+		run_hooks_warn(spec, &poststop, id, "stopped", 0, c.st.bundle);
 	posthooks_clear(&poststop);
-	spec_free(spec);
-	state_clear(&st);
 	return rc;
 }

@@ -92,120 +92,6 @@ static int container_ns_flags(pid_t pid, bool own_mnt_ns, int *flags, struct war
 	return 0;
 }
 
-static int add_cap(struct ward_capabilities *caps, const char *name, struct ward_error *err)
-{
-	int cap = -1;
-	for (int c = 0; c < spec_cap_count(); c++)
-		if (strcasecmp(spec_cap_name(c), name) == 0 ||
-		    (strncasecmp(name, "CAP_", 4) != 0 &&
-		     strcasecmp(spec_cap_name(c) + 4, name) == 0))
-			cap = c;
-	if (cap < 0)
-		return ward_fail(err, 0, "--cap: unknown capability \"%s\"", name);
-	/* Never inheritable (CVE-2022-29162): only bounding, effective and permitted. */
-	caps->bounding |= 1ull << cap;
-	caps->effective |= 1ull << cap;
-	caps->permitted |= 1ull << cap;
-	return 0;
-}
-
-/* The process to run: --process F, or the container's process with the flags applied. */
-static struct ward_process *build_process(const struct exec_options *o, int dirfd,
-					  struct ward_error *err)
-{
-	struct ward_process *p = NULL;
-
-	if (o->process_file) {
-		cleanup_free char *buf = NULL;
-		size_t len;
-		if (strcmp(o->process_file, "-") == 0
-			    ? read_fd_limited(STDIN_FILENO, JSON_MAX_BYTES, &buf, &len, err) < 0
-			    : read_file_limited(o->process_file, JSON_MAX_BYTES, &buf, &len, err) <
-				      0)
-			return NULL;
-		return spec_parse_process(buf, len, "--process", err);
-	}
-	if (!o->args || !o->args[0]) {
-		ward_fail(err, 0, "exec: a command to run (or --process) is required");
-		return NULL;
-	}
-	struct ward_spec *spec = state_read_config(dirfd, err);
-	if (!spec)
-		return NULL;
-	p = steal_ptr(spec->process);
-	spec_free(spec);
-	if (!p) {
-		ward_fail(err, 0, "exec: the container's config has no process to start from");
-		return NULL;
-	}
-	strv_free(p->args);
-	p->args = NULL;
-	size_t n = strv_length(o->args);
-	p->args = calloc(n + 1, sizeof *p->args);
-	for (size_t i = 0; p->args && i < n; i++)
-		p->args[i] = strdup(o->args[i]);
-	size_t nenv = strv_length(p->env), nadd = strv_length(o->env);
-	char **env = realloc(p->env, (nenv + nadd + 1) * sizeof *env);
-	if (!p->args || !env) {
-		ward_fail(err, ENOMEM, "exec");
-		spec_process_free(p);
-		return NULL;
-	}
-	p->env = env;
-	/* --env NAME=VALUE replaces the container's NAME, or is added. */
-	for (size_t i = 0; i < nadd; i++) {
-		size_t klen = strcspn(o->env[i], "=") + 1, j;
-		for (j = 0; j < nenv; j++)
-			if (strncmp(env[j], o->env[i], klen) == 0)
-				break;
-		if (j < nenv)
-			free(env[j]);
-		else
-			j = nenv++;
-		env[j] = strdup(o->env[i]);
-	}
-	env[nenv] = NULL;
-	p->terminal = o->tty;
-	if (o->cwd) {
-		free(p->cwd);
-		p->cwd = strdup(o->cwd);
-	}
-	if (o->has_user) {
-		p->uid = o->uid;
-		p->gid = o->gid;
-	}
-	if (o->n_additional_gids) {
-		free(p->additional_gids);
-		p->additional_gids = calloc(o->n_additional_gids, sizeof(gid_t));
-		if (p->additional_gids)
-			memcpy(p->additional_gids, o->additional_gids,
-			       o->n_additional_gids * sizeof(gid_t));
-		p->n_additional_gids = p->additional_gids ? o->n_additional_gids : 0;
-	}
-	if (o->no_new_privs)
-		p->no_new_privileges = true;
-	if (o->apparmor) {
-		free(p->apparmor_profile);
-		p->apparmor_profile = strdup(o->apparmor);
-	}
-	if (o->process_label) {
-		free(p->selinux_label);
-		p->selinux_label = strdup(o->process_label);
-	}
-	for (size_t i = 0; o->caps && o->caps[i]; i++) {
-		if (add_cap(&p->caps, o->caps[i], err) < 0) {
-			spec_process_free(p);
-			return NULL;
-		}
-	}
-	if (!p->cwd || p->cwd[0] != '/') {
-		ward_fail(err, 0, "--cwd: \"%s\" is not an absolute path", p->cwd ? p->cwd : "");
-		spec_process_free(p);
-		return NULL;
-	}
-	return p;
-}
-
 static int wait_status(int pidfd, int sigfd, int master)
 {
 	siginfo_t info;
@@ -262,18 +148,6 @@ static int exec_sub_cgroup(int *cgfd, const char *sub, struct ward_error *err)
 	return 0;
 }
 
-struct exec_listener {
-	const struct ward_spec *spec;
-	const struct host_object *sock;
-	const char *id, *bundle;
-};
-
-static int exec_listener_handoff(void *ctx, pid_t pid, int fd, struct ward_error *err)
-{
-	struct exec_listener *l = ctx;
-	return seccomp_handoff(l->spec, l->sock, l->id, l->bundle, pid, fd, err);
-}
-
 /* Whether the container's init is being killed or is gone: a killed process has SIGKILL
  * pending at once (the kernel queues it to every thread), then exits. The pidfd pins it. */
 static bool init_dying(int pidfd, pid_t pid)
@@ -294,211 +168,213 @@ static bool init_dying(int pidfd, pid_t pid)
 	return wait_exit(pidfd, 100);
 }
 
-int container_exec(const struct exec_options *o, int *exit_status, struct ward_error *err)
-{
-	cleanup_close int rootfd = -1;
-	cleanup_close int dirfd = -1;
-	cleanup_close int pidfd = -1;
-	cleanup_close int sigfd = -1;
-	cleanup_close int console = -1;
-	cleanup_close int console_ours = -1;
-	cleanup_close int master = -1;
-	cleanup_close int cgfd = -1;
-	cleanup_close int cache = -1;
-	cleanup_close int pidfd_sock = -1;
-	cleanup_close int init_root = -1;
-	cleanup_strv char **env = NULL;
-	struct ward_process *p = NULL;
-	struct ward_spawn sp = {.pid = -1, .pidfd = -1, .sync_fd = -1};
-	struct ward_state st;
-	struct seccomp_program filter = {0}, never = {0};
-	struct ward_spec *config = NULL;
-	struct policy_verdict verdict = {0};
+/* What one exec holds while its stages run. */
+struct exec_run {
+	const struct exec_options *o;
+	struct opened_container c;
+	struct ward_spec *config; /* the container's */
+	struct ward_process *p;	  /* what runs */
 	struct ward_plan plan;
-	sigset_t sigs, old_mask;
-	bool unlocked = false;
-	int rc = -1;
+	int ns_flags;  /* the namespaces to join */
+	int init_root; /* no mount namespace of the container's own: the init's root */
+	int sigfd;     /* foreground: the signals to forward */
+	sigset_t old_mask;
+	bool blocked;  /* signals are blocked: old_mask is restored on the way out */
+	int master;    /* foreground terminal: the pty master */
+	bool unlocked; /* the state directory's lock is let go */
+	struct launch l;
+};
 
-	*exit_status = 255;
-	plan_init(&plan);
-	if (open_container(o->root, o->id, &rootfd, &dirfd, &st, &pidfd, err) < 0)
+/* Stage: the container, running (or paused, with --ignore-paused), and its config. */
+static int exec_open(struct exec_run *r, struct ward_error *err)
+{
+	const struct exec_options *o = r->o;
+	cleanup_free char *config = NULL;
+	cleanup_close int fd = -1;
+	size_t len;
+
+	if (open_container(o->root, o->id, &r->c, err) < 0)
 		return -1;
-	enum ward_status status = state_status(dirfd, &st, pidfd >= 0);
-	if (status == STATUS_STOPPED) {
-		ward_fail(err, 0, "cannot exec in a stopped container (container not running)");
-		goto out;
-	}
-	if (status == STATUS_PAUSED && !o->ignore_paused) {
-		ward_fail(err, 0, "cannot exec in a paused container (use --ignore-paused)");
-		goto out;
-	}
-	p = build_process(o, dirfd, err);
-	if (!p)
-		goto out;
-	/* The container's config: its annotations and user namespace for the policy, its
-	 * seccomp profile for the process. */
-	config = state_read_config(dirfd, err);
-	if (!config || plan_build_exec(config, &plan, err) < 0 ||
-	    policy_enforce(o->policy_file, config, &plan, p, o->id, &verdict, err) < 0 ||
-	    inherit_cpu_affinity(p, config, err) < 0)
-		goto out;
-	if (lsm_check(p->apparmor_profile, p->selinux_label, err) < 0)
-		goto out;
-	if (p->terminal && !o->console_socket && o->detach) {
-		ward_fail(err, 0,
-			  "process.terminal is true: --console-socket is required with "
-			  "--detach");
-		goto out;
-	}
-	if (!p->terminal && o->console_socket) {
-		ward_fail(err, 0, "--console-socket needs a terminal (--tty or process.terminal)");
-		goto out;
-	}
-	if (p->terminal) {
-		if (o->console_socket) {
-			console = console_connect(o->console_socket, err);
-			if (console < 0)
-				goto out;
-		} else {
-			int pair[2];
-			if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
-				ward_fail(err, errno, "create the terminal socket pair");
-				goto out;
-			}
-			console_ours = pair[0];
-			console = pair[1];
-		}
-	}
-	if (!o->detach) {
-		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
-			ward_fail(err, errno, "become a child subreaper");
-			goto out;
-		}
-		forwarded_signals(&sigs);
-		sigprocmask(SIG_BLOCK, &sigs, &old_mask);
-		sigfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
-	}
+	enum ward_status status = opened_status(&r->c);
+	if (status == STATUS_STOPPED)
+		return ward_fail(err, 0,
+				 "cannot exec in a stopped container (container not running)");
+	if (status == STATUS_PAUSED && !o->ignore_paused)
+		return ward_fail(err, 0, "cannot exec in a paused container (use --ignore-paused)");
+	/* Its annotations and user namespace for the policy, its seccomp profile for the process,
+	 * and its process as the one exec's flags apply to. */
+	fd = openat(r->c.dirfd, "config.json", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ward_fail(err, errno, "open the container's config.json");
+	if (read_fd_limited(fd, JSON_MAX_BYTES, &config, &len, err) < 0)
+		return -1;
+	r->p = exec_process(o, config, len, err);
+	if (!r->p)
+		return -1;
+	r->config = spec_parse(config, len, "config.json", err);
+	if (!r->config)
+		return -1;
+	r->l.spec = r->config;
+	r->l.process = r->p;
+	r->l.bundle = r->c.st.bundle;
+	return 0;
+}
 
-	/* The process joins the container's cgroup (or --cgroup's) as it is born. */
+/* Stage: the process judged by the policy and checked as a request. */
+static int exec_judge(struct exec_run *r, struct ward_error *err)
+{
+	const struct exec_options *o = r->o;
+
+	if (plan_build_exec(r->config, &r->plan, err) < 0 ||
+	    policy_enforce(o->policy_file, r->config, &r->plan, r->p, o->id, &r->l.verdict, err) <
+		    0 ||
+	    inherit_cpu_affinity(r->p, r->config, err) < 0 ||
+	    lsm_check(r->p->apparmor_profile, r->p->selinux_label, err) < 0)
+		return -1;
+	if (r->p->terminal && !o->console_socket && o->detach)
+		return ward_fail(err, 0,
+				 "process.terminal is true: --console-socket is required with "
+				 "--detach");
+	if (!r->p->terminal && o->console_socket)
+		return ward_fail(err, 0,
+				 "--console-socket needs a terminal (--tty or process.terminal)");
+	return 0;
+}
+
+/* Stage: in the foreground, ward reaps the process and forwards signals to it. */
+static int exec_signals(struct exec_run *r, struct ward_error *err)
+{
+	sigset_t sigs;
+
+	if (r->o->detach)
+		return 0;
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		return ward_fail(err, errno, "become a child subreaper");
+	forwarded_signals(&sigs);
+	sigprocmask(SIG_BLOCK, &sigs, &r->old_mask);
+	r->blocked = true;
+	r->sigfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	return 0;
+}
+
+/* Stage: the process joins the container's cgroup (or --cgroup's) as it is born. */
+static int exec_cgroup(struct exec_run *r, struct ward_error *err)
+{
 	const char *cgroup_root;
-	if (st.cgroup_path) {
-		if (cgroup_find_root(&cgroup_root, err) < 0)
-			goto restore;
-		cgfd = cgroup_open(cgroup_root, st.cgroup_path, err);
-		if (cgfd < 0 || (o->cgroup && exec_sub_cgroup(&cgfd, o->cgroup, err) < 0))
-			goto restore;
-	} else if (o->cgroup) {
-		ward_fail(err, 0, "--cgroup: container %s has no cgroup", o->id);
-		goto restore;
-	}
-	if (o->pidfd_socket && (pidfd_sock = unix_connect(o->pidfd_socket)) < 0) {
-		ward_fail(err, errno, "--pidfd-socket %s", o->pidfd_socket);
-		goto restore;
-	}
-	/* The container's seccomp profile applies to exec'd processes too. */
-	cache = seccomp_cache_open();
-	if ((config->linux_.seccomp || verdict.default_seccomp) &&
-	    seccomp_compile(config->linux_.seccomp, p->caps.bounding, cache, &filter, err) < 0)
-		goto restore;
-	unsigned never_rules = (verdict.never_filter ? SECCOMP_NEVER_BASE : 0) |
-			       (verdict.never_userns ? SECCOMP_NEVER_USERNS : 0) |
-			       (verdict.never_keyring ? SECCOMP_NEVER_KEYRING : 0);
-	if (never_rules && seccomp_compile_never(never_rules, cache, &never, err) < 0)
-		goto restore;
-	int ns_flags;
-	if (container_ns_flags(st.pid, !st.shared_mnt_ns, &ns_flags, err) < 0)
-		goto restore;
-	if (st.shared_mnt_ns && (init_root = open_init_root(&st, pidfd, err)) < 0)
-		goto restore;
-	struct exec_listener lctx = {
-		.spec = config, .sock = &plan.listener, .id = o->id, .bundle = st.bundle};
-	env = p->env ? NULL : calloc(1, sizeof(char *));
-	struct ward_init_config cfg = {
-		.spec = config, /* its personality and memory policy hold for exec'd processes */
-		.id = o->id,
-		.bundle = st.bundle,
-		.cgroup_fd = cgfd,
-		.exec_fifo_fd = -1,
-		.console_fd = console,
-		.preserve_fds = o->preserve_fds,
-		.env = p->env ? p->env : env,
-		.join_pidfd = pidfd,
-		.join_ns_flags = ns_flags,
-		.join_root_fd = init_root,
-		.process = p,
-		.seccomp = &filter,
-		.seccomp_never = &never,
-		.seccomp_listener = exec_listener_handoff,
-		.listener_ctx = &lctx,
-	};
+	const char *path = r->c.st.cgroup_path;
+
+	if (!path)
+		return r->o->cgroup
+			       ? ward_fail(err, 0, "--cgroup: container %s has no cgroup", r->o->id)
+			       : 0;
+	if (cgroup_find_root(&cgroup_root, err) < 0)
+		return -1;
+	r->l.cgroup_fd = cgroup_open(cgroup_root, path, err);
+	if (r->l.cgroup_fd < 0 ||
+	    (r->o->cgroup && exec_sub_cgroup(&r->l.cgroup_fd, r->o->cgroup, err) < 0))
+		return -1;
+	return 0;
+}
+
+/* Stage: the namespaces (and, without a mount namespace of its own, the root) to join. */
+static int exec_join(struct exec_run *r, struct ward_error *err)
+{
+	const struct ward_state *st = &r->c.st;
+
+	if (container_ns_flags(st->pid, !st->shared_mnt_ns, &r->ns_flags, err) < 0)
+		return -1;
+	if (st->shared_mnt_ns && (r->init_root = open_init_root(st, r->c.pidfd, err)) < 0)
+		return -1;
+	return 0;
+}
+
+/* Stage: the tenant process, set up inside the container up to its execve. */
+static int exec_spawn(struct exec_run *r, struct ward_error *err)
+{
+	struct ward_init_config cfg;
+
+	launch_process_config(&r->l, NULL, r->o->preserve_fds, &cfg);
+	cfg.join_pidfd = r->c.pidfd;
+	cfg.join_ns_flags = r->ns_flags;
+	cfg.join_root_fd = r->init_root;
 	/* Unlocked before the process starts: it may be frozen with a paused container
 	 * (--ignore-paused) until `resume`, which needs the lock. */
-	close(steal_fd(&dirfd));
-	unlocked = true;
-	int spawned = spawn_container(&cfg, &sp, err);
+	close(steal_fd(&r->c.dirfd));
+	r->unlocked = true;
+	if (spawn_container(&cfg, &r->l.spawn, err) == 0)
+		return 0;
 	/* Rootless: the kernel moves a process into a cgroup only for who may write the
 	 * cgroup.procs of the common ancestor; from outside the delegated subtree the process
 	 * stays in the caller's cgroup, as with runc, unless a limit needs it inside. */
-	if (spawned < 0 && cgfd >= 0 && err->code == EACCES && ward_is_rootless()) {
-		if (cgroup_resources_limit(&config->linux_.resources)) {
-			ward_error_hint(err, "run exec from the delegated cgroup the container "
-					     "was created in");
-			goto restore;
-		}
-		log_warn("rootless: cannot move the process into the container's cgroup %s from "
-			 "yours; it runs in your cgroup (the container has no limits)",
-			 st.cgroup_path);
-		cfg.cgroup_fd = -1;
-		spawned = spawn_container(&cfg, &sp, err);
-	}
-	if (spawned < 0)
-		goto restore;
+	if (cfg.cgroup_fd < 0 || err->code != EACCES || !ward_is_rootless())
+		return -1;
+	if (cgroup_resources_limit(&r->config->linux_.resources))
+		return ward_error_hint(err, "run exec from the delegated cgroup the container "
+					    "was created in");
+	log_warn("rootless: cannot move the process into the container's cgroup %s from yours; it "
+		 "runs in your cgroup (the container has no limits)",
+		 r->c.st.cgroup_path);
+	cfg.cgroup_fd = -1;
+	return spawn_container(&cfg, &r->l.spawn, err);
+}
+
+/* Stage: the process handed to the caller, then let go to its execve. */
+static int exec_attach(struct exec_run *r, struct ward_error *err)
+{
 	/* runc's payload for an exec'd process's pidfd. */
-	if (pidfd_sock >= 0 && send_fd_to(pidfd_sock, sp.pidfd, "setns", err) < 0) {
-		ward_error_prefix(err, "--pidfd-socket %s", o->pidfd_socket);
-		spawn_abort(&sp);
-		goto restore;
-	}
-	warn_ambient_caps(p);
-	if (o->pid_file && state_write_pid_file(o->pid_file, sp.pid, err) < 0) {
-		spawn_abort(&sp);
-		goto restore;
-	}
-	if (console_ours >= 0) {
-		master = console_receive(console_ours, err);
-		if (master < 0) {
-			spawn_abort(&sp);
-			goto restore;
-		}
-	}
-	if (spawn_wait_exec(&sp, err) < 0) {
-		spawn_abort(&sp);
-		goto restore;
-	}
-	if (o->detach) {
-		*exit_status = 0;
+	if (launch_send_pidfd(&r->l, r->o->pidfd_socket, "setns", err) < 0)
+		return -1;
+	warn_ambient_caps(r->p);
+	if (r->o->pid_file && state_write_pid_file(r->o->pid_file, r->l.spawn.pid, err) < 0)
+		return -1;
+	if (r->l.console_ours >= 0 && (r->master = console_receive(r->l.console_ours, err)) < 0)
+		return -1;
+	return spawn_wait_exec(&r->l.spawn, err);
+}
+
+static void exec_release(struct exec_run *r)
+{
+	if (r->blocked)
+		sigprocmask(SIG_SETMASK, &r->old_mask, NULL);
+	launch_release(&r->l);
+	cleanup_closep(&r->sigfd);
+	cleanup_closep(&r->master);
+	cleanup_closep(&r->init_root);
+	plan_clear(&r->plan);
+	spec_free(r->config);
+	spec_process_free(r->p);
+	close_container(&r->c);
+}
+
+int container_exec(const struct exec_options *o, int *exit_status, struct ward_error *err)
+{
+	struct exec_run r = {.o = o, .init_root = -1, .sigfd = -1, .master = -1};
+	int rc = 0;
+
+	*exit_status = 255;
+	launch_init(&r.l, o->id);
+	r.c.rootfd = r.c.dirfd = r.c.pidfd = -1;
+	plan_init(&r.plan);
+	r.l.listener = &r.plan.listener;
+	if (exec_open(&r, err) < 0 || exec_judge(&r, err) < 0 ||
+	    launch_console(&r.l, o->console_socket, err) < 0 || exec_signals(&r, err) < 0 ||
+	    exec_cgroup(&r, err) < 0 || launch_pidfd_socket(&r.l, o->pidfd_socket, err) < 0 ||
+	    launch_filters(&r.l, err) < 0 || exec_join(&r, err) < 0 || exec_spawn(&r, err) < 0 ||
+	    exec_attach(&r, err) < 0) {
+		launch_undo(&r.l);
+		/* Once unlocked, a delete or kill may stop the container; the new process then
+		 * dies with it, and whatever step noticed first is not the reason. */
+		if (r.unlocked && r.c.pidfd >= 0 && init_dying(r.c.pidfd, r.c.st.pid))
+			ward_fail(err, 0,
+				  "container %s stopped while the process was being started (it "
+				  "was killed or deleted meanwhile)",
+				  o->id);
+		rc = -1;
+	} else if (!o->detach) {
+		*exit_status = wait_status(r.l.spawn.pidfd, r.sigfd, r.master);
 	} else {
-		*exit_status = wait_status(sp.pidfd, sigfd, master);
+		*exit_status = 0;
 	}
-	spawn_release(&sp);
-	rc = 0;
-restore:
-	if (!o->detach)
-		sigprocmask(SIG_SETMASK, &old_mask, NULL);
-	/* Once unlocked, a delete or kill may stop the container; the new process then dies
-	 * with it, and whatever step noticed first is not the reason. */
-	if (rc < 0 && unlocked && pidfd >= 0 && init_dying(pidfd, st.pid))
-		ward_fail(err, 0,
-			  "container %s stopped while the process was being started (it was "
-			  "killed or deleted meanwhile)",
-			  o->id);
-out:
-	policy_verdict_clear(&verdict);
-	plan_clear(&plan);
-	spec_free(config);
-	seccomp_program_free(&filter);
-	seccomp_program_free(&never);
-	spec_process_free(p);
-	state_clear(&st);
+	exec_release(&r);
 	return rc;
 }

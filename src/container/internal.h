@@ -6,17 +6,38 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "ward/container.h"
 #include "ward/error.h"
 #include "ward/hostpath.h"
+#include "ward/plan.h"
+#include "ward/policy.h"
+#include "ward/seccomp.h"
+#include "ward/spawn.h"
 #include "ward/spec.h"
 #include "ward/state.h"
 #include "ward/systemd.h"
 
+/* An existing container opened by a verb (src/container/open.c). */
+struct opened_container {
+	int rootfd, dirfd; /* the state root; the container's directory, locked */
+	struct ward_state st;
+	int pidfd; /* the init, proved by verify_init(); -1 when it is gone */
+};
+/* Opens the state directory of container id, locked, and reads its state.json, unverified:
+ * 1 when read; 0 when the directory has no state.json (a create that died first); -ENOENT
+ * when there is no such container; -1 on error. err is set unless 1 or 0. */
+int open_state(const char *root, const char *id, struct opened_container *c,
+	       struct ward_error *err);
 /* Opens the state of an existing container, locked, with its state.json read and verified
- * against the kernel (verify_init()): *pidfd is its init, or -1 when the init is gone. Fails
- * when the state does not match the kernel. */
-int open_container(const char *root, const char *id, int *rootfd, int *dirfd, struct ward_state *st,
-		   int *pidfd, struct ward_error *err);
+ * against the kernel (verify_init()). Fails when the state does not match the kernel; c is
+ * then closed as far as it was opened (close_container() is still safe). */
+int open_container(const char *root, const char *id, struct opened_container *c,
+		   struct ward_error *err);
+/* The container's status, from its verified state. */
+enum ward_status opened_status(const struct opened_container *c);
+void close_container(struct opened_container *c);
+#define cleanup_container __attribute__((cleanup(close_container)))
+
 /* Releases a created init: writes exec.fifo and removes it. */
 int release_init(int dirfd, struct ward_error *err);
 /* The poststart or poststop hooks of a container, resolved and judged by the verb that runs
@@ -43,11 +64,6 @@ int signal_all(const struct ward_state *st, int sig, struct ward_error *err);
 /* Removes what a container owns on the host once its processes are gone: its cgroup, then its
  * state directory. Only for a state ward holds in memory (run), never one read back. */
 int remove_container(int rootfd, const struct ward_state *st, struct ward_error *err);
-/* The seccomp agent handoff: the container process state runc sends to listenerPath
- * ({"ociVersion","fds":["seccompFd"],"pid","metadata","state"}) with the fd, to the agent's
- * socket as the plan resolved and the policy judged it (plan->listener). */
-int seccomp_handoff(const struct ward_spec *spec, const struct host_object *sock, const char *id,
-		    const char *bundle, pid_t pid, int fd, struct ward_error *err);
 /* The signals ward forwards while it waits for a process: every one that can be blocked,
  * except those reporting a fault in ward itself. */
 void forwarded_signals(sigset_t *set);
@@ -64,6 +80,10 @@ int run_poststart(const struct ward_spec *spec, const struct judged_hooks *h, co
  * else the config's) refuses a memory limit below the current usage. */
 int update_check(int dirfd, int cgfd, const char *id, const struct ward_resources *res,
 		 const char *policy_file, struct ward_error *err);
+/* What runc's callers rely on before anything is created, and what ward refuses for any config
+ * (create_checks.c). */
+int create_check_request(const struct create_options *o, const struct ward_spec *spec,
+			 struct ward_error *err);
 /* Refuses, naming the field, what the runtime spec defines but ward does not do for spec
  * (linux.intelRdt; linux.netDevices without a network namespace). */
 int check_supported(const struct ward_spec *spec, struct ward_error *err);
@@ -124,5 +144,80 @@ struct unit_release {
 };
 void unit_release_begin(const struct ward_state *st, bool cgroup_proved, struct unit_release *r);
 void unit_release_end(const struct ward_state *st, struct unit_release *r, bool stop);
+
+/* ---- starting a process in a container: the stages create and exec share (launch.c) ----
+ *
+ * create starts the container's init, exec a tenant process in a running container. Both go
+ * through the same stages on one struct launch, and what the stages make on the host is
+ * written into its undo record as it is made: on failure launch_undo() removes it in the
+ * reverse order (the spawned process first: spawn.pidfd), and launch_release() frees what the
+ * launch holds (on every exit). */
+struct launch_undo {
+	const struct ward_state *shared_root; /* a root bound outside a mount namespace of the
+						 container's own: unmounted (in shared_root_nsfd
+						 when joined by path, else ward's namespace) */
+	int shared_root_nsfd;
+	const char *cgroup_root, *cgroup_path; /* a cgroup made: destroyed */
+	struct unit_placement *unit;	       /* --systemd-cgroup: the unit, stopped */
+	int rootfd;			       /* with dir: the state directory, removed */
+	const char *dir;
+};
+
+struct launch {
+	const struct ward_spec *spec;	    /* the container's config */
+	const struct ward_process *process; /* what runs: the config's (create) or exec's */
+	const char *id, *bundle;
+	struct policy_verdict verdict; /* what the policy added (the seccomp floors) */
+	int console;		       /* the terminal socket given to the process, or -1 */
+	int console_ours;	       /* ward's end when ward is the terminal's reader */
+	int cgroup_fd;		       /* where the process is born; -1: ward's cgroup */
+	int pidfd_sock;		       /* --pidfd-socket, connected */
+	struct seccomp_program filter, never;
+	const struct host_object *listener; /* the seccomp agent's socket, as judged */
+	struct ward_spawn spawn;
+	struct launch_undo undo;
+};
+
+/* An empty launch for container id: the load stage sets spec, process and bundle. */
+void launch_init(struct launch *l, const char *id);
+/* process.terminal: connects console_socket, or (NULL) makes a socket pair whose other end
+ * ward reads (console_ours). */
+int launch_console(struct launch *l, const char *console_socket, struct ward_error *err);
+/* Connects --pidfd-socket (when given) before anything exists: a wrong path fails cleanly. */
+int launch_pidfd_socket(struct launch *l, const char *path, struct ward_error *err);
+/* Compiles the container's seccomp profile (or the default one the verdict adds) for the
+ * process's bounding set, and the filter stacked under every profile. */
+int launch_filters(struct launch *l, struct ward_error *err);
+/* The shape both processes share: what runs, with which environment, terminal, cgroup,
+ * seccomp filters and inherited fds. create (the init) and exec (a tenant) add their own. */
+void launch_process_config(struct launch *l, char *const *env, int preserve_fds,
+			   struct ward_init_config *cfg);
+/* After the spawn: the process's pidfd to --pidfd-socket, with runc's payload ("standard" for
+ * an init, "setns" for a tenant). */
+int launch_send_pidfd(struct launch *l, const char *pidfd_socket, const char *payload,
+		      struct ward_error *err);
+/* Undoes what the undo record holds, newest first, and empties it. Nothing stops it: a mount
+ * left behind is logged; a cgroup or state directory left behind is what `delete --force`
+ * removes. */
+void launch_undo(struct launch *l);
+void launch_release(struct launch *l);
+
+/* The process exec runs (exec_process.c): --process FILE, or the container's process (from its
+ * config.json, config[0..len)) with exec's flags applied, read by config.json's reader. */
+struct ward_process *exec_process(const struct exec_options *o, const char *config, size_t len,
+				  struct ward_error *err);
+
+/* A created container still held by the process that created it (create, run). */
+struct created_container {
+	struct ward_spec *spec;
+	struct ward_state state;
+	int rootfd, dirfd;
+	struct ward_spawn spawn;
+	int console_fd; /* foreground terminal: ward's end of the console socket pair */
+};
+/* create's stages (create.c); on failure nothing is left and c is released. */
+int create_container(const struct create_options *o, struct created_container *c,
+		     struct ward_error *err);
+void container_release(struct created_container *c);
 
 #endif

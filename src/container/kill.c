@@ -18,35 +18,6 @@
 #include "ward/verify.h"
 #include "internal.h"
 
-int open_container(const char *root, const char *id, int *rootfd, int *dirfd, struct ward_state *st,
-		   int *pidfd, struct ward_error *err)
-{
-	int rc, fd;
-
-	*rootfd = *dirfd = *pidfd = -1;
-	if (state_validate_id(id, err) < 0)
-		return -1;
-	if ((fd = state_open_existing_root(root, id, err)) < 0)
-		return -1;
-	*rootfd = fd;
-	if ((fd = state_open_dir(*rootfd, id, err)) < 0)
-		return -1;
-	*dirfd = fd;
-	rc = state_read(*dirfd, st, err);
-	if (rc == -ENOENT)
-		return ward_fail(err, 0,
-				 "container \"%s\" does not exist (its create did not finish; "
-				 "`ward delete --force %s` removes what is left)",
-				 id, id);
-	if (rc < 0)
-		return rc;
-	if (verify_init(*rootfd, id, st, pidfd, err) == VERIFY_REFUSED) {
-		state_clear(st);
-		return verify_refusal_hint(err, root, id);
-	}
-	return 0;
-}
-
 void forwarded_signals(sigset_t *set)
 {
 	sigfillset(set);
@@ -143,41 +114,19 @@ int signal_all(const struct ward_state *st, int sig, struct ward_error *err)
 
 int container_kill(const char *root, const char *id, int sig, bool all, struct ward_error *err)
 {
-	cleanup_close int rootfd = -1;
-	cleanup_close int dirfd = -1;
-	cleanup_close int pidfd = -1;
-	struct ward_state st;
-	int rc = -1;
+	cleanup_container struct opened_container c;
 
-	if (open_container(root, id, &rootfd, &dirfd, &st, &pidfd, err) < 0)
+	if (open_container(root, id, &c, err) < 0)
 		return -1;
-	if (pidfd < 0) {
-		/* runc ignores "not running" with --all. */
-		rc = all ? 0 : ward_fail(err, 0, "container not running");
-		goto out;
-	}
+	if (c.pidfd < 0) /* runc ignores "not running" with --all. */
+		return all ? 0 : ward_fail(err, 0, "container not running");
 	const char *cgroup_root;
-	if (all && sig == SIGKILL && st.cgroup_path && cgroup_find_root(&cgroup_root, err) == 0) {
-		rc = cgroup_kill(cgroup_root, st.cgroup_path, err);
-		goto out;
-	}
-	if (all && st.own_pid_ns && sig == SIGKILL) {
-		/* Killing the init of a pid namespace kills every process in it. */
-		rc = pidfd_send_signal(pidfd, sig, NULL, 0) < 0
-			     ? ward_fail(err, errno, "kill container %s", id)
-			     : 0;
-		goto out;
-	}
-	if (all) {
-		rc = signal_all(&st, sig, err);
-		goto out;
-	}
-	if (pidfd_send_signal(pidfd, sig, NULL, 0) < 0) {
-		rc = ward_fail(err, errno, "kill container %s", id);
-		goto out;
-	}
-	rc = 0;
-out:
-	state_clear(&st);
-	return rc;
+	if (all && sig == SIGKILL && c.st.cgroup_path && cgroup_find_root(&cgroup_root, err) == 0)
+		return cgroup_kill(cgroup_root, c.st.cgroup_path, err);
+	/* Killing the init of a pid namespace kills every process in it. */
+	if (all && !(c.st.own_pid_ns && sig == SIGKILL))
+		return signal_all(&c.st, sig, err);
+	if (pidfd_send_signal(c.pidfd, sig, NULL, 0) < 0)
+		return ward_fail(err, errno, "kill container %s", id);
+	return 0;
 }

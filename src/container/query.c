@@ -13,14 +13,14 @@
 int container_info(const char *root, const char *id, struct container_info *info,
 		   struct ward_error *err)
 {
-	cleanup_close int rootfd = -1;
-	cleanup_close int dirfd = -1;
-	cleanup_close int pidfd = -1;
+	cleanup_container struct opened_container c;
 
 	memset(info, 0, sizeof *info);
-	if (open_container(root, id, &rootfd, &dirfd, &info->state, &pidfd, err) < 0)
+	if (open_container(root, id, &c, err) < 0)
 		return -1;
-	info->status = state_status(dirfd, &info->state, pidfd >= 0);
+	info->status = opened_status(&c);
+	info->state = c.st;
+	memset(&c.st, 0, sizeof c.st); /* moved to info */
 	if (info->status == STATUS_STOPPED)
 		info->state.pid = 0;
 	return 0;
@@ -76,15 +76,9 @@ int container_list(const char *root, struct container_info **list, size_t *n,
 int container_pids(const char *root, const char *id, pid_t **pids, size_t *n,
 		   struct ward_error *err)
 {
-	cleanup_close int rootfd = -1;
-	cleanup_close int dirfd = -1;
-	cleanup_close int pidfd = -1;
-	struct ward_state st;
-	int rc;
+	cleanup_container struct opened_container c;
 
-	if (open_container(root, id, &rootfd, &dirfd, &st, &pidfd, err) < 0)
+	if (open_container(root, id, &c, err) < 0)
 		return -1;
-	rc = container_pids_of(&st, pids, n, err);
-	state_clear(&st);
-	return rc;
+	return container_pids_of(&c.st, pids, n, err);
 }

@@ -98,7 +98,7 @@ int container_run(const struct create_options *opts, bool detach, int *exit_stat
 			goto restore;
 		}
 	}
-	if (container_create(&o, &c, err) < 0)
+	if (create_container(&o, &c, err) < 0)
 		goto restore;
 	/* As `start` and `delete` would: judged again, before the process is released. */
 	if (posthooks_judge(o.policy_file, c.spec, WARD_HOOK_POSTSTART, o.id, &poststart, err) < 0)

@@ -42,40 +42,30 @@ int release_init(int dirfd, struct ward_error *err)
 int container_start(const char *root, const char *id, const char *policy_file,
 		    struct ward_error *err)
 {
-	cleanup_close int rootfd = -1;
-	cleanup_close int dirfd = -1;
-	cleanup_close int pidfd = -1;
-	struct ward_state st;
-	struct ward_spec *spec = NULL;
+	cleanup_container struct opened_container c;
+	cleanup_spec struct ward_spec *spec = NULL;
 	struct judged_hooks poststart = {0};
 	int rc = -1;
 
-	if (open_container(root, id, &rootfd, &dirfd, &st, &pidfd, err) < 0)
+	if (open_container(root, id, &c, err) < 0)
 		return -1;
-	switch (state_status(dirfd, &st, pidfd >= 0)) {
+	switch (opened_status(&c)) {
 	case STATUS_CREATED:
 		break;
 	case STATUS_STOPPED:
-		ward_fail(err, 0, "cannot start a container that has stopped");
-		goto out;
+		return ward_fail(err, 0, "cannot start a container that has stopped");
 	case STATUS_PAUSED:
-		ward_fail(err, 0, "cannot start a paused container (resume it first)");
-		goto out;
+		return ward_fail(err, 0, "cannot start a paused container (resume it first)");
 	default:
-		ward_fail(err, 0, "cannot start an already running container");
-		goto out;
+		return ward_fail(err, 0, "cannot start an already running container");
 	}
 	/* The poststart hooks are judged before the process is released: a refused one leaves
 	 * the container created. */
-	spec = state_read_config(dirfd, err);
-	if (!spec ||
-	    posthooks_judge(policy_file, spec, WARD_HOOK_POSTSTART, id, &poststart, err) < 0 ||
-	    release_init(dirfd, err) < 0)
-		goto out;
-	rc = run_poststart(spec, &poststart, id, &st, pidfd, err);
-out:
+	spec = state_read_config(c.dirfd, err);
+	if (spec &&
+	    posthooks_judge(policy_file, spec, WARD_HOOK_POSTSTART, id, &poststart, err) == 0 &&
+	    release_init(c.dirfd, err) == 0)
+		rc = run_poststart(spec, &poststart, id, &c.st, c.pidfd, err);
 	posthooks_clear(&poststart);
-	spec_free(spec);
-	state_clear(&st);
 	return rc;
 }

@@ -8,11 +8,12 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 
 #include "ward/cgroup.h"
 #include "ward/cleanup.h"
+#include "ward/container.h"
 #include "ward/json.h"
+#include "ward/json_gen.h"
 #include "ward/state.h"
 #include "ward/util.h"
 
@@ -293,72 +294,82 @@ const char *state_status_name(enum ward_status s)
 	return names[s];
 }
 
-#define GS(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
+void container_gen_map(yajl_gen g, const struct ward_kv *kv, size_t n)
+{
+	yajl_gen_map_open(g);
+	for (size_t i = 0; i < n; i++) {
+		json_gen_str(g, kv[i].key);
+		json_gen_str(g, kv[i].value);
+	}
+	yajl_gen_map_close(g);
+}
+
+/* The members of state.json only ward reads: how later verbs find and prove what create
+ * made. */
+static void gen_private_state(yajl_gen g, const struct ward_state *st)
+{
+	const struct {
+		const char *key;
+		long long value;
+		bool present;
+	} numbers[] = {
+		{"pid", st->pid, true},
+		{"init_start_time", (long long)st->start_time, true},
+		{"owner_uid", st->owner, true},
+		{"rootfs_mount_id", (long long)st->rootfs_mount_id, st->shared_mnt_ns},
+		{"mnt_ns_dev", (long long)st->mnt_ns_dev, st->shared_mnt_ns},
+		{"mnt_ns_ino", (long long)st->mnt_ns_ino, st->shared_mnt_ns},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(numbers); i++) {
+		if (!numbers[i].present)
+			continue;
+		json_gen_str(g, numbers[i].key);
+		yajl_gen_integer(g, numbers[i].value);
+	}
+	json_gen_str(g, "own_pid_ns");
+	yajl_gen_bool(g, st->own_pid_ns);
+	if (st->shared_mnt_ns) {
+		json_gen_str(g, "shared_mnt_ns");
+		yajl_gen_bool(g, true);
+	}
+}
 
 int state_write(int dirfd, const struct ward_state *st, struct ward_error *err)
 {
-	yajl_gen g = yajl_gen_alloc(NULL);
+	cleanup_json_gen yajl_gen g = yajl_gen_alloc(NULL);
 	const unsigned char *buf;
 	size_t len;
-	int rc;
+	const struct {
+		const char *key, *value;
+	} strings[] = {
+		{"ociVersion", st->oci_version},
+		{"id", st->id},
+		{"bundle", st->bundle},
+		{"rootfs", st->rootfs},
+		{"created", st->created},
+		{"mnt_ns_path", st->shared_mnt_ns ? st->mnt_ns_path : NULL},
+		{"cgroup_path", st->cgroup_path},
+		{"systemd_unit", st->systemd_unit},
+		{"systemd_manager",
+		 st->systemd_unit ? (st->systemd_user ? "user" : "system") : NULL},
+	};
 
 	if (!g)
 		return ward_fail(err, ENOMEM, "write state.json");
 	yajl_gen_map_open(g);
-	GS(g, "ociVersion");
-	GS(g, st->oci_version);
-	GS(g, "id");
-	GS(g, st->id);
-	GS(g, "pid");
-	yajl_gen_integer(g, st->pid);
-	GS(g, "init_start_time");
-	yajl_gen_integer(g, (long long)st->start_time);
-	GS(g, "bundle");
-	GS(g, st->bundle);
-	GS(g, "rootfs");
-	GS(g, st->rootfs);
-	GS(g, "created");
-	GS(g, st->created);
-	GS(g, "owner_uid");
-	yajl_gen_integer(g, st->owner);
-	GS(g, "own_pid_ns");
-	yajl_gen_bool(g, st->own_pid_ns);
-	if (st->shared_mnt_ns) {
-		GS(g, "shared_mnt_ns");
-		yajl_gen_bool(g, true);
-		GS(g, "rootfs_mount_id");
-		yajl_gen_integer(g, (long long)st->rootfs_mount_id);
-		GS(g, "mnt_ns_dev");
-		yajl_gen_integer(g, (long long)st->mnt_ns_dev);
-		GS(g, "mnt_ns_ino");
-		yajl_gen_integer(g, (long long)st->mnt_ns_ino);
-		if (st->mnt_ns_path) {
-			GS(g, "mnt_ns_path");
-			GS(g, st->mnt_ns_path);
-		}
+	for (size_t i = 0; i < ARRAY_SIZE(strings); i++) {
+		if (!strings[i].value)
+			continue;
+		json_gen_str(g, strings[i].key);
+		json_gen_str(g, strings[i].value);
 	}
-	if (st->cgroup_path) {
-		GS(g, "cgroup_path");
-		GS(g, st->cgroup_path);
-	}
-	if (st->systemd_unit) {
-		GS(g, "systemd_unit");
-		GS(g, st->systemd_unit);
-		GS(g, "systemd_manager");
-		GS(g, st->systemd_user ? "user" : "system");
-	}
-	GS(g, "annotations");
-	yajl_gen_map_open(g);
-	for (size_t i = 0; i < st->n_annotations; i++) {
-		GS(g, st->annotations[i].key);
-		GS(g, st->annotations[i].value);
-	}
-	yajl_gen_map_close(g);
+	gen_private_state(g, st);
+	json_gen_str(g, "annotations");
+	container_gen_map(g, st->annotations, st->n_annotations);
+	state_write_confinement(g, &st->confinement);
 	yajl_gen_map_close(g);
 	yajl_gen_get_buf(g, &buf, &len);
-	rc = write_file_atomic(dirfd, "state.json", buf, len, 0600, err);
-	yajl_gen_free(g);
-	return rc;
+	return write_file_atomic(dirfd, "state.json", buf, len, 0600, err);
 }
 
 static char *dup_member(const struct json_node *obj, const char *key)
@@ -436,6 +447,7 @@ int state_read(int dirfd, struct ward_state *st, struct ward_error *err)
 			st->n_annotations++;
 		}
 	}
+	state_read_confinement(root, &st->confinement);
 	json_free(doc);
 	if (!st->oci_version || !st->id || !st->bundle || !st->rootfs) {
 		state_clear(st);
@@ -458,6 +470,7 @@ void state_clear(struct ward_state *st)
 		free(st->annotations[i].value);
 	}
 	free(st->annotations);
+	state_clear_confinement(&st->confinement);
 	memset(st, 0, sizeof *st);
 }
 

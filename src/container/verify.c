@@ -305,11 +305,73 @@ static int check_init_cgroup(int rootfd, const char *id, const struct ward_state
 		      st->cgroup_path);
 }
 
+/* A container has a mount namespace of its own, or (shared_mnt_ns, which the policy judged at
+ * create) its init is chrooted into the container's root; with own_pid_ns, a pid namespace of
+ * its own. VERIFY_REFUSED when the init does not fit; else VERIFY_ALIVE, with *r negative
+ * (-errno) when its namespaces could not be read. */
+static enum verify_result check_init_namespaces(const char *id, const struct ward_state *st, int *r,
+						struct ward_error *err)
+{
+	*r = same_ns(st->pid, "mnt");
+	if (*r == -EACCES || *r == -EPERM)
+		*r = same_mnt_ns_by_mountinfo(st->pid);
+	if (*r == 1 && !st->shared_mnt_ns)
+		return refuse(err, id,
+			      "pid %d, which is in ward's own mount namespace (a container's init "
+			      "never is)",
+			      st->pid);
+	if (*r >= 0 && st->shared_mnt_ns) {
+		*r = same_root(st->pid, st->rootfs);
+		if (*r == 0)
+			return refuse(err, id,
+				      "pid %d with the root %s, but the process has another root",
+				      st->pid, st->rootfs);
+	}
+	if (*r >= 0 && st->own_pid_ns) {
+		*r = same_ns(st->pid, "pid");
+		if (*r == -EACCES || *r == -EPERM)
+			*r = same_pid_ns_by_nspid(st->pid);
+		if (*r == 1)
+			return refuse(err, id,
+				      "pid %d with a pid namespace of its own, but the process is "
+				      "in ward's",
+				      st->pid);
+	}
+	return VERIFY_ALIVE;
+}
+
+/* The init is in cgroup_path (or below it), which carries the container's mark; as root, a
+ * container without a cgroup_path is refused. fd pins the init. */
+static enum verify_result check_init_in_cgroup(int rootfd, const char *id,
+					       const struct ward_state *st, int fd,
+					       struct ward_error *err)
+{
+	cleanup_free char *cg = NULL;
+
+	if (!st->cgroup_path) {
+		if (!ward_is_rootless())
+			return refuse(
+				err, id,
+				"no cgroup_path (ward running rootful gives every container a "
+				"cgroup)");
+		return VERIFY_ALIVE;
+	}
+	cg = proc_cgroup(st->pid);
+	if (!cg) {
+		if (!alive(fd, st))
+			return VERIFY_GONE;
+		ward_fail(err, 0, "container %s: read the cgroup of pid %d", id, st->pid);
+		return VERIFY_REFUSED;
+	}
+	if (check_init_cgroup(rootfd, id, st, cg, err) < 0)
+		return VERIFY_REFUSED;
+	return VERIFY_ALIVE;
+}
+
 enum verify_result verify_init(int rootfd, const char *id, const struct ward_state *st, int *pidfd,
 			       struct ward_error *err)
 {
 	cleanup_close int fd = -1;
-	cleanup_free char *cg = NULL;
 	int r;
 
 	*pidfd = -1;
@@ -338,54 +400,17 @@ enum verify_result verify_init(int rootfd, const char *id, const struct ward_sta
 	if (st->pid == 1 || st->pid == getpid())
 		return refuse(err, id, "pid %d, which is %s", st->pid,
 			      st->pid == 1 ? "the init of ward's pid namespace" : "ward itself");
-	/* A container has a mount namespace of its own, or (shared_mnt_ns, which the policy
-	 * judged at create) its init is chrooted into the container's root. */
-	r = same_ns(st->pid, "mnt");
-	if (r == -EACCES || r == -EPERM)
-		r = same_mnt_ns_by_mountinfo(st->pid);
-	if (r == 1 && !st->shared_mnt_ns)
-		return refuse(err, id,
-			      "pid %d, which is in ward's own mount namespace (a container's init "
-			      "never is)",
-			      st->pid);
-	if (r >= 0 && st->shared_mnt_ns) {
-		r = same_root(st->pid, st->rootfs);
-		if (r == 0)
-			return refuse(err, id,
-				      "pid %d with the root %s, but the process has another root",
-				      st->pid, st->rootfs);
-	}
-	if (r >= 0 && st->own_pid_ns) {
-		r = same_ns(st->pid, "pid");
-		if (r == -EACCES || r == -EPERM)
-			r = same_pid_ns_by_nspid(st->pid);
-		if (r == 1)
-			return refuse(err, id,
-				      "pid %d with a pid namespace of its own, but the process is "
-				      "in ward's",
-				      st->pid);
-	}
+	if (check_init_namespaces(id, st, &r, err) == VERIFY_REFUSED)
+		return VERIFY_REFUSED;
 	if (r < 0) {
 		if (!alive(fd, st) || exits_soon(fd, r))
 			return VERIFY_GONE;
 		return ward_fail(err, -r, "container %s: read the namespaces of pid %d", id,
 				 st->pid);
 	}
-	if (st->cgroup_path) {
-		cg = proc_cgroup(st->pid);
-		if (!cg) {
-			if (!alive(fd, st))
-				return VERIFY_GONE;
-			return ward_fail(err, 0, "container %s: read the cgroup of pid %d", id,
-					 st->pid);
-		}
-		if (check_init_cgroup(rootfd, id, st, cg, err) < 0)
-			return VERIFY_REFUSED;
-	} else if (!ward_is_rootless()) {
-		return refuse(err, id,
-			      "no cgroup_path (ward running rootful gives every container a "
-			      "cgroup)");
-	}
+	enum verify_result in_cgroup = check_init_in_cgroup(rootfd, id, st, fd, err);
+	if (in_cgroup != VERIFY_ALIVE)
+		return in_cgroup;
 	if (!alive(fd, st))
 		return VERIFY_GONE;
 	*pidfd = steal_fd(&fd);

@@ -22,6 +22,14 @@
 #include "ward/syscalls.h"
 #include "ward/util.h"
 
+/* Removing a cgroup waits for its processes to be reaped (up to 10 s), freezing for the
+ * kernel to report every process stopped (up to 5 s). */
+#define WAIT_TRIES     1000
+#define REMOVE_WAIT_MS 10
+#define FREEZE_WAIT_MS 5
+/* cgroup.procs of the largest container ward reads (16 MiB, millions of pids). */
+#define PROCS_MAX_BYTES (1 << 24)
+
 static bool is_cgroup2(const char *path)
 {
 	struct statfs sfs;
@@ -415,7 +423,7 @@ int cgroup_destroy(const char *root, const char *path, struct ward_error *err)
 	    cgroup_kill(root, path, err) < 0)
 		return -1;
 	/* Processes leave the cgroup as they are reaped; give them up to 10 s. */
-	for (int i = 0; i < 1000; i++) {
+	for (int i = 0; i < WAIT_TRIES; i++) {
 		remove_children(full, 0);
 		if (rmdir(full) == 0 || errno == ENOENT) {
 			cgroup_remove_parents(root, path);
@@ -423,7 +431,7 @@ int cgroup_destroy(const char *root, const char *path, struct ward_error *err)
 		}
 		if (errno != EBUSY)
 			return ward_fail(err, errno, "remove cgroup %s", full);
-		sleep_ms(10);
+		sleep_ms(REMOVE_WAIT_MS);
 	}
 	return ward_fail(err, EBUSY, "remove cgroup %s", full);
 }
@@ -444,10 +452,10 @@ int cgroup_freeze(const char *root, const char *path, bool frozen, struct ward_e
 	if (write_file(root, path, "cgroup.freeze", frozen ? "1" : "0", err) < 0)
 		return -1;
 	/* cgroup.events reports when every process has actually stopped (or resumed). */
-	for (int i = 0; i < 1000; i++) {
+	for (int i = 0; i < WAIT_TRIES; i++) {
 		if (read_key(root, path, "cgroup.events", "frozen") == (frozen ? 1 : 0))
 			return 0;
-		sleep_ms(5);
+		sleep_ms(FREEZE_WAIT_MS);
 	}
 	return ward_fail(err, ETIMEDOUT, "%s cgroup %s%s", frozen ? "freeze" : "thaw", root, path);
 }
@@ -468,7 +476,7 @@ int cgroup_pids(const char *root, const char *path, pid_t **pids, size_t *n, str
 	*pids = malloc(cap * sizeof **pids);
 	if (!*pids)
 		return ward_fail(err, ENOMEM, "list processes");
-	if (read_file_limited(full, 1 << 24, &buf, &len, err) < 0)
+	if (read_file_limited(full, PROCS_MAX_BYTES, &buf, &len, err) < 0)
 		return -1;
 	for (char *p = buf; *p;) {
 		char *end;

@@ -25,6 +25,7 @@
 
 #include "ward/cgroup.h"
 #include "ward/cleanup.h"
+#include "ward/util.h"
 
 /* The instruction encodings this program needs (linux/filter.h style). */
 #define INSN(c, d, s, o, i)                                                                        \
@@ -63,12 +64,10 @@ struct prog {
 static int emit(struct prog *p, struct bpf_insn insn)
 {
 	if (p->n == p->cap) {
-		size_t ncap = p->cap ? p->cap * 2 : 64;
-		struct bpf_insn *ni = realloc(p->insns, ncap * sizeof *ni);
-		if (!ni)
+		struct bpf_insn *grown = array_grow(p->insns, &p->cap, sizeof *grown, 64);
+		if (!grown)
 			return -1;
-		p->insns = ni;
-		p->cap = ncap;
+		p->insns = grown;
 	}
 	p->insns[p->n++] = insn;
 	return 0;

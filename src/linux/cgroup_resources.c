@@ -36,12 +36,10 @@ static int add(struct cg_plan *p, const char *field, const char *controller, con
 {
 	va_list ap;
 	if (p->n == p->cap) {
-		size_t ncap = p->cap ? p->cap * 2 : 16;
-		struct cg_write *nw = realloc(p->w, ncap * sizeof *nw);
-		if (!nw)
+		struct cg_write *grown = array_grow(p->w, &p->cap, sizeof *grown, 16);
+		if (!grown)
 			return -1;
-		p->w = nw;
-		p->cap = ncap;
+		p->w = grown;
 	}
 	struct cg_write *w = &p->w[p->n];
 	snprintf(w->field, sizeof w->field, "%s", field);

@@ -126,30 +126,14 @@ int console_connect(const char *path, struct ward_error *err)
 int console_receive(int sock, struct ward_error *err)
 {
 	char payload[4096];
-	struct iovec iov = {.iov_base = payload, .iov_len = sizeof payload};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = control.buf,
-			    .msg_controllen = sizeof control.buf};
-	ssize_t n;
+	int fd;
+	ssize_t n = recv_fd(sock, payload, sizeof payload, &fd);
 
-	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return ward_fail(err, n < 0 ? errno : 0, "receive the container's terminal");
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-			int fd;
-			memcpy(&fd, CMSG_DATA(c), sizeof fd);
-			return fd;
-		}
-	}
-	return ward_fail(err, EPROTO, "receive the container's terminal");
+	if (fd < 0)
+		return ward_fail(err, EPROTO, "receive the container's terminal");
+	return fd;
 }
 
 static void copy_winsize(int from, int to)

@@ -1,7 +1,9 @@
 /* Device nodes in the container's /dev: the runtime-spec defaults and linux.devices. Where
  * mknod is not permitted (user namespaces), the host node is bind-mounted instead. */
 #include <errno.h>
+#ifdef HAVE_SELINUX
 #include <selinux/selinux.h>
+#endif
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include "ward/cleanup.h"
 #include "ward/rootfs.h"
 #include "ward/safepath.h"
+#include "ward/util.h"
 
 static const struct ward_device default_devices[] = {
 	{.path = "/dev/null", .type = 'c', .major = 1, .minor = 3},
@@ -96,9 +99,17 @@ static int label_node(int dirfd, const char *name, const char *label, const char
 	if (fd < 0)
 		return ward_fail(err, errno, "open %s", path);
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+#ifdef HAVE_SELINUX
 	if (setfilecon(proc, label) < 0)
 		return ward_fail(err, errno, "linux.mountLabel: label %s", path);
 	return 0;
+#else
+	return ward_fail(err, 0,
+			 "linux.mountLabel: this ward was built without SELinux support, so the "
+			 "label \"%s\" cannot be applied to %s (remove it, or use a ward built "
+			 "with libselinux)",
+			 label, path);
+#endif
 }
 
 static int create_device(int rootfd, const struct ward_device *d, const char *label,

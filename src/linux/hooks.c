@@ -9,14 +9,12 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 
 #include "ward/cleanup.h"
 #include "ward/hooks.h"
+#include "ward/json_gen.h"
 #include "ward/syscalls.h"
 #include "ward/util.h"
-
-#define GS(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
 
 char *hooks_state_json(const struct ward_spec *spec, const char *id, const char *status, pid_t pid,
 		       const char *bundle)
@@ -29,24 +27,24 @@ char *hooks_state_json(const struct ward_spec *spec, const char *id, const char 
 	if (!g)
 		return NULL;
 	yajl_gen_map_open(g);
-	GS(g, "ociVersion");
-	GS(g, spec->oci_version);
-	GS(g, "id");
-	GS(g, id);
-	GS(g, "status");
-	GS(g, status);
+	json_gen_str(g, "ociVersion");
+	json_gen_str(g, spec->oci_version);
+	json_gen_str(g, "id");
+	json_gen_str(g, id);
+	json_gen_str(g, "status");
+	json_gen_str(g, status);
 	if (pid > 0) {
-		GS(g, "pid");
+		json_gen_str(g, "pid");
 		yajl_gen_integer(g, pid);
 	}
-	GS(g, "bundle");
-	GS(g, bundle);
+	json_gen_str(g, "bundle");
+	json_gen_str(g, bundle);
 	if (spec->n_annotations) {
-		GS(g, "annotations");
+		json_gen_str(g, "annotations");
 		yajl_gen_map_open(g);
 		for (size_t i = 0; i < spec->n_annotations; i++) {
-			GS(g, spec->annotations[i].key);
-			GS(g, spec->annotations[i].value);
+			json_gen_str(g, spec->annotations[i].key);
+			json_gen_str(g, spec->annotations[i].value);
 		}
 		yajl_gen_map_close(g);
 	}
@@ -114,7 +112,7 @@ static int run_one(const struct ward_hook *h, int exe_fd, const char *state, str
 		} else {
 			execve(h->path, argv, envp);
 		}
-		_exit(127);
+		_exit(EXIT_CANNOT_EXEC);
 	}
 	close(in[0]);
 	if (pid < 0) {
@@ -154,7 +152,7 @@ static int run_one(const struct ward_hook *h, int exe_fd, const char *state, str
 	close(pidfd);
 	if (info.si_code == CLD_EXITED && info.si_status == 0)
 		return 0;
-	if (info.si_code == CLD_EXITED && info.si_status == 127)
+	if (info.si_code == CLD_EXITED && info.si_status == EXIT_CANNOT_EXEC)
 		return ward_fail(err, 0, "%s could not be executed (status 127)", h->path);
 	if (info.si_code == CLD_EXITED)
 		return ward_fail(err, 0, "%s exited with status %d", h->path, info.si_status);

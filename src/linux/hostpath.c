@@ -14,6 +14,7 @@
 #include "ward/hostpath.h"
 #include "ward/safepath.h"
 #include "ward/syscalls.h"
+#include "ward/util.h"
 
 /* Deeper than any real tree; bounds the walk up through "..". */
 #define MAX_DEPTH 256
@@ -42,12 +43,7 @@ static int open_mode(int dirfd, const char *path, enum hostpath_mode mode, int f
 	if (mode == HOSTPATH_ANY)
 		return openat(dirfd, path, flags);
 	resolve = RESOLVE_NO_MAGICLINKS | (mode == HOSTPATH_BENEATH ? RESOLVE_BENEATH : 0);
-	/* openat2 answers EAGAIN when a rename races the lookup: retry a few times. */
-	for (int tries = 0;; tries++) {
-		int fd = sys_openat2(dirfd, path, (uint64_t)flags, resolve);
-		if (fd >= 0 || errno != EAGAIN || tries == 32)
-			return fd;
-	}
+	return sys_openat2_retry(dirfd, path, (uint64_t)flags, resolve);
 }
 
 /* The kernel's name of what fd refers to. */
@@ -186,12 +182,8 @@ int hostpath_reopen(const struct host_object *o, int open_flags, struct ward_err
 	if (o->fd < 0 || !o->path || o->path[0] != '/')
 		return ward_fail(err, o->error ? o->error : ENOENT, "%s: not resolved",
 				 o->path ? o->path : "(none)");
-	for (int tries = 0;; tries++) {
-		fd = sys_openat2(AT_FDCWD, o->path, (uint64_t)(open_flags | O_CLOEXEC),
-				 RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
-		if (fd >= 0 || errno != EAGAIN || tries == 32)
-			break;
-	}
+	fd = sys_openat2_retry(AT_FDCWD, o->path, (uint64_t)(open_flags | O_CLOEXEC),
+			       RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 	if (fd < 0) {
 		ward_fail(err, errno, "%s: open it again as it was judged", o->path);
 		if (errno == ELOOP)

@@ -11,24 +11,8 @@
 
 #include "ward/cleanup.h"
 #include "ward/mounts.h"
+#include "ward/namespaces.h"
 #include "ward/util.h"
-
-static int write_map(pid_t pid, const char *file, const struct ward_id_mapping *m, size_t n,
-		     struct ward_error *err)
-{
-	char path[64], buf[340 * 36];
-	size_t used = 0;
-	cleanup_close int fd = -1;
-
-	for (size_t i = 0; i < n && i < 340; i++)
-		used += (size_t)snprintf(buf + used, sizeof buf - used, "%u %u %u\n",
-					 m[i].container_id, m[i].host_id, m[i].size);
-	snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, buf, used) != (ssize_t)used)
-		return ward_fail(err, errno, "write the idmap %s", file);
-	return 0;
-}
 
 int idmap_userns_fd(const struct ward_id_mapping *uids, size_t nu,
 		    const struct ward_id_mapping *gids, size_t ng, struct ward_error *err)
@@ -63,8 +47,8 @@ int idmap_userns_fd(const struct ward_id_mapping *uids, size_t nu,
 	}
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/ns/user", pid);
-	if (write_map(pid, "uid_map", uids, nu, err) < 0 ||
-	    write_map(pid, "gid_map", gids, ng, err) < 0)
+	if (ns_write_id_map(pid, "uid_map", uids, nu, "idmap", err) < 0 ||
+	    ns_write_id_map(pid, "gid_map", gids, ng, "idmap", err) < 0)
 		goto out;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

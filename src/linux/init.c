@@ -32,6 +32,7 @@
 #include "ward/spawn.h"
 #include "ward/sync.h"
 #include "ward/syscalls.h"
+#include "ward/util.h"
 
 __attribute__((noreturn)) static void die(int fd, struct ward_error *err, int status)
 {
@@ -371,7 +372,7 @@ __attribute__((noreturn)) static void init_stage(const struct ward_init_config *
 	process_reset_signals();
 	execve(exe.path, cfg->process->args, exe.env);
 	ward_fail(&err, errno, "exec: \"%s\"", exe.path);
-	die(fd, &err, 127);
+	die(fd, &err, EXIT_CANNOT_EXEC);
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -382,14 +383,19 @@ static int cmp_int(const void *a, const void *b)
 /* Closes every fd ward had open except stdio, the preserved ones and those the container
  * setup needs: the state directory's lock, the log file and the like must not live on in the
  * container. */
-static void close_unneeded_fds(const struct ward_init_config *cfg, int setup_fd, int init_fd)
+static int close_unneeded_fds(const struct ward_init_config *cfg, int setup_fd, int init_fd,
+			      struct ward_error *err)
 {
 	size_t nmounts = cfg->idmap_fds ? cfg->spec->n_mounts : 0;
 	size_t nhooks = cfg->plan ? cfg->plan->n_hooks[WARD_HOOK_CREATE_CONTAINER] : 0;
-	int keep[8 + nmounts + WARD_NS_KINDS + nhooks];
 	int n = 0, from = 3 + cfg->preserve_fds;
 	int candidates[] = {setup_fd,	    init_fd,	     cfg->exec_fifo_fd, cfg->console_fd,
 			    cfg->cgroup_fd, cfg->join_pidfd, cfg->join_root_fd};
+	cleanup_free int *keep =
+		calloc(ARRAY_SIZE(candidates) + nmounts + WARD_NS_KINDS + nhooks, sizeof *keep);
+
+	if (!keep)
+		return ward_fail(err, ENOMEM, "close ward's file descriptors");
 
 	for (size_t i = 0; i < ARRAY_SIZE(candidates); i++)
 		if (candidates[i] >= from)
@@ -412,6 +418,7 @@ static void close_unneeded_fds(const struct ward_init_config *cfg, int setup_fd,
 		from = keep[i] + 1;
 	}
 	syscall(SYS_close_range, from, ~0U, 0);
+	return 0;
 }
 
 /* A process joining a running container (`ward exec`): no filesystem work, only the process's
@@ -450,16 +457,58 @@ __attribute__((noreturn)) static void exec_stage(const struct ward_init_config *
 	process_reset_signals();
 	execve(exe.path, cfg->process->args, exe.env);
 	ward_fail(&err, errno, "exec: \"%s\"", exe.path);
-	die(fd, &err, 127);
+	die(fd, &err, EXIT_CANNOT_EXEC);
+}
+
+/* `ward exec`: one atomic setns into every namespace of the container (user first), and its
+ * root when it has no mount namespace of its own. */
+static int join_container(const struct ward_init_config *cfg, struct ward_error *err)
+{
+	if (cfg->join_ns_flags && setns(cfg->join_pidfd, cfg->join_ns_flags) < 0)
+		return ward_fail(err, errno, "join the container's namespaces");
+	/* Without a mount namespace of its own, the container's root is its init's. */
+	if (cfg->join_root_fd >= 0 &&
+	    (fchdir(cfg->join_root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0))
+		return ward_fail(err, errno, "enter the container's root filesystem");
+	return 0;
+}
+
+/* A new container: join the namespaces the config names by path (user first), then create the
+ * user namespace and the others. */
+static int enter_namespaces(const struct ward_init_config *cfg, int setup_fd,
+			    struct ward_error *err)
+{
+	const struct ward_linux *lx = &cfg->spec->linux_;
+
+	if (ns_join(lx, cfg->plan->ns, err) < 0)
+		return -1;
+	/* In a joined user namespace, act as its root (ward's own ids are not mapped). */
+	if (lx->namespaces[WARD_NS_USER].path &&
+	    (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
+		ward_fail(err, errno, "linux.namespaces: become root in the joined user namespace");
+		return ward_error_hint(err, "its mappings must map container ID 0");
+	}
+	if (lx->namespaces[WARD_NS_USER].present && !lx->namespaces[WARD_NS_USER].path &&
+	    become_root_in_userns(setup_fd, err) < 0)
+		return -1;
+	int flags = ns_new_flags(lx);
+	if (flags && unshare(flags) < 0)
+		return ward_fail(err, errno, "linux.namespaces: create namespaces");
+	if ((flags & CLONE_NEWTIME) && ns_write_time_offsets(lx, err) < 0)
+		return -1;
+	/* Only a network namespace of the container's own: a joined one is left as is. */
+	if ((flags & CLONE_NEWNET) && loopback_up(err) < 0)
+		return -1;
+	return 0;
 }
 
 void init_setup_stage(const struct ward_init_config *cfg, int setup_fd, int init_fd)
 {
-	const struct ward_linux *lx = &cfg->spec->linux_;
 	struct ward_error err = {0};
 	int pidfd = -1;
 
-	close_unneeded_fds(cfg, setup_fd, init_fd);
+	if (close_unneeded_fds(cfg, setup_fd, init_fd, &err) < 0)
+		die(setup_fd, &err, 1);
 	/* If ward dies mid-setup, so does the setup process (and with it, the init's socket). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -471,44 +520,9 @@ void init_setup_stage(const struct ward_init_config *cfg, int setup_fd, int init
 	if (process_set_initial_affinity(cfg->process, cfg->join_pidfd >= 0, &err) < 0)
 		die(setup_fd, &err, 1);
 
-	if (cfg->join_pidfd >= 0) {
-		/* One atomic setns into every namespace of the container (user first). */
-		if (cfg->join_ns_flags && setns(cfg->join_pidfd, cfg->join_ns_flags) < 0) {
-			ward_fail(&err, errno, "join the container's namespaces");
-			die(setup_fd, &err, 1);
-		}
-		/* Without a mount namespace of its own, the container's root is its init's. */
-		if (cfg->join_root_fd >= 0 &&
-		    (fchdir(cfg->join_root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)) {
-			ward_fail(&err, errno, "enter the container's root filesystem");
-			die(setup_fd, &err, 1);
-		}
-	} else {
-		if (ns_join(lx, cfg->plan->ns, &err) < 0)
-			die(setup_fd, &err, 1);
-		/* In a joined user namespace, act as its root (ward's own ids are not mapped). */
-		if (lx->namespaces[WARD_NS_USER].path &&
-		    (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
-			ward_fail(&err, errno,
-				  "linux.namespaces: become root in the joined user "
-				  "namespace");
-			ward_error_hint(&err, "its mappings must map container ID 0");
-			die(setup_fd, &err, 1);
-		}
-		if (lx->namespaces[WARD_NS_USER].present && !lx->namespaces[WARD_NS_USER].path &&
-		    become_root_in_userns(setup_fd, &err) < 0)
-			die(setup_fd, &err, 1);
-		int flags = ns_new_flags(lx);
-		if (flags && unshare(flags) < 0) {
-			ward_fail(&err, errno, "linux.namespaces: create namespaces");
-			die(setup_fd, &err, 1);
-		}
-		if ((flags & CLONE_NEWTIME) && ns_write_time_offsets(lx, &err) < 0)
-			die(setup_fd, &err, 1);
-		/* Only a network namespace of the container's own: a joined one is left as is. */
-		if ((flags & CLONE_NEWNET) && loopback_up(&err) < 0)
-			die(setup_fd, &err, 1);
-	}
+	if ((cfg->join_pidfd >= 0 ? join_container(cfg, &err)
+				  : enter_namespaces(cfg, setup_fd, &err)) < 0)
+		die(setup_fd, &err, 1);
 
 	struct clone_args args = {
 		.flags = CLONE_PIDFD,

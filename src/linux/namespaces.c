@@ -76,14 +76,14 @@ int ns_join(const struct ward_linux *lx, const struct host_object ns[WARD_NS_KIN
 	return 0;
 }
 
-static int write_map(pid_t pid, const char *file, const struct ward_id_mapping *m, size_t n,
-		     const char *field, struct ward_error *err)
+int ns_write_id_map(pid_t pid, const char *file, const struct ward_id_mapping *m, size_t n,
+		    const char *field, struct ward_error *err)
 {
-	char path[64], buf[340 * 36];
+	char path[64], buf[ID_MAP_MAX_LINES * ID_MAP_LINE_MAX + 1];
 	size_t used = 0;
 	cleanup_close int fd = -1;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && i < ID_MAP_MAX_LINES; i++)
 		used += (size_t)snprintf(buf + used, sizeof buf - used, "%u %u %u\n",
 					 m[i].container_id, m[i].host_id, m[i].size);
 	snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
@@ -108,13 +108,17 @@ static bool own_id_only(const struct ward_id_mapping *m, size_t n, uint32_t id)
 static int run_idmap_helper(const char *helper, pid_t pid, const struct ward_id_mapping *m,
 			    size_t n, const char *field, struct ward_error *err)
 {
-	char *argv[3 + 340 * 3 + 1];
-	char nums[340 * 3][12], pidbuf[16];
+	/* newuidmap PID (ID HOST-ID SIZE)..., each number at most 10 digits */
+	char *argv[2 + ID_MAP_MAX_LINES * 3 + 1];
+	char nums[ID_MAP_MAX_LINES * 3][12], pidbuf[16], name[32];
 	size_t a = 0;
 	int status;
 
+	if (n > ID_MAP_MAX_LINES)
+		return ward_fail(err, E2BIG, "%s: more than %d mappings", field, ID_MAP_MAX_LINES);
 	snprintf(pidbuf, sizeof pidbuf, "%d", pid);
-	argv[a++] = (char *)helper;
+	snprintf(name, sizeof name, "%s", helper); /* execvp's argv is not const */
+	argv[a++] = name;
 	argv[a++] = pidbuf;
 	for (size_t i = 0; i < n; i++) {
 		snprintf(nums[3 * i], 12, "%u", m[i].container_id);
@@ -130,12 +134,12 @@ static int run_idmap_helper(const char *helper, pid_t pid, const struct ward_id_
 		return ward_fail(err, errno, "%s: run %s", field, helper);
 	if (child == 0) {
 		execvp(helper, argv);
-		_exit(127);
+		_exit(EXIT_CANNOT_EXEC);
 	}
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
 			return ward_fail(err, errno, "%s: wait for %s", field, helper);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+	if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_CANNOT_EXEC)
 		return ward_fail(err, 0, "%s: %s is not installed (apt-get install uidmap)", field,
 				 helper);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
@@ -174,10 +178,10 @@ int ns_write_id_maps(pid_t pid, const struct ward_linux *lx, struct ward_error *
 			/* The kernel lets an unprivileged process write its own single mapping
 			 * once setgroups is denied. */
 			if (write_setgroups_deny(pid, err) < 0 ||
-			    write_map(pid, "gid_map", lx->gid_mappings, 1, "linux.gidMappings",
-				      err) < 0 ||
-			    write_map(pid, "uid_map", lx->uid_mappings, 1, "linux.uidMappings",
-				      err) < 0)
+			    ns_write_id_map(pid, "gid_map", lx->gid_mappings, 1,
+					    "linux.gidMappings", err) < 0 ||
+			    ns_write_id_map(pid, "uid_map", lx->uid_mappings, 1,
+					    "linux.uidMappings", err) < 0)
 				return -1;
 			return 0;
 		}
@@ -192,10 +196,10 @@ int ns_write_id_maps(pid_t pid, const struct ward_linux *lx, struct ward_error *
 		return ward_fail(err, 0,
 				 "linux.uidMappings and linux.gidMappings are required with "
 				 "a new user namespace");
-	if (write_map(pid, "uid_map", lx->uid_mappings, lx->n_uid_mappings, "linux.uidMappings",
-		      err) < 0 ||
-	    write_map(pid, "gid_map", lx->gid_mappings, lx->n_gid_mappings, "linux.gidMappings",
-		      err) < 0)
+	if (ns_write_id_map(pid, "uid_map", lx->uid_mappings, lx->n_uid_mappings,
+			    "linux.uidMappings", err) < 0 ||
+	    ns_write_id_map(pid, "gid_map", lx->gid_mappings, lx->n_gid_mappings,
+			    "linux.gidMappings", err) < 0)
 		return -1;
 	return 0;
 }

@@ -271,22 +271,12 @@ static int find_moved(struct nl *ctr, const char *name, int old_index, struct li
 static int recv_one_fd(int sock)
 {
 	char byte;
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = control.buf,
-			    .msg_controllen = sizeof control.buf};
-	int fd = -1;
+	int fd;
 
-	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) <= 0)
-		return -1;
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(c), sizeof fd);
+	if (recv_fd(sock, &byte, 1, &fd) <= 0 && fd >= 0) {
+		close(fd);
+		fd = -1;
+	}
 	return fd;
 }
 

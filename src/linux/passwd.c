@@ -170,7 +170,7 @@ void passwd_home_of(uid_t uid, char *home, size_t size)
 		snprintf(home, size, "/");
 }
 
-char **passwd_env_with_home(char *const *env, uid_t uid)
+char *const *passwd_env_with_home(char *const *env, uid_t uid)
 {
 	char home[PATH_MAX];
 	size_t n = 0;
@@ -178,7 +178,7 @@ char **passwd_env_with_home(char *const *env, uid_t uid)
 
 	for (; env && env[n]; n++)
 		if (strncmp(env[n], "HOME=", 5) == 0 && env[n][5])
-			return (char **)env;
+			return env;
 	passwd_home_of(uid, home, sizeof home);
 	out = calloc(n + 2, sizeof *out);
 	if (!out)

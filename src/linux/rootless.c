@@ -1,5 +1,6 @@
 /* Rootless detection: runc's rule (a process is rootless when it is not root in the initial user
  * namespace), overridable with --rootless, computed once. */
+#include <linux/oom.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -128,7 +129,8 @@ bool rootless_oom_score_adj_kept(const char *path, int wanted, int write_errno, 
 	buf[n] = '\0';
 	char *end;
 	long current = strtol(buf, &end, 10);
-	if (end == buf || current < -1000 || current > 1000 || wanted >= current)
+	if (end == buf || current < OOM_SCORE_ADJ_MIN || current > OOM_SCORE_ADJ_MAX ||
+	    wanted >= current)
 		return false;
 	*kept = (int)current;
 	return true;

@@ -4,12 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/param.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "ward/cleanup.h"
 #include "ward/safepath.h"
 #include "ward/syscalls.h"
+#include "ward/util.h"
 
 #define IN_ROOT (RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)
 
@@ -19,43 +21,7 @@ int safe_open_in_root(int rootfd, const char *path, int flags)
 		path++;
 	if (!*path)
 		path = ".";
-	/* openat2 answers EAGAIN when a rename races the lookup: retry a few times. */
-	for (int tries = 0;; tries++) {
-		int fd = sys_openat2(rootfd, path, (uint64_t)(flags | O_CLOEXEC), IN_ROOT);
-		if (fd >= 0 || errno != EAGAIN || tries == 32)
-			return fd;
-	}
-}
-
-void path_clean(const char *path, char *out)
-{
-	size_t o = 0;
-	const char *p = path;
-
-	out[o++] = '/';
-	while (*p) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		const char *end = strchrnul(p, '/');
-		size_t n = (size_t)(end - p);
-		if (n == 1 && p[0] == '.') {
-			/* skip */
-		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
-			while (o > 1 && out[o - 1] != '/')
-				o--;
-			if (o > 1)
-				o--;
-		} else {
-			if (o > 1)
-				out[o++] = '/';
-			memcpy(out + o, p, n);
-			o += n;
-		}
-		p = end;
-	}
-	out[o] = '\0';
+	return sys_openat2_retry(rootfd, path, (uint64_t)(flags | O_CLOEXEC), IN_ROOT);
 }
 
 /* Follows a dangling symlink the way the kernel would inside the root: its target is taken
@@ -77,7 +43,7 @@ static int mkdir_all(int rootfd, const char *path, mode_t mode, int depth, struc
 
 	if (!clean)
 		return ward_fail(err, ENOMEM, "resolve %s", path);
-	if (depth > 40)
+	if (depth > MAXSYMLINKS)
 		return ward_fail(err, ELOOP, "create directory %s in the container", path);
 	path_clean(path, clean);
 	parent = safe_open_in_root(rootfd, "/", O_PATH | O_DIRECTORY);

@@ -24,6 +24,9 @@
 #include "ward/seccomp.h"
 #include "ward/util.h"
 
+/* The exported filter: at most BPF_MAXINSNS (4096) instructions of 8 bytes; read with room. */
+#define EXPORT_MAX_BYTES (1 << 20)
+
 static const unsigned char default_profile[] = {
 #include "default-profile.inc"
 };
@@ -179,7 +182,8 @@ static int export_bpf(scmp_filter_ctx ctx, struct seccomp_program *out, struct w
 	rc = seccomp_export_bpf(ctx, fd);
 	if (rc < 0)
 		return ward_fail(err, -rc, "seccomp: compile the filter");
-	if (lseek(fd, 0, SEEK_SET) < 0 || read_fd_limited(fd, 1 << 20, &buf, &len, err) < 0)
+	if (lseek(fd, 0, SEEK_SET) < 0 ||
+	    read_fd_limited(fd, EXPORT_MAX_BYTES, &buf, &len, err) < 0)
 		return -1;
 	out->filter = steal_ptr(buf);
 	out->len = len / sizeof(struct sock_filter);
@@ -224,6 +228,96 @@ static int prepend_enosys(struct seccomp_program *p, uint32_t newest, struct war
 #endif
 }
 
+/* The architectures the profile names that this kernel runs; libseccomp's names are the
+ * spec's without their prefix, in lower case. */
+static int add_architectures(scmp_filter_ctx ctx, const struct ward_seccomp *profile,
+			     struct ward_error *err)
+{
+	static const char prefix[] = "SCMP_ARCH_"; /* the spec reader checked every name has it */
+
+	for (size_t i = 0; profile->architectures && profile->architectures[i]; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "%s", profile->architectures[i] + sizeof prefix - 1);
+		for (char *c = name; *c; c++)
+			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+		uint32_t arch = seccomp_arch_resolve_name(name);
+		if (!arch || !runs_here(arch))
+			continue; /* unknown to libseccomp, or code this kernel cannot run */
+		int r = seccomp_arch_add(ctx, arch);
+		if (r < 0 && r != -EEXIST)
+			return ward_fail(err, -r, "linux.seccomp.architectures[%zu]: add %s", i,
+					 profile->architectures[i]);
+	}
+	return 0;
+}
+
+/* linux.seccomp.flags as seccomp(2)'s flags; the spec reader refused unknown names. */
+static unsigned filter_flags(const struct ward_seccomp *profile)
+{
+	unsigned flags = 0;
+
+	for (size_t i = 0; profile->flags && profile->flags[i]; i++) {
+		const char *f = profile->flags[i];
+		if (strcmp(f, "SECCOMP_FILTER_FLAG_LOG") == 0)
+			flags |= SECCOMP_FILTER_FLAG_LOG;
+		else if (strcmp(f, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
+			flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+		else if (strcmp(f, "SECCOMP_FILTER_FLAG_TSYNC") == 0)
+			flags |= SECCOMP_FILTER_FLAG_TSYNC;
+		else if (strcmp(f, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0)
+			flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV; /* only meaningful with
+									    notify */
+	}
+	return flags;
+}
+
+/* The newest system call the profile knows about, rules that do not apply included. */
+static int newest_syscall(const struct ward_seccomp *profile)
+{
+	int newest = -1;
+
+	for (size_t i = 0; i < profile->n_rules; i++)
+		for (size_t n = 0; profile->rules[i].names[n]; n++) {
+			int nr = seccomp_syscall_resolve_name(profile->rules[i].names[n]);
+			if (nr > newest)
+				newest = nr;
+		}
+	return newest;
+}
+
+/* The rules that apply with these capabilities, except those that repeat the default. */
+static int add_rules(scmp_filter_ctx ctx, const struct ward_seccomp *profile, uint64_t caps,
+		     uint32_t default_action, uint32_t default_errno, struct seccomp_program *out,
+		     struct ward_error *err)
+{
+	for (size_t i = 0; i < profile->n_rules; i++) {
+		const struct ward_seccomp_rule *r = &profile->rules[i];
+		uint32_t action;
+		if (!seccomp_rule_applies(r, caps))
+			continue;
+		if (strcmp(r->action, "SCMP_ACT_NOTIFY") == 0) {
+			if (!profile->listener_path)
+				return ward_fail(
+					err, 0,
+					"linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY needs "
+					"linux.seccomp.listenerPath (the agent that answers)",
+					i);
+			out->listener = true;
+		}
+		action_of(r->action, r->has_errno_ret, r->errno_ret, default_errno, &action);
+		if (action == default_action)
+			continue; /* libseccomp refuses rules that repeat the default */
+		for (size_t n = 0; r->names[n]; n++) {
+			int nr = seccomp_syscall_resolve_name(r->names[n]);
+			if (nr == __NR_SCMP_ERROR)
+				continue; /* unknown to this libseccomp: skipped, as runc does */
+			if (add_rule(ctx, action, nr, r, i, r->names[n], err) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 static int compile_uncached(const struct ward_seccomp *profile, uint64_t caps,
 			    struct seccomp_program *out, struct ward_error *err)
 {
@@ -257,70 +351,13 @@ static int compile_uncached(const struct ward_seccomp *profile, uint64_t caps,
 	}
 	/* Filters are loaded as raw BPF, with no_new_privs handled by ward itself. */
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
-	for (size_t i = 0; profile->architectures && profile->architectures[i]; i++) {
-		char name[64];
-		snprintf(name, sizeof name, "%s", profile->architectures[i] + 10);
-		for (char *c = name; *c; c++)
-			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
-		uint32_t arch = seccomp_arch_resolve_name(name);
-		if (!arch || !runs_here(arch))
-			continue; /* unknown to libseccomp, or code this kernel cannot run */
-		int r = seccomp_arch_add(ctx, arch);
-		if (r < 0 && r != -EEXIST) {
-			ward_fail(err, -r, "linux.seccomp.architectures[%zu]: add %s", i,
-				  profile->architectures[i]);
-			goto out;
-		}
-	}
-	for (size_t i = 0; profile->flags && profile->flags[i]; i++) {
-		const char *f = profile->flags[i];
-		int r = 0;
-		if (strcmp(f, "SECCOMP_FILTER_FLAG_LOG") == 0)
-			out->flags |= SECCOMP_FILTER_FLAG_LOG;
-		else if (strcmp(f, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
-			out->flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
-		else if (strcmp(f, "SECCOMP_FILTER_FLAG_TSYNC") == 0)
-			out->flags |= SECCOMP_FILTER_FLAG_TSYNC;
-		else if (strcmp(f, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0)
-			out->flags |= 1u << 5; /* only meaningful with notify */
-		if (r < 0)
-			goto out;
-	}
-	/* The newest system call the profile knows about, rules that do not apply included. */
-	int newest = -1;
-	for (size_t i = 0; i < profile->n_rules; i++)
-		for (size_t n = 0; profile->rules[i].names[n]; n++) {
-			int nr = seccomp_syscall_resolve_name(profile->rules[i].names[n]);
-			if (nr > newest)
-				newest = nr;
-		}
-	for (size_t i = 0; i < profile->n_rules; i++) {
-		const struct ward_seccomp_rule *r = &profile->rules[i];
-		uint32_t action;
-		if (!seccomp_rule_applies(r, caps))
-			continue;
-		if (strcmp(r->action, "SCMP_ACT_NOTIFY") == 0) {
-			if (!profile->listener_path) {
-				ward_fail(err, 0,
-					  "linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY needs "
-					  "linux.seccomp.listenerPath (the agent that answers)",
-					  i);
-				goto out;
-			}
-			out->listener = true;
-		}
-		action_of(r->action, r->has_errno_ret, r->errno_ret, default_errno, &action);
-		if (action == default_action)
-			continue; /* libseccomp refuses rules that repeat the default */
-		for (size_t n = 0; r->names[n]; n++) {
-			int nr = seccomp_syscall_resolve_name(r->names[n]);
-			if (nr == __NR_SCMP_ERROR)
-				continue; /* unknown to this libseccomp: skipped, as runc does */
-			if (add_rule(ctx, action, nr, r, i, r->names[n], err) < 0)
-				goto out;
-		}
-	}
+	if (add_architectures(ctx, profile, err) < 0)
+		goto out;
+	out->flags |= filter_flags(profile);
+	if (add_rules(ctx, profile, caps, default_action, default_errno, out, err) < 0)
+		goto out;
 	rc = export_bpf(ctx, out, err);
+	int newest = newest_syscall(profile);
 	if (rc == 0 && default_action != SCMP_ACT_ALLOW && default_action != SCMP_ACT_LOG &&
 	    newest >= 0)
 		rc = prepend_enosys(out, (uint32_t)newest, err);

@@ -220,7 +220,7 @@ static const char cache_magic[8] = "WARDBPF";
 #define CACHE_LISTENER 0x80000000u /* not a kernel flag: "has notify rules" */
 #define CACHE_FLAGS                                                                                \
 	(SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW | SECCOMP_FILTER_FLAG_TSYNC |    \
-	 (1u << 5) | CACHE_LISTENER)
+	 SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV | CACHE_LISTENER)
 #define CACHE_MAX_INSNS 4096u /* the kernel's BPF_MAXINSNS */
 #define CACHE_MAX_BYTES (sizeof(struct cache_header) + CACHE_MAX_INSNS * sizeof(struct sock_filter))
 
@@ -241,7 +241,7 @@ int seccomp_cache_encode(const char *key, const struct seccomp_program *p, void 
 	char digest[65];
 	char *buf;
 
-	if (!p->filter || p->len == 0 || p->len > CACHE_MAX_INSNS || strlen(key) != 64)
+	if (!p->filter || p->len == 0 || p->len > CACHE_MAX_INSNS || strlen(key) != SHA256_HEX_LEN)
 		return -1;
 	memcpy(hd.magic, cache_magic, sizeof hd.magic);
 	memcpy(hd.key, key, sizeof hd.key);
@@ -404,7 +404,7 @@ static int least_recently_used_first(const void *a, const void *b)
 static bool is_entry_name(const char *name)
 {
 	size_t i;
-	for (i = 0; i < 64; i++)
+	for (i = 0; i < SHA256_HEX_LEN; i++)
 		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
 			return false;
 	return strcmp(name + i, ".bpf") == 0;
@@ -443,12 +443,10 @@ size_t seccomp_cache_prune(int dirfd, size_t max_entries)
 		if (!is_entry_name(e->d_name))
 			continue;
 		if (n == cap) {
-			size_t more = cap ? cap * 2 : 64;
-			struct cache_file *grown = realloc(files, more * sizeof *files);
+			struct cache_file *grown = array_grow(files, &cap, sizeof *files, 64);
 			if (!grown)
 				break;
 			files = grown;
-			cap = more;
 		}
 		snprintf(files[n].name, sizeof files[n].name, "%s", e->d_name);
 		files[n].used = st.st_mtim;

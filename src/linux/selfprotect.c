@@ -25,7 +25,6 @@ int selfprotect_reexec(char **argv, struct ward_error *err)
 {
 	cleanup_close int self = -1;
 	cleanup_close int copy = -1;
-	extern char **environ;
 	struct stat st;
 	off_t off = 0;
 

@@ -56,9 +56,7 @@ static int run_setup_protocol(const struct ward_init_config *cfg, pid_t setup_pi
 			out->pidfd = passed;
 			return 0;
 		case SYNC_ERROR:
-			err->code = msg.code;
-			snprintf(err->msg, sizeof err->msg, "%s", msg.text);
-			return -1;
+			return sync_msg_error(&msg, err);
 		case SYNC_NONE:
 			return ward_fail(err, 0, "the container setup process exited unexpectedly");
 		default:
@@ -108,9 +106,7 @@ static int run_init_protocol(const struct ward_init_config *cfg, struct ward_spa
 				return -1;
 			break;
 		case SYNC_ERROR:
-			err->code = msg.code;
-			snprintf(err->msg, sizeof err->msg, "%s", msg.text);
-			return -1;
+			return sync_msg_error(&msg, err);
 		case SYNC_NONE:
 			return ward_fail(err, 0, "the container init exited during its setup");
 		default:
@@ -200,11 +196,8 @@ int spawn_wait_exec(struct ward_spawn *sp, struct ward_error *err)
 		return -1;
 	close(sp->sync_fd);
 	sp->sync_fd = -1;
-	if (msg.type == SYNC_ERROR) {
-		err->code = msg.code;
-		snprintf(err->msg, sizeof err->msg, "%s", msg.text);
-		return -1;
-	}
+	if (msg.type == SYNC_ERROR)
+		return sync_msg_error(&msg, err);
 	return 0;
 }
 

@@ -18,12 +18,24 @@
 #define MANAGER_PATH  "/org/freedesktop/systemd1"
 #define MANAGER_IFACE "org.freedesktop.systemd1.Manager"
 #define UNIT_NAME_MAX 255
+/* UnknownObject, UnknownInterface, UnknownProperty...: the unit is not there. */
+#define DBUS_ERROR_UNKNOWN "org.freedesktop.DBus.Error.Unknown"
 /* How long a job may take: systemd's own clients wait as long for a scope. */
 #define JOB_TIMEOUT_MS	 30000
 #define CALL_TIMEOUT_MS	 25000
 #define SYSTEMD_INFINITY UINT64_MAX
 
+#define SLICE_SUFFIX ".slice"
+#define SCOPE_SUFFIX ".scope"
+
 /* ---- names ---- */
+
+/* Whether name is a stem followed by suffix. */
+static bool has_unit_suffix(const char *name, const char *suffix)
+{
+	size_t len = strlen(name), n = strlen(suffix);
+	return len > n && strcmp(name + len - n, suffix) == 0;
+}
 
 bool systemd_valid_name_part(const char *s, const char **why)
 {
@@ -51,9 +63,8 @@ bool systemd_valid_name_part(const char *s, const char **why)
 char *systemd_expand_slice(const char *slice, const char **why)
 {
 	size_t len = strlen(slice);
-	const char *suffix = ".slice";
 
-	if (len <= strlen(suffix) || strcmp(slice + len - strlen(suffix), suffix) != 0) {
+	if (!has_unit_suffix(slice, SLICE_SUFFIX)) {
 		*why = "does not end in \".slice\"";
 		return NULL;
 	}
@@ -65,7 +76,7 @@ char *systemd_expand_slice(const char *slice, const char **why)
 	}
 	if (strcmp(slice, "-.slice") == 0)
 		return strdup("/");
-	size_t stem = len - strlen(suffix);
+	size_t stem = len - strlen(SLICE_SUFFIX);
 	if (slice[0] == '-' || slice[stem - 1] == '-' || strstr(slice, "--")) {
 		*why = "has a \"-\" at the start or end of its name, or two in a row (a \"-\" "
 		       "separates parent slices)";
@@ -92,7 +103,7 @@ bool systemd_valid_unit_name(const char *name)
 
 	if (!len || len > UNIT_NAME_MAX || !systemd_valid_name_part(name, &why))
 		return false;
-	if (len > 6 && strcmp(name + len - 6, ".scope") == 0)
+	if (has_unit_suffix(name, SCOPE_SUFFIX))
 		return true;
 	char *path = systemd_expand_slice(name, &why);
 	bool ok = path && strcmp(path, "/") != 0;
@@ -108,40 +119,91 @@ static int bad_path(struct ward_error *err, const char *cgroups_path, const char
 			 cgroups_path, part, value, why, fix);
 }
 
+/* Splits "slice:prefix:name" or "prefix:name" in copy (which it writes into). */
+static int split_cgroups_path(char *copy, const char *cgroups_path, const char *id,
+			      const char **slice, const char **prefix, const char **name,
+			      struct ward_error *err)
+{
+	char *first = strchr(copy, ':');
+	char *second = first ? strchr(first + 1, ':') : NULL;
+
+	if (!first || (second && strchr(second + 1, ':')))
+		return ward_fail(err, 0,
+				 "linux.cgroupsPath: \"%s\" is not systemd's form, which "
+				 "--systemd-cgroup needs (write \"slice:prefix:name\" or "
+				 "\"prefix:name\", e.g. \"system.slice:ward:%s\", or drop "
+				 "--systemd-cgroup to use a cgroup path)",
+				 cgroups_path, id);
+	*first = '\0';
+	if (second) {
+		*second = '\0';
+		*slice = copy;
+		*prefix = first + 1;
+		*name = second + 1;
+	} else {
+		*prefix = copy;
+		*name = first + 1;
+	}
+	return 0;
+}
+
+/* A container that is a slice unit: its place is in its name, which must make it a child of
+ * the parent slice. */
+static int name_slice_unit(struct systemd_unit *u, const char *shown, const char *name,
+			   struct ward_error *err)
+{
+	const char *why;
+	cleanup_free char *path = systemd_expand_slice(name, &why);
+
+	if (!path)
+		return bad_path(err, shown, "slice name", name, why,
+				"a name ending in .slice makes the container a slice unit");
+	if (strcmp(path, "/") == 0)
+		return bad_path(err, shown, "name", name,
+				"is the root slice, which holds the whole host",
+				"name a new slice, or a scope without the .slice suffix");
+	const char *leaf = strrchr(path, '/');
+	size_t parent_len = (size_t)(leaf - path);
+	bool under = strcmp(u->slice_path, "/") == 0
+			     ? parent_len == 0
+			     : parent_len == strlen(u->slice_path) &&
+				       strncmp(path, u->slice_path, parent_len) == 0;
+	if (!under)
+		return bad_path(err, shown, "slice name", name, "is not a child of the slice",
+				"a slice below a-b.slice is named a-b-<name>.slice");
+	u->name = strdup(name);
+	return 0;
+}
+
+/* The scope unit <prefix>-<name>.scope. */
+static int name_scope_unit(struct systemd_unit *u, const char *shown, const char *prefix,
+			   const char *name, struct ward_error *err)
+{
+	const char *why;
+
+	if (!systemd_valid_name_part(prefix, &why))
+		return bad_path(err, shown, "prefix", prefix, why,
+				"give a prefix such as your engine's name: the unit is "
+				"<prefix>-<name>.scope");
+	if (asprintf(&u->name, "%s-%s.scope", prefix, name) < 0)
+		u->name = NULL;
+	return 0;
+}
+
 int systemd_parse_cgroups_path(const char *cgroups_path, const char *id, bool rootless,
 			       struct systemd_unit *u, struct ward_error *err)
 {
 	cleanup_free char *copy = NULL;
-	const char *slice = "", *prefix, *name, *why;
+	const char *slice = "", *prefix = "ward", *name = id, *why;
 	const char *shown = cgroups_path && *cgroups_path ? cgroups_path : "";
 
 	memset(u, 0, sizeof *u);
-	if (!cgroups_path || !*cgroups_path) {
-		prefix = "ward";
-		name = id;
-	} else {
+	if (cgroups_path && *cgroups_path) {
 		copy = strdup(cgroups_path);
 		if (!copy)
 			return ward_fail(err, ENOMEM, "linux.cgroupsPath");
-		char *first = strchr(copy, ':');
-		char *second = first ? strchr(first + 1, ':') : NULL;
-		if (!first || (second && strchr(second + 1, ':')))
-			return ward_fail(err, 0,
-					 "linux.cgroupsPath: \"%s\" is not systemd's form, which "
-					 "--systemd-cgroup needs (write \"slice:prefix:name\" or "
-					 "\"prefix:name\", e.g. \"system.slice:ward:%s\", or drop "
-					 "--systemd-cgroup to use a cgroup path)",
-					 cgroups_path, id);
-		*first = '\0';
-		if (second) {
-			*second = '\0';
-			slice = copy;
-			prefix = first + 1;
-			name = second + 1;
-		} else {
-			prefix = copy;
-			name = first + 1;
-		}
+		if (split_cgroups_path(copy, cgroups_path, id, &slice, &prefix, &name, err) < 0)
+			return -1;
 	}
 	if (!*slice)
 		slice = rootless ? "user.slice" : "system.slice";
@@ -156,44 +218,10 @@ int systemd_parse_cgroups_path(const char *cgroups_path, const char *id, bool ro
 		bad_path(err, shown, "name", name, why, "give the container's name, e.g. its ID");
 		goto fail;
 	}
-	size_t nlen = strlen(name);
-	u->is_slice = nlen > 6 && strcmp(name + nlen - 6, ".slice") == 0;
-	if (u->is_slice) {
-		/* A slice's place is in its name: it must be a child of the parent slice. */
-		cleanup_free char *path = systemd_expand_slice(name, &why);
-		if (!path) {
-			bad_path(err, shown, "slice name", name, why,
-				 "a name ending in .slice makes the container a slice unit");
-			goto fail;
-		}
-		if (strcmp(path, "/") == 0) {
-			bad_path(err, shown, "name", name,
-				 "is the root slice, which holds the whole host",
-				 "name a new slice, or a scope without the .slice suffix");
-			goto fail;
-		}
-		const char *leaf = strrchr(path, '/');
-		size_t parent_len = (size_t)(leaf - path);
-		bool under = strcmp(u->slice_path, "/") == 0
-				     ? parent_len == 0
-				     : parent_len == strlen(u->slice_path) &&
-					       strncmp(path, u->slice_path, parent_len) == 0;
-		if (!under) {
-			bad_path(err, shown, "slice name", name, "is not a child of the slice",
-				 "a slice below a-b.slice is named a-b-<name>.slice");
-			goto fail;
-		}
-		u->name = strdup(name);
-	} else {
-		if (!systemd_valid_name_part(prefix, &why)) {
-			bad_path(err, shown, "prefix", prefix, why,
-				 "give a prefix such as your engine's name: the unit is "
-				 "<prefix>-<name>.scope");
-			goto fail;
-		}
-		if (asprintf(&u->name, "%s-%s.scope", prefix, name) < 0)
-			u->name = NULL;
-	}
+	u->is_slice = has_unit_suffix(name, SLICE_SUFFIX);
+	if ((u->is_slice ? name_slice_unit(u, shown, name, err)
+			 : name_scope_unit(u, shown, prefix, name, err)) < 0)
+		goto fail;
 	u->slice = strdup(slice);
 	if (!u->name || !u->slice) {
 		ward_fail(err, ENOMEM, "linux.cgroupsPath");
@@ -688,8 +716,9 @@ int systemd_unit_cgroup(struct systemd_manager *m, const char *name, char **cgro
 		       sizeof error_name, err);
 	dbus_buf_free(&body);
 	if (rc < 0)
-		return strncmp(error_name, "org.freedesktop.DBus.Error.Unknown", 34) == 0 ? -ENOENT
-											  : -1;
+		return strncmp(error_name, DBUS_ERROR_UNKNOWN, strlen(DBUS_ERROR_UNKNOWN)) == 0
+			       ? -ENOENT
+			       : -1;
 	r = dbus_body(&reply);
 	const char *sig = strcmp(reply.signature, "v") == 0 ? dbus_get_signature(&r) : NULL;
 	const char *cg = sig && strcmp(sig, "s") == 0 ? dbus_get_string(&r) : NULL;

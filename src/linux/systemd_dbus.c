@@ -346,6 +346,15 @@ void dbus_skip(struct dbus_reader *r, const char **sig)
 
 /* ---- messages ---- */
 
+/* Every message starts with 16 fixed bytes: endianness, type, flags and protocol version, then
+ * the body's length (at 4), the serial (at 8) and the header fields array's length (at 12). */
+#define FIXED_HEADER	 16
+#define BODY_LEN_AT	 4
+#define FIELDS_LEN_AT	 12
+#define PROTOCOL_VERSION 1
+/* The header fields are structs (aligned to 8) and the body starts on an 8-byte boundary. */
+#define HEADER_ALIGN 8
+
 enum {
 	FIELD_PATH = 1,
 	FIELD_INTERFACE = 2,
@@ -375,10 +384,10 @@ int dbus_msg_encode(const struct dbus_msg *m, struct dbus_buf *out)
 	dbus_put_byte(out, 'l');
 	dbus_put_byte(out, m->type);
 	dbus_put_byte(out, m->flags);
-	dbus_put_byte(out, 1);
+	dbus_put_byte(out, PROTOCOL_VERSION);
 	dbus_put_u32(out, (uint32_t)m->body_len);
 	dbus_put_u32(out, m->serial);
-	size_t at = dbus_open_array(out, 8);
+	size_t at = dbus_open_array(out, HEADER_ALIGN);
 	put_field_string(out, FIELD_PATH, "o", m->path);
 	put_field_string(out, FIELD_INTERFACE, "s", m->interface);
 	put_field_string(out, FIELD_MEMBER, "s", m->member);
@@ -393,8 +402,8 @@ int dbus_msg_encode(const struct dbus_msg *m, struct dbus_buf *out)
 	put_field_string(out, FIELD_SENDER, "s", m->sender);
 	if (m->signature && *m->signature)
 		put_field_string(out, FIELD_SIGNATURE, "g", m->signature);
-	dbus_close_array(out, at, 8);
-	pad(out, 8);
+	dbus_close_array(out, at, HEADER_ALIGN);
+	pad(out, HEADER_ALIGN);
 	if (m->body_len)
 		put_raw(out, m->body, m->body_len);
 	return out->oom ? -1 : 0;
@@ -404,12 +413,12 @@ long dbus_msg_size(const unsigned char *data, size_t len)
 {
 	uint32_t body, fields;
 
-	if (len < 16)
+	if (len < FIXED_HEADER)
 		return 0;
-	if ((data[0] != 'l' && data[0] != 'B') || data[3] != 1)
+	if ((data[0] != 'l' && data[0] != 'B') || data[3] != PROTOCOL_VERSION)
 		return -1;
-	memcpy(&body, data + 4, 4);
-	memcpy(&fields, data + 12, 4);
+	memcpy(&body, data + BODY_LEN_AT, sizeof body);
+	memcpy(&fields, data + FIELDS_LEN_AT, sizeof fields);
 	if (data[0] == 'B') {
 		body = be32toh(body);
 		fields = be32toh(fields);
@@ -419,11 +428,75 @@ long dbus_msg_size(const unsigned char *data, size_t len)
 	}
 	if (body > DBUS_MAX_MESSAGE || fields > DBUS_MAX_MESSAGE)
 		return -1;
-	size_t header = 16 + (size_t)fields;
-	header += (8 - header % 8) % 8;
+	size_t header = FIXED_HEADER + (size_t)fields;
+	header += (HEADER_ALIGN - header % HEADER_ALIGN) % HEADER_ALIGN;
 	if (header + body > DBUS_MAX_MESSAGE)
 		return -1;
 	return (long)(header + body);
+}
+
+/* The signature header field code must have and where it is kept in m (*slot NULL: the reply
+ * serial, kept apart, or a field ward does not read); NULL for an unknown code. */
+static const char *field_type(struct dbus_msg *m, uint8_t code, const char ***slot)
+{
+	*slot = NULL;
+	switch (code) {
+	case FIELD_PATH:
+		*slot = &m->path;
+		return "o";
+	case FIELD_INTERFACE:
+		*slot = &m->interface;
+		return "s";
+	case FIELD_MEMBER:
+		*slot = &m->member;
+		return "s";
+	case FIELD_ERROR_NAME:
+		*slot = &m->error_name;
+		return "s";
+	case FIELD_DESTINATION:
+		*slot = &m->destination;
+		return "s";
+	case FIELD_SENDER:
+		*slot = &m->sender;
+		return "s";
+	case FIELD_SIGNATURE:
+		*slot = &m->signature;
+		return "g";
+	case FIELD_REPLY_SERIAL:
+		return "u";
+	}
+	return NULL;
+}
+
+/* The header fields array, which ends at end; unknown fields are skipped. */
+static int read_fields(struct dbus_reader *r, size_t end, struct dbus_msg *m, const char **why)
+{
+	while (!r->bad && r->pos < end) {
+		dbus_get_struct(r);
+		uint8_t code = dbus_get_byte(r);
+		const char *sig = dbus_get_signature(r);
+		if (!sig)
+			break;
+		const char **slot;
+		const char *want = field_type(m, code, &slot);
+		if (want && strcmp(sig, want) != 0) {
+			*why = "a header field of the wrong type";
+			return -1;
+		}
+		if (code == FIELD_REPLY_SERIAL)
+			m->reply_serial = dbus_get_u32(r);
+		else if (slot)
+			*slot = want[0] == 'g' ? dbus_get_signature(r) : dbus_get_string(r);
+		else if (type_length(sig, 0) == strlen(sig) && *sig)
+			dbus_skip(r, &sig);
+		else
+			r->bad = true;
+	}
+	if (r->bad || r->pos != end) {
+		*why = "malformed header fields";
+		return -1;
+	}
+	return 0;
 }
 
 int dbus_msg_decode(const unsigned char *data, size_t len, struct dbus_msg *m, const char **why)
@@ -444,59 +517,10 @@ int dbus_msg_decode(const unsigned char *data, size_t len, struct dbus_msg *m, c
 	dbus_get_byte(&r);
 	m->body_len = dbus_get_u32(&r);
 	m->serial = dbus_get_u32(&r);
-	size_t end = dbus_get_array(&r, 8);
-	while (!r.bad && r.pos < end) {
-		dbus_get_struct(&r);
-		uint8_t code = dbus_get_byte(&r);
-		const char *sig = dbus_get_signature(&r);
-		if (!sig)
-			break;
-		const char *want = NULL;
-		const char **slot = NULL;
-		switch (code) {
-		case FIELD_PATH:
-			want = "o", slot = &m->path;
-			break;
-		case FIELD_INTERFACE:
-			want = "s", slot = &m->interface;
-			break;
-		case FIELD_MEMBER:
-			want = "s", slot = &m->member;
-			break;
-		case FIELD_ERROR_NAME:
-			want = "s", slot = &m->error_name;
-			break;
-		case FIELD_DESTINATION:
-			want = "s", slot = &m->destination;
-			break;
-		case FIELD_SENDER:
-			want = "s", slot = &m->sender;
-			break;
-		case FIELD_SIGNATURE:
-			want = "g", slot = &m->signature;
-			break;
-		case FIELD_REPLY_SERIAL:
-			want = "u";
-			break;
-		}
-		if (want && strcmp(sig, want) != 0) {
-			*why = "a header field of the wrong type";
-			return -1;
-		}
-		if (code == FIELD_REPLY_SERIAL)
-			m->reply_serial = dbus_get_u32(&r);
-		else if (slot)
-			*slot = want[0] == 'g' ? dbus_get_signature(&r) : dbus_get_string(&r);
-		else if (type_length(sig, 0) == strlen(sig) && *sig)
-			dbus_skip(&r, &sig);
-		else
-			r.bad = true;
-	}
-	if (r.bad || r.pos != end) {
-		*why = "malformed header fields";
+	size_t end = dbus_get_array(&r, HEADER_ALIGN);
+	if (read_fields(&r, end, m, why) < 0)
 		return -1;
-	}
-	r.pos += (8 - r.pos % 8) % 8;
+	r.pos += (HEADER_ALIGN - r.pos % HEADER_ALIGN) % HEADER_ALIGN;
 	if (m->type < DBUS_METHOD_CALL || m->type > DBUS_SIGNAL || !m->serial ||
 	    len - r.pos != m->body_len) {
 		*why = "an invalid message";

@@ -19,7 +19,10 @@ static int add_defaults(struct eval *e, const char *check, const char *path, cha
 			const char *const *defaults)
 {
 	char added[1024] = "";
-	size_t used = 0, missing = 0, have = strv_length(*list), n = strv_length((char **)defaults);
+	size_t used = 0, missing = 0, have = strv_length(*list), n = 0;
+
+	while (defaults[n])
+		n++;
 
 	for (size_t k = 0; k < n; k++)
 		if (!has_option(*list, defaults[k])) {

@@ -5,16 +5,15 @@
 #include <yajl/yajl_gen.h>
 
 #include "ward/cleanup.h"
+#include "ward/json_gen.h"
 #include "ward/spec.h"
-
-#define S(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
 
 static void gen_strv(yajl_gen g, const char *key, const char *const *v)
 {
-	S(g, key);
+	json_gen_str(g, key);
 	yajl_gen_array_open(g);
 	for (; *v; v++)
-		S(g, *v);
+		json_gen_str(g, *v);
 	yajl_gen_array_close(g);
 }
 
@@ -22,12 +21,12 @@ static void gen_mount(yajl_gen g, const char *dest, const char *type, const char
 		      const char *const *opts)
 {
 	yajl_gen_map_open(g);
-	S(g, "destination");
-	S(g, dest);
-	S(g, "type");
-	S(g, type);
-	S(g, "source");
-	S(g, src);
+	json_gen_str(g, "destination");
+	json_gen_str(g, dest);
+	json_gen_str(g, "type");
+	json_gen_str(g, type);
+	json_gen_str(g, "source");
+	json_gen_str(g, src);
 	gen_strv(g, "options", opts);
 	yajl_gen_map_close(g);
 }
@@ -59,15 +58,15 @@ const char *const spec_default_readonly_paths[] = {
 
 static void gen_process(yajl_gen g)
 {
-	S(g, "process");
+	json_gen_str(g, "process");
 	yajl_gen_map_open(g);
-	S(g, "terminal");
+	json_gen_str(g, "terminal");
 	yajl_gen_bool(g, 0);
-	S(g, "user");
+	json_gen_str(g, "user");
 	yajl_gen_map_open(g);
-	S(g, "uid");
+	json_gen_str(g, "uid");
 	yajl_gen_integer(g, 0);
-	S(g, "gid");
+	json_gen_str(g, "gid");
 	yajl_gen_integer(g, 0);
 	yajl_gen_map_close(g);
 	gen_strv(g, "args", (const char *const[]){"sh", NULL});
@@ -75,9 +74,9 @@ static void gen_process(yajl_gen g)
 		 (const char *const[]){
 			 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 			 "TERM=xterm", NULL});
-	S(g, "cwd");
-	S(g, "/");
-	S(g, "capabilities");
+	json_gen_str(g, "cwd");
+	json_gen_str(g, "/");
+	json_gen_str(g, "capabilities");
 	yajl_gen_map_open(g);
 	gen_strv(g, "bounding", default_caps);
 	gen_strv(g, "effective", default_caps);
@@ -85,25 +84,25 @@ static void gen_process(yajl_gen g)
 	gen_strv(g, "inheritable", no_caps);
 	gen_strv(g, "ambient", no_caps);
 	yajl_gen_map_close(g);
-	S(g, "rlimits");
+	json_gen_str(g, "rlimits");
 	yajl_gen_array_open(g);
 	yajl_gen_map_open(g);
-	S(g, "type");
-	S(g, "RLIMIT_NOFILE");
-	S(g, "hard");
+	json_gen_str(g, "type");
+	json_gen_str(g, "RLIMIT_NOFILE");
+	json_gen_str(g, "hard");
 	yajl_gen_integer(g, 1024);
-	S(g, "soft");
+	json_gen_str(g, "soft");
 	yajl_gen_integer(g, 1024);
 	yajl_gen_map_close(g);
 	yajl_gen_array_close(g);
-	S(g, "noNewPrivileges");
+	json_gen_str(g, "noNewPrivileges");
 	yajl_gen_bool(g, 1);
 	yajl_gen_map_close(g);
 }
 
 static void gen_mounts(yajl_gen g, bool rootless)
 {
-	S(g, "mounts");
+	json_gen_str(g, "mounts");
 	yajl_gen_array_open(g);
 	gen_mount(g, "/proc", "proc", "proc",
 		  (const char *const[]){"nosuid", "noexec", "nodev", NULL});
@@ -129,14 +128,14 @@ static void gen_mounts(yajl_gen g, bool rootless)
 
 static void gen_mapping(yajl_gen g, const char *key, unsigned host_id)
 {
-	S(g, key);
+	json_gen_str(g, key);
 	yajl_gen_array_open(g);
 	yajl_gen_map_open(g);
-	S(g, "containerID");
+	json_gen_str(g, "containerID");
 	yajl_gen_integer(g, 0);
-	S(g, "hostID");
+	json_gen_str(g, "hostID");
 	yajl_gen_integer(g, host_id);
-	S(g, "size");
+	json_gen_str(g, "size");
 	yajl_gen_integer(g, 1);
 	yajl_gen_map_close(g);
 	yajl_gen_array_close(g);
@@ -146,20 +145,20 @@ static void gen_linux(yajl_gen g, bool rootless, unsigned uid, unsigned gid)
 {
 	static const char *const ns[] = {"pid", "network", "ipc", "uts", "mount", "cgroup", NULL};
 
-	S(g, "linux");
+	json_gen_str(g, "linux");
 	yajl_gen_map_open(g);
-	S(g, "namespaces");
+	json_gen_str(g, "namespaces");
 	yajl_gen_array_open(g);
 	for (const char *const *n = ns; *n; n++) {
 		yajl_gen_map_open(g);
-		S(g, "type");
-		S(g, *n);
+		json_gen_str(g, "type");
+		json_gen_str(g, *n);
 		yajl_gen_map_close(g);
 	}
 	if (rootless) {
 		yajl_gen_map_open(g);
-		S(g, "type");
-		S(g, "user");
+		json_gen_str(g, "type");
+		json_gen_str(g, "user");
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -181,7 +180,7 @@ int spec_generate_default(char **out, size_t *out_len, struct ward_error *err)
 int spec_generate(bool rootless, unsigned uid, unsigned gid, char **out, size_t *out_len,
 		  struct ward_error *err)
 {
-	yajl_gen g = yajl_gen_alloc(NULL);
+	cleanup_json_gen yajl_gen g = yajl_gen_alloc(NULL);
 	const unsigned char *buf;
 	size_t len;
 
@@ -190,33 +189,28 @@ int spec_generate(bool rootless, unsigned uid, unsigned gid, char **out, size_t 
 	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_config(g, yajl_gen_indent_string, "  ");
 	yajl_gen_map_open(g);
-	S(g, "ociVersion");
-	S(g, WARD_OCI_VERSION);
+	json_gen_str(g, "ociVersion");
+	json_gen_str(g, WARD_OCI_VERSION);
 	gen_process(g);
-	S(g, "root");
+	json_gen_str(g, "root");
 	yajl_gen_map_open(g);
-	S(g, "path");
-	S(g, "rootfs");
-	S(g, "readonly");
+	json_gen_str(g, "path");
+	json_gen_str(g, "rootfs");
+	json_gen_str(g, "readonly");
 	yajl_gen_bool(g, 1);
 	yajl_gen_map_close(g);
-	S(g, "hostname");
-	S(g, "ward");
+	json_gen_str(g, "hostname");
+	json_gen_str(g, "ward");
 	gen_mounts(g, rootless);
 	gen_linux(g, rootless, uid, gid);
 	yajl_gen_map_close(g);
-	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok) {
-		yajl_gen_free(g);
+	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
 		return ward_fail(err, 0, "generate config.json: internal JSON generator error");
-	}
 	*out = malloc(len + 1);
-	if (!*out) {
-		yajl_gen_free(g);
+	if (!*out)
 		return ward_fail(err, ENOMEM, "generate config.json");
-	}
 	memcpy(*out, buf, len);
 	(*out)[len] = '\0';
 	*out_len = len;
-	yajl_gen_free(g);
 	return 0;
 }

@@ -1,4 +1,5 @@
 /* linux: namespaces, id mappings, devices, sysctl, paths, personality, time offsets. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,42 +18,62 @@ const char *spec_ns_name(enum ward_ns_kind kind)
 	return kind < WARD_NS_KINDS ? ns_names[kind] : "?";
 }
 
-static int read_namespaces(struct reader *r, const struct json_node *arr, struct ward_linux *lx)
+struct ns_entry {
+	char *type;
+	char *path;
+};
+
+static const struct rd_field ns_fields[] = {
+	{"type", RD_STRING, .flags = RD_REQUIRED, .at = offsetof(struct ns_entry, type)},
+	{"path", RD_STRING, .at = offsetof(struct ns_entry, path)},
+};
+static const struct rd_object ns_object = RD_TABLE(ns_fields, NULL);
+
+/* One entry of linux.namespaces into its kind's slot; the path is the linux struct's. */
+static int add_namespace(struct reader *r, struct ns_entry *e, struct ward_linux *lx)
+{
+	int kind = -1;
+
+	for (int k = 0; k < WARD_NS_KINDS; k++)
+		if (strcmp(e->type, ns_names[k]) == 0)
+			kind = k;
+	if (kind < 0) {
+		rd_push_key(r, "type");
+		return rd_error(r,
+				"unknown namespace type \"%.64s\" (expected pid, network, mount, "
+				"ipc, uts, user, cgroup or time)",
+				e->type);
+	}
+	if (lx->namespaces[kind].present)
+		return rd_error(r, "the %s namespace is listed twice", e->type);
+	lx->namespaces[kind].present = true;
+	lx->namespaces[kind].path = e->path;
+	e->path = NULL;
+	if (lx->namespaces[kind].path && lx->namespaces[kind].path[0] != '/') {
+		rd_push_key(r, "path");
+		return rd_error(r, "\"%.64s\" is not an absolute path", lx->namespaces[kind].path);
+	}
+	return 0;
+}
+
+static int read_namespaces(struct reader *r, const struct json_node *arr, void *base,
+			   const struct rd_field *f)
 {
 	const struct json_node *c;
 	size_t i = 0;
 
+	(void)f;
 	json_foreach(c, arr)
 	{
 		size_t saved = rd_push_index(r, i++);
-		cleanup_free char *type = NULL;
-		char *path = NULL;
-		int kind = -1;
-
-		if (rd_node_object(r, c) < 0 || rd_require(r, c, "type") < 0 ||
-		    rd_string(r, c, "type", &type) < 0 || rd_string(r, c, "path", &path) < 0)
+		struct ns_entry e = {0};
+		int rc = rd_walk(r, c, &ns_object, &e);
+		if (rc == 0)
+			rc = add_namespace(r, &e, base);
+		free(e.type);
+		free(e.path);
+		if (rc < 0)
 			return -1;
-		for (int k = 0; k < WARD_NS_KINDS; k++)
-			if (strcmp(type, ns_names[k]) == 0)
-				kind = k;
-		if (kind < 0) {
-			free(path);
-			rd_push_key(r, "type");
-			return rd_error(r,
-					"unknown namespace type \"%.64s\" (expected pid, network, "
-					"mount, ipc, uts, user, cgroup or time)",
-					type);
-		}
-		if (lx->namespaces[kind].present) {
-			free(path);
-			return rd_error(r, "the %s namespace is listed twice", type);
-		}
-		lx->namespaces[kind].present = true;
-		lx->namespaces[kind].path = path;
-		if (path && path[0] != '/') {
-			rd_push_key(r, "path");
-			return rd_error(r, "\"%.64s\" is not an absolute path", path);
-		}
 		rd_pop(r, saved);
 	}
 	return 0;
@@ -63,67 +84,84 @@ static bool ranges_overlap(uint32_t a, uint32_t alen, uint32_t b, uint32_t blen)
 	return (uint64_t)a < (uint64_t)b + blen && (uint64_t)b < (uint64_t)a + alen;
 }
 
-int spec_read_id_mappings(struct reader *r, const struct json_node *obj, const char *key,
-			  struct ward_id_mapping **out, size_t *n)
+static int check_id_mapping(struct reader *r, void *base)
 {
-	const struct json_node *arr, *c;
-	size_t i = 0, saved;
+	const struct ward_id_mapping *m = base;
 
-	if (rd_array(r, obj, key, &arr) < 0)
-		return -1;
-	if (!arr)
-		return 0;
-	saved = rd_push_key(r, key);
+	if (m->size == 0)
+		return rd_error(r, "size must be at least 1");
+	/* The kernel refuses a range that reaches 4294967295: (uid_t)-1 is no ID. */
+	if ((uint64_t)m->container_id + m->size > UINT32_MAX ||
+	    (uint64_t)m->host_id + m->size > UINT32_MAX)
+		return rd_error(r, "the range ends past 4294967294, the largest ID");
+	return 0;
+}
+
+#define OF(member) offsetof(struct ward_id_mapping, member)
+static const struct rd_field id_mapping_fields[] = {
+	{"containerID", RD_U32, .flags = RD_REQUIRED, .at = OF(container_id)},
+	{"hostID", RD_U32, .flags = RD_REQUIRED, .at = OF(host_id)},
+	{"size", RD_U32, .flags = RD_REQUIRED, .at = OF(size)},
+};
+#undef OF
+static const struct rd_object id_mapping_object = RD_TABLE(id_mapping_fields, check_id_mapping);
+
+int spec_read_id_mappings(struct reader *r, const struct json_node *arr, void *base,
+			  const struct rd_field *f)
+{
+	struct ward_id_mapping **out = rd_at(base, f->at);
+	size_t *n = rd_at(base, f->count);
+
 	/* The kernel accepts at most 340 lines in uid_map/gid_map. */
 	if (arr->count > 340)
 		return rd_error(r, "%zu mappings, more than the kernel's limit of 340", arr->count);
-	*out = rd_calloc(r, arr->count, sizeof **out);
-	if (!*out)
+	if (rd_walk_array(r, arr, &id_mapping_object, sizeof **out, out, n) < 0)
 		return -1;
-	json_foreach(c, arr)
-	{
-		size_t s2 = rd_push_index(r, i);
-		struct ward_id_mapping *m = &(*out)[i];
-		*n = ++i;
-		if (rd_node_object(r, c) < 0 || rd_require(r, c, "containerID") < 0 ||
-		    rd_require(r, c, "hostID") < 0 || rd_require(r, c, "size") < 0 ||
-		    rd_u32(r, c, "containerID", &m->container_id, NULL) < 0 ||
-		    rd_u32(r, c, "hostID", &m->host_id, NULL) < 0 ||
-		    rd_u32(r, c, "size", &m->size, NULL) < 0)
-			return -1;
-		if (m->size == 0)
-			return rd_error(r, "size must be at least 1");
-		/* The kernel refuses a range that reaches 4294967295: (uid_t)-1 is no ID. */
-		if ((uint64_t)m->container_id + m->size > UINT32_MAX ||
-		    (uint64_t)m->host_id + m->size > UINT32_MAX)
-			return rd_error(r, "the range ends past 4294967294, the largest ID");
-		for (size_t j = 0; j + 1 < i; j++) {
+	for (size_t i = 0; i < *n; i++) {
+		const struct ward_id_mapping *m = &(*out)[i];
+		for (size_t j = 0; j < i; j++) {
 			const struct ward_id_mapping *o = &(*out)[j];
+			const char *what = NULL;
 			if (ranges_overlap(m->container_id, m->size, o->container_id, o->size))
-				return rd_error(r, "container IDs overlap with %s[%zu]", key, j);
-			if (ranges_overlap(m->host_id, m->size, o->host_id, o->size))
-				return rd_error(r, "host IDs overlap with %s[%zu]", key, j);
+				what = "container";
+			else if (ranges_overlap(m->host_id, m->size, o->host_id, o->size))
+				what = "host";
+			if (what) {
+				rd_push_index(r, i);
+				return rd_error(r, "%s IDs overlap with %s[%zu]", what, f->name, j);
+			}
 		}
-		rd_pop(r, s2);
 	}
-	rd_pop(r, saved);
 	return 0;
 }
 
 /* A device node's major or minor: a number the kernel can have (a node has no wildcard). */
-static int read_node_number(struct reader *r, const struct json_node *c, const char *key,
-			    uint32_t max, bool *has, uint32_t *out)
+static int read_node_number(struct reader *r, const struct json_node *n, void *base,
+			    const struct rd_field *f)
 {
+	uint32_t max = f->arg ? WARD_DEVICE_MINOR_MAX : WARD_DEVICE_MAJOR_MAX;
 	int64_t v = 0;
 
-	if (rd_i64(r, c, key, &v, has) < 0)
+	if (rd_node_i64(r, n, &v) < 0)
 		return -1;
-	if (*has && (v < 0 || v > (int64_t)max)) {
-		rd_push_key(r, key);
-		return rd_error(r, "%lld is not a device %s number (0 to %u)", (long long)v, key,
-				max);
-	}
-	*out = *has ? (uint32_t)v : 0;
+	if (v < 0 || v > (int64_t)max)
+		return rd_error(r, "%lld is not a device %s number (0 to %u)", (long long)v,
+				f->name, max);
+	*(uint32_t *)rd_at(base, f->at) = (uint32_t)v;
+	return 0;
+}
+
+static int read_device_type(struct reader *r, const struct json_node *n, void *base,
+			    const struct rd_field *f)
+{
+	cleanup_free char *type = NULL;
+
+	(void)f;
+	if (rd_node_string(r, n, &type) < 0)
+		return -1;
+	if (strlen(type) != 1 || !strchr("cbup", type[0]))
+		return rd_error(r, "unknown device type \"%.16s\" (expected c, b, u or p)", type);
+	((struct ward_device *)base)->type = type[0];
 	return 0;
 }
 
@@ -172,103 +210,94 @@ static int check_file_mode(struct reader *r, struct ward_device *d)
 	return 0;
 }
 
-static int read_devices(struct reader *r, const struct json_node *arr, struct ward_linux *lx)
+static int check_device(struct reader *r, void *base)
 {
-	const struct json_node *c;
-	size_t i = 0;
+	struct ward_device *d = base;
 
-	lx->devices = rd_calloc(r, arr->count, sizeof *lx->devices);
-	if (!lx->devices)
+	if (d->type != 'p' && (!d->has_major || !d->has_minor))
+		return rd_error(r, "major and minor are required for a %s device",
+				d->type == 'b' ? "block" : "character");
+	if (d->has_file_mode && check_file_mode(r, d) < 0)
 		return -1;
-	json_foreach(c, arr)
-	{
-		size_t saved = rd_push_index(r, i);
-		struct ward_device *d = &lx->devices[i];
-		cleanup_free char *type = NULL;
-		bool has_major = false, has_minor = false;
-
-		lx->n_devices = ++i;
-		if (rd_node_object(r, c) < 0 || rd_require(r, c, "path") < 0 ||
-		    rd_string(r, c, "path", &d->path) < 0 || rd_require(r, c, "type") < 0 ||
-		    rd_string(r, c, "type", &type) < 0 ||
-		    rd_u32(r, c, "fileMode", &d->file_mode, &d->has_file_mode) < 0 ||
-		    rd_u32(r, c, "uid", &d->uid, &d->has_uid) < 0 ||
-		    rd_u32(r, c, "gid", &d->gid, &d->has_gid) < 0)
-			return -1;
-		if (d->path[0] != '/') {
-			rd_push_key(r, "path");
-			return rd_error(r, "\"%.64s\" is not an absolute path", d->path);
-		}
-		if (strlen(type) != 1 || !strchr("cbup", type[0])) {
-			rd_push_key(r, "type");
-			return rd_error(r, "unknown device type \"%.16s\" (expected c, b, u or p)",
-					type);
-		}
-		d->type = type[0];
-		if (read_node_number(r, c, "major", WARD_DEVICE_MAJOR_MAX, &has_major, &d->major) <
-			    0 ||
-		    read_node_number(r, c, "minor", WARD_DEVICE_MINOR_MAX, &has_minor, &d->minor) <
-			    0)
-			return -1;
-		if (d->type != 'p' && (!has_major || !has_minor))
-			return rd_error(r, "major and minor are required for a %s device",
-					d->type == 'b' ? "block" : "character");
-		if (d->has_file_mode && check_file_mode(r, d) < 0)
-			return -1;
-		rd_pop(r, saved);
-	}
 	return 0;
 }
 
-static int read_paths(struct reader *r, const struct json_node *obj, const char *key, char ***out,
-		      bool *present)
+#define OF(member) offsetof(struct ward_device, member)
+static const struct rd_field device_fields[] = {
+	{"path", RD_STRING, .flags = RD_REQUIRED, .at = OF(path), .check = rd_check_absolute},
+	{"type", RD_VALUE, .flags = RD_REQUIRED, .read = read_device_type},
+	{"fileMode", RD_U32, .at = OF(file_mode), RD_HAS(OF(has_file_mode))},
+	{"uid", RD_U32, .at = OF(uid), RD_HAS(OF(has_uid))},
+	{"gid", RD_U32, .at = OF(gid), RD_HAS(OF(has_gid))},
+	{"major", RD_VALUE, .at = OF(major), RD_HAS(OF(has_major)), .read = read_node_number},
+	{"minor", RD_VALUE, .at = OF(minor), RD_HAS(OF(has_minor)), .arg = 1,
+	 .read = read_node_number},
+};
+#undef OF
+static const struct rd_object device_object = RD_TABLE(device_fields, check_device);
+
+static int read_devices(struct reader *r, const struct json_node *arr, void *base,
+			const struct rd_field *f)
 {
-	const struct json_node *arr;
-	if (rd_array(r, obj, key, &arr) < 0 || rd_strv(r, obj, key, out) < 0)
-		return -1;
-	*present = arr != NULL;
-	for (size_t i = 0; *out && (*out)[i]; i++) {
-		if ((*out)[i][0] != '/') {
-			rd_push_key(r, key);
+	struct ward_linux *lx = base;
+
+	(void)f;
+	return rd_walk_array(r, arr, &device_object, sizeof *lx->devices, &lx->devices,
+			     &lx->n_devices);
+}
+
+/* An array of absolute paths (maskedPaths, readonlyPaths). */
+static int check_paths(struct reader *r, void *base, const struct rd_field *f)
+{
+	char **paths = *(char ***)rd_at(base, f->at);
+
+	for (size_t i = 0; paths[i]; i++) {
+		if (paths[i][0] != '/') {
 			rd_push_index(r, i);
-			return rd_error(r, "\"%.64s\" is not an absolute path", (*out)[i]);
+			return rd_error(r, "\"%.64s\" is not an absolute path", paths[i]);
 		}
 	}
 	return 0;
 }
 
-static int read_time_offset(struct reader *r, const struct json_node *n, struct ward_time_offset *t)
+static int check_time_offset(struct reader *r, void *base)
 {
-	if (rd_node_object(r, n) < 0 || rd_i64(r, n, "secs", &t->secs, NULL) < 0 ||
-	    rd_u32(r, n, "nanosecs", &t->nanosecs, NULL) < 0)
-		return -1;
+	struct ward_time_offset *t = base;
+
 	if (t->nanosecs >= 1000000000u)
 		return rd_error(r, "nanosecs must be below 1000000000");
 	t->present = true;
 	return 0;
 }
 
-static int read_time_offsets(struct reader *r, const struct json_node *n, struct ward_linux *lx)
+static const struct rd_field time_offset_fields[] = {
+	{"secs", RD_I64, .at = offsetof(struct ward_time_offset, secs)},
+	{"nanosecs", RD_U32, .at = offsetof(struct ward_time_offset, nanosecs)},
+};
+static const struct rd_object time_offset_object = RD_TABLE(time_offset_fields, check_time_offset);
+
+static int read_time_offsets(struct reader *r, const struct json_node *n, void *base,
+			     const struct rd_field *f)
 {
+	struct ward_linux *lx = base;
 	cleanup_free const struct json_node **members = NULL;
 	size_t n_members;
 
+	(void)f;
 	members = rd_members(r, n, &n_members);
 	if (!members)
 		return -1;
 	for (const struct json_node **m = members; *m; m++) {
 		const struct json_node *c = *m;
 		size_t saved = rd_push_key(r, c->key);
-		if (strcmp(c->key, "monotonic") == 0) {
-			if (read_time_offset(r, c, &lx->time_monotonic) < 0)
-				return -1;
-		} else if (strcmp(c->key, "boottime") == 0) {
-			if (read_time_offset(r, c, &lx->time_boottime) < 0)
-				return -1;
-		} else {
+		struct ward_time_offset *t = strcmp(c->key, "monotonic") == 0  ? &lx->time_monotonic
+					     : strcmp(c->key, "boottime") == 0 ? &lx->time_boottime
+									       : NULL;
+		if (!t)
 			return rd_error(r, "unknown clock (a time namespace offsets monotonic and "
 					   "boottime)");
-		}
+		if (rd_walk(r, c, &time_offset_object, t) < 0)
+			return -1;
 		rd_pop(r, saved);
 	}
 	return 0;
@@ -288,164 +317,153 @@ static bool valid_ifname(const char *name)
 	return true;
 }
 
-static int read_net_devices(struct reader *r, const struct json_node *n, struct ward_linux *lx)
+static int check_ifname(struct reader *r, void *base, const struct rd_field *f)
 {
-	cleanup_free const struct json_node **members = NULL;
-	size_t i = 0, n_members;
+	const char *name = *(char **)rd_at(base, f->at);
 
-	members = rd_members(r, n, &n_members);
-	if (!members)
-		return -1;
-	lx->net_devices = rd_calloc(r, n_members, sizeof *lx->net_devices);
-	if (!lx->net_devices)
-		return -1;
-	for (const struct json_node **m = members; *m; m++) {
-		const struct json_node *c = *m;
-		size_t saved = rd_push_key(r, c->key);
-		struct ward_kv *kv = &lx->net_devices[i];
-		if (memchr(c->key, '\0', c->key_len) || !valid_ifname(c->key))
-			return rd_error(r, "not a valid network interface name");
-		lx->n_net_devices = ++i;
-		kv->key = strdup(c->key);
-		if (!kv->key)
-			return rd_nomem(r);
-		if (rd_node_object(r, c) < 0 || rd_string(r, c, "name", &kv->value) < 0)
-			return -1;
-		if (kv->value && !valid_ifname(kv->value)) {
-			rd_push_key(r, "name");
-			return rd_error(r, "\"%.64s\" is not a valid network interface name",
-					kv->value);
-		}
-		rd_pop(r, saved);
-	}
+	if (!valid_ifname(name))
+		return rd_error(r, "\"%.64s\" is not a valid network interface name", name);
 	return 0;
+}
+
+static const struct rd_field net_device_fields[] = {
+	{"name", RD_STRING, .at = offsetof(struct ward_kv, value), .check = check_ifname},
+};
+static const struct rd_object net_device_object = RD_TABLE(net_device_fields, NULL);
+
+static const struct rd_map net_device_map = {
+	.object = &net_device_object,
+	.size = sizeof(struct ward_kv),
+	.key_at = offsetof(struct ward_kv, key),
+	.valid_key = valid_ifname,
+	.bad_key = "not a valid network interface name",
+};
+
+static int read_net_devices(struct reader *r, const struct json_node *n, void *base,
+			    const struct rd_field *f)
+{
+	struct ward_linux *lx = base;
+
+	(void)f;
+	return rd_walk_map(r, n, &net_device_map, &lx->net_devices, &lx->n_net_devices);
 }
 
 static const char *const propagations[] = {"private", "rprivate", "slave",	"rslave",
 					   "shared",  "rshared",  "unbindable", "runbindable"};
 
-int spec_read_linux(struct reader *r, const struct json_node *n, struct ward_linux *lx)
+static int check_propagation(struct reader *r, void *base, const struct rd_field *f)
 {
-	const struct json_node *ns, *devices, *res, *seccomp, *pers, *tofs, *netdevs, *rdt, *mpol;
+	const char *p = *(char **)rd_at(base, f->at);
 
-	if (rd_node_object(r, n) < 0 || rd_array(r, n, "namespaces", &ns) < 0 ||
-	    spec_read_id_mappings(r, n, "uidMappings", &lx->uid_mappings, &lx->n_uid_mappings) <
-		    0 ||
-	    spec_read_id_mappings(r, n, "gidMappings", &lx->gid_mappings, &lx->n_gid_mappings) <
-		    0 ||
-	    rd_array(r, n, "devices", &devices) < 0 ||
-	    rd_string(r, n, "cgroupsPath", &lx->cgroups_path) < 0 ||
-	    rd_object(r, n, "resources", &res) < 0 ||
-	    rd_string(r, n, "rootfsPropagation", &lx->rootfs_propagation) < 0 ||
-	    rd_object(r, n, "seccomp", &seccomp) < 0 ||
-	    rd_string_map(r, n, "sysctl", &lx->sysctl, &lx->n_sysctl) < 0 ||
-	    read_paths(r, n, "maskedPaths", &lx->masked_paths, &lx->has_masked_paths) < 0 ||
-	    read_paths(r, n, "readonlyPaths", &lx->readonly_paths, &lx->has_readonly_paths) < 0 ||
-	    rd_string(r, n, "mountLabel", &lx->mount_label) < 0 ||
-	    rd_object(r, n, "personality", &pers) < 0 ||
-	    rd_object(r, n, "timeOffsets", &tofs) < 0 ||
-	    rd_object(r, n, "netDevices", &netdevs) < 0 || rd_object(r, n, "intelRdt", &rdt) < 0 ||
-	    rd_object(r, n, "memoryPolicy", &mpol) < 0)
-		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(propagations); i++)
+		if (strcmp(p, propagations[i]) == 0)
+			return 0;
+	return rd_error(r,
+			"unknown propagation \"%.64s\" (expected private, rprivate, slave, "
+			"rslave, shared, rshared, unbindable or runbindable)",
+			p);
+}
 
-	if (ns) {
-		size_t saved = rd_push_key(r, "namespaces");
-		if (read_namespaces(r, ns, lx) < 0)
-			return -1;
-		rd_pop(r, saved);
-	}
-	if (devices) {
-		size_t saved = rd_push_key(r, "devices");
-		if (read_devices(r, devices, lx) < 0)
-			return -1;
-		rd_pop(r, saved);
-	}
-	if (res) {
-		size_t saved = rd_push_key(r, "resources");
-		if (spec_read_resources(r, res, &lx->resources) < 0)
-			return -1;
-		lx->has_resources = true;
-		rd_pop(r, saved);
-	}
-	if (lx->rootfs_propagation) {
-		bool ok = false;
-		for (size_t i = 0; i < ARRAY_SIZE(propagations); i++)
-			ok |= strcmp(lx->rootfs_propagation, propagations[i]) == 0;
-		if (!ok) {
-			rd_push_key(r, "rootfsPropagation");
-			return rd_error(r,
-					"unknown propagation \"%.64s\" (expected private, "
-					"rprivate, slave, rslave, shared, rshared, unbindable "
-					"or runbindable)",
-					lx->rootfs_propagation);
-		}
-	}
-	if (seccomp) {
-		size_t saved = rd_push_key(r, "seccomp");
-		lx->seccomp = rd_calloc(r, 1, sizeof *lx->seccomp);
-		if (!lx->seccomp || spec_read_seccomp(r, seccomp, lx->seccomp) < 0)
-			return -1;
-		rd_pop(r, saved);
-	}
+static int check_sysctl(struct reader *r, void *base, const struct rd_field *f)
+{
+	const struct ward_linux *lx = base;
+
+	(void)f;
 	for (size_t i = 0; i < lx->n_sysctl; i++) {
-		if (!lx->sysctl[i].key[0] || strstr(lx->sysctl[i].key, "..") ||
-		    lx->sysctl[i].key[0] == '/' || lx->sysctl[i].key[0] == '.') {
-			rd_push_key(r, "sysctl");
-			rd_push_key(r, lx->sysctl[i].key);
+		const char *key = lx->sysctl[i].key;
+		if (!key[0] || strstr(key, "..") || key[0] == '/' || key[0] == '.') {
+			rd_push_key(r, key);
 			return rd_error(
 				r, "not a sysctl name (names look like \"net.ipv4.ip_forward\")");
 		}
 	}
-	if (pers) {
-		size_t saved = rd_push_key(r, "personality");
-		if (rd_require(r, pers, "domain") < 0 ||
-		    rd_string(r, pers, "domain", &lx->personality_domain) < 0 ||
-		    rd_strv(r, pers, "flags", &lx->personality_flags) < 0)
-			return -1;
-		if (strcmp(lx->personality_domain, "LINUX") != 0 &&
-		    strcmp(lx->personality_domain, "LINUX32") != 0) {
-			rd_push_key(r, "domain");
-			return rd_error(r, "unknown domain \"%.64s\" (expected LINUX or LINUX32)",
-					lx->personality_domain);
-		}
-		/* Applying a flag ward does not know (ADDR_NO_RANDOMIZE, ...) would weaken the
-		 * process silently; ignoring it would not be what was asked. */
-		if (lx->personality_flags && lx->personality_flags[0]) {
-			rd_push_key(r, "flags");
-			return rd_error(r,
-					"\"%.64s\": the runtime spec defines no personality flags "
-					"(remove \"flags\")",
-					lx->personality_flags[0]);
-		}
-		lx->has_personality = true;
-		rd_pop(r, saved);
-	}
-	if (tofs) {
-		size_t saved = rd_push_key(r, "timeOffsets");
-		if (read_time_offsets(r, tofs, lx) < 0)
-			return -1;
-		rd_pop(r, saved);
-	}
-	if (netdevs) {
-		size_t saved = rd_push_key(r, "netDevices");
-		if (read_net_devices(r, netdevs, lx) < 0)
-			return -1;
-		rd_pop(r, saved);
-	}
-	if (rdt) {
-		size_t saved = rd_push_key(r, "intelRdt");
-		if (rd_string(r, rdt, "closID", &lx->intel_rdt_clos_id) < 0)
-			return -1;
-		lx->has_intel_rdt = true;
-		rd_pop(r, saved);
-	}
-	if (mpol) {
-		size_t saved = rd_push_key(r, "memoryPolicy");
-		if (spec_read_memory_policy(r, mpol, lx) < 0)
-			return -1;
-		rd_pop(r, saved);
-	}
 	return 0;
+}
+
+static int check_personality_domain(struct reader *r, void *base, const struct rd_field *f)
+{
+	const char *domain = *(char **)rd_at(base, f->at);
+
+	if (strcmp(domain, "LINUX") != 0 && strcmp(domain, "LINUX32") != 0)
+		return rd_error(r, "unknown domain \"%.64s\" (expected LINUX or LINUX32)", domain);
+	return 0;
+}
+
+/* Applying a flag ward does not know (ADDR_NO_RANDOMIZE, ...) would weaken the process
+ * silently; ignoring it would not be what was asked. */
+static int check_personality_flags(struct reader *r, void *base, const struct rd_field *f)
+{
+	char **flags = *(char ***)rd_at(base, f->at);
+
+	if (flags[0])
+		return rd_error(r,
+				"\"%.64s\": the runtime spec defines no personality flags (remove "
+				"\"flags\")",
+				flags[0]);
+	return 0;
+}
+
+#define OF(member) offsetof(struct ward_linux, member)
+static const struct rd_field personality_fields[] = {
+	{"domain", RD_STRING, .flags = RD_REQUIRED, .at = OF(personality_domain),
+	 .check = check_personality_domain},
+	{"flags", RD_STRV, .at = OF(personality_flags), .check = check_personality_flags},
+};
+static const struct rd_object personality_object = RD_TABLE(personality_fields, NULL);
+
+static const struct rd_field intel_rdt_fields[] = {
+	{"closID", RD_STRING, .at = OF(intel_rdt_clos_id)},
+};
+static const struct rd_object intel_rdt_object = RD_TABLE(intel_rdt_fields, NULL);
+
+static int read_resources(struct reader *r, const struct json_node *n, void *base,
+			  const struct rd_field *f)
+{
+	return spec_read_resources(r, n, rd_at(base, f->at));
+}
+
+static int read_seccomp(struct reader *r, const struct json_node *n, void *base,
+			const struct rd_field *f)
+{
+	struct ward_linux *lx = base;
+
+	(void)f;
+	lx->seccomp = rd_calloc(r, 1, sizeof *lx->seccomp);
+	if (!lx->seccomp)
+		return -1;
+	return spec_read_seccomp(r, n, lx->seccomp);
+}
+
+static const struct rd_field linux_fields[] = {
+	{"namespaces", RD_ARRAY, .read = read_namespaces},
+	{"uidMappings", RD_ARRAY, .at = OF(uid_mappings), .count = OF(n_uid_mappings),
+	 .read = spec_read_id_mappings},
+	{"gidMappings", RD_ARRAY, .at = OF(gid_mappings), .count = OF(n_gid_mappings),
+	 .read = spec_read_id_mappings},
+	{"devices", RD_ARRAY, .read = read_devices},
+	{"cgroupsPath", RD_STRING, .at = OF(cgroups_path)},
+	{"resources", RD_OBJECT, .at = OF(resources), RD_HAS(OF(has_resources)),
+	 .read = read_resources},
+	{"rootfsPropagation", RD_STRING, .at = OF(rootfs_propagation), .check = check_propagation},
+	{"seccomp", RD_OBJECT, .read = read_seccomp},
+	{"sysctl", RD_STRING_MAP, .at = OF(sysctl), .count = OF(n_sysctl), .check = check_sysctl},
+	{"maskedPaths", RD_STRV, .at = OF(masked_paths), RD_HAS(OF(has_masked_paths)),
+	 .check = check_paths},
+	{"readonlyPaths", RD_STRV, .at = OF(readonly_paths), RD_HAS(OF(has_readonly_paths)),
+	 .check = check_paths},
+	{"mountLabel", RD_STRING, .at = OF(mount_label)},
+	{"personality", RD_OBJECT, RD_HAS(OF(has_personality)), .object = &personality_object},
+	{"timeOffsets", RD_OBJECT, .read = read_time_offsets},
+	{"netDevices", RD_OBJECT, .read = read_net_devices},
+	{"intelRdt", RD_OBJECT, RD_HAS(OF(has_intel_rdt)), .object = &intel_rdt_object},
+	{"memoryPolicy", RD_OBJECT, .object = &spec_memory_policy_object},
+};
+#undef OF
+static const struct rd_object linux_object = RD_TABLE(linux_fields, NULL);
+
+int spec_read_linux(struct reader *r, const struct json_node *n, struct ward_linux *lx)
+{
+	return rd_walk(r, n, &linux_object, lx);
 }
 
 void spec_linux_clear(struct ward_linux *lx)

@@ -2,6 +2,7 @@
  * linux.memoryPolicy and the cpu/node lists of linux.resources.cpu, validated as the kernel
  * will read them. */
 #include <linux/mempolicy.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,40 +36,45 @@ static const unsigned flag_values[] = {1u << 13, 1u << 14, 1u << 15};
 _Static_assert(MPOL_F_STATIC_NODES == (1 << 15) && MPOL_F_RELATIVE_NODES == (1 << 14),
 	       "the kernel's MPOL_F_* values");
 
-/* A member that must be a CPU (or node) list; what stands wrong is named. */
-int spec_read_cpu_list(struct reader *r, const struct json_node *obj, const char *key,
-		       const char *what, char **out, size_t *count)
+/* How many CPUs (or nodes) a list names; the list was validated when read. */
+static size_t list_count(const char *list)
 {
 	struct cpulist l;
 	const char *why;
+	size_t count = 0;
 
-	if (rd_string(r, obj, key, out) < 0)
+	if (list && cpulist_parse(list, &l, &why) == 0) {
+		count = l.count;
+		cpulist_free(&l);
+	}
+	return count;
+}
+
+int spec_read_cpu_list(struct reader *r, const struct json_node *n, void *base,
+		       const struct rd_field *f)
+{
+	char **out = rd_at(base, f->at);
+	struct cpulist l;
+	const char *why;
+
+	if (rd_node_string(r, n, out) < 0)
 		return -1;
-	if (count)
-		*count = 0;
-	if (!*out)
-		return 0;
 	if (cpulist_parse(*out, &l, &why) < 0) {
 		if (!why)
 			return rd_nomem(r);
-		size_t saved = rd_push_key(r, key);
-		rd_error(r, "\"%.64s\" is not a %s list: %s", *out, what, why);
-		rd_pop(r, saved);
-		return -1;
+		return rd_error(r, "\"%.64s\" is not a %s list: %s", *out,
+				f->arg == SPEC_NODE_LIST ? "memory node" : "CPU", why);
 	}
-	if (count)
-		*count = l.count;
 	cpulist_free(&l);
 	return 0;
 }
 
-int spec_read_exec_cpu_affinity(struct reader *r, const struct json_node *n, struct ward_process *p)
+/* runc: an empty list is the same as none. */
+static int drop_empty_lists(struct reader *r, void *base)
 {
-	if (rd_node_object(r, n) < 0 ||
-	    spec_read_cpu_list(r, n, "initial", "CPU", &p->exec_cpu_initial, NULL) < 0 ||
-	    spec_read_cpu_list(r, n, "final", "CPU", &p->exec_cpu_final, NULL) < 0)
-		return -1;
-	/* runc: an empty list is the same as none. */
+	struct ward_process *p = base;
+
+	(void)r;
 	if (p->exec_cpu_initial && !*p->exec_cpu_initial) {
 		free(p->exec_cpu_initial);
 		p->exec_cpu_initial = NULL;
@@ -80,45 +86,62 @@ int spec_read_exec_cpu_affinity(struct reader *r, const struct json_node *n, str
 	return 0;
 }
 
-int spec_read_memory_policy(struct reader *r, const struct json_node *n, struct ward_linux *lx)
-{
-	cleanup_strv char **flags = NULL;
-	size_t nodes = 0, saved;
+static const struct rd_field exec_cpu_affinity_fields[] = {
+	{"initial", RD_VALUE, .at = offsetof(struct ward_process, exec_cpu_initial),
+	 .read = spec_read_cpu_list},
+	{"final", RD_VALUE, .at = offsetof(struct ward_process, exec_cpu_final),
+	 .read = spec_read_cpu_list},
+};
+const struct rd_object spec_exec_cpu_affinity_object =
+	RD_TABLE(exec_cpu_affinity_fields, drop_empty_lists);
 
-	if (rd_node_object(r, n) < 0 || rd_require(r, n, "mode") < 0 ||
-	    rd_string(r, n, "mode", &lx->memory_policy_mode) < 0 ||
-	    spec_read_cpu_list(r, n, "nodes", "memory node", &lx->memory_policy_nodes, &nodes) <
-		    0 ||
-	    rd_strv(r, n, "flags", &flags) < 0)
-		return -1;
+static int check_mode(struct reader *r, void *base, const struct rd_field *f)
+{
+	struct ward_linux *lx = base;
+
+	(void)f;
 	lx->memory_policy_mode_value = -1;
 	for (int i = 0; spec_memory_policy_modes[i]; i++)
 		if (strcmp(lx->memory_policy_mode, spec_memory_policy_modes[i]) == 0)
 			lx->memory_policy_mode_value = i;
-	saved = rd_push_key(r, "mode");
 	if (lx->memory_policy_mode_value < 0)
 		return rd_error(r,
 				"unknown mode \"%.64s\" (expected MPOL_DEFAULT, MPOL_BIND, "
 				"MPOL_INTERLEAVE, MPOL_WEIGHTED_INTERLEAVE, MPOL_PREFERRED, "
 				"MPOL_PREFERRED_MANY or MPOL_LOCAL)",
 				lx->memory_policy_mode);
-	rd_pop(r, saved);
-	/* What set_mempolicy(2) demands of the node list, said before the container exists. */
+	return 0;
+}
+
+/* What set_mempolicy(2) demands of the node list, said before the container exists. */
+static int check_nodes(const struct ward_linux *lx, struct reader *r)
+{
 	int mode = lx->memory_policy_mode_value;
-	saved = rd_push_key(r, "nodes");
+	size_t nodes = list_count(lx->memory_policy_nodes);
+
 	if ((mode == MPOL_DEFAULT || mode == MPOL_LOCAL) && nodes)
 		return rd_error(r, "%s takes no nodes (remove \"nodes\")", lx->memory_policy_mode);
 	if (mode != MPOL_DEFAULT && mode != MPOL_LOCAL && mode != MPOL_PREFERRED && !nodes)
 		return rd_error(r, "%s needs at least one node (e.g. \"0\")",
 				lx->memory_policy_mode);
-	rd_pop(r, saved);
-	for (size_t i = 0; flags && flags[i]; i++) {
+	return 0;
+}
+
+static int read_policy_flags(struct reader *r, const struct json_node *n, void *base,
+			     const struct rd_field *f)
+{
+	struct ward_linux *lx = base;
+	cleanup_strv char **flags = NULL;
+
+	(void)f;
+	if (rd_node_strv(r, n, &flags) < 0)
+		return -1;
+	for (size_t i = 0; flags[i]; i++) {
 		size_t k;
 		for (k = 0; spec_memory_policy_flags[k]; k++)
 			if (strcmp(flags[i], spec_memory_policy_flags[k]) == 0)
 				break;
 		if (!spec_memory_policy_flags[k]) {
-			saved = rd_push_key(r, "flags");
 			rd_push_index(r, i);
 			return rd_error(r,
 					"unknown flag \"%.64s\" (expected MPOL_F_NUMA_BALANCING, "
@@ -128,11 +151,31 @@ int spec_read_memory_policy(struct reader *r, const struct json_node *n, struct 
 		lx->memory_policy_flags |= flag_values[k];
 	}
 	if ((lx->memory_policy_flags & MPOL_F_STATIC_NODES) &&
-	    (lx->memory_policy_flags & MPOL_F_RELATIVE_NODES)) {
-		rd_push_key(r, "flags");
+	    (lx->memory_policy_flags & MPOL_F_RELATIVE_NODES))
 		return rd_error(r, "MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES exclude each "
 				   "other");
-	}
+	return 0;
+}
+
+static int check_memory_policy(struct reader *r, void *base)
+{
+	struct ward_linux *lx = base;
+
+	rd_push_key(r, "nodes");
+	if (check_nodes(lx, r) < 0)
+		return -1;
 	lx->has_memory_policy = true;
 	return 0;
 }
+
+#define OF(member) offsetof(struct ward_linux, member)
+static const struct rd_field memory_policy_fields[] = {
+	{"mode", RD_STRING, .flags = RD_REQUIRED, .at = OF(memory_policy_mode),
+	 .check = check_mode},
+	{"nodes", RD_VALUE, .at = OF(memory_policy_nodes), .arg = SPEC_NODE_LIST,
+	 .read = spec_read_cpu_list},
+	{"flags", RD_ARRAY, .read = read_policy_flags},
+};
+#undef OF
+const struct rd_object spec_memory_policy_object =
+	RD_TABLE(memory_policy_fields, check_memory_policy);

@@ -1,5 +1,7 @@
 /* process: the program the container runs (config.json and exec --process). */
 #include <sched.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,21 +9,17 @@
 #include "names.h"
 #include "reader.h"
 
-static int read_cap_set(struct reader *r, const struct json_node *caps, const char *key,
-			uint64_t *mask, bool *present)
+/* A list of capability names into a mask; `has` tells the set was given. */
+static int read_cap_set(struct reader *r, const struct json_node *arr, void *base,
+			const struct rd_field *f)
 {
-	const struct json_node *arr, *c;
-	size_t saved, i = 0;
+	uint64_t *mask = rd_at(base, f->at);
+	const struct json_node *c;
+	size_t i = 0;
 
-	if (rd_array(r, caps, key, &arr) < 0)
-		return -1;
-	*present = arr != NULL;
-	if (!arr)
-		return 0;
-	saved = rd_push_key(r, key);
 	json_foreach(c, arr)
 	{
-		size_t s2 = rd_push_index(r, i++);
+		size_t saved = rd_push_index(r, i++);
 		cleanup_free char *name = NULL;
 		if (rd_node_string(r, c, &name) < 0)
 			return -1;
@@ -32,110 +30,154 @@ static int read_cap_set(struct reader *r, const struct json_node *caps, const ch
 					"\"CAP_NET_BIND_SERVICE\")",
 					name);
 		*mask |= 1ull << cap;
-		rd_pop(r, s2);
+		rd_pop(r, saved);
 	}
-	rd_pop(r, saved);
 	return 0;
 }
 
-static int read_capabilities(struct reader *r, const struct json_node *n,
-			     struct ward_capabilities *caps)
+#define OF(member) offsetof(struct ward_capabilities, member)
+#define CAP_SET(name, set)                                                                         \
+	{                                                                                          \
+		name, RD_ARRAY, .at = OF(set), RD_HAS(OF(has_##set)), .read = read_cap_set         \
+	}
+static const struct rd_field capabilities_fields[] = {
+	CAP_SET("bounding", bounding),	     CAP_SET("effective", effective),
+	CAP_SET("inheritable", inheritable), CAP_SET("permitted", permitted),
+	CAP_SET("ambient", ambient),
+};
+#undef CAP_SET
+#undef OF
+static const struct rd_object capabilities_object = RD_TABLE(capabilities_fields, NULL);
+
+static int check_rlimit_type(struct reader *r, void *base, const struct rd_field *f)
 {
-	if (read_cap_set(r, n, "bounding", &caps->bounding, &caps->has_bounding) < 0 ||
-	    read_cap_set(r, n, "effective", &caps->effective, &caps->has_effective) < 0 ||
-	    read_cap_set(r, n, "inheritable", &caps->inheritable, &caps->has_inheritable) < 0 ||
-	    read_cap_set(r, n, "permitted", &caps->permitted, &caps->has_permitted) < 0 ||
-	    read_cap_set(r, n, "ambient", &caps->ambient, &caps->has_ambient) < 0)
+	struct ward_rlimit *rl = base;
+
+	(void)f;
+	rl->resource = spec_rlimit_from_name(rl->type);
+	if (rl->resource < 0)
+		return rd_error(r, "unknown rlimit \"%.64s\" (names look like \"RLIMIT_NOFILE\")",
+				rl->type);
+	return 0;
+}
+
+static int check_rlimit(struct reader *r, void *base)
+{
+	const struct ward_rlimit *rl = base;
+
+	if (rl->soft > rl->hard)
+		return rd_error(r, "soft limit %llu is above the hard limit %llu",
+				(unsigned long long)rl->soft, (unsigned long long)rl->hard);
+	return 0;
+}
+
+#define OF(member) offsetof(struct ward_rlimit, member)
+static const struct rd_field rlimit_fields[] = {
+	{"type", RD_STRING, .flags = RD_REQUIRED, .at = OF(type), .check = check_rlimit_type},
+	{"hard", RD_U64, .flags = RD_REQUIRED, .at = OF(hard)},
+	{"soft", RD_U64, .flags = RD_REQUIRED, .at = OF(soft)},
+};
+#undef OF
+static const struct rd_object rlimit_object = RD_TABLE(rlimit_fields, check_rlimit);
+
+static int read_rlimits(struct reader *r, const struct json_node *arr, void *base,
+			const struct rd_field *f)
+{
+	struct ward_process *p = base;
+
+	(void)f;
+	if (rd_walk_array(r, arr, &rlimit_object, sizeof *p->rlimits, &p->rlimits, &p->n_rlimits) <
+	    0)
 		return -1;
+	for (size_t i = 0; i < p->n_rlimits; i++) {
+		for (size_t j = 0; j < i; j++) {
+			if (p->rlimits[j].resource == p->rlimits[i].resource) {
+				rd_push_index(r, i);
+				return rd_error(r, "%s is set twice", p->rlimits[i].type);
+			}
+		}
+	}
 	return 0;
 }
 
-static int read_rlimits(struct reader *r, const struct json_node *arr, struct ward_process *p)
+/* (uid_t)-1 is no ID: setresuid() and setresgid() read it as "leave unchanged", which would
+ * leave the process root. The kernel's id maps stop at 4294967294 for the same reason. */
+#define ID_UNCHANGED UINT32_MAX
+
+static int check_id(struct reader *r, void *base, const struct rd_field *f)
 {
+	uint32_t id;
+
+	memcpy(&id, (const char *)base + f->at, sizeof id);
+	if (id == ID_UNCHANGED)
+		return rd_error(r,
+				"4294967295 is no ID (it means \"unchanged\" to the kernel): use "
+				"0 to 4294967294");
+	return 0;
+}
+
+static int read_gids(struct reader *r, const struct json_node *arr, void *base,
+		     const struct rd_field *f)
+{
+	struct ward_process *p = base;
 	const struct json_node *c;
 	size_t i = 0;
 
-	p->rlimits = rd_calloc(r, arr->count, sizeof *p->rlimits);
-	if (!p->rlimits)
+	(void)f;
+	p->additional_gids = rd_calloc(r, arr->count, sizeof *p->additional_gids);
+	if (!p->additional_gids)
 		return -1;
 	json_foreach(c, arr)
 	{
 		size_t saved = rd_push_index(r, i);
-		struct ward_rlimit *rl = &p->rlimits[i];
-		p->n_rlimits = ++i;
-		if (rd_node_object(r, c) < 0 || rd_require(r, c, "type") < 0 ||
-		    rd_string(r, c, "type", &rl->type) < 0 || rd_require(r, c, "hard") < 0 ||
-		    rd_u64(r, c, "hard", &rl->hard, NULL) < 0 || rd_require(r, c, "soft") < 0 ||
-		    rd_u64(r, c, "soft", &rl->soft, NULL) < 0)
-			return -1;
-		rl->resource = spec_rlimit_from_name(rl->type);
-		if (rl->resource < 0) {
-			rd_push_key(r, "type");
-			return rd_error(
-				r, "unknown rlimit \"%.64s\" (names look like \"RLIMIT_NOFILE\")",
-				rl->type);
-		}
-		if (rl->soft > rl->hard)
-			return rd_error(r, "soft limit %llu is above the hard limit %llu",
-					(unsigned long long)rl->soft, (unsigned long long)rl->hard);
-		for (size_t j = 0; j + 1 < i; j++)
-			if (p->rlimits[j].resource == rl->resource)
-				return rd_error(r, "%s is set twice", rl->type);
-		rd_pop(r, saved);
-	}
-	return 0;
-}
-
-static int read_user(struct reader *r, const struct json_node *u, struct ward_process *p)
-{
-	const struct json_node *gids, *c;
-	size_t i = 0;
-
-	if (rd_u32(r, u, "uid", &p->uid, NULL) < 0 || rd_u32(r, u, "gid", &p->gid, NULL) < 0 ||
-	    rd_u32(r, u, "umask", &p->umask, &p->has_umask) < 0 ||
-	    rd_string(r, u, "username", &p->username) < 0 ||
-	    rd_array(r, u, "additionalGids", &gids) < 0)
-		return -1;
-	if (p->has_umask && p->umask > 0777) {
-		size_t saved = rd_push_key(r, "umask");
-		rd_error(r,
-			 "%u is not a file mode mask (0 to 0777, written in decimal: 18 for 022)",
-			 p->umask);
-		rd_pop(r, saved);
-		return -1;
-	}
-	if (!gids)
-		return 0;
-	size_t saved = rd_push_key(r, "additionalGids");
-	p->additional_gids = rd_calloc(r, gids->count, sizeof *p->additional_gids);
-	if (!p->additional_gids)
-		return -1;
-	json_foreach(c, gids)
-	{
-		size_t s2 = rd_push_index(r, i);
 		if (rd_node_u32(r, c, &p->additional_gids[i]) < 0)
 			return -1;
+		if (p->additional_gids[i] == ID_UNCHANGED)
+			return rd_error(r, "4294967295 is no ID (it means \"unchanged\" to the "
+					   "kernel): use 0 to 4294967294");
 		p->n_additional_gids = ++i;
-		rd_pop(r, s2);
+		rd_pop(r, saved);
 	}
-	rd_pop(r, saved);
 	return 0;
 }
 
-static int validate_env(struct reader *r, char **env)
+static int check_umask(struct reader *r, void *base, const struct rd_field *f)
 {
-	for (size_t i = 0; env && env[i]; i++) {
-		const char *eq = strchr(env[i], '=');
-		if (!eq || eq == env[i]) {
-			size_t saved = rd_push_key(r, "env");
-			rd_push_index(r, i);
-			rd_error(r, "\"%.64s\" is not of the form NAME=value", env[i]);
-			rd_pop(r, saved);
-			return -1;
-		}
-	}
+	const struct ward_process *p = base;
+
+	(void)f;
+	if (p->umask > 0777)
+		return rd_error(
+			r, "%u is not a file mode mask (0 to 0777, written in decimal: 18 for 022)",
+			p->umask);
 	return 0;
 }
+
+#define OF(member) offsetof(struct ward_process, member)
+static const struct rd_field user_fields[] = {
+	{"uid", RD_U32, .at = OF(uid), .check = check_id},
+	{"gid", RD_U32, .at = OF(gid), .check = check_id},
+	{"umask", RD_U32, .at = OF(umask), RD_HAS(OF(has_umask)), .check = check_umask},
+	{"username", RD_STRING, .at = OF(username)},
+	{"additionalGids", RD_ARRAY, .read = read_gids},
+};
+static const struct rd_object user_object = RD_TABLE(user_fields, NULL);
+
+static int check_console_size(struct reader *r, void *base)
+{
+	const struct ward_process *p = base;
+
+	if (p->console_height > 65535 || p->console_width > 65535)
+		return rd_error(r, "height and width must be at most 65535");
+	return 0;
+}
+
+static const struct rd_field console_size_fields[] = {
+	{"height", RD_U32, .flags = RD_REQUIRED, .at = OF(console_height)},
+	{"width", RD_U32, .flags = RD_REQUIRED, .at = OF(console_width)},
+};
+static const struct rd_object console_size_object =
+	RD_TABLE(console_size_fields, check_console_size);
 
 static const struct {
 	const char *name;
@@ -146,14 +188,10 @@ static const struct {
 	{"IOPRIO_CLASS_IDLE", 3},
 };
 
-static int read_io_priority(struct reader *r, const struct json_node *n, struct ward_process *p)
+static int check_io_priority(struct reader *r, void *base)
 {
-	bool has_prio = false;
+	struct ward_process *p = base;
 
-	if (rd_node_object(r, n) < 0 || rd_require(r, n, "class") < 0 ||
-	    rd_string(r, n, "class", &p->io_priority_class) < 0 ||
-	    rd_i32(r, n, "priority", &p->io_priority, &has_prio) < 0)
-		return -1;
 	p->io_priority_class_value = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(ioprio_classes); i++)
 		if (strcmp(ioprio_classes[i].name, p->io_priority_class) == 0)
@@ -165,9 +203,15 @@ static int read_io_priority(struct reader *r, const struct json_node *n, struct 
 				p->io_priority_class);
 	if (p->io_priority < 0 || p->io_priority > 7)
 		return rd_error(r, "priority %d is out of range (0 to 7)", p->io_priority);
-	p->has_io_priority = true;
 	return 0;
 }
+
+static const struct rd_field io_priority_fields[] = {
+	{"class", RD_STRING, .flags = RD_REQUIRED, .at = OF(io_priority_class)},
+	{"priority", RD_I32, .at = OF(io_priority)},
+};
+#undef OF
+static const struct rd_object io_priority_object = RD_TABLE(io_priority_fields, check_io_priority);
 
 static const struct {
 	const char *name;
@@ -184,16 +228,10 @@ static const char *const sched_flags[] = {
 	"SCHED_FLAG_UTIL_CLAMP_MAX",
 };
 
-static int read_scheduler(struct reader *r, const struct json_node *n, struct ward_scheduler *s)
+static int check_scheduler(struct reader *r, void *base)
 {
-	if (rd_node_object(r, n) < 0 || rd_require(r, n, "policy") < 0 ||
-	    rd_string(r, n, "policy", &s->policy) < 0 || rd_i32(r, n, "nice", &s->nice, NULL) < 0 ||
-	    rd_i32(r, n, "priority", &s->priority, NULL) < 0 ||
-	    rd_strv(r, n, "flags", &s->flags) < 0 ||
-	    rd_u64(r, n, "runtime", &s->runtime, NULL) < 0 ||
-	    rd_u64(r, n, "deadline", &s->deadline, NULL) < 0 ||
-	    rd_u64(r, n, "period", &s->period, NULL) < 0)
-		return -1;
+	struct ward_scheduler *s = base;
+
 	s->policy_value = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(sched_policies); i++)
 		if (strcmp(sched_policies[i].name, s->policy) == 0)
@@ -209,99 +247,93 @@ static int read_scheduler(struct reader *r, const struct json_node *n, struct wa
 		if (!known)
 			return rd_error(r, "unknown scheduler flag \"%.64s\"", s->flags[i]);
 	}
-	s->present = true;
 	return 0;
 }
 
-int spec_read_process(struct reader *r, const struct json_node *n, struct ward_process *p)
+#define OF(member) offsetof(struct ward_scheduler, member)
+static const struct rd_field scheduler_fields[] = {
+	{"policy", RD_STRING, .flags = RD_REQUIRED, .at = OF(policy)},
+	{"nice", RD_I32, .at = OF(nice)},
+	{"priority", RD_I32, .at = OF(priority)},
+	{"flags", RD_STRV, .at = OF(flags)},
+	{"runtime", RD_U64, .at = OF(runtime)},
+	{"deadline", RD_U64, .at = OF(deadline)},
+	{"period", RD_U64, .at = OF(period)},
+};
+#undef OF
+static const struct rd_object scheduler_object = RD_TABLE(scheduler_fields, check_scheduler);
+
+static int check_args(struct reader *r, void *base, const struct rd_field *f)
 {
-	const struct json_node *user, *caps, *rlimits, *console, *io, *sched, *affinity;
+	(void)f;
+	if (!((struct ward_process *)base)->args[0])
+		return rd_error(r, "must name the program to run (it is empty)");
+	return 0;
+}
 
-	if (rd_node_object(r, n) < 0)
-		return -1;
-	if (rd_bool(r, n, "terminal", &p->terminal, NULL) < 0 ||
-	    rd_object(r, n, "consoleSize", &console) < 0 || rd_object(r, n, "user", &user) < 0 ||
-	    rd_require(r, n, "args") < 0 || rd_strv(r, n, "args", &p->args) < 0 ||
-	    rd_strv(r, n, "env", &p->env) < 0 || rd_require(r, n, "cwd") < 0 ||
-	    rd_string(r, n, "cwd", &p->cwd) < 0 || rd_object(r, n, "capabilities", &caps) < 0 ||
-	    rd_array(r, n, "rlimits", &rlimits) < 0 ||
-	    rd_bool(r, n, "noNewPrivileges", &p->no_new_privileges, NULL) < 0 ||
-	    rd_string(r, n, "apparmorProfile", &p->apparmor_profile) < 0 ||
-	    rd_string(r, n, "selinuxLabel", &p->selinux_label) < 0 ||
-	    rd_i32(r, n, "oomScoreAdj", &p->oom_score_adj, &p->has_oom_score_adj) < 0 ||
-	    rd_object(r, n, "ioPriority", &io) < 0 || rd_object(r, n, "scheduler", &sched) < 0 ||
-	    rd_object(r, n, "execCPUAffinity", &affinity) < 0)
-		return -1;
+static int check_env(struct reader *r, void *base, const struct rd_field *f)
+{
+	char **env = ((struct ward_process *)base)->env;
 
-	if (!p->args[0]) {
-		size_t saved = rd_push_key(r, "args");
-		rd_error(r, "must name the program to run (it is empty)");
-		rd_pop(r, saved);
-		return -1;
-	}
-	if (p->cwd[0] != '/') {
-		size_t saved = rd_push_key(r, "cwd");
-		rd_error(r, "\"%.64s\" is not an absolute path", p->cwd);
-		rd_pop(r, saved);
-		return -1;
-	}
-	if (validate_env(r, p->env) < 0)
-		return -1;
-	if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000)) {
-		size_t saved = rd_push_key(r, "oomScoreAdj");
-		rd_error(r, "%d is out of range (-1000 to 1000)", p->oom_score_adj);
-		rd_pop(r, saved);
-		return -1;
-	}
-	if (console) {
-		size_t saved = rd_push_key(r, "consoleSize");
-		if (rd_require(r, console, "height") < 0 || rd_require(r, console, "width") < 0 ||
-		    rd_u32(r, console, "height", &p->console_height, NULL) < 0 ||
-		    rd_u32(r, console, "width", &p->console_width, NULL) < 0)
-			return -1;
-		if (p->console_height > 65535 || p->console_width > 65535)
-			return rd_error(r, "height and width must be at most 65535");
-		p->has_console_size = true;
-		rd_pop(r, saved);
-	}
-	if (user) {
-		size_t saved = rd_push_key(r, "user");
-		if (read_user(r, user, p) < 0)
-			return -1;
-		rd_pop(r, saved);
-	}
-	if (caps) {
-		size_t saved = rd_push_key(r, "capabilities");
-		if (read_capabilities(r, caps, &p->caps) < 0)
-			return -1;
-		p->has_capabilities = true;
-		rd_pop(r, saved);
-	}
-	if (rlimits) {
-		size_t saved = rd_push_key(r, "rlimits");
-		if (read_rlimits(r, rlimits, p) < 0)
-			return -1;
-		rd_pop(r, saved);
-	}
-	if (io) {
-		size_t saved = rd_push_key(r, "ioPriority");
-		if (read_io_priority(r, io, p) < 0)
-			return -1;
-		rd_pop(r, saved);
-	}
-	if (sched) {
-		size_t saved = rd_push_key(r, "scheduler");
-		if (read_scheduler(r, sched, &p->scheduler) < 0)
-			return -1;
-		rd_pop(r, saved);
-	}
-	if (affinity) {
-		size_t saved = rd_push_key(r, "execCPUAffinity");
-		if (spec_read_exec_cpu_affinity(r, affinity, p) < 0)
-			return -1;
-		rd_pop(r, saved);
+	(void)f;
+	for (size_t i = 0; env[i]; i++) {
+		const char *eq = strchr(env[i], '=');
+		if (!eq || eq == env[i]) {
+			rd_push_index(r, i);
+			return rd_error(r, "\"%.64s\" is not of the form NAME=value", env[i]);
+		}
 	}
 	return 0;
+}
+
+static int check_cwd(struct reader *r, void *base, const struct rd_field *f)
+{
+	const char *cwd = ((struct ward_process *)base)->cwd;
+
+	(void)f;
+	if (cwd[0] != '/')
+		return rd_error(r, "\"%.64s\" is not an absolute path", cwd);
+	return 0;
+}
+
+static int check_oom_score_adj(struct reader *r, void *base, const struct rd_field *f)
+{
+	int adj = ((struct ward_process *)base)->oom_score_adj;
+
+	(void)f;
+	if (adj < -1000 || adj > 1000)
+		return rd_error(r, "%d is out of range (-1000 to 1000)", adj);
+	return 0;
+}
+
+#define OF(member) offsetof(struct ward_process, member)
+static const struct rd_field process_fields[] = {
+	{"terminal", RD_BOOL, .at = OF(terminal)},
+	{"consoleSize", RD_OBJECT, RD_HAS(OF(has_console_size)), .object = &console_size_object},
+	{"user", RD_OBJECT, .object = &user_object},
+	{"args", RD_STRV, .flags = RD_REQUIRED, .at = OF(args), .check = check_args},
+	{"env", RD_STRV, .at = OF(env), .check = check_env},
+	{"cwd", RD_STRING, .flags = RD_REQUIRED, .at = OF(cwd), .check = check_cwd},
+	{"capabilities", RD_OBJECT, .at = OF(caps), RD_HAS(OF(has_capabilities)),
+	 .object = &capabilities_object},
+	{"rlimits", RD_ARRAY, .read = read_rlimits},
+	{"noNewPrivileges", RD_BOOL, .at = OF(no_new_privileges)},
+	{"apparmorProfile", RD_STRING, .at = OF(apparmor_profile)},
+	{"selinuxLabel", RD_STRING, .at = OF(selinux_label)},
+	{"oomScoreAdj", RD_I32, .at = OF(oom_score_adj), RD_HAS(OF(has_oom_score_adj)),
+	 .check = check_oom_score_adj},
+	{"ioPriority", RD_OBJECT, RD_HAS(OF(has_io_priority)), .object = &io_priority_object},
+	{"scheduler", RD_OBJECT, .at = OF(scheduler),
+	 RD_HAS(OF(scheduler) + offsetof(struct ward_scheduler, present)),
+	 .object = &scheduler_object},
+	{"execCPUAffinity", RD_OBJECT, .object = &spec_exec_cpu_affinity_object},
+};
+#undef OF
+static const struct rd_object process_object = RD_TABLE(process_fields, NULL);
+
+int spec_read_process(struct reader *r, const struct json_node *n, struct ward_process *p)
+{
+	return rd_walk(r, n, &process_object, p);
 }
 
 void spec_process_free(struct ward_process *p)

@@ -172,23 +172,40 @@ static int parse_integer(const struct json_node *n, bool *negative, uint64_t *ma
 	return 0;
 }
 
+/* The sign and magnitude of integer literal n: -1 (reported, naming `what`) when n is no
+ * integer; -ERANGE (not reported) when the magnitude does not fit 64 bits. */
+static int integer_literal(struct reader *r, const struct json_node *n, const char *what,
+			   bool *negative, uint64_t *magnitude)
+{
+	int rc;
+
+	if (n->type != JSON_NUMBER)
+		return rd_expected(r, n, what);
+	rc = parse_integer(n, negative, magnitude);
+	if (rc == -EINVAL)
+		return rd_expected(r, n, what);
+	return rc;
+}
+
+static int out_of_range(struct reader *r, const struct json_node *n, const char *what)
+{
+	char got[128];
+
+	describe(n, got, sizeof got);
+	return rd_error(r, "expected %s, got %s (out of range)", what, got);
+}
+
 static int read_unsigned(struct reader *r, const struct json_node *n, uint64_t max,
 			 const char *what, uint64_t *out)
 {
 	bool neg;
 	uint64_t v = 0;
-	int rc;
+	int rc = integer_literal(r, n, what, &neg, &v);
 
-	if (n->type != JSON_NUMBER)
-		return rd_expected(r, n, what);
-	rc = parse_integer(n, &neg, &v);
-	if (rc == -EINVAL)
-		return rd_expected(r, n, what);
-	if (rc == -ERANGE || (neg && v != 0) || v > max) {
-		char got[128];
-		describe(n, got, sizeof got);
-		return rd_error(r, "expected %s, got %s (out of range)", what, got);
-	}
+	if (rc == -1)
+		return -1;
+	if (rc == -ERANGE || (neg && v != 0) || v > max)
+		return out_of_range(r, n, what);
 	*out = v;
 	return 0;
 }
@@ -197,14 +214,11 @@ static int read_signed(struct reader *r, const struct json_node *n, int64_t min,
 		       const char *what, int64_t *out)
 {
 	bool neg;
-	uint64_t v;
-	int rc;
+	uint64_t v = 0;
+	int rc = integer_literal(r, n, what, &neg, &v);
 
-	if (n->type != JSON_NUMBER)
-		return rd_expected(r, n, what);
-	rc = parse_integer(n, &neg, &v);
-	if (rc == -EINVAL)
-		return rd_expected(r, n, what);
+	if (rc == -1)
+		return -1;
 	if (rc == 0 && !neg && v <= (uint64_t)max) {
 		*out = (int64_t)v;
 		return 0;
@@ -216,14 +230,7 @@ static int read_signed(struct reader *r, const struct json_node *n, int64_t min,
 			return 0;
 		}
 	}
-	char got[128];
-	describe(n, got, sizeof got);
-	return rd_error(r, "expected %s, got %s (out of range)", what, got);
-}
-
-int rd_node_u64(struct reader *r, const struct json_node *n, uint64_t *out)
-{
-	return read_unsigned(r, n, UINT64_MAX, "an unsigned 64-bit integer", out);
+	return out_of_range(r, n, what);
 }
 
 int rd_node_u32(struct reader *r, const struct json_node *n, uint32_t *out)
@@ -240,14 +247,14 @@ int rd_node_i64(struct reader *r, const struct json_node *n, int64_t *out)
 	return read_signed(r, n, INT64_MIN, INT64_MAX, "a 64-bit integer", out);
 }
 
-int rd_node_object(struct reader *r, const struct json_node *n)
+static int node_object(struct reader *r, const struct json_node *n)
 {
 	if (n->type != JSON_OBJECT)
 		return rd_expected(r, n, "an object");
 	return 0;
 }
 
-int rd_node_array(struct reader *r, const struct json_node *n)
+static int node_array(struct reader *r, const struct json_node *n)
 {
 	if (n->type != JSON_ARRAY)
 		return rd_expected(r, n, "an array");
@@ -260,7 +267,7 @@ int rd_node_strv(struct reader *r, const struct json_node *n, char ***out)
 	char **v;
 	size_t i = 0;
 
-	if (rd_node_array(r, n) < 0)
+	if (node_array(r, n) < 0)
 		return -1;
 	v = rd_calloc(r, n->count + 1, sizeof *v);
 	if (!v)
@@ -280,113 +287,12 @@ int rd_node_strv(struct reader *r, const struct json_node *n, char ***out)
 	return 0;
 }
 
-#define MEMBER(r, obj, key, call)                                                                  \
-	({                                                                                         \
-		const struct json_node *_n = json_get(obj, key);                                   \
-		int _rc = 0;                                                                       \
-		if (_n) {                                                                          \
-			size_t _saved = rd_push_key(r, key);                                       \
-			_rc = (call);                                                              \
-			if (_rc == 0)                                                              \
-				rd_pop(r, _saved);                                                 \
-		}                                                                                  \
-		_rc;                                                                               \
-	})
-
-static void set_present(bool *present, const struct json_node *obj, const char *key)
-{
-	if (present)
-		*present = json_get(obj, key) != NULL;
-}
-
-int rd_string(struct reader *r, const struct json_node *obj, const char *key, char **out)
-{
-	return MEMBER(r, obj, key, rd_node_string(r, _n, out));
-}
-
 static int node_bool(struct reader *r, const struct json_node *n, bool *out)
 {
 	if (n->type != JSON_BOOL)
 		return rd_expected(r, n, "a boolean");
 	*out = n->boolean;
 	return 0;
-}
-
-int rd_bool(struct reader *r, const struct json_node *obj, const char *key, bool *out,
-	    bool *present)
-{
-	if (MEMBER(r, obj, key, node_bool(r, _n, out)) < 0)
-		return -1;
-	set_present(present, obj, key);
-	return 0;
-}
-
-int rd_u64(struct reader *r, const struct json_node *obj, const char *key, uint64_t *out,
-	   bool *present)
-{
-	if (MEMBER(r, obj, key, rd_node_u64(r, _n, out)) < 0)
-		return -1;
-	set_present(present, obj, key);
-	return 0;
-}
-
-int rd_i64(struct reader *r, const struct json_node *obj, const char *key, int64_t *out,
-	   bool *present)
-{
-	if (MEMBER(r, obj, key, rd_node_i64(r, _n, out)) < 0)
-		return -1;
-	set_present(present, obj, key);
-	return 0;
-}
-
-int rd_u32(struct reader *r, const struct json_node *obj, const char *key, uint32_t *out,
-	   bool *present)
-{
-	if (MEMBER(r, obj, key, rd_node_u32(r, _n, out)) < 0)
-		return -1;
-	set_present(present, obj, key);
-	return 0;
-}
-
-static int node_i32(struct reader *r, const struct json_node *n, int32_t *out)
-{
-	int64_t v;
-	if (read_signed(r, n, INT32_MIN, INT32_MAX, "a 32-bit integer", &v) < 0)
-		return -1;
-	*out = (int32_t)v;
-	return 0;
-}
-
-int rd_i32(struct reader *r, const struct json_node *obj, const char *key, int32_t *out,
-	   bool *present)
-{
-	if (MEMBER(r, obj, key, node_i32(r, _n, out)) < 0)
-		return -1;
-	set_present(present, obj, key);
-	return 0;
-}
-
-static int node_u16(struct reader *r, const struct json_node *n, uint16_t *out)
-{
-	uint64_t v;
-	if (read_unsigned(r, n, UINT16_MAX, "an unsigned 16-bit integer", &v) < 0)
-		return -1;
-	*out = (uint16_t)v;
-	return 0;
-}
-
-int rd_u16(struct reader *r, const struct json_node *obj, const char *key, uint16_t *out,
-	   bool *present)
-{
-	if (MEMBER(r, obj, key, node_u16(r, _n, out)) < 0)
-		return -1;
-	set_present(present, obj, key);
-	return 0;
-}
-
-int rd_strv(struct reader *r, const struct json_node *obj, const char *key, char ***out)
-{
-	return MEMBER(r, obj, key, rd_node_strv(r, _n, out));
 }
 
 struct member_ref {
@@ -465,7 +371,7 @@ static int node_string_map(struct reader *r, const struct json_node *n, struct w
 	struct ward_kv *kv;
 	size_t i = 0, n_members;
 
-	if (rd_node_object(r, n) < 0)
+	if (node_object(r, n) < 0)
 		return -1;
 	members = rd_members(r, n, &n_members);
 	if (!members)
@@ -496,33 +402,8 @@ static int node_string_map(struct reader *r, const struct json_node *n, struct w
 	return 0;
 }
 
-int rd_string_map(struct reader *r, const struct json_node *obj, const char *key,
-		  struct ward_kv **out, size_t *n)
-{
-	return MEMBER(r, obj, key, node_string_map(r, _n, out, n));
-}
-
-int rd_object(struct reader *r, const struct json_node *obj, const char *key,
-	      const struct json_node **out)
-{
-	*out = NULL;
-	if (MEMBER(r, obj, key, rd_node_object(r, _n)) < 0)
-		return -1;
-	*out = json_get(obj, key);
-	return 0;
-}
-
-int rd_array(struct reader *r, const struct json_node *obj, const char *key,
-	     const struct json_node **out)
-{
-	*out = NULL;
-	if (MEMBER(r, obj, key, rd_node_array(r, _n)) < 0)
-		return -1;
-	*out = json_get(obj, key);
-	return 0;
-}
-
-int rd_require(struct reader *r, const struct json_node *obj, const char *key)
+/* "missing required field" unless key is present and not null. */
+static int require(struct reader *r, const struct json_node *obj, const char *key)
 {
 	if (json_get(obj, key))
 		return 0;
@@ -530,4 +411,183 @@ int rd_require(struct reader *r, const struct json_node *obj, const char *key)
 	rd_error(r, "missing required field");
 	rd_pop(r, saved);
 	return -1;
+}
+
+static const struct {
+	int64_t min;
+	uint64_t max;
+	const char *what;
+} integer_types[] = {
+	[RD_U64] = {0, UINT64_MAX, "an unsigned 64-bit integer"},
+	[RD_I64] = {INT64_MIN, INT64_MAX, "a 64-bit integer"},
+	[RD_U32] = {0, UINT32_MAX, "an unsigned 32-bit integer"},
+	[RD_I32] = {INT32_MIN, INT32_MAX, "a 32-bit integer"},
+	[RD_U16] = {0, UINT16_MAX, "an unsigned 16-bit integer"},
+};
+
+/* An integer member into the C type its row names, refused when out of that type's range. */
+static int read_integer(struct reader *r, const struct json_node *n, enum rd_type type, void *p)
+{
+	int64_t min = integer_types[type].min;
+	uint64_t max = integer_types[type].max;
+	const char *what = integer_types[type].what;
+	int64_t s;
+	uint64_t u;
+
+	if (min < 0) {
+		if (read_signed(r, n, min, (int64_t)max, what, &s) < 0)
+			return -1;
+		if (type == RD_I64)
+			*(int64_t *)p = s;
+		else
+			*(int32_t *)p = (int32_t)s;
+		return 0;
+	}
+	if (read_unsigned(r, n, max, what, &u) < 0)
+		return -1;
+	if (type == RD_U64)
+		*(uint64_t *)p = u;
+	else if (type == RD_U32)
+		*(uint32_t *)p = (uint32_t)u;
+	else
+		*(uint16_t *)p = (uint16_t)u;
+	return 0;
+}
+
+/* The first pass for one member: its JSON type and, for a value, the value. */
+static int read_value(struct reader *r, const struct json_node *n, void *base,
+		      const struct rd_field *f)
+{
+	void *p = rd_at(base, f->at);
+
+	switch (f->type) {
+	case RD_STRING:
+		return rd_node_string(r, n, p);
+	case RD_BOOL:
+		return node_bool(r, n, p);
+	case RD_U64:
+	case RD_I64:
+	case RD_U32:
+	case RD_I32:
+	case RD_U16:
+		return read_integer(r, n, f->type, p);
+	case RD_STRV:
+		return rd_node_strv(r, n, p);
+	case RD_STRING_MAP:
+		return node_string_map(r, n, p, rd_at(base, f->count));
+	case RD_VALUE:
+		return f->read(r, n, base, f);
+	case RD_OBJECT:
+		return node_object(r, n);
+	case RD_ARRAY:
+		return node_array(r, n);
+	}
+	return rd_error(r, "internal error: no reader for this member");
+}
+
+/* The second pass for one member: what it holds, then its check. */
+static int read_content(struct reader *r, const struct json_node *n, void *base,
+			const struct rd_field *f)
+{
+	if (f->object && rd_walk(r, n, f->object, rd_at(base, f->at)) < 0)
+		return -1;
+	if (f->type != RD_VALUE && f->read && f->read(r, n, base, f) < 0)
+		return -1;
+	if (f->check && f->check(r, base, f) < 0)
+		return -1;
+	return 0;
+}
+
+int rd_walk(struct reader *r, const struct json_node *n, const struct rd_object *obj, void *base)
+{
+	if (node_object(r, n) < 0)
+		return -1;
+	for (size_t i = 0; i < obj->n_fields; i++) {
+		const struct rd_field *f = &obj->fields[i];
+		const struct json_node *m = json_get(n, f->name);
+		if (!m) {
+			if ((f->flags & RD_REQUIRED) && require(r, n, f->name) < 0)
+				return -1;
+			continue;
+		}
+		size_t saved = rd_push_key(r, f->name);
+		if (read_value(r, m, base, f) < 0)
+			return -1;
+		rd_pop(r, saved);
+		if (f->has)
+			*(bool *)rd_at(base, f->has - 1) = true;
+	}
+	for (size_t i = 0; i < obj->n_fields; i++) {
+		const struct rd_field *f = &obj->fields[i];
+		const struct json_node *m = json_get(n, f->name);
+		if (!m)
+			continue;
+		size_t saved = rd_push_key(r, f->name);
+		if (read_content(r, m, base, f) < 0)
+			return -1;
+		rd_pop(r, saved);
+	}
+	return obj->check ? obj->check(r, base) : 0;
+}
+
+int rd_walk_array(struct reader *r, const struct json_node *arr, const struct rd_object *obj,
+		  size_t size, void *out, size_t *count)
+{
+	char *elems = rd_calloc(r, arr->count, size);
+	const struct json_node *c;
+	size_t i = 0;
+
+	if (!elems)
+		return -1;
+	*(void **)out = elems;
+	json_foreach(c, arr)
+	{
+		size_t saved = rd_push_index(r, i);
+		*count = ++i;
+		if (rd_walk(r, c, obj, elems + (i - 1) * size) < 0)
+			return -1;
+		rd_pop(r, saved);
+	}
+	return 0;
+}
+
+int rd_walk_map(struct reader *r, const struct json_node *n, const struct rd_map *map, void *out,
+		size_t *count)
+{
+	cleanup_free const struct json_node **members = NULL;
+	size_t n_members, i = 0;
+	char *elems;
+
+	members = rd_members(r, n, &n_members);
+	if (!members)
+		return -1;
+	elems = rd_calloc(r, n_members, map->size);
+	if (!elems)
+		return -1;
+	*(void **)out = elems;
+	for (const struct json_node **m = members; *m; m++) {
+		const struct json_node *c = *m;
+		size_t saved = rd_push_key(r, c->key);
+		void *elem = elems + i * map->size;
+		char **key = rd_at(elem, map->key_at);
+		if (memchr(c->key, '\0', c->key_len) || !map->valid_key(c->key))
+			return rd_error(r, "%s", map->bad_key);
+		*count = ++i;
+		*key = strdup(c->key);
+		if (!*key)
+			return rd_nomem(r);
+		if (rd_walk(r, c, map->object, elem) < 0)
+			return -1;
+		rd_pop(r, saved);
+	}
+	return 0;
+}
+
+int rd_check_absolute(struct reader *r, void *base, const struct rd_field *f)
+{
+	const char *path = *(char **)rd_at(base, f->at);
+
+	if (path[0] != '/')
+		return rd_error(r, "\"%.64s\" is not an absolute path", path);
+	return 0;
 }

@@ -1,4 +1,5 @@
 /* linux.seccomp: parsed and name-checked here; compiled by src/linux/seccomp.c. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,8 +33,10 @@ static bool in_list(const char *s, const char *const *list, size_t n)
 	return false;
 }
 
-static int check_action(struct reader *r, const char *action)
+static int check_action(struct reader *r, void *base, const struct rd_field *f)
 {
+	const char *action = *(char **)rd_at(base, f->at);
+
 	if (in_list(action, actions, ARRAY_SIZE(actions)))
 		return 0;
 	return rd_error(r,
@@ -43,155 +46,167 @@ static int check_action(struct reader *r, const char *action)
 			action);
 }
 
-static int read_args(struct reader *r, const struct json_node *arr, struct ward_seccomp_rule *rule)
+static int check_index(struct reader *r, void *base, const struct rd_field *f)
 {
-	const struct json_node *c;
-	size_t i = 0;
+	uint32_t index = ((struct ward_seccomp_arg *)base)->index;
 
-	rule->args = rd_calloc(r, arr->count, sizeof *rule->args);
-	if (!rule->args)
-		return -1;
-	json_foreach(c, arr)
-	{
-		size_t saved = rd_push_index(r, i);
-		struct ward_seccomp_arg *a = &rule->args[i];
-		rule->n_args = ++i;
-		if (rd_node_object(r, c) < 0 || rd_require(r, c, "index") < 0 ||
-		    rd_u32(r, c, "index", &a->index, NULL) < 0 || rd_require(r, c, "value") < 0 ||
-		    rd_u64(r, c, "value", &a->value, NULL) < 0 ||
-		    rd_u64(r, c, "valueTwo", &a->value_two, NULL) < 0 ||
-		    rd_require(r, c, "op") < 0 || rd_string(r, c, "op", &a->op) < 0)
-			return -1;
-		if (a->index > 5) {
-			rd_push_key(r, "index");
-			return rd_error(r, "%u is not a syscall argument index (0 to 5)", a->index);
-		}
-		if (!in_list(a->op, operators, ARRAY_SIZE(operators))) {
-			rd_push_key(r, "op");
-			return rd_error(r,
-					"unknown operator \"%.64s\" (expected SCMP_CMP_EQ, NE, LT, "
-					"LE, GE, GT or MASKED_EQ)",
-					a->op);
-		}
-		rd_pop(r, saved);
-	}
+	(void)f;
+	if (index > 5)
+		return rd_error(r, "%u is not a syscall argument index (0 to 5)", index);
 	return 0;
 }
 
-static int read_condition(struct reader *r, const struct json_node *rule, const char *key,
-			  uint64_t *caps, char ***arches)
+static int check_operator(struct reader *r, void *base, const struct rd_field *f)
 {
-	const struct json_node *obj;
+	const char *op = ((struct ward_seccomp_arg *)base)->op;
+
+	(void)f;
+	if (!in_list(op, operators, ARRAY_SIZE(operators)))
+		return rd_error(r,
+				"unknown operator \"%.64s\" (expected SCMP_CMP_EQ, NE, LT, LE, GE, "
+				"GT or MASKED_EQ)",
+				op);
+	return 0;
+}
+
+#define OF(member) offsetof(struct ward_seccomp_arg, member)
+static const struct rd_field arg_fields[] = {
+	{"index", RD_U32, .flags = RD_REQUIRED, .at = OF(index), .check = check_index},
+	{"value", RD_U64, .flags = RD_REQUIRED, .at = OF(value)},
+	{"valueTwo", RD_U64, .at = OF(value_two)},
+	{"op", RD_STRING, .flags = RD_REQUIRED, .at = OF(op), .check = check_operator},
+};
+#undef OF
+static const struct rd_object arg_object = RD_TABLE(arg_fields, NULL);
+
+static int read_args(struct reader *r, const struct json_node *arr, void *base,
+		     const struct rd_field *f)
+{
+	struct ward_seccomp_rule *rule = base;
+
+	(void)f;
+	return rd_walk_array(r, arr, &arg_object, sizeof *rule->args, &rule->args, &rule->n_args);
+}
+
+/* includes.caps and excludes.caps: capability names into a mask. */
+static int read_condition_caps(struct reader *r, const struct json_node *n, void *base,
+			       const struct rd_field *f)
+{
+	uint64_t *caps = rd_at(base, f->at);
 	cleanup_strv char **names = NULL;
 
-	if (rd_object(r, rule, key, &obj) < 0 || !obj)
-		return 0;
-	size_t saved = rd_push_key(r, key);
-	if (rd_strv(r, obj, "caps", &names) < 0 || rd_strv(r, obj, "arches", arches) < 0)
+	if (rd_node_strv(r, n, &names) < 0)
 		return -1;
-	for (size_t i = 0; names && names[i]; i++) {
+	for (size_t i = 0; names[i]; i++) {
 		int cap = spec_cap_from_name(names[i]);
 		if (cap < 0) {
-			rd_push_key(r, "caps");
 			rd_push_index(r, i);
 			return rd_error(r, "unknown capability \"%.64s\"", names[i]);
 		}
 		*caps |= 1ull << cap;
 	}
-	rd_pop(r, saved);
 	return 0;
 }
 
-static int read_rules(struct reader *r, const struct json_node *arr, struct ward_seccomp *sc)
-{
-	const struct json_node *c;
-	size_t i = 0;
+#define OF(member) offsetof(struct ward_seccomp_rule, member)
+static const struct rd_field includes_fields[] = {
+	{"caps", RD_ARRAY, .at = OF(includes_caps), .read = read_condition_caps},
+	{"arches", RD_STRV, .at = OF(includes_arches)},
+};
+static const struct rd_object includes_object = RD_TABLE(includes_fields, NULL);
 
-	sc->rules = rd_calloc(r, arr->count, sizeof *sc->rules);
-	if (!sc->rules)
-		return -1;
-	json_foreach(c, arr)
-	{
-		size_t saved = rd_push_index(r, i);
-		struct ward_seccomp_rule *rule = &sc->rules[i];
-		const struct json_node *args;
-		sc->n_rules = ++i;
-		if (rd_node_object(r, c) < 0 || rd_require(r, c, "names") < 0 ||
-		    rd_strv(r, c, "names", &rule->names) < 0 || rd_require(r, c, "action") < 0 ||
-		    rd_string(r, c, "action", &rule->action) < 0 ||
-		    rd_u32(r, c, "errnoRet", &rule->errno_ret, &rule->has_errno_ret) < 0 ||
-		    rd_array(r, c, "args", &args) < 0)
-			return -1;
-		if (!rule->names[0]) {
-			rd_push_key(r, "names");
-			return rd_error(r, "must list at least one syscall");
-		}
-		size_t s2 = rd_push_key(r, "action");
-		if (check_action(r, rule->action) < 0)
-			return -1;
-		rd_pop(r, s2);
-		if (args) {
-			s2 = rd_push_key(r, "args");
-			if (read_args(r, args, rule) < 0)
-				return -1;
-			rd_pop(r, s2);
-		}
-		if (read_condition(r, c, "includes", &rule->includes_caps, &rule->includes_arches) <
-			    0 ||
-		    read_condition(r, c, "excludes", &rule->excludes_caps, &rule->excludes_arches) <
-			    0)
-			return -1;
-		rd_pop(r, saved);
-	}
+static const struct rd_field excludes_fields[] = {
+	{"caps", RD_ARRAY, .at = OF(excludes_caps), .read = read_condition_caps},
+	{"arches", RD_STRV, .at = OF(excludes_arches)},
+};
+static const struct rd_object excludes_object = RD_TABLE(excludes_fields, NULL);
+
+static int check_names(struct reader *r, void *base, const struct rd_field *f)
+{
+	(void)f;
+	if (!((struct ward_seccomp_rule *)base)->names[0])
+		return rd_error(r, "must list at least one syscall");
 	return 0;
 }
 
-int spec_read_seccomp(struct reader *r, const struct json_node *n, struct ward_seccomp *sc)
-{
-	const struct json_node *rules;
+static const struct rd_field rule_fields[] = {
+	{"names", RD_STRV, .flags = RD_REQUIRED, .at = OF(names), .check = check_names},
+	{"action", RD_STRING, .flags = RD_REQUIRED, .at = OF(action), .check = check_action},
+	{"errnoRet", RD_U32, .at = OF(errno_ret), RD_HAS(OF(has_errno_ret))},
+	{"args", RD_ARRAY, .read = read_args},
+	{"includes", RD_OBJECT, .object = &includes_object},
+	{"excludes", RD_OBJECT, .object = &excludes_object},
+};
+#undef OF
+static const struct rd_object rule_object = RD_TABLE(rule_fields, NULL);
 
-	if (rd_require(r, n, "defaultAction") < 0 ||
-	    rd_string(r, n, "defaultAction", &sc->default_action) < 0 ||
-	    rd_u32(r, n, "defaultErrnoRet", &sc->default_errno_ret, &sc->has_default_errno_ret) <
-		    0 ||
-	    rd_strv(r, n, "architectures", &sc->architectures) < 0 ||
-	    rd_strv(r, n, "flags", &sc->flags) < 0 ||
-	    rd_string(r, n, "listenerPath", &sc->listener_path) < 0 ||
-	    rd_string(r, n, "listenerMetadata", &sc->listener_metadata) < 0 ||
-	    rd_array(r, n, "syscalls", &rules) < 0)
-		return -1;
-	size_t saved = rd_push_key(r, "defaultAction");
-	if (check_action(r, sc->default_action) < 0)
-		return -1;
-	rd_pop(r, saved);
-	for (size_t i = 0; sc->architectures && sc->architectures[i]; i++) {
-		if (strncmp(sc->architectures[i], "SCMP_ARCH_", 10) != 0) {
-			rd_push_key(r, "architectures");
+static int read_rules(struct reader *r, const struct json_node *arr, void *base,
+		      const struct rd_field *f)
+{
+	struct ward_seccomp *sc = base;
+
+	(void)f;
+	return rd_walk_array(r, arr, &rule_object, sizeof *sc->rules, &sc->rules, &sc->n_rules);
+}
+
+static int check_architectures(struct reader *r, void *base, const struct rd_field *f)
+{
+	char **arches = ((struct ward_seccomp *)base)->architectures;
+
+	(void)f;
+	for (size_t i = 0; arches[i]; i++) {
+		if (strncmp(arches[i], "SCMP_ARCH_", 10) != 0) {
 			rd_push_index(r, i);
 			return rd_error(r,
 					"\"%.64s\" is not an architecture name (names look like "
 					"\"SCMP_ARCH_X86_64\")",
-					sc->architectures[i]);
+					arches[i]);
 		}
-	}
-	for (size_t i = 0; sc->flags && sc->flags[i]; i++) {
-		if (!in_list(sc->flags[i], flags, ARRAY_SIZE(flags))) {
-			rd_push_key(r, "flags");
-			rd_push_index(r, i);
-			return rd_error(r, "unknown flag \"%.64s\"", sc->flags[i]);
-		}
-	}
-	if (sc->listener_path && sc->listener_path[0] != '/') {
-		rd_push_key(r, "listenerPath");
-		return rd_error(r, "\"%.64s\" is not an absolute path", sc->listener_path);
-	}
-	if (rules) {
-		saved = rd_push_key(r, "syscalls");
-		if (read_rules(r, rules, sc) < 0)
-			return -1;
-		rd_pop(r, saved);
 	}
 	return 0;
+}
+
+static int check_flags(struct reader *r, void *base, const struct rd_field *f)
+{
+	char **list = ((struct ward_seccomp *)base)->flags;
+
+	(void)f;
+	for (size_t i = 0; list[i]; i++) {
+		if (!in_list(list[i], flags, ARRAY_SIZE(flags))) {
+			rd_push_index(r, i);
+			return rd_error(r, "unknown flag \"%.64s\"", list[i]);
+		}
+	}
+	return 0;
+}
+
+static int check_listener_path(struct reader *r, void *base, const struct rd_field *f)
+{
+	const char *path = ((struct ward_seccomp *)base)->listener_path;
+
+	(void)f;
+	if (path[0] != '/')
+		return rd_error(r, "\"%.64s\" is not an absolute path", path);
+	return 0;
+}
+
+#define OF(member) offsetof(struct ward_seccomp, member)
+static const struct rd_field seccomp_fields[] = {
+	{"defaultAction", RD_STRING, .flags = RD_REQUIRED, .at = OF(default_action),
+	 .check = check_action},
+	{"defaultErrnoRet", RD_U32, .at = OF(default_errno_ret), RD_HAS(OF(has_default_errno_ret))},
+	{"architectures", RD_STRV, .at = OF(architectures), .check = check_architectures},
+	{"flags", RD_STRV, .at = OF(flags), .check = check_flags},
+	{"listenerPath", RD_STRING, .at = OF(listener_path), .check = check_listener_path},
+	{"listenerMetadata", RD_STRING, .at = OF(listener_metadata)},
+	{"syscalls", RD_ARRAY, .read = read_rules},
+};
+#undef OF
+static const struct rd_object seccomp_object = RD_TABLE(seccomp_fields, NULL);
+
+int spec_read_seccomp(struct reader *r, const struct json_node *n, struct ward_seccomp *sc)
+{
+	return rd_walk(r, n, &seccomp_object, sc);
 }
 
 void spec_seccomp_free(struct ward_seccomp *sc)

@@ -1,4 +1,5 @@
 /* config.json: the top level (root, mounts, process, hostname, hooks, annotations, linux). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,98 +7,63 @@
 #include "ward/util.h"
 #include "reader.h"
 
-static const char *const hook_names[WARD_HOOK_KINDS] = {
-	[WARD_HOOK_PRESTART] = "prestart",
-	[WARD_HOOK_CREATE_RUNTIME] = "createRuntime",
-	[WARD_HOOK_CREATE_CONTAINER] = "createContainer",
-	[WARD_HOOK_START_CONTAINER] = "startContainer",
-	[WARD_HOOK_POSTSTART] = "poststart",
-	[WARD_HOOK_POSTSTOP] = "poststop",
+#define OF(member) offsetof(struct ward_mount, member)
+static const struct rd_field mount_fields[] = {
+	{"destination", RD_STRING, .flags = RD_REQUIRED, .at = OF(destination),
+	 .check = rd_check_absolute},
+	{"type", RD_STRING, .at = OF(type)},
+	{"source", RD_STRING, .at = OF(source)},
+	{"options", RD_STRV, .at = OF(options)},
+	{"uidMappings", RD_ARRAY, .at = OF(uid_mappings), .count = OF(n_uid_mappings),
+	 .read = spec_read_id_mappings},
+	{"gidMappings", RD_ARRAY, .at = OF(gid_mappings), .count = OF(n_gid_mappings),
+	 .read = spec_read_id_mappings},
 };
+#undef OF
+static const struct rd_object mount_object = RD_TABLE(mount_fields, NULL);
+
+static int check_timeout(struct reader *r, void *base, const struct rd_field *f)
+{
+	(void)f;
+	if (((struct ward_hook *)base)->timeout <= 0)
+		return rd_error(r, "must be a positive number of seconds");
+	return 0;
+}
+
+#define OF(member) offsetof(struct ward_hook, member)
+static const struct rd_field hook_fields[] = {
+	{"path", RD_STRING, .flags = RD_REQUIRED, .at = OF(path), .check = rd_check_absolute},
+	{"args", RD_STRV, .at = OF(args)},
+	{"env", RD_STRV, .at = OF(env)},
+	{"timeout", RD_I32, .at = OF(timeout), RD_HAS(OF(has_timeout)), .check = check_timeout},
+};
+#undef OF
+static const struct rd_object hook_object = RD_TABLE(hook_fields, NULL);
+
+static int read_hook_list(struct reader *r, const struct json_node *n, void *base,
+			  const struct rd_field *f)
+{
+	struct ward_hooks *hooks = base;
+
+	return rd_walk_array(r, n, &hook_object, sizeof(struct ward_hook), &hooks->list[f->arg],
+			     &hooks->count[f->arg]);
+}
+
+#define HOOK(kind, name) [kind] = {name, RD_ARRAY, .arg = kind, .read = read_hook_list}
+static const struct rd_field hooks_fields[WARD_HOOK_KINDS] = {
+	HOOK(WARD_HOOK_PRESTART, "prestart"),
+	HOOK(WARD_HOOK_CREATE_RUNTIME, "createRuntime"),
+	HOOK(WARD_HOOK_CREATE_CONTAINER, "createContainer"),
+	HOOK(WARD_HOOK_START_CONTAINER, "startContainer"),
+	HOOK(WARD_HOOK_POSTSTART, "poststart"),
+	HOOK(WARD_HOOK_POSTSTOP, "poststop"),
+};
+#undef HOOK
+static const struct rd_object hooks_object = RD_TABLE(hooks_fields, NULL);
 
 const char *spec_hook_name(enum ward_hook_kind kind)
 {
-	return kind < WARD_HOOK_KINDS ? hook_names[kind] : "?";
-}
-
-static int read_mounts(struct reader *r, const struct json_node *arr, struct ward_spec *spec)
-{
-	const struct json_node *c;
-	size_t i = 0;
-
-	spec->mounts = rd_calloc(r, arr->count, sizeof *spec->mounts);
-	if (!spec->mounts)
-		return -1;
-	json_foreach(c, arr)
-	{
-		size_t saved = rd_push_index(r, i);
-		struct ward_mount *m = &spec->mounts[i];
-		spec->n_mounts = ++i;
-		if (rd_node_object(r, c) < 0 || rd_require(r, c, "destination") < 0 ||
-		    rd_string(r, c, "destination", &m->destination) < 0 ||
-		    rd_string(r, c, "type", &m->type) < 0 ||
-		    rd_string(r, c, "source", &m->source) < 0 ||
-		    rd_strv(r, c, "options", &m->options) < 0 ||
-		    spec_read_id_mappings(r, c, "uidMappings", &m->uid_mappings,
-					  &m->n_uid_mappings) < 0 ||
-		    spec_read_id_mappings(r, c, "gidMappings", &m->gid_mappings,
-					  &m->n_gid_mappings) < 0)
-			return -1;
-		if (m->destination[0] != '/') {
-			rd_push_key(r, "destination");
-			return rd_error(r, "\"%.64s\" is not an absolute path", m->destination);
-		}
-		rd_pop(r, saved);
-	}
-	return 0;
-}
-
-static int read_hook_list(struct reader *r, const struct json_node *arr, struct ward_hook **out,
-			  size_t *n)
-{
-	const struct json_node *c;
-	size_t i = 0;
-
-	*out = rd_calloc(r, arr->count, sizeof **out);
-	if (!*out)
-		return -1;
-	json_foreach(c, arr)
-	{
-		size_t saved = rd_push_index(r, i);
-		struct ward_hook *h = &(*out)[i];
-		*n = ++i;
-		if (rd_node_object(r, c) < 0 || rd_require(r, c, "path") < 0 ||
-		    rd_string(r, c, "path", &h->path) < 0 || rd_strv(r, c, "args", &h->args) < 0 ||
-		    rd_strv(r, c, "env", &h->env) < 0 ||
-		    rd_i32(r, c, "timeout", &h->timeout, &h->has_timeout) < 0)
-			return -1;
-		if (h->path[0] != '/') {
-			rd_push_key(r, "path");
-			return rd_error(r, "\"%.64s\" is not an absolute path", h->path);
-		}
-		if (h->has_timeout && h->timeout <= 0) {
-			rd_push_key(r, "timeout");
-			return rd_error(r, "must be a positive number of seconds");
-		}
-		rd_pop(r, saved);
-	}
-	return 0;
-}
-
-static int read_hooks(struct reader *r, const struct json_node *n, struct ward_hooks *hooks)
-{
-	for (int k = 0; k < WARD_HOOK_KINDS; k++) {
-		const struct json_node *arr;
-		if (rd_array(r, n, hook_names[k], &arr) < 0)
-			return -1;
-		if (!arr)
-			continue;
-		size_t saved = rd_push_key(r, hook_names[k]);
-		if (read_hook_list(r, arr, &hooks->list[k], &hooks->count[k]) < 0)
-			return -1;
-		rd_pop(r, saved);
-	}
-	return 0;
+	return kind < WARD_HOOK_KINDS ? hooks_fields[kind].name : "?";
 }
 
 /* "1.2.0", "1.0.2-dev", "1.1.0-rc.1": the major and minor numbers. */
@@ -116,14 +82,15 @@ static bool version_numbers(const char *v, unsigned long *major, unsigned long *
 
 /* A config of a newer minor version may carry fields ward does not know and would ignore:
  * refused, as a major version ward does not implement is. */
-static int check_version(struct reader *r, const char *v)
+static int check_version(struct reader *r, void *base, const struct rd_field *f)
 {
+	const char *v = ((struct ward_spec *)base)->oci_version;
 	unsigned long major, minor, own_major = 0, own_minor = 0;
 
+	(void)f;
 	version_numbers(WARD_OCI_VERSION, &own_major, &own_minor);
 	if (version_numbers(v, &major, &minor) && major == own_major && minor <= own_minor)
 		return 0;
-	rd_push_key(r, "ociVersion");
 	return rd_error(r,
 			"version \"%.32s\" is not supported: ward implements runtime-spec 1.0 to "
 			"%lu.%lu (" WARD_OCI_VERSION "); write the version the config was made "
@@ -131,63 +98,66 @@ static int check_version(struct reader *r, const char *v)
 			v, own_major, own_minor, own_major, own_minor);
 }
 
-static int read_spec(struct reader *r, const struct json_node *n, struct ward_spec *spec)
+static int check_not_empty(struct reader *r, void *base, const struct rd_field *f)
 {
-	const struct json_node *root, *mounts, *process, *hooks, *lx;
-
-	if (rd_node_object(r, n) < 0)
-		return -1;
-	if (rd_require(r, n, "ociVersion") < 0 ||
-	    rd_string(r, n, "ociVersion", &spec->oci_version) < 0 || rd_require(r, n, "root") < 0 ||
-	    rd_object(r, n, "root", &root) < 0 || rd_array(r, n, "mounts", &mounts) < 0 ||
-	    rd_object(r, n, "process", &process) < 0 ||
-	    rd_string(r, n, "hostname", &spec->hostname) < 0 ||
-	    rd_string(r, n, "domainname", &spec->domainname) < 0 ||
-	    rd_object(r, n, "hooks", &hooks) < 0 ||
-	    rd_string_map(r, n, "annotations", &spec->annotations, &spec->n_annotations) < 0 ||
-	    rd_object(r, n, "linux", &lx) < 0)
-		return -1;
-
-	if (check_version(r, spec->oci_version) < 0)
-		return -1;
-	size_t saved = rd_push_key(r, "root");
-	if (rd_require(r, root, "path") < 0 || rd_string(r, root, "path", &spec->root_path) < 0 ||
-	    rd_bool(r, root, "readonly", &spec->root_readonly, NULL) < 0)
-		return -1;
-	if (!spec->root_path[0]) {
-		rd_push_key(r, "path");
+	if (!(*(char **)rd_at(base, f->at))[0])
 		return rd_error(r, "must not be empty");
-	}
-	rd_pop(r, saved);
-
-	if (mounts) {
-		saved = rd_push_key(r, "mounts");
-		if (read_mounts(r, mounts, spec) < 0)
-			return -1;
-		rd_pop(r, saved);
-	}
-	if (process) {
-		saved = rd_push_key(r, "process");
-		spec->process = rd_calloc(r, 1, sizeof *spec->process);
-		if (!spec->process || spec_read_process(r, process, spec->process) < 0)
-			return -1;
-		rd_pop(r, saved);
-	}
-	if (hooks) {
-		saved = rd_push_key(r, "hooks");
-		if (read_hooks(r, hooks, &spec->hooks) < 0)
-			return -1;
-		rd_pop(r, saved);
-	}
-	if (lx) {
-		saved = rd_push_key(r, "linux");
-		if (spec_read_linux(r, lx, &spec->linux_) < 0)
-			return -1;
-		spec->has_linux = true;
-		rd_pop(r, saved);
-	}
 	return 0;
 }
+
+static const struct rd_field root_fields[] = {
+	{"path", RD_STRING, .flags = RD_REQUIRED, .at = offsetof(struct ward_spec, root_path),
+	 .check = check_not_empty},
+	{"readonly", RD_BOOL, .at = offsetof(struct ward_spec, root_readonly)},
+};
+static const struct rd_object root_object = RD_TABLE(root_fields, NULL);
+
+static int read_mounts(struct reader *r, const struct json_node *n, void *base,
+		       const struct rd_field *f)
+{
+	struct ward_spec *spec = base;
+
+	(void)f;
+	return rd_walk_array(r, n, &mount_object, sizeof *spec->mounts, &spec->mounts,
+			     &spec->n_mounts);
+}
+
+static int read_process(struct reader *r, const struct json_node *n, void *base,
+			const struct rd_field *f)
+{
+	struct ward_spec *spec = base;
+
+	(void)f;
+	spec->process = rd_calloc(r, 1, sizeof *spec->process);
+	if (!spec->process)
+		return -1;
+	return spec_read_process(r, n, spec->process);
+}
+
+static int read_linux(struct reader *r, const struct json_node *n, void *base,
+		      const struct rd_field *f)
+{
+	struct ward_spec *spec = base;
+
+	(void)f;
+	return spec_read_linux(r, n, &spec->linux_);
+}
+
+#define OF(member) offsetof(struct ward_spec, member)
+static const struct rd_field spec_fields[] = {
+	{"ociVersion", RD_STRING, .flags = RD_REQUIRED, .at = OF(oci_version),
+	 .check = check_version},
+	{"root", RD_OBJECT, .flags = RD_REQUIRED, .object = &root_object},
+	{"mounts", RD_ARRAY, .read = read_mounts},
+	{"process", RD_OBJECT, .read = read_process},
+	{"hostname", RD_STRING, .at = OF(hostname)},
+	{"domainname", RD_STRING, .at = OF(domainname)},
+	{"hooks", RD_OBJECT, .at = OF(hooks), .object = &hooks_object},
+	{"annotations", RD_STRING_MAP, .at = OF(annotations), .count = OF(n_annotations)},
+	{"linux", RD_OBJECT, RD_HAS(OF(has_linux)), .read = read_linux},
+};
+#undef OF
+static const struct rd_object spec_object = RD_TABLE(spec_fields, NULL);
 
 struct ward_spec *spec_parse(const char *buf, size_t len, const char *origin,
 			     struct ward_error *err)
@@ -208,7 +178,7 @@ struct ward_spec *spec_parse(const char *buf, size_t len, const char *origin,
 		return NULL;
 	}
 	rd_init(&r, origin, err);
-	if (read_spec(&r, json_root(doc), spec) < 0) {
+	if (rd_walk(&r, json_root(doc), &spec_object, spec) < 0) {
 		spec_free(spec);
 		spec = NULL;
 	}
@@ -284,8 +254,7 @@ struct ward_seccomp *spec_parse_seccomp(const char *buf, size_t len, const char 
 	}
 	sc = calloc(1, sizeof *sc);
 	rd_init(&r, origin, err);
-	if (!sc || rd_node_object(&r, json_root(doc)) < 0 ||
-	    spec_read_seccomp(&r, json_root(doc), sc) < 0) {
+	if (!sc || spec_read_seccomp(&r, json_root(doc), sc) < 0) {
 		if (!sc)
 			ward_fail(err, ENOMEM, "%s", origin);
 		spec_seccomp_free(sc);

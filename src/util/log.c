@@ -6,8 +6,8 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 
+#include "ward/json_gen.h"
 #include "ward/log.h"
 #include "ward/util.h"
 
@@ -45,16 +45,6 @@ void log_close(void)
 	logger.fd = -1;
 }
 
-static void rfc3339_now(char *buf, size_t size)
-{
-	struct timespec ts;
-	struct tm tm;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
-}
-
 static void write_json_line(int fd, enum log_level level, const char *msg)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
@@ -66,12 +56,12 @@ static void write_json_line(int fd, enum log_level level, const char *msg)
 		return;
 	rfc3339_now(now, sizeof now);
 	yajl_gen_map_open(g);
-	yajl_gen_string(g, (const unsigned char *)"level", 5);
-	yajl_gen_string(g, (const unsigned char *)level_names[level], strlen(level_names[level]));
-	yajl_gen_string(g, (const unsigned char *)"msg", 3);
-	yajl_gen_string(g, (const unsigned char *)msg, strlen(msg));
-	yajl_gen_string(g, (const unsigned char *)"time", 4);
-	yajl_gen_string(g, (const unsigned char *)now, strlen(now));
+	json_gen_str(g, "level");
+	json_gen_str(g, level_names[level]);
+	json_gen_str(g, "msg");
+	json_gen_str(g, msg);
+	json_gen_str(g, "time");
+	json_gen_str(g, now);
 	yajl_gen_map_close(g);
 	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok) {
 		char line[WARD_ERROR_MAX * 2 + 128];

@@ -68,7 +68,7 @@ void sha256_update(struct sha256 *s, const void *data, size_t len)
 	}
 }
 
-void sha256_hex(struct sha256 *s, char out[65])
+void sha256_hex(struct sha256 *s, char out[SHA256_HEX_LEN + 1])
 {
 	uint64_t bits = s->len * 8;
 	unsigned char pad = 0x80, zero = 0, lenbuf[8];

@@ -1,7 +1,10 @@
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ward/cleanup.h"
 #include "ward/util.h"
@@ -87,4 +90,60 @@ char *path_join(const char *a, const char *b)
 		p[la++] = '/';
 	memcpy(p + la, b, lb + 1);
 	return p;
+}
+
+void path_clean(const char *path, char *out)
+{
+	size_t o = 0;
+	const char *p = path;
+
+	out[o++] = '/';
+	while (*p) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		const char *end = strchrnul(p, '/');
+		size_t n = (size_t)(end - p);
+		if (n == 1 && p[0] == '.') {
+			/* skip */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (o > 1 && out[o - 1] != '/')
+				o--;
+			if (o > 1)
+				o--;
+		} else {
+			if (o > 1)
+				out[o++] = '/';
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		p = end;
+	}
+	out[o] = '\0';
+}
+
+void rfc3339_now(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
+}
+
+void *array_grow(void *arr, size_t *cap, size_t elem_size, size_t first)
+{
+	size_t more = *cap ? *cap * 2 : first;
+	void *grown;
+
+	if (more < *cap || more > SIZE_MAX / elem_size) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	grown = reallocarray(arr, more, elem_size);
+	if (grown)
+		*cap = more;
+	return grown;
 }

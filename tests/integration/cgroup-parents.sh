@@ -3,7 +3,6 @@
 # not exist, /ward for the default one) go with the last container below them; parents that
 # existed before stay. ward marks the ones it makes (trusted.ward.parent).
 . "$(dirname "$0")/lib/common.sh"
-plan 10
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 P="$CGROUP_ROOT$CGROUP_PARENT"
@@ -68,3 +67,4 @@ W delete -f r12
 check and_the_parent_goes_with_the_last test ! -e "$P"
 
 assert_no_leftovers
+done_testing

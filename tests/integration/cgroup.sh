@@ -2,7 +2,6 @@
 # cgroup v2: the init is born in its cgroup with its limits, device control by eBPF, pause and
 # resume through cgroup.freeze, kill --all through cgroup.kill, update, stats, fail closed.
 . "$(dirname "$0")/lib/common.sh"
-plan 44
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 cg="$CGROUP_ROOT$CGROUP_PARENT"
@@ -142,3 +141,4 @@ ward_run "$b" sharesdefault
 is default_cpu_weight_needs_no_cpu_controller "$RC" 0
 
 assert_no_leftovers
+done_testing

@@ -2,7 +2,6 @@
 # The command-line contract: option spellings callers use, --log/--log-format, features,
 # preserved fds and socket activation, ID validation.
 . "$(dirname "$0")/lib/common.sh"
-plan 24
 
 b=$(new_bundle spell 'echo spelled')
 is accepts_opt_equals_value_and_single_dash_long_options \
@@ -68,3 +67,4 @@ is create_no_pivot_then_start_runs "$("$WARD" --root "$STATE_ROOT" state nopiv |
 like unknown_command_is_an_error "$("$WARD" frobnicate 2>&1; echo "rc=$?")" 'unknown command "frobnicate".*
 rc=1'
 assert_no_leftovers
+done_testing

@@ -5,7 +5,6 @@
 # always whole; `ward list` agrees with the state directories; nothing is left behind.
 # Wall times against runc and crun: tests/soak/soak.sh.
 . "$(dirname "$0")/lib/common.sh"
-plan 32
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 status_of() { W state "$1" 2>/dev/null | jq -r .status; }
@@ -269,3 +268,4 @@ is run_leaves_the_new_container_of_its_id_alone "$(status_of fg)" created
 W delete -f fg
 
 assert_no_leftovers
+done_testing

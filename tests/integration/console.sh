@@ -3,7 +3,6 @@
 # devpts), sent before create returns; the pty is the process's controlling terminal and
 # /dev/console.
 . "$(dirname "$0")/lib/common.sh"
-plan 10
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 recvtty="$WARD_HELPERS/recvtty"
@@ -47,3 +46,4 @@ b=$(new_bundle noterm 'true')
 like console_socket_without_terminal_is_refused "$(W create -b "$b" --console-socket "$sock" noterm 2>&1 </dev/null)" 'needs process.terminal'
 
 assert_no_leftovers
+done_testing

@@ -4,7 +4,6 @@
 # delete, a terminal task, a project directory bound read-only, the host's time zone, a tmpfs,
 # --device /dev/fuse, HOME, loopback; --privileged refused.
 . "$(dirname "$0")/lib/common.sh"
-plan 17
 
 if ! command -v containerd >/dev/null || ! command -v ctr >/dev/null; then
 	echo "Bail out! containerd is not installed (contrib/test installs it)"
@@ -93,3 +92,4 @@ like ctr_privileged_is_refused_by_the_policy "$out" 'refused by the baseline pol
 unlike ctr_leaves_no_container "$(CTR container ls -q 2>&1)" '.'
 
 assert_no_leftovers
+done_testing

@@ -6,7 +6,6 @@
 # pid at the end, leaving nothing behind. Docker's own prestart hook (`/proc/<dockerd>/exe
 # libnetwork-setkey`) and its oomScoreAdj are in every container's config.
 . "$(dirname "$0")/lib/common.sh"
-plan 33
 
 # docker.io's own client: a newer one elsewhere in PATH talks another API and builds otherwise.
 DOCKER=/usr/bin/docker
@@ -211,3 +210,4 @@ assert_no_leftovers
 
 elapsed() { awk -v a="${1/,/.}" -v b="${2/,/.}" 'BEGIN { printf "%.1f", b - a }'; }
 diag "timings (s): dockerd up $(elapsed "$t_start" "$t_up"), import $(elapsed "$t_up" "$t_imported"), build $(elapsed "$t_build" "$t_built"), stop $(elapsed "$t_stop" "$t_stopped"), whole script $(elapsed "$t_start" "$EPOCHREALTIME")"
+done_testing

@@ -2,7 +2,6 @@
 # ward exec: joins every namespace of the container, applies the process's own user, caps
 # and no_new_privs, returns its status (255 when ward fails), detaches with a pid file.
 . "$(dirname "$0")/lib/common.sh"
-plan 21
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 
@@ -58,3 +57,4 @@ like exec_into_a_deleted_container_fails "$(W exec ex true 2>&1; echo "rc=$?")" 
 rc=255'
 
 assert_no_leftovers
+done_testing

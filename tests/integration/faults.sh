@@ -5,7 +5,6 @@
 # names what failed and exits 1 (exec: 255), or succeeds; nothing is left behind: no state
 # entry, cgroup, process, mount, or fd still open at ward's exit (tests/helpers/fdreport.so).
 . "$(dirname "$0")/lib/common.sh"
-plan 29
 
 FDREPORT=$WARD_HELPERS/fdreport.so
 [ -f "$FDREPORT" ] || {
@@ -267,3 +266,4 @@ is no_failing_verb_leaves_an_fd_open "$leaked" ""
 check every_failure_was_reported test "$(wc -l <"$WARD_FDREPORT")" -ge 60
 
 assert_no_leftovers
+done_testing

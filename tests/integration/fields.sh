@@ -4,7 +4,6 @@
 # --pidfd-socket, a failing poststart hook, and what is refused by name (intelRdt, personality
 # flags, a newer ociVersion).
 . "$(dirname "$0")/lib/common.sh"
-plan 44
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 cg="$CGROUP_ROOT$CGROUP_PARENT"
@@ -207,3 +206,4 @@ is run_leaves_nothing_after_a_failed_poststart "$(ls "$STATE_ROOT" | grep -v cac
 WARD=$WARD_REAL
 
 assert_no_leftovers
+done_testing

@@ -3,7 +3,6 @@
 # allow-list (hook-not-allowed): the hooks here live in this test's directory, which the policy
 # allows, and the default policy refuses them.
 . "$(dirname "$0")/lib/common.sh"
-plan 17
 
 log="$WORK/hooks.log"
 cat >"$WORK/hook" <<HOOK
@@ -73,3 +72,4 @@ out=$("$WARD_DEFAULT" --policy "$WORK/empty.conf" --root "$STATE_ROOT" run -b "$
 like run_refuses_it_too "$out" "\[hook-not-allowed\].*rc=1"
 
 assert_no_leftovers
+done_testing

@@ -2,7 +2,6 @@
 # The runc lifecycle as containerd and podman drive it: create (the init waits, fully set up),
 # start, state, list, kill, delete; the error texts callers match; crash cleanup.
 . "$(dirname "$0")/lib/common.sh"
-plan 35
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 status_of() { W state "$1" 2>/dev/null | jq -r .status; }
@@ -105,3 +104,4 @@ else
 fi
 
 assert_no_leftovers
+done_testing

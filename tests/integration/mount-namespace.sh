@@ -5,7 +5,6 @@
 # and bind mount options the kernel ignores. The namespaces such containers share are this
 # test's own (unshare -m, slaves of the host's), so nothing can reach the host.
 . "$(dirname "$0")/lib/common.sh"
-plan 34
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 mounted_at() { awk -v p="$2" '$5 == p' "/proc/$1/mountinfo"; }
@@ -106,3 +105,4 @@ like the_ignored_options_are_named_in_a_warning "$ERR" 'mounts\[[0-9]+\].options
 
 stop_holders
 assert_no_leftovers
+done_testing

@@ -6,7 +6,6 @@
 # container's cgroup below the user's own when it is. Devices are then the user namespace's
 # business: no device program, no mknod, the host's nodes bound.
 . "$(dirname "$0")/lib/common.sh"
-plan 27
 
 for tool in podman newuidmap newgidmap; do
 	if ! command -v $tool >/dev/null; then
@@ -152,3 +151,4 @@ teardown
 is the_test_user_and_its_ids_are_gone "$(id "$user" 2>&1 | grep -c 'no such user'):$(grep -c "^$user:" /etc/subuid /etc/subgid | tr '\n' ' ')" \
 	"1:/etc/subuid:0 /etc/subgid:0 "
 assert_no_leftovers
+done_testing

@@ -4,7 +4,6 @@
 # directory, --tmpfs, the host's time zone, --device /dev/fuse, --init, loopback; --privileged
 # refused with an error that reaches the podman user. Images come from a tar of the test rootfs.
 . "$(dirname "$0")/lib/common.sh"
-plan 21
 
 if ! command -v podman >/dev/null; then
 	echo "Bail out! podman is not installed (contrib/test installs it)"
@@ -99,3 +98,4 @@ like podman_loopback_with_network_none "$out" 'LOOPBACK,UP.*pong'
 out=$(P "${RUN[@]}" --privileged localhost/wardtest true 2>&1; echo "rc=$?")
 like podman_privileged_is_refused_by_the_policy "$out" 'refused by the baseline policy.*\[cap-sys-admin\].*rc=126'
 unlike podman_leaves_no_container "$(P ps -aq 2>&1)" '.'
+done_testing

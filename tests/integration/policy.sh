@@ -3,7 +3,6 @@
 # the admin's file (allow, overridable, levels) and the container's annotation; the silent
 # hardening seen from inside; exec judged on its own process; `ward policy`.
 . "$(dirname "$0")/lib/common.sh"
-plan 40
 
 WARD_REAL_BIN=${WARD_REAL:-$WARD}
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
@@ -194,3 +193,4 @@ like the_log_says_the_defaults_replaced_an_opt_out \
 	'no linux.seccomp; ward.s default-deny profile applies.*no maskedPaths.*default masked and read-only paths apply'
 
 assert_no_leftovers
+done_testing

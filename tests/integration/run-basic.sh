@@ -1,7 +1,6 @@
 #!/bin/bash
 # ward run end to end: exit status, pid 1, namespaces, stdio, signals, state and pid files.
 . "$(dirname "$0")/lib/common.sh"
-plan 26
 
 b=$(new_bundle basic 'exit 3')
 ward_run "$b" basic
@@ -118,3 +117,4 @@ is files_of_the_mapped_root_appear_owned_by_root "$(echo "$OUT" | tr '\n' ' ')" 
 is writes_land_owned_by_the_mapped_uid "$(stat -c %u:%g "$WORK/mappedroot/written")" "200000:200000"
 
 assert_no_leftovers
+done_testing

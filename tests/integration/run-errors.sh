@@ -2,7 +2,6 @@
 # Failures on either side of the clone: a message naming the field and the reason, exit status
 # 1, and nothing left behind (state directory, host mounts, processes).
 . "$(dirname "$0")/lib/common.sh"
-plan 30
 
 expect_failure() { # expect_failure NAME REGEX: the last ward_run failed with a matching message
 	like "$1" "$RC|$ERR" "^1\|ward: .*$2"
@@ -92,3 +91,4 @@ ward_run "$b" mountlabel
 expect_failure mount_label_without_selinux_fails_closed 'linux.mountLabel: SELinux is not enabled on this host' mountlabel
 
 assert_no_leftovers
+done_testing

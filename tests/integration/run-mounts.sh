@@ -2,7 +2,6 @@
 # The filesystem view: pivoted root, read-only root, configured mounts with their flags,
 # default and configured devices, symlinked destinations that must stay inside the root.
 . "$(dirname "$0")/lib/common.sh"
-plan 30
 
 mountinfo_of() { # mountinfo_of MOUNTPOINT: "fstype options superoptions" from OUT
 	echo "$OUT" | awk -v m="$1" '$5 == m { for (i = 7; $i != "-"; i++); print $(i+1), $6, $(i+3) }' | tail -n 1
@@ -106,3 +105,4 @@ is container_root_can_write_through_the_idmapped_mount "$(echo "$OUT" | sed -n 3
 is new_files_are_stored_through_the_mapping "$(stat -c %u:%g "$WORK/idhost/created")" "0:0"
 
 assert_no_leftovers
+done_testing

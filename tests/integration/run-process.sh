@@ -2,7 +2,6 @@
 # The process settings, observed from inside the container: user and groups, env, cwd, umask,
 # rlimits, the five capability sets, no_new_privs, and the executable lookup on PATH.
 . "$(dirname "$0")/lib/common.sh"
-plan 26
 
 status_field() { echo "$OUT" | awk -v f="$1:" '$1 == f {print $2}'; }
 
@@ -104,3 +103,4 @@ is exec_applies_oom_score_adj "$("$WARD" --root "$STATE_ROOT" exec --process "$W
 "$WARD" --root "$STATE_ROOT" delete --force exectune
 
 assert_no_leftovers
+done_testing

@@ -4,7 +4,6 @@
 # hooks run under the container's seccomp filter (which refuses clone3), and `state` of an
 # init that is exiting says stopped instead of failing.
 . "$(dirname "$0")/lib/common.sh"
-plan 9
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 status_of() { W state "$1" 2>/dev/null | jq -r .status; }
@@ -60,3 +59,4 @@ is the_exited_init_is_stopped "$(status_of exiting)" stopped
 W delete exiting
 
 assert_no_leftovers
+done_testing

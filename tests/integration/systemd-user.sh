@@ -23,7 +23,6 @@ if [ "$CGROUP_ROOT" != /sys/fs/cgroup ] && [ ! -d "$V1" ]; then
 	echo "1..0 # SKIP hybrid cgroups without the name=systemd hierarchy at $V1: systemd 252 cannot track a user manager's units here"
 	exit 0
 fi
-plan 16
 
 user=ward-sduser
 if ! id "$user" >/dev/null 2>&1; then
@@ -123,3 +122,4 @@ check delete_leaves_no_cgroup test ! -d "$CGROUP_ROOT$unit_cg"
 cfg 'del(.linux.cgroupsPath) | .linux.resources.pids.limit = 10 | .linux.resources.unified = {"pids.max": "bogus"}'
 like a_refused_limit_fails_create "$(U "$WARD" --systemd-cgroup run bad 2>&1 </dev/null; echo "rc=$?")" 'pids.*rc=1$'
 is a_failed_create_leaves_no_unit "$(SC list-units --all --no-legend 'ward-*' | wc -l) $(ls "$XDG/ward")" "0 "
+done_testing

@@ -17,7 +17,6 @@ if [ -n "${WARD_SYSTEMD_NS:-}" ] && ! mount -t tmpfs -o mode=755 tmpfs /run/syst
 	exit 1
 fi
 . "$(dirname "$0")/lib/common.sh"
-plan 64
 
 FAKE_BIN="$WARD_HELPERS/fakesystemd"
 if [ ! -x "$FAKE_BIN" ]; then
@@ -241,3 +240,4 @@ check unreachable_manager_leaves_no_state test ! -e "$STATE_ROOT/nomgr"
 like features_report_systemd "$("$WARD" features | jq -c .linux.cgroup)" '"systemd":true,"systemdUser":true'
 rmdir "$cg"/*/*.slice "$cg"/*.slice 2>/dev/null
 assert_no_leftovers
+done_testing

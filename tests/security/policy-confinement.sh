@@ -18,7 +18,6 @@
 #  - The same through `exec --process`, and its capabilities, LSM label, user and
 #    no_new_privs at restricted.
 . "$(dirname "$0")/../integration/lib/common.sh"
-plan 44
 
 W() { "$WARD" --root "$STATE_ROOT" "$@"; }
 
@@ -192,3 +191,4 @@ use_policy "level = baseline"
 W delete --force target
 
 assert_no_leftovers
+done_testing

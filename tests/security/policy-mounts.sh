@@ -9,7 +9,6 @@
 # with the named check (or, for what cannot be resolved, an error naming the field), at both
 # levels, with the container never started; the race is attempted for real.
 . "$(dirname "$0")/../integration/lib/common.sh"
-plan 35
 
 : "${WARD_REAL:=$WARD}"
 for level in baseline restricted; do
@@ -168,3 +167,4 @@ fi
 is no_victim_was_given_the_host_etc "$escaped" 0
 
 assert_no_leftovers
+done_testing

@@ -193,8 +193,8 @@ END_TEST
 
 START_TEST(propagation_options_set_the_propagation)
 {
-	const struct {
-		const char *opt;
+	struct {
+		char opt[16];
 		uint64_t prop;
 		bool rec;
 	} cases[] = {
@@ -205,7 +205,7 @@ START_TEST(propagation_options_set_the_propagation)
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct mount_plan p = plan_ok("bind", OPTS((char *)cases[i].opt));
+		struct mount_plan p = plan_ok("bind", OPTS(cases[i].opt));
 		ck_assert_msg(p.propagation == cases[i].prop, "%s", cases[i].opt);
 		ck_assert_msg(p.propagation_recursive == cases[i].rec, "%s", cases[i].opt);
 		ck_assert_uint_eq(p.attr_set | p.rec_attr_set, 0);

@@ -554,6 +554,145 @@ START_TEST(ignores_unknown_properties)
 }
 END_TEST
 
+/* The field tables: members a table does not name are ignored at every depth, as the runtime
+ * spec demands. */
+START_TEST(ignores_unknown_members_in_nested_objects)
+{
+	struct ward_spec *spec = spec_ok(
+		"{'ociVersion':'1.2.0','root':{'path':'r'},"
+		"'process':{'args':['sh'],'cwd':'/','user':{'uid':1,'new':1},"
+		"'capabilities':{'bounding':['CAP_KILL'],'new':[]},"
+		"'rlimits':[{'type':'RLIMIT_NOFILE','hard':2,'soft':1,'new':{}}],"
+		"'consoleSize':{'height':1,'width':2,'new':3},'scheduler':{'policy':'SCHED_OTHER','"
+		"new':1},"
+		"'ioPriority':{'class':'IOPRIO_CLASS_BE','new':1},'execCPUAffinity':{'new':1}},"
+		"'hooks':{'prestart':[{'path':'/bin/true','new':1}],'new':[]},"
+		"'linux':{'uidMappings':[{'containerID':0,'hostID':1000,'size':1,'new':1}],"
+		"'devices':[{'path':'/dev/x','type':'c','major':1,'minor':3,'new':1}],"
+		"'personality':{'domain':'LINUX','new':1},'intelRdt':{'closID':'a','new':1},"
+		"'timeOffsets':{'monotonic':{'secs':1,'new':1}},'netDevices':{'eth0':{'new':1}},"
+		"'memoryPolicy':{'mode':'MPOL_DEFAULT','new':1},"
+		"'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','new':1,'syscalls':[{'names':['read'],"
+		"'action':'SCMP_ACT_ERRNO','new':1,'args':[{'index':0,'value':1,'op':'SCMP_CMP_EQ',"
+		"'new':1}],'includes':{'new':1}}]},"
+		"'resources':{'new':1,'memory':{'limit':1,'new':1},'cpu':{'new':1},'pids':{'new':1}"
+		","
+		"'blockIO':{'new':1,'throttleReadBpsDevice':[{'major':1,'minor':2,'rate':3,'new':1}"
+		"]},"
+		"'devices':[{'allow':false,'new':1}],'hugepageLimits':[{'pageSize':'2MB','limit':1,"
+		"'new':1}],'network':{'new':1,'priorities':[{'name':'e','priority':1,'new':1}]},"
+		"'rdma':{'mlx':{'new':1}}}}}");
+
+	ck_assert_uint_eq(spec->process->uid, 1);
+	ck_assert_uint_eq(spec->process->n_rlimits, 1);
+	ck_assert_uint_eq(spec->hooks.count[WARD_HOOK_PRESTART], 1);
+	ck_assert_uint_eq(spec->linux_.n_devices, 1);
+	ck_assert(spec->linux_.devices[0].has_major && spec->linux_.devices[0].has_minor);
+	ck_assert(spec->linux_.has_personality && spec->linux_.has_intel_rdt);
+	ck_assert(spec->linux_.time_monotonic.present);
+	ck_assert_uint_eq(spec->linux_.n_net_devices, 1);
+	ck_assert(spec->linux_.has_memory_policy);
+	ck_assert_uint_eq(spec->linux_.seccomp->rules[0].n_args, 1);
+	ck_assert(spec->linux_.resources.has_memory_limit);
+	ck_assert_uint_eq(spec->linux_.resources.n_throttle[0], 1);
+	ck_assert_int_eq(spec->linux_.resources.devices[0].type, 'a');
+	ck_assert_uint_eq(spec->linux_.resources.devices[0].access, WARD_DEVICE_RWM);
+	ck_assert_uint_eq(spec->linux_.resources.n_rdma, 1);
+	spec_free(spec);
+}
+END_TEST
+
+/* Each kind of table row refuses a member of the wrong JSON type, naming the path. */
+START_TEST(refuses_wrong_types_in_table_rows)
+{
+	ck_assert_str_eq(spec_error(CFG(",'hostname':1")),
+			 "config.json: hostname: expected a string, got 1");
+	ck_assert_str_eq(spec_error("{'ociVersion':'1.2.0','root':{'path':'r','readonly':'yes'}}"),
+			 "config.json: root.readonly: expected a boolean, got \"yes\"");
+	ck_assert_str_eq(spec_error(RES("'memory':{'swappiness':-1}")),
+			 "config.json: linux.resources.memory.swappiness: expected an unsigned "
+			 "64-bit integer, got -1 (out of range)");
+	ck_assert_str_eq(spec_error(RES("'memory':{'limit':'1G'}")),
+			 "config.json: linux.resources.memory.limit: expected a 64-bit integer, "
+			 "got \"1G\"");
+	ck_assert_str_eq(spec_error(PROC(",'user':{'uid':-1}")),
+			 "config.json: process.user.uid: expected an unsigned 32-bit integer, got "
+			 "-1 (out of range)");
+	ck_assert_str_eq(spec_error(PROC(",'oomScoreAdj':2147483648")),
+			 "config.json: process.oomScoreAdj: expected a 32-bit integer, got "
+			 "2147483648 (out of range)");
+	ck_assert_str_eq(spec_error(RES("'blockIO':{'leafWeight':65536}")),
+			 "config.json: linux.resources.blockIO.leafWeight: expected an unsigned "
+			 "16-bit integer, got 65536 (out of range)");
+	ck_assert_str_eq(spec_error(PROC(",'env':['A=1',2]")),
+			 "config.json: process.env[1]: expected a string, got 2");
+	ck_assert_str_eq(spec_error(CFG(",'annotations':{'a':true}")),
+			 "config.json: annotations.a: expected a string, got true");
+	ck_assert_str_eq(spec_error(LINUX("'resources':[]")),
+			 "config.json: linux.resources: expected an object, got an array");
+	ck_assert_str_eq(spec_error(LINUX("'namespaces':{}")),
+			 "config.json: linux.namespaces: expected an array, got an object");
+	ck_assert_str_eq(
+		spec_error(LINUX("'devices':[{'path':'/dev/x','type':'c','major':'1'}]")),
+		"config.json: linux.devices[0].major: expected a 64-bit integer, got \"1\"");
+}
+END_TEST
+
+/* A rule's includes and excludes are objects: anything else was once accepted silently. */
+START_TEST(refuses_seccomp_conditions_that_are_not_objects)
+{
+	ck_assert_str_eq(spec_error(SECCOMP(",'syscalls':[{'names':['read'],"
+					    "'action':'SCMP_ACT_ALLOW','includes':true}]")),
+			 "config.json: linux.seccomp.syscalls[0].includes: expected an object, got "
+			 "true");
+	ck_assert_str_eq(spec_error(SECCOMP(",'syscalls':[{'names':['read'],"
+					    "'action':'SCMP_ACT_ALLOW','excludes':['x']}]")),
+			 "config.json: linux.seccomp.syscalls[0].excludes: expected an object, got "
+			 "an array");
+}
+END_TEST
+
+/* A required row that is missing (or null) is named with its full path, at any depth. */
+START_TEST(names_missing_required_members_in_nested_objects)
+{
+	ck_assert_str_eq(spec_error(LINUX("'devices':[{'type':'c','major':1,'minor':3}]")),
+			 "config.json: linux.devices[0].path: missing required field");
+	ck_assert_str_eq(spec_error(SECCOMP(",'syscalls':[{'names':['read']}]")),
+			 "config.json: linux.seccomp.syscalls[0].action: missing required field");
+	ck_assert_str_eq(spec_error(RES("'hugepageLimits':[{'pageSize':'2MB','limit':null}]")),
+			 "config.json: linux.resources.hugepageLimits[0].limit: missing required "
+			 "field");
+	ck_assert_str_eq(spec_error(PROC(",'rlimits':[{'type':'RLIMIT_NOFILE','hard':1}]")),
+			 "config.json: process.rlimits[0].soft: missing required field");
+	ck_assert_str_eq(spec_error(LINUX("'uidMappings':[{'containerID':0,'hostID':1}]")),
+			 "config.json: linux.uidMappings[0].size: missing required field");
+	ck_assert_str_eq(
+		spec_error(RES("'blockIO':{'throttleWriteIOPSDevice':[{'major':8,'minor':0}]}")),
+		"config.json: linux.resources.blockIO.throttleWriteIOPSDevice[0].rate: missing "
+		"required field");
+	ck_assert_str_eq(spec_error(RES("'network':{'priorities':[{'name':'eth0'}]}")),
+			 "config.json: linux.resources.network.priorities[0].priority: missing "
+			 "required field");
+	ck_assert_str_eq(spec_error(LINUX("'memoryPolicy':{'nodes':'0'}")),
+			 "config.json: linux.memoryPolicy.mode: missing required field");
+	ck_assert_str_eq(spec_error(PROC(",'consoleSize':{'height':1}")),
+			 "config.json: process.consoleSize.width: missing required field");
+	ck_assert_str_eq(spec_error(CFG(",'hooks':{'poststop':[{'args':['x']}]}")),
+			 "config.json: hooks.poststop[0].path: missing required field");
+}
+END_TEST
+
+/* An object is read in two passes: every member's type before what any member holds. */
+START_TEST(reports_member_types_before_member_contents)
+{
+	ck_assert_str_eq(spec_error(LINUX("'namespaces':[{'type':'bogus'}],'cgroupsPath':1")),
+			 "config.json: linux.cgroupsPath: expected a string, got 1");
+	ck_assert_str_eq(spec_error(LINUX("'namespaces':[{'type':'bogus'}],'cgroupsPath':'/x'")),
+			 "config.json: linux.namespaces[0].type: unknown namespace type \"bogus\" "
+			 "(expected pid, network, mount, ipc, uts, user, cgroup or time)");
+}
+END_TEST
+
 START_TEST(treats_json_null_as_absent)
 {
 	struct ward_spec *spec = spec_ok(
@@ -974,11 +1113,11 @@ START_TEST(rejects_uid_above_uint32)
 }
 END_TEST
 
-START_TEST(accepts_uid_at_uint32_max)
+START_TEST(accepts_the_largest_uid)
 {
-	struct ward_spec *spec = spec_ok(PROC(",'user':{'uid':4294967295,'gid':-0}"));
+	struct ward_spec *spec = spec_ok(PROC(",'user':{'uid':4294967294,'gid':-0}"));
 
-	ck_assert_uint_eq(spec->process->uid, UINT32_MAX);
+	ck_assert_uint_eq(spec->process->uid, UINT32_MAX - 1);
 	ck_assert_uint_eq(spec->process->gid, 0);
 	spec_free(spec);
 }
@@ -1029,6 +1168,24 @@ START_TEST(rejects_additional_gid_of_wrong_type)
 	ck_assert_str_eq(spec_error(PROC(",'user':{'additionalGids':[10,'wheel']}")),
 			 "config.json: process.user.additionalGids[1]: expected an unsigned 32-bit "
 			 "integer, got \"wheel\"");
+}
+END_TEST
+
+START_TEST(rejects_the_unchanged_id_which_would_leave_root)
+{
+	const char *why = "4294967295 is no ID (it means \"unchanged\" to the kernel): use 0 to "
+			  "4294967294";
+	char want[256];
+
+	snprintf(want, sizeof want, "config.json: process.user.uid: %s", why);
+	ck_assert_str_eq(spec_error(PROC(",'user':{'uid':4294967295}")), want);
+	snprintf(want, sizeof want, "config.json: process.user.gid: %s", why);
+	ck_assert_str_eq(spec_error(PROC(",'user':{'gid':4294967295}")), want);
+	snprintf(want, sizeof want, "config.json: process.user.additionalGids[1]: %s", why);
+	ck_assert_str_eq(spec_error(PROC(",'user':{'additionalGids':[5,4294967295]}")), want);
+	struct ward_spec *spec = spec_ok(PROC(",'user':{'uid':4294967294,'gid':4294967294}"));
+	ck_assert_uint_eq(spec->process->uid, 4294967294u);
+	spec_free(spec);
 }
 END_TEST
 
@@ -2255,13 +2412,14 @@ static Suite *spec_suite(void)
 	tcase_add_test(process, rejects_rlimit_above_uint64);
 	tcase_add_test(process, rejects_negative_rlimit);
 	tcase_add_test(process, rejects_uid_above_uint32);
-	tcase_add_test(process, accepts_uid_at_uint32_max);
+	tcase_add_test(process, accepts_the_largest_uid);
 	tcase_add_test(process, rejects_negative_uid);
 	tcase_add_test(process, rejects_fractional_uid);
 	tcase_add_test(process, rejects_uid_with_exponent);
 	tcase_add_test(process, rejects_uid_written_as_a_string);
 	tcase_add_test(process, rejects_huge_integer_literals);
 	tcase_add_test(process, rejects_additional_gid_of_wrong_type);
+	tcase_add_test(process, rejects_the_unchanged_id_which_would_leave_root);
 	tcase_add_test(process, rejects_umask_above_0777);
 	tcase_add_test(process, accepts_umask_0777);
 	tcase_add_test(process, rejects_oom_score_adj_out_of_range);
@@ -2367,6 +2525,14 @@ static Suite *spec_suite(void)
 	tcase_add_test(exec, resources_json_frees_what_it_read_before_an_error);
 	tcase_add_test(exec, resources_json_rejects_memory_above_int64);
 	suite_add_tcase(s, exec);
+
+	TCase *table = tcase_create("field tables");
+	tcase_add_test(table, ignores_unknown_members_in_nested_objects);
+	tcase_add_test(table, refuses_wrong_types_in_table_rows);
+	tcase_add_test(table, refuses_seccomp_conditions_that_are_not_objects);
+	tcase_add_test(table, names_missing_required_members_in_nested_objects);
+	tcase_add_test(table, reports_member_types_before_member_contents);
+	suite_add_tcase(s, table);
 	return s;
 }
 

@@ -1,4 +1,4 @@
-/* String, file and error helpers, path_clean and container ID validation. */
+/* String, file, fd-passing and error helpers, path_clean and container ID validation. */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -7,12 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "ward/cleanup.h"
 #include "ward/error.h"
-#include "ward/safepath.h"
 #include "ward/state.h"
 #include "ward/util.h"
 
@@ -613,6 +614,114 @@ START_TEST(state_validate_id_rejects_characters_outside_the_set)
 }
 END_TEST
 
+START_TEST(array_grow_starts_at_first_then_doubles)
+{
+	int *a = NULL;
+	size_t cap = 0;
+
+	a = array_grow(a, &cap, sizeof *a, 4);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(cap, 4);
+	a[3] = 7;
+	a = array_grow(a, &cap, sizeof *a, 4);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(cap, 8);
+	ck_assert_int_eq(a[3], 7);
+	free(a);
+}
+END_TEST
+
+START_TEST(array_grow_refuses_an_overflow_and_keeps_the_array)
+{
+	char *a = malloc(1);
+	size_t cap = SIZE_MAX / 2 + 1;
+
+	ck_assert_ptr_nonnull(a);
+	errno = 0;
+	ck_assert_ptr_null(array_grow(a, &cap, 1, 4));
+	ck_assert_int_eq(errno, ENOMEM);
+	ck_assert_uint_eq(cap, SIZE_MAX / 2 + 1);
+	cap = SIZE_MAX / 4;
+	ck_assert_ptr_null(array_grow(a, &cap, 8, 4));
+	ck_assert_uint_eq(cap, SIZE_MAX / 4);
+	free(a);
+}
+END_TEST
+
+START_TEST(rfc3339_now_writes_utc_with_nanoseconds)
+{
+	char buf[64];
+
+	rfc3339_now(buf, sizeof buf);
+	ck_assert_uint_eq(strlen(buf), 30);
+	ck_assert_int_eq(buf[4], '-');
+	ck_assert_int_eq(buf[10], 'T');
+	ck_assert_int_eq(buf[19], '.');
+	ck_assert_int_eq(buf[29], 'Z');
+	for (int i = 20; i < 29; i++)
+		ck_assert_msg(buf[i] >= '0' && buf[i] <= '9', "not a digit at %d in %s", i, buf);
+}
+END_TEST
+
+/* ---- fdpass ------------------------------------------------------------------------------- */
+
+START_TEST(send_fd_and_recv_fd_carry_a_payload_and_one_fd)
+{
+	int pair[2], pipefd[2], got;
+	char buf[16] = {0};
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair), 0);
+	ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
+	ck_assert_int_eq(send_fd(pair[0], pipefd[1], "hello", 5), 0);
+	ck_assert_int_eq(recv_fd(pair[1], buf, sizeof buf, &got), 5);
+	ck_assert_str_eq(buf, "hello");
+	ck_assert_int_ge(got, 0);
+	ck_assert_int_ne(got, pipefd[1]);
+	ck_assert_int_eq(fcntl(got, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+	/* The received fd is the pipe's write end: what goes in comes out. */
+	ck_assert_int_eq(write(got, "x", 1), 1);
+	ck_assert_int_eq(read(pipefd[0], buf, 1), 1);
+	ck_assert_int_eq(buf[0], 'x');
+	close(got);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(pair[0]);
+	close(pair[1]);
+}
+END_TEST
+
+START_TEST(send_fd_without_an_fd_sends_the_payload_alone)
+{
+	int pair[2], got = 42;
+	char buf[8] = {0};
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair), 0);
+	ck_assert_int_eq(send_fd(pair[0], -1, "ab", 2), 0);
+	ck_assert_int_eq(recv_fd(pair[1], buf, sizeof buf, &got), 2);
+	ck_assert_str_eq(buf, "ab");
+	ck_assert_int_eq(got, -1);
+	close(pair[0]);
+	/* A closed peer is a message of length 0. */
+	ck_assert_int_eq(recv_fd(pair[1], buf, sizeof buf, &got), 0);
+	ck_assert_int_eq(got, -1);
+	close(pair[1]);
+}
+END_TEST
+
+START_TEST(recv_fd_reports_errors_with_errno)
+{
+	int got;
+	char buf[4];
+
+	errno = 0;
+	ck_assert_int_eq(recv_fd(-1, buf, sizeof buf, &got), -1);
+	ck_assert_int_eq(errno, EBADF);
+	ck_assert_int_eq(got, -1);
+	ck_assert_int_eq(send_fd(-1, -1, "a", 1), -1);
+	ck_assert_int_eq(errno, EBADF);
+}
+END_TEST
+
 static Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -620,6 +729,7 @@ static Suite *util_suite(void)
 	TCase *file = tcase_create("fileutil");
 	TCase *error = tcase_create("error");
 	TCase *paths = tcase_create("paths");
+	TCase *fdpass = tcase_create("fdpass");
 
 	tcase_add_test(str, strv_length_counts_until_null);
 	tcase_add_test(str, strv_push_appends_copies_to_a_null_vector);
@@ -631,6 +741,9 @@ static Suite *util_suite(void)
 	tcase_add_test(str, parse_long_rejects_leading_white_space);
 	tcase_add_test(str, path_join_uses_exactly_one_slash);
 	tcase_add_test(str, path_join_keeps_an_empty_base_relative);
+	tcase_add_test(str, array_grow_starts_at_first_then_doubles);
+	tcase_add_test(str, array_grow_refuses_an_overflow_and_keeps_the_array);
+	tcase_add_test(str, rfc3339_now_writes_utc_with_nanoseconds);
 	suite_add_tcase(s, str);
 
 	tcase_add_unchecked_fixture(file, make_tmpdir, remove_tmpdir);
@@ -669,6 +782,11 @@ static Suite *util_suite(void)
 	tcase_add_test(paths, state_validate_id_rejects_dot_and_dot_dot);
 	tcase_add_test(paths, state_validate_id_rejects_characters_outside_the_set);
 	suite_add_tcase(s, paths);
+
+	tcase_add_test(fdpass, send_fd_and_recv_fd_carry_a_payload_and_one_fd);
+	tcase_add_test(fdpass, send_fd_without_an_fd_sends_the_payload_alone);
+	tcase_add_test(fdpass, recv_fd_reports_errors_with_errno);
+	suite_add_tcase(s, fdpass);
 	return s;
 }
 
