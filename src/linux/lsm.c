@@ -1,7 +1,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#ifdef HAVE_SELINUX
 #include <selinux/selinux.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +22,25 @@ static bool apparmor_enabled(void)
 	return fd >= 0 && read(fd, buf, 1) == 1 && buf[0] == 'Y';
 }
 
+/* SELinux labels need SELinux on the host and libselinux in this ward. */
+#ifdef HAVE_SELINUX
+#define SELINUX_MISSING                                                                            \
+	"SELinux is not enabled on this host, so the label \"%s\" cannot be applied (remove "      \
+	"it, or run on a host with SELinux)"
+static bool selinux_usable(void)
+{
+	return is_selinux_enabled() > 0;
+}
+#else
+#define SELINUX_MISSING                                                                            \
+	"this ward was built without SELinux support, so the label \"%s\" cannot be applied "      \
+	"(remove it, or use a ward built with libselinux)"
+static bool selinux_usable(void)
+{
+	return false;
+}
+#endif
+
 int lsm_check(const char *apparmor_profile, const char *selinux_label, struct ward_error *err)
 {
 	if (apparmor_profile && *apparmor_profile && !apparmor_enabled())
@@ -28,23 +49,15 @@ int lsm_check(const char *apparmor_profile, const char *selinux_label, struct wa
 				 "host, so the profile \"%s\" cannot be applied (remove it, "
 				 "or run on a host with AppArmor)",
 				 apparmor_profile);
-	if (selinux_label && *selinux_label && is_selinux_enabled() <= 0)
-		return ward_fail(err, 0,
-				 "process.selinuxLabel: SELinux is not enabled on this host, "
-				 "so the label \"%s\" cannot be applied (remove it, or run on "
-				 "a host with SELinux)",
-				 selinux_label);
+	if (selinux_label && *selinux_label && !selinux_usable())
+		return ward_fail(err, 0, "process.selinuxLabel: " SELINUX_MISSING, selinux_label);
 	return 0;
 }
 
 int lsm_check_mount_label(const char *mount_label, struct ward_error *err)
 {
-	if (mount_label && *mount_label && is_selinux_enabled() <= 0)
-		return ward_fail(err, 0,
-				 "linux.mountLabel: SELinux is not enabled on this host, so "
-				 "the label \"%s\" cannot be applied (remove it, or run on a "
-				 "host with SELinux)",
-				 mount_label);
+	if (mount_label && *mount_label && !selinux_usable())
+		return ward_fail(err, 0, "linux.mountLabel: " SELINUX_MISSING, mount_label);
 	return 0;
 }
 
@@ -56,9 +69,13 @@ static int label_file(int fd, const char *label, struct ward_error *err)
 	char proc[64];
 
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+#ifdef HAVE_SELINUX
 	if (setfilecon(proc, label) < 0)
 		return ward_fail(err, errno, "set \"%s\"", label);
 	return 0;
+#else
+	return ward_fail(err, 0, SELINUX_MISSING, label);
+#endif
 }
 
 /* The initial IPC namespace's inode number (the kernel's PROC_IPC_INIT_INO). */
@@ -119,7 +136,9 @@ int lsm_set_exec_labels(const char *apparmor_profile, const char *selinux_label,
 			return ward_error_prefix(err, "process.apparmorProfile");
 		}
 	}
+#ifdef HAVE_SELINUX
 	if (selinux_label && *selinux_label && setexeccon(selinux_label) < 0)
 		return ward_fail(err, errno, "process.selinuxLabel: set \"%s\"", selinux_label);
+#endif
 	return 0;
 }
