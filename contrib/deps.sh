@@ -3,7 +3,8 @@
 WARD_BUILD_DEPS="build-essential autoconf automake libtool pkg-config git libseccomp-dev libcap-dev libselinux1-dev libyajl-dev libmount-dev check busybox-static"
 WARD_TEST_DEPS="jq clang-format procps podman catatonit containerd docker.io bsdutils uidmap libcap2-bin passwd qemu-system-x86 linux-image-cloud-amd64 apparmor cpio systemd dbus-user-session clang libclang-rt-14-dev valgrind"
 
-# The systemd VM tier (tests/vm/systemd) builds its Debian image with these.
+# The systemd and SELinux VM tiers (tests/vm/systemd, tests/vm/selinux) build their Debian
+# images with these (the SELinux policy packages are installed in the image, not here).
 WARD_TEST_DEPS="$WARD_TEST_DEPS debootstrap e2fsprogs util-linux"
 
 apt_install() {

@@ -14,6 +14,7 @@
 
 #include "ward/cleanup.h"
 #include "ward/hostpath.h"
+#include "ward/lsm.h"
 #include "ward/mounts.h"
 #include "ward/plan.h"
 #include "ward/safepath.h"
@@ -136,8 +137,7 @@ static int create_fs_mount(const struct ward_mount *m, const struct plan_mount *
 		}
 	}
 	if (mount_label && *mount_label &&
-	    (strcmp(type, "tmpfs") == 0 || strcmp(type, "devpts") == 0 ||
-	     strcmp(type, "mqueue") == 0) &&
+	    (strcmp(type, "tmpfs") == 0 || strcmp(type, "devpts") == 0) &&
 	    fsconfig(fsfd, FSCONFIG_SET_STRING, "context", mount_label, 0) < 0)
 		return fs_fail(err, fsfd, errno, "set linux.mountLabel", type);
 	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
@@ -268,6 +268,8 @@ int mount_one(int rootfd, const struct ward_mount *m, const struct plan_mount *p
 		if (mntfd < 0 && strcmp(pm->fs, "sysfs") == 0 && err->code == EPERM)
 			mntfd = bind_host_sys(err);
 		if (mntfd < 0)
+			goto fail;
+		if (strcmp(pm->fs, "mqueue") == 0 && lsm_label_mqueue(mntfd, mount_label, err) < 0)
 			goto fail;
 		st.st_mode = S_IFDIR;
 		if (set_attrs(mntfd, plan->rec_attr_set, plan->rec_attr_clr, true, err) < 0)

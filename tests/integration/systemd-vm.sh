@@ -18,7 +18,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${WARD_TEST_WORK:=${TMPDIR:-/tmp}/ward-tests}"
 : "${WARD_SDVM_RUNTIME:=ward}"
 export WARD WARD_HELPERS WARD_TEST_WORK WARD_SDVM_RUNTIME
-sdvm=${WARD_SRCDIR:-$here/../..}/tests/vm/systemd
+# Another VM tier on the same machinery (selinux-vm.sh) names its directory and its results.
+sdvm=${WARD_VM_TIER_DIR:-${WARD_SRCDIR:-$here/../..}/tests/vm/systemd}
+name=${WARD_VM_TIER_NAME:-systemd-vm}
 
 bail() {
 	echo "Bail out! $*"
@@ -48,7 +50,7 @@ while IFS= read -r line; do
 		rest=$(printf '%s\n' "$line" | sed -E 's/^(not )?ok [0-9]+ ?(- )?//')
 		TAP_N=$((TAP_N + 1))
 		[ "$status" = ok ] || TAP_FAILED=$((TAP_FAILED + 1))
-		echo "$status $TAP_N - systemd-vm ($WARD_SDVM_RUNTIME): $rest"
+		echo "$status $TAP_N - $name ($WARD_SDVM_RUNTIME): $rest"
 		;;
 	"#"*) echo "$line" ;;
 	"1.."*) [ "$line" = "1..$PLAN" ] || diag "the guest planned ${line#1..} tests, this script $PLAN" ;;
@@ -62,10 +64,10 @@ if [ "$TAP_N" -lt "$PLAN" ]; then
 	while [ "$TAP_N" -lt "$PLAN" ]; do
 		if [ "$first" = 1 ]; then
 			mapfile -t why <"$errlog"
-			not_ok "systemd-vm: guest result $((TAP_N + 1)) is missing (run-vm.sh exit status $rc)" "${why[@]}"
+			not_ok "$name: guest result $((TAP_N + 1)) is missing (run-vm.sh exit status $rc)" "${why[@]}"
 			first=0
 		else
-			not_ok "systemd-vm: guest result $((TAP_N + 1)) is missing"
+			not_ok "$name: guest result $((TAP_N + 1)) is missing"
 		fi
 	done
 else

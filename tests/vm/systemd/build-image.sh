@@ -19,7 +19,9 @@
 # Environment: WARD_SDVM_MIRROR (default: the first Debian URI of this machine's apt sources),
 #   WARD_SDVM_SUITE (default bookworm), WARD_SDVM_KERNEL (a vmlinuz, default the newest
 #   /boot/vmlinuz-*-cloud-amd64), WARD_SDVM_DEB_CACHE (debootstrap's download cache, default
-#   DIR/../debs).
+#   DIR/../debs); for another tier's image (tests/vm/selinux): WARD_SDVM_PACKAGES (the package
+#   list, default packages.list here) and WARD_SDVM_IMAGE_HOOK (a script run as `HOOK ROOT` on
+#   the configured tree before it is written to the image).
 # Host mounts are never touched: debootstrap's /proc and /sys mounts happen in a private mount
 # namespace of this script, and the file system is written by mkfs.ext4 -d, without a loop mount.
 set -euo pipefail
@@ -58,8 +60,11 @@ kernel=${WARD_SDVM_KERNEL:-$(printf '%s\n' /boot/vmlinuz-*-cloud-amd64 | grep -v
 kver=$(basename "$kernel" | sed 's/^vmlinuz-//')
 [ -d "/lib/modules/$kver" ] || die "/lib/modules/$kver is missing: reinstall the package linux-image-$kver"
 
-packages=$(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$here/packages.list" | grep -v '^$' | paste -sd, -)
-[ -n "$packages" ] || die "$here/packages.list names no package"
+list=${WARD_SDVM_PACKAGES:-$here/packages.list}
+hook=${WARD_SDVM_IMAGE_HOOK:-}
+[ -z "$hook" ] || [ -x "$hook" ] || die "the image hook $hook is not an executable"
+packages=$(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$list" | grep -v '^$' | paste -sd, -)
+[ -n "$packages" ] || die "$list names no package"
 
 debs=${WARD_SDVM_DEB_CACHE:-$(dirname "$out")/debs}
 mkdir -p "$debs"
@@ -137,6 +142,11 @@ WantedBy=multi-user.target
 EOF
 systemctl --root="$root" enable ward-sdvm-setup.service ward-sdvm-tests.service >/dev/null 2>&1 ||
 	die "cannot enable the tier's units"
+
+if [ -n "$hook" ]; then
+	echo "build-image: running $hook" >&2
+	"$hook" "$root" || die "the image hook $hook failed"
+fi
 
 rm -f "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*_* 2>/dev/null || true
 

@@ -18,6 +18,11 @@
 #                    have run into soft lockups) and MiB of memory (default 3072)
 #   WARD_SDVM_KERNEL a cloud vmlinuz to use instead of the newest in /boot
 #   WARD_TEST_WORK   where the payload disk and the logs of a run go
+# For another tier's image and tests (tests/vm/selinux/run-vm.sh sets them):
+#   WARD_SDVM_PACKAGES, WARD_SDVM_IMAGE_HOOK  the package list and the image hook
+#                    (build-image.sh), WARD_SDVM_IMAGE_INPUTS more files the image is built
+#                    from (all of them key the cache), WARD_SDVM_GUEST the guest scripts'
+#                    directory, WARD_SDVM_LSM the kernel's LSM arguments
 # Exit status: 0 complete, 1 incomplete or failed run, 2 a missing prerequisite or an image that
 # cannot be built (the message says which package to install or why the build failed).
 set -uo pipefail
@@ -29,6 +34,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${WARD_SDVM_TIMEOUT:=1500}"
 : "${WARD_SDVM_SMP:=1}"
 : "${WARD_SDVM_MEM:=3072}"
+: "${WARD_SDVM_PACKAGES:=$here/packages.list}"
+: "${WARD_SDVM_IMAGE_HOOK:=}"
+: "${WARD_SDVM_IMAGE_INPUTS:=}"
+: "${WARD_SDVM_GUEST:=$here/guest}"
+: "${WARD_SDVM_LSM:=apparmor=1 security=apparmor}"
 work=${WARD_TEST_WORK:-${TMPDIR:-/tmp}/ward-tests}/sdvm
 BEGIN_MARK=WARD-SDVM-TAP-BEGIN
 END_MARK=WARD-SDVM-TAP-END
@@ -68,7 +78,9 @@ initrd=/boot/initrd.img-$kver
 
 # ---- the image: built once per package list, build script and kernel -----------------------
 key=$( (
-	sha256sum "$here/packages.list" "$here/build-image.sh" | awk '{print $1}'
+	# shellcheck disable=SC2086 # WARD_SDVM_IMAGE_INPUTS is a list of files
+	sha256sum "$WARD_SDVM_PACKAGES" "$here/build-image.sh" $WARD_SDVM_IMAGE_HOOK $WARD_SDVM_IMAGE_INPUTS |
+		awk '{print $1}'
 	echo "$kver"
 ) | sha256sum | cut -c1-16)
 mkdir -p "$WARD_SDVM_CACHE" || exit 2
@@ -84,7 +96,8 @@ image=$image_dir/disk.img
 	say "building the image (debootstrap; a few minutes) into $image_dir"
 	start=$SECONDS
 	rm -rf "$image_dir"
-	WARD_SDVM_KERNEL=$kernel "$here/build-image.sh" "$image_dir" >/dev/null || {
+	WARD_SDVM_KERNEL=$kernel WARD_SDVM_PACKAGES=$WARD_SDVM_PACKAGES WARD_SDVM_IMAGE_HOOK=$WARD_SDVM_IMAGE_HOOK \
+		"$here/build-image.sh" "$image_dir" >/dev/null || {
 		say "building the image failed (see the lines above; Debian's archive must be reachable)"
 		exit 2
 	}
@@ -105,7 +118,7 @@ trap 'rm -rf "$payload_dir" "$payload"' EXIT
 install -D -m 0755 "$WARD" "$payload_dir/bin/ward" &&
 	install -D -m 0644 "$here/../../../seccomp-profiles/default.json" "$payload_dir/seccomp/default.json" &&
 	install -D -m 0755 "$WARD_HELPERS/probe" "$payload_dir/bin/probe" &&
-	cp -r "$here/guest" "$payload_dir/guest" &&
+	cp -r "$WARD_SDVM_GUEST" "$payload_dir/guest" &&
 	printf 'WARD_SDVM_RUNTIME=%s\n' "$WARD_SDVM_RUNTIME" >"$payload_dir/env" || {
 	say "cannot stage the payload"
 	exit 1
@@ -122,7 +135,7 @@ start=$(date +%s.%N)
 timeout -k 10 "$WARD_SDVM_TIMEOUT" "$qemu" -accel tcg,thread=multi -cpu max \
 	-m "$WARD_SDVM_MEM" -smp "$WARD_SDVM_SMP" -display none -no-reboot -nic none -monitor none \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 root=/dev/vda rw loglevel=4 systemd.show_status=1 panic=-1 apparmor=1 security=apparmor" \
+	-append "console=ttyS0 root=/dev/vda rw loglevel=4 systemd.show_status=1 panic=-1 $WARD_SDVM_LSM" \
 	-drive file="$image",if=virtio,format=raw,snapshot=on \
 	-drive file="$payload",if=virtio,format=raw,readonly=on \
 	-chardev file,id=console,path="$log" -serial chardev:console \
