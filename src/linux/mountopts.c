@@ -83,6 +83,12 @@ static bool apply_attr(unsigned long ms, bool clear, uint64_t *set, uint64_t *cl
 	return false;
 }
 
+/* "z" and "Z" are the engines' relabel requests (shared and private), not mount options. */
+static bool is_relabel_request(const char *opt)
+{
+	return strcmp(opt, "z") == 0 || strcmp(opt, "Z") == 0;
+}
+
 static int apply_kernel_option(const struct libmnt_optmap *m, const char *opt, bool recursive,
 			       struct mount_plan *plan, struct ward_error *err)
 {
@@ -129,6 +135,31 @@ static int apply_kernel_option(const struct libmnt_optmap *m, const char *opt, b
 	return ward_fail(err, 0, "option \"%s\" is not supported", opt);
 }
 
+/* A bind mount takes no filesystem data: mount(2) ignores it, so runc passes "mode=755" or
+ * "size=1k" along and nothing happens. Such key=value options are set aside for a warning; a
+ * bare word is a flag ward does not know (a typo, "readonly") or a relabel request. */
+static int set_aside_bind_data(struct mount_plan *plan, struct ward_error *err)
+{
+	for (size_t i = 0; plan->data && plan->data[i]; i++) {
+		if (is_relabel_request(plan->data[i]))
+			return ward_fail(err, 0,
+					 "option \"%s\" asks for an SELinux relabel of the source, "
+					 "which the "
+					 "engine does before calling the runtime (Podman's :z/:Z); "
+					 "ward never "
+					 "relabels host files (remove it)",
+					 plan->data[i]);
+		if (!strchr(plan->data[i], '='))
+			return ward_fail(err, 0, "option \"%s\" is not a bind mount option",
+					 plan->data[i]);
+		if (strv_push(&plan->ignored, plan->data[i]) < 0)
+			return ward_fail(err, ENOMEM, "mount options");
+	}
+	strv_free(plan->data);
+	plan->data = NULL;
+	return 0;
+}
+
 int mountopts_parse(const char *type, char *const *options, struct mount_plan *plan,
 		    struct ward_error *err)
 {
@@ -168,24 +199,8 @@ int mountopts_parse(const char *type, char *const *options, struct mount_plan *p
 			goto fail;
 		}
 	}
-	/* A bind mount takes no filesystem data: mount(2) ignores it, so runc passes
-	 * "mode=755" or "size=1k" along and nothing happens. Such key=value options are set
-	 * aside for a warning; a bare word is a flag ward does not know (a typo, "readonly"). */
-	for (size_t i = 0; plan->bind && plan->data && plan->data[i]; i++) {
-		if (!strchr(plan->data[i], '=')) {
-			ward_fail(err, 0, "option \"%s\" is not a bind mount option",
-				  plan->data[i]);
-			goto fail;
-		}
-		if (strv_push(&plan->ignored, plan->data[i]) < 0) {
-			ward_fail(err, ENOMEM, "mount options");
-			goto fail;
-		}
-	}
-	if (plan->bind) {
-		strv_free(plan->data);
-		plan->data = NULL;
-	}
+	if (plan->bind && set_aside_bind_data(plan, err) < 0)
+		goto fail;
 	/* A bind mount shares its source's superblock: "sync" and the like would be ignored. */
 	if (plan->bind && plan->sb_flags && plan->sb_flags[0]) {
 		ward_fail(err, 0,

@@ -381,6 +381,22 @@ START_TEST(refuses_unknown_options_for_bind_mounts)
 }
 END_TEST
 
+START_TEST(names_relabel_requests_of_bind_mounts)
+{
+	const char *z[] = {"z", "Z"};
+	char want[256];
+
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(want, sizeof want,
+			 "option \"%s\" asks for an SELinux relabel of the source, which the "
+			 "engine does before calling the runtime (Podman's :z/:Z); ward never "
+			 "relabels host files (remove it)",
+			 z[i]);
+		ck_assert_str_eq(plan_error("bind", OPTS("rbind", z[i])), want);
+	}
+}
+END_TEST
+
 START_TEST(sets_aside_data_options_of_bind_mounts)
 {
 	/* mount(2) ignores data for a bind: what runc passes along without effect. Before or
@@ -534,6 +550,7 @@ static Suite *mountopts_suite(void)
 	tcase_add_test(kinds, devpts_options_are_filesystem_data);
 	tcase_add_test(kinds, data_starting_with_r_is_not_taken_for_a_recursive_attribute);
 	tcase_add_test(kinds, refuses_unknown_options_for_bind_mounts);
+	tcase_add_test(kinds, names_relabel_requests_of_bind_mounts);
 	tcase_add_test(kinds, sets_aside_data_options_of_bind_mounts);
 	tcase_add_test(kinds, refuses_remount);
 	tcase_add_test(kinds, accepts_tmpcopyup_for_tmpfs);
