@@ -1,6 +1,7 @@
 /* OCI mount options -> the new mount API: per-mount and recursive attributes, propagation,
  * bind/rbind, superblock flags and filesystem data. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -383,7 +384,7 @@ END_TEST
 
 START_TEST(names_relabel_requests_of_bind_mounts)
 {
-	const char *z[] = {"z", "Z"};
+	char *z[] = {"z", "Z"};
 	char want[256];
 
 	for (size_t i = 0; i < 2; i++) {
