@@ -75,6 +75,10 @@ struct policy {
 	size_t n_devices;
 	/* `seccomp-complain = yes`: profiles run in complain mode (ward-seccomp(7)) */
 	bool seccomp_complain;
+	/* `audit = file:PATH | syslog | journal`: where every create, exec, update and delete is
+	 * reported (ward-policy(5)); NULL: no audit trail. Kept as written ("file:/var/log/...").
+	 */
+	char *audit;
 	/* The caller to judge against; NULL: ward's own process (tests set one). */
 	const struct policy_caller *caller;
 };
