@@ -159,7 +159,8 @@ void policy_log_overrides(const struct policy *p, const struct policy_verdict *v
 /* Warns (in the --log file; debug otherwise) when ward's defaults replaced what may have been
  * an engine's explicit opt-out. */
 void policy_log_replaced_opt_outs(const struct policy_verdict *v, const char *id);
-/* create (plan set) and exec (exec_process set): evaluate, refuse or log the overrides. */
+/* create (plan set) and exec (exec_process set): evaluate, refuse or log the overrides. A
+ * refusal leaves the violations in v (for the audit trail; policy_verdict_clear() them). */
 int policy_enforce(const char *policy_file, struct ward_spec *spec, const struct ward_plan *plan,
 		   const struct ward_process *exec_process, const char *id,
 		   struct policy_verdict *v, struct ward_error *err);
