@@ -148,5 +148,69 @@ W delete -f a9 2>/dev/null
 e=$(last delete)
 like delete_event_has_complain_findings "$(field "$e" '"\(.seccomp_mode.mode) \([.complain_findings[].syscall] | join(","))"')" '^complain mkdir'
 
+# 7. syslog and the journal: each received by a listener on its socket in a private mount
+# namespace (a tmpfs over /dev, the host's entries bound back; a tmpfs over /run/systemd).
+cat >"$WORK/listen.py" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+open(sys.argv[2] + "/ready", "w").close()
+n = 0
+while True:
+    n += 1
+    d = s.recv(1 << 20)
+    with open("%s/%d" % (sys.argv[2], n), "wb") as f:
+        f.write(d)
+PY
+cat >"$WORK/in-ns.sh" <<'SH'
+set -e
+kind=$1 out=$2 b=$3
+mount --make-rprivate /
+if [ "$kind" = syslog ]; then
+	sock=/dev/log
+	mkdir "$out/dev"
+	mount --rbind /dev "$out/dev"
+	mount -t tmpfs tmpfs /dev
+	for f in "$out"/dev/*; do
+		n=/dev/${f##*/}
+		if [ -L "$f" ]; then cp -P "$f" "$n"
+		elif [ -d "$f" ]; then mkdir "$n" && mount --rbind "$f" "$n"
+		else touch "$n" && mount --bind "$f" "$n"; fi
+	done
+else
+	sock=/run/systemd/journal/socket
+	mount -t tmpfs tmpfs /run/systemd
+	mkdir /run/systemd/journal
+fi
+python3 "$WORK/listen.py" "$sock" "$out" &
+listener=$!
+for _ in $(seq 50); do [ -e "$out/ready" ] && break; sleep 0.1; done
+"$WARD" --root "$STATE_ROOT" create -b "$b" "s-$kind"
+"$WARD" --root "$STATE_ROOT" delete -f "s-$kind"
+sleep 0.3
+kill "$listener"
+SH
+if command -v python3 >/dev/null; then
+	b=$(new_bundle sock "true")
+	for kind in syslog journal; do
+		use_policy "audit = $kind"
+		mkdir -p "$WORK/$kind"
+		WORK=$WORK WARD=$WARD STATE_ROOT=$STATE_ROOT unshare -m bash "$WORK/in-ns.sh" "$kind" "$WORK/$kind" "$b" 2>"$WORK/err"
+		is "${kind}_sink_used" "$?" 0
+		if [ "$kind" = syslog ]; then
+			like syslog_datagram_is_authpriv_and_tagged "$(head -c 20 "$WORK/syslog/1")" '^<86>ward\[[0-9]+\]: \{'
+			events=$(for n in 1 2; do cat "$WORK/syslog/$n" && echo; done | sed 's/^<[0-9]*>ward\[[0-9]*\]: //')
+		else
+			like journal_datagram_has_native_fields "$(cat "$WORK/journal/1")" $'\nSYSLOG_IDENTIFIER=ward\n.*WARD_EVENT=create\nWARD_CONTAINER_ID=s-journal$'
+			events=$(grep -ah '^MESSAGE=' "$WORK/journal/1" "$WORK/journal/2" | sed 's/^MESSAGE=//')
+		fi
+		is "${kind}_received_create_and_delete" "$(jq -r '"\(.event) \(.id) \(.result)"' <<<"$events" | tr '\n' ' ')" \
+			"create s-$kind ok delete s-$kind ok "
+	done
+else
+	not_ok syslog_and_journal_sinks "python3 is needed for the listener (contrib/test installs it)"
+fi
+check host_has_no_syslog_socket_left test ! -e /dev/log -o -S /dev/log
+
 assert_no_leftovers
 done_testing
