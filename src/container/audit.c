@@ -314,6 +314,24 @@ int audit_write(struct audit_trail *a, const struct ward_error *result, struct w
 	return send_event(a, g, result != NULL, err);
 }
 
+void audit_open_for_delete(struct audit_trail *a, const char *policy_file, const char *id)
+{
+	struct ward_error err;
+
+	if (audit_open(a, policy_file, "delete", id, &err) < 0) {
+		log_warn("%s (container %s is removed without an audit event)", err.msg, id);
+		audit_close(a);
+	}
+}
+
+void audit_write_for_delete(struct audit_trail *a, const struct ward_error *result)
+{
+	struct ward_error err;
+
+	if (audit_write(a, result, &err) < 0)
+		log_warn("%s", err.msg);
+}
+
 void audit_close(struct audit_trail *a)
 {
 	cleanup_closep(&a->fd);

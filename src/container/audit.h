@@ -51,6 +51,10 @@ int audit_write(struct audit_trail *a, const struct ward_error *result, struct w
 /* update and delete: the container's bundle; with dirfd (delete), its seccomp modes, read
  * from its state directory. */
 void audit_note_container(struct audit_trail *a, int dirfd, const char *bundle);
+/* delete (and run's removal): as audit_open() and audit_write(), but a sink that cannot be
+ * opened or written is a warning: nothing keeps a container from being removed. */
+void audit_open_for_delete(struct audit_trail *a, const char *policy_file, const char *id);
+void audit_write_for_delete(struct audit_trail *a, const struct ward_error *result);
 void audit_close(struct audit_trail *a);
 #define cleanup_audit __attribute__((cleanup(audit_close)))
 

@@ -217,12 +217,9 @@ int container_delete(const char *root, const char *id, bool force, const char *p
 		     struct ward_error *err)
 {
 	cleanup_audit struct audit_trail a;
-	struct ward_error audit_err;
 
-	if (audit_open(&a, policy_file, "delete", id, &audit_err) < 0)
-		log_warn("%s (the container is deleted without an audit event)", audit_err.msg);
+	audit_open_for_delete(&a, policy_file, id);
 	int rc = delete_container(root, id, force, policy_file, &a, err);
-	if (audit_write(&a, rc < 0 ? err : NULL, &audit_err) < 0)
-		log_warn("%s", audit_err.msg);
+	audit_write_for_delete(&a, rc < 0 ? err : NULL);
 	return rc;
 }

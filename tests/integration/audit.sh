@@ -117,7 +117,7 @@ chmod 644 "$LOG"
 W exec a6 true 2>"$WORK/err"
 like exec_with_a_broken_sink_refused "$?|$(cat "$WORK/err")" '^255\|.*audit = file:.*mode 0600'
 W delete -f a6 2>"$WORK/err"
-like delete_with_a_broken_sink_cleans_up "$?|$(cat "$WORK/err")" '^0\|.*deleted without an audit event'
+like delete_with_a_broken_sink_cleans_up "$?|$(cat "$WORK/err")" '^0\|.*removed without an audit event'
 is delete_left_no_state "$(ls "$STATE_ROOT")" ""
 chmod 600 "$LOG"
 use_policy "audit = syslog"
@@ -138,6 +138,10 @@ W delete -f a8
 e=$(last delete)
 is delete_event_names_the_learned_profile "$(field "$e" '"\(.result) \(.learned_profile)"')" "ok $WORK/learned.json"
 check learned_profile_exists test -s "$WORK/learned.json"
+ward_run "$b" a10 --seccomp-learn "$WORK/learned2.json"
+e=$(last delete)
+is run_reports_its_removal_and_the_learned_profile "$(field "$e" '"\(.id) \(.result) \(.learned_profile)"')" \
+	"a10 ok $WORK/learned2.json"
 audit_policy "allow = seccomp-unconfined"
 edit_config "$b" '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
 	syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO"}]}'
