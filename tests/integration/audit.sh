@@ -32,6 +32,8 @@ is create_event_names_the_policy "$(field "$e" '"\(.policy.file) \(.policy.level
 like create_event_reports_silent_hardening "$(field "$e" '.defaults | join(",")')" 'default-seccomp-profile.*never-filter'
 is create_event_reports_the_args "$(field "$e" '.args[0:2] | join(" ")')" "sh -c"
 W start a1
+e=$(last start)
+is start_event_written "$(field "$e" '"\(.id) \(.result) \(.bundle)"')" "a1 ok $b"
 W exec a1 echo hello >/dev/null
 e=$(last exec)
 is exec_event_written "$(field "$e" '"\(.id) \(.result) \(.verdict) \(.args | join(" "))"')" "a1 ok allowed echo hello"
