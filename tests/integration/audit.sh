@@ -93,6 +93,12 @@ b=$(new_bundle peek "ls -l /proc/self/fd/ /proc/1/fd/; test -e $LOG && echo VISI
 ward_run "$b" a4
 unlike container_has_no_fd_of_the_trail "$OUT" 'audit\.jsonl|VISIBLE'
 like container_listed_its_fds "$OUT" 'fd'
+b=$(new_bundle peek2 "sleep 60; $MARK")
+W run -d -b "$b" a4x </dev/null
+out=$(W exec a4x sh -c "ls -l /proc/self/fd/ /proc/1/fd/; test -e $LOG && echo VISIBLE; true" 2>&1)
+unlike execd_process_has_no_fd_of_the_trail "$out" 'audit\.jsonl|VISIBLE'
+like execd_process_listed_its_fds "$out" 'fd'
+W delete -f a4x
 
 # 5. A sink in a bad place, or that cannot be written, refuses create (nothing left);
 # delete still cleans up.
