@@ -38,6 +38,10 @@ W exec a1 echo hello >/dev/null
 e=$(last exec)
 is exec_event_written "$(field "$e" '"\(.id) \(.result) \(.verdict) \(.args | join(" "))"')" "a1 ok allowed echo hello"
 # (an empty update: the controllers a limit needs may not be delegated here)
+W exec --cap CAP_SYS_ADMIN a1 true 2>/dev/null
+e=$(last exec)
+is refused_exec_event_names_the_check "$(field "$e" '"\(.result) \(.verdict) \(.refusals[0].check)"')" \
+	"error refused cap-sys-admin"
 W update -r - a1 <<<'{}'
 e=$(last update)
 is update_event_written "$(field "$e" '"\(.id) \(.result) \(.bundle)"')" "a1 ok $b"
