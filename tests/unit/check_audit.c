@@ -120,6 +120,34 @@ START_TEST(refusals_name_check_and_path)
 }
 END_TEST
 
+START_TEST(delete_reports_complain_findings_escaped)
+{
+	struct ward_error err = {0};
+	struct audit_trail a;
+	struct complain_finding f = {.name = "mkdir", .comm = "a\"}\n{", .pid = 7, .count = 3};
+
+	memory_trail(&a, "delete");
+	a.bundle = strdup("/srv/b");
+	a.mode = LEARN_MODE_COMPLAIN;
+	a.mode_target = strdup("");
+	a.findings.f = malloc(sizeof f);
+	a.findings.f[0] = f;
+	a.findings.n = 1;
+	ck_assert_int_eq(audit_write(&a, NULL, &err), 0);
+	struct json_doc *doc = the_event(&a);
+	const struct json_node *e = json_root(doc);
+	ck_assert_str_eq(str(e, "event"), "delete");
+	ck_assert_str_eq(str(json_get(e, "seccomp_mode"), "mode"), "complain");
+	ck_assert_ptr_null(json_get(json_get(e, "seccomp_mode"), "file")); /* null */
+	const struct json_node *c = json_get(e, "complain_findings")->first;
+	ck_assert_str_eq(str(c, "syscall"), "mkdir");
+	ck_assert_str_eq(str(c, "comm"), "a\"}\n{");
+	ck_assert_str_eq(json_get(c, "count")->str, "3");
+	json_free(doc);
+	audit_close(&a);
+}
+END_TEST
+
 START_TEST(no_sink_writes_nothing)
 {
 	struct ward_error err = {0};
@@ -161,6 +189,7 @@ int main(void)
 
 	tcase_add_test(t, config_strings_cannot_forge_an_event);
 	tcase_add_test(t, refusals_name_check_and_path);
+	tcase_add_test(t, delete_reports_complain_findings_escaped);
 	tcase_add_test(t, no_sink_writes_nothing);
 	tcase_add_test(t, a_file_the_container_reaches_is_refused);
 	suite_add_tcase(s, t);
