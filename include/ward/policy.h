@@ -75,6 +75,10 @@ struct policy {
 	size_t n_devices;
 	/* `seccomp-complain = yes`: profiles run in complain mode (ward-seccomp(7)) */
 	bool seccomp_complain;
+	/* `audit = file:PATH | syslog | journal`: where every create, exec, update and delete is
+	 * reported (ward-policy(5)); NULL: no audit trail. Kept as written ("file:/var/log/...").
+	 */
+	char *audit;
 	/* The caller to judge against; NULL: ward's own process (tests set one). */
 	const struct policy_caller *caller;
 };
@@ -155,7 +159,8 @@ void policy_log_overrides(const struct policy *p, const struct policy_verdict *v
 /* Warns (in the --log file; debug otherwise) when ward's defaults replaced what may have been
  * an engine's explicit opt-out. */
 void policy_log_replaced_opt_outs(const struct policy_verdict *v, const char *id);
-/* create (plan set) and exec (exec_process set): evaluate, refuse or log the overrides. */
+/* create (plan set) and exec (exec_process set): evaluate, refuse or log the overrides. A
+ * refusal leaves the violations in v (for the audit trail; policy_verdict_clear() them). */
 int policy_enforce(const char *policy_file, struct ward_spec *spec, const struct ward_plan *plan,
 		   const struct ward_process *exec_process, const char *id,
 		   struct policy_verdict *v, struct ward_error *err);

@@ -484,6 +484,7 @@ int create_container(const struct create_options *o, struct created_container *c
 		     struct ward_error *err)
 {
 	struct create_run r = {.o = o, .c = c, .fifo = -1, .unit = {.cgfd = -1}};
+	struct ward_error ignored;
 	int rc = 0;
 
 	memset(c, 0, sizeof *c);
@@ -492,7 +493,9 @@ int create_container(const struct create_options *o, struct created_container *c
 	launch_init(&r.l, o->id);
 	r.l.listener = &r.plan.listener;
 	plan_init(&r.plan);
-	if (create_load(&r, err) < 0 || create_judge(&r, err) < 0 ||
+	if (audit_open(&r.l.audit, o->policy_file, "create", o->id, err) < 0 ||
+	    create_load(&r, err) < 0 || create_judge(&r, err) < 0 ||
+	    audit_check_reach(&r.l.audit, r.bundle, c->spec, err) < 0 ||
 	    create_state_dir(&r, err) < 0 || launch_console(&r.l, o->console_socket, err) < 0 ||
 	    create_record(&r, err) < 0 || create_cgroup(&r, err) < 0 ||
 	    launch_filters(&r.l, err) < 0 ||
@@ -500,7 +503,8 @@ int create_container(const struct create_options *o, struct created_container *c
 				     err) < 0 ||
 	    learn_session_record(&r.l.learn, &c->state.confinement) < 0 ||
 	    open_idmaps(c->spec, &r.plan, &r.idmaps, err) < 0 || create_spawn(&r, err) < 0 ||
-	    create_finish(&r, err) < 0) {
+	    create_finish(&r, err) < 0 || audit_launch(&r.l.audit, &r.l, NULL, err) < 0) {
+		audit_launch(&r.l.audit, &r.l, err, &ignored);
 		launch_undo(&r.l);
 		rc = -1;
 	}

@@ -163,8 +163,8 @@ static int delete_remains(const char *id, struct opened_container *c, enum verif
 	return state_remove_dir(c->rootfd, id, err);
 }
 
-int container_delete(const char *root, const char *id, bool force, const char *policy_file,
-		     struct ward_error *err)
+static int delete_container(const char *root, const char *id, bool force, const char *policy_file,
+			    struct audit_trail *a, struct ward_error *err)
 {
 	cleanup_container struct opened_container c;
 	cleanup_spec struct ward_spec *spec = NULL;
@@ -193,6 +193,7 @@ int container_delete(const char *root, const char *id, bool force, const char *p
 				 state_status_name(status));
 	if (c.pidfd >= 0 && kill_and_wait(&c.st, c.pidfd, err) < 0)
 		return -1;
+	audit_note_container(a, c.dirfd, c.st.bundle);
 	if (!suspect && finish_seccomp_modes(c.dirfd, id, force, err) < 0)
 		return -1;
 	/* The config copy goes with the directory: read it for the poststop hooks first. A
@@ -207,5 +208,18 @@ int container_delete(const char *root, const char *id, bool force, const char *p
 	if (rc == 0 && !suspect)
 		run_hooks_warn(spec, &poststop, id, "stopped", 0, c.st.bundle);
 	posthooks_clear(&poststop);
+	return rc;
+}
+
+/* delete cleans up whatever the audit sink does: a sink that cannot be opened or written is
+ * warned about, never a reason to keep a container. */
+int container_delete(const char *root, const char *id, bool force, const char *policy_file,
+		     struct ward_error *err)
+{
+	cleanup_audit struct audit_trail a;
+
+	audit_open_for_delete(&a, policy_file, id);
+	int rc = delete_container(root, id, force, policy_file, &a, err);
+	audit_write_for_delete(&a, rc < 0 ? err : NULL);
 	return rc;
 }

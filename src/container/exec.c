@@ -358,11 +358,16 @@ int container_exec(const struct exec_options *o, int *exit_status, struct ward_e
 	r.c.rootfd = r.c.dirfd = r.c.pidfd = -1;
 	plan_init(&r.plan);
 	r.l.listener = &r.plan.listener;
-	if (exec_open(&r, err) < 0 || exec_judge(&r, err) < 0 ||
-	    launch_console(&r.l, o->console_socket, err) < 0 || exec_signals(&r, err) < 0 ||
-	    exec_cgroup(&r, err) < 0 || launch_pidfd_socket(&r.l, o->pidfd_socket, err) < 0 ||
-	    launch_filters(&r.l, err) < 0 || exec_join(&r, err) < 0 || exec_spawn(&r, err) < 0 ||
-	    exec_attach(&r, err) < 0) {
+	if (audit_open(&r.l.audit, o->policy_file, "exec", o->id, err) < 0 ||
+	    exec_open(&r, err) < 0 ||
+	    audit_check_reach(&r.l.audit, r.c.st.bundle, r.config, err) < 0 ||
+	    exec_judge(&r, err) < 0 || launch_console(&r.l, o->console_socket, err) < 0 ||
+	    exec_signals(&r, err) < 0 || exec_cgroup(&r, err) < 0 ||
+	    launch_pidfd_socket(&r.l, o->pidfd_socket, err) < 0 || launch_filters(&r.l, err) < 0 ||
+	    exec_join(&r, err) < 0 || exec_spawn(&r, err) < 0 || exec_attach(&r, err) < 0 ||
+	    audit_launch(&r.l.audit, &r.l, NULL, err) < 0) {
+		struct ward_error ignored;
+		audit_launch(&r.l.audit, &r.l, err, &ignored);
 		launch_undo(&r.l);
 		/* Once unlocked, a delete or kill may stop the container; the new process then
 		 * dies with it, and whatever step noticed first is not the reason. */

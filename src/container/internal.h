@@ -16,6 +16,7 @@
 #include "ward/spec.h"
 #include "ward/state.h"
 #include "ward/systemd.h"
+#include "audit.h"
 #include "learn.h"
 
 /* An existing container opened by a verb (src/container/open.c). */
@@ -176,6 +177,7 @@ struct launch {
 	struct ward_seccomp_program filter, never;
 	const struct host_object *listener; /* the seccomp agent's socket, as judged */
 	struct learn_session learn;	    /* seccomp learning or complain mode (learn.h) */
+	struct audit_trail audit;	    /* the policy's audit sink, opened first (audit.h) */
 	int state_dirfd;		    /* the container's state directory (borrowed) */
 	struct ward_spawn spawn;
 	struct launch_undo undo;

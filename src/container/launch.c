@@ -18,7 +18,7 @@ void launch_init(struct launch *l, const char *id)
 	memset(l, 0, sizeof *l);
 	l->id = id;
 	l->console = l->console_ours = l->cgroup_fd = l->pidfd_sock = -1;
-	l->learn.record_fd = l->state_dirfd = -1;
+	l->learn.record_fd = l->state_dirfd = l->audit.fd = -1;
 	l->spawn.pid = l->spawn.pidfd = l->spawn.sync_fd = -1;
 	l->undo.shared_root_nsfd = l->undo.rootfd = -1;
 }
@@ -184,6 +184,7 @@ void launch_release(struct launch *l)
 	ward_seccomp_program_free(&l->filter);
 	ward_seccomp_program_free(&l->never);
 	learn_session_clear(&l->learn);
+	audit_close(&l->audit);
 	spawn_release(&l->spawn);
 	cleanup_closep(&l->console);
 	cleanup_closep(&l->console_ours);

@@ -50,15 +50,20 @@ static void forward_until_exit(int pidfd, int sigfd)
 
 /* Removes the container run created unless a delete took it while it ran: its name (and
  * cgroup path) may belong to a new container by now. */
-static bool remove_if_still_ours(struct created_container *c)
+static bool remove_if_still_ours(struct created_container *c, const char *policy_file)
 {
+	cleanup_audit struct audit_trail a;
 	struct ward_error ignored;
 
 	if (state_relock_dir(c->dirfd, c->state.id, &ignored) <= 0) {
 		log_debug("container %s was deleted while it ran", c->state.id);
 		return false;
 	}
-	remove_container(c->rootfd, &c->state, &ignored);
+	/* What `delete` would report: the removal, the learned profile or complain findings. */
+	audit_open_for_delete(&a, policy_file, c->state.id);
+	audit_note_container(&a, c->dirfd, c->state.bundle);
+	int rc = remove_container(c->rootfd, &c->state, &ignored);
+	audit_write_for_delete(&a, rc < 0 ? &ignored : NULL);
 	return true;
 }
 
@@ -133,13 +138,13 @@ int container_run(const struct create_options *opts, bool detach, int *exit_stat
 	*exit_status = reap(c.spawn.pidfd);
 	rc = poststart_failed ? -1 : 0;
 	/* A delete that took the container ran its poststop hooks. */
-	if (!o.keep && remove_if_still_ours(&c))
+	if (!o.keep && remove_if_still_ours(&c, o.policy_file))
 		run_hooks_warn(c.spec, &poststop, o.id, "stopped", 0, c.state.bundle);
 	container_release(&c);
 	goto restore;
 abort:
 	spawn_abort(&c.spawn);
-	remove_if_still_ours(&c);
+	remove_if_still_ours(&c, o.policy_file);
 	container_release(&c);
 restore:
 	posthooks_clear(&poststart);

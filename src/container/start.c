@@ -39,8 +39,8 @@ int release_init(int dirfd, struct ward_error *err)
 	return 0;
 }
 
-int container_start(const char *root, const char *id, const char *policy_file,
-		    struct ward_error *err)
+static int start_container(const char *root, const char *id, const char *policy_file,
+			   struct audit_trail *a, struct ward_error *err)
 {
 	cleanup_container struct opened_container c;
 	cleanup_spec struct ward_spec *spec = NULL;
@@ -59,6 +59,7 @@ int container_start(const char *root, const char *id, const char *policy_file,
 	default:
 		return ward_fail(err, 0, "cannot start an already running container");
 	}
+	audit_note_container(a, -1, c.st.bundle);
 	/* The poststart hooks are judged before the process is released: a refused one leaves
 	 * the container created. */
 	spec = state_read_config(c.dirfd, err);
@@ -68,4 +69,20 @@ int container_start(const char *root, const char *id, const char *policy_file,
 		rc = run_poststart(spec, &poststart, id, &c.st, c.pidfd, err);
 	posthooks_clear(&poststart);
 	return rc;
+}
+
+/* The audit sink is opened first: a sink that cannot be written refuses the start. */
+int container_start(const char *root, const char *id, const char *policy_file,
+		    struct ward_error *err)
+{
+	cleanup_audit struct audit_trail a;
+	struct ward_error ignored;
+
+	if (audit_open(&a, policy_file, "start", id, err) < 0)
+		return -1;
+	if (start_container(root, id, policy_file, &a, err) < 0) {
+		audit_write(&a, err, &ignored);
+		return -1;
+	}
+	return audit_write(&a, NULL, err);
 }

@@ -222,8 +222,8 @@ int policy_enforce(const char *policy_file, struct ward_spec *spec, const struct
 		policy_log_overrides(&p, v, id);
 		if (!exec_process)
 			policy_log_replaced_opt_outs(v, id);
-	} else
-		policy_verdict_clear(v);
+	} else if (v->n_violations == 0)
+		policy_verdict_clear(v); /* a refusal keeps its violations for the audit trail */
 	policy_clear(&p);
 	return rc;
 }

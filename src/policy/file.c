@@ -159,6 +159,25 @@ static int parse_yes_no(const char *value, bool *out, const char *origin, unsign
 	return 0;
 }
 
+/* `audit = file:/var/log/ward/audit.jsonl`, `syslog` or `journal`: the sink of the audit
+ * trail. A file's path is judged again, against the file system, when it is opened. */
+static int parse_audit(const char *value, struct policy *p, const char *origin, unsigned line,
+		       struct ward_error *err)
+{
+	if (p->audit)
+		return ward_fail(err, 0, "%s:%u: audit: set twice", origin, line);
+	if (strncmp(value, "file:", 5) == 0) {
+		cleanup_strv char **path = NULL;
+		if (parse_path(value + 5, &path, origin, line, "audit", err) < 0)
+			return -1;
+	} else if (strcmp(value, "syslog") != 0 && strcmp(value, "journal") != 0) {
+		return ward_fail(err, 0, "%s:%u: audit: \"%s\" is not file:PATH, syslog or journal",
+				 origin, line, value);
+	}
+	p->audit = strdup(value);
+	return p->audit ? 0 : ward_fail(err, ENOMEM, "policy");
+}
+
 int policy_parse(const char *text, size_t len, const char *origin, struct policy *p,
 		 struct ward_error *err)
 {
@@ -196,6 +215,9 @@ int policy_parse(const char *text, size_t len, const char *origin, struct policy
 		} else if (strcmp(key, "seccomp-complain") == 0) {
 			if (parse_yes_no(value, &p->seccomp_complain, origin, line, key, err) < 0)
 				return -1;
+		} else if (strcmp(key, "audit") == 0) {
+			if (parse_audit(value, p, origin, line, err) < 0)
+				return -1;
 		} else if (strcmp(key, "allow") == 0) {
 			if (parse_names(value, p->allow, origin, line, key, err) < 0)
 				return -1;
@@ -221,7 +243,7 @@ int policy_parse(const char *text, size_t len, const char *origin, struct policy
 			return ward_fail(err, 0,
 					 "%s:%u: unknown key \"%s\" (keys: level, allow, "
 					 "overridable, hook, host-path, device, mount-type, "
-					 "seccomp-listener, seccomp-complain)",
+					 "seccomp-listener, seccomp-complain, audit)",
 					 origin, line, key);
 		}
 	}
@@ -310,6 +332,8 @@ void policy_clear(struct policy *p)
 	strv_free(p->mount_types);
 	strv_free(p->listener_dirs);
 	free(p->devices);
+	free(p->audit);
+	p->audit = NULL;
 	p->file = NULL;
 	p->hooks = p->host_paths = p->mount_types = p->listener_dirs = NULL;
 	p->devices = NULL;

@@ -2380,6 +2380,30 @@ START_TEST(policy_file_sets_seccomp_complain)
 }
 END_TEST
 
+START_TEST(policy_file_sets_audit)
+{
+	struct policy p = pol("audit = file:/var/log/ward/audit.jsonl\n");
+	ck_assert_str_eq(p.audit, "file:/var/log/ward/audit.jsonl");
+	policy_clear(&p);
+	p = pol("audit = syslog\n");
+	ck_assert_str_eq(p.audit, "syslog");
+	policy_clear(&p);
+	p = pol("audit = journal\n");
+	ck_assert_str_eq(p.audit, "journal");
+	policy_clear(&p);
+	p = pol("");
+	ck_assert_ptr_null(p.audit);
+	policy_clear(&p);
+	parse_fails("audit = stderr\n",
+		    "policy.conf:1: audit: \"stderr\" is not file:PATH, syslog or journal");
+	parse_fails("audit = file:log/audit\n",
+		    "policy.conf:1: audit: \"log/audit\" is not an absolute path");
+	parse_fails("audit = file:/var/log/../tmp/a\n",
+		    "policy.conf:1: audit: \"/var/log/../tmp/a\" contains \"..\"");
+	parse_fails("audit = syslog\naudit = journal\n", "policy.conf:2: audit: set twice");
+}
+END_TEST
+
 START_TEST(policy_file_errors_name_the_line)
 {
 	parse_fails("level = baseline\nallow = cap-sys-admn\n",
@@ -2389,7 +2413,7 @@ START_TEST(policy_file_errors_name_the_line)
 		    "policy.conf:3: expected `key = value`, got \"this is not a setting\"");
 	parse_fails("levle = baseline\n",
 		    "policy.conf:1: unknown key \"levle\" (keys: level, allow, overridable, hook, "
-		    "host-path, device, mount-type, seccomp-listener, seccomp-complain)");
+		    "host-path, device, mount-type, seccomp-listener, seccomp-complain, audit)");
 	parse_fails("seccomp-complain = true\n",
 		    "policy.conf:1: seccomp-complain: \"true\" is not yes or no");
 	parse_fails(
@@ -2545,6 +2569,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(file, policy_file_parses_levels_lists_and_comments);
 	tcase_add_test(file, policy_file_errors_name_the_line);
 	tcase_add_test(file, policy_file_sets_seccomp_complain);
+	tcase_add_test(file, policy_file_sets_audit);
 	tcase_add_test(file, policy_file_parses_the_allow_lists);
 	tcase_add_test(file, policy_load_fails_closed);
 	suite_add_tcase(s, file);
