@@ -17,14 +17,7 @@ static const char usage[] =
 	"      --console-socket S    send the pty master to the AF_UNIX socket S\n"
 	"                            (required when process.terminal is true)\n"
 	"      --pidfd-socket S      send a pidfd of the container process to the AF_UNIX\n"
-	"                            socket S\n"
-	"      --no-pivot            use MS_MOVE + chroot instead of pivot_root\n"
-	"      --no-new-keyring      keep the caller's session keyring\n"
-	"      --preserve-fds N      pass fds 3 .. 3+N-1 to the container (after LISTEN_FDS)\n"
-	"      --seccomp-learn F     record the system calls the container makes; delete merges\n"
-	"                            them into the seccomp profile F (ward-seccomp(7))\n"
-	"      --seccomp-complain[=F]  deny nothing, report what the profile would deny (on\n"
-	"                            delete: the log, and F as JSON)\n"
+	"                            socket S\n" CREATE_OPTIONS_HELP
 	"  -h, --help                show this help\n";
 
 int create_flag(const char *cmd, int c, const char *arg, struct create_options *o)
@@ -65,7 +58,8 @@ int create_flag(const char *cmd, int c, const char *arg, struct create_options *
 		o->preserve_fds = (int)n;
 		return 1;
 	default:
-		return 0;
+		cli_usage_error(cmd, "unknown option");
+		return -1;
 	}
 }
 
@@ -86,11 +80,8 @@ int cmd_create(const struct global_opts *g, int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		}
-		int r = create_flag("create", ch, optarg, &o);
-		if (r < 0)
+		if (create_flag("create", ch, optarg, &o) < 0)
 			return 1;
-		if (r == 0)
-			return cli_usage_error("create", "unknown option");
 	}
 	id = cli_one_id("create", argc, argv);
 	if (!id)

@@ -36,7 +36,18 @@ enum {
 		"help", no_argument, NULL, 'h'                                                     \
 	}
 
-/* Applies one create/run option; returns 1 if handled, 0 if not one of them, -1 on error. */
+/* The help lines of the options create and run share. */
+#define CREATE_OPTIONS_HELP                                                                        \
+	"      --no-pivot            use MS_MOVE + chroot instead of pivot_root\n"                 \
+	"      --no-new-keyring      keep the caller's session keyring\n"                          \
+	"      --preserve-fds N      pass fds 3 .. 3+N-1 to the container (after LISTEN_FDS)\n"    \
+	"      --seccomp-learn F     record the system calls the container makes; delete merges\n" \
+	"                            them into the seccomp profile F (ward-seccomp(7))\n"          \
+	"      --seccomp-complain[=F]  deny nothing, report what the profile would deny (on\n"     \
+	"                            delete: the log, and F as JSON)\n"
+
+/* Applies one create/run option: 1 when applied, -1 (reported) on a bad value or an option
+ * that is none of them. */
 int create_flag(const char *cmd, int c, const char *arg, struct create_options *o);
 
 #endif

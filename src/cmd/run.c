@@ -17,15 +17,8 @@ static const char usage[] =
 	"      --keep                keep the container's state after it exits\n"
 	"      --pid-file F          write the container process's host PID to F (no newline)\n"
 	"      --console-socket S    with --detach: send the pty master to the socket S\n"
-	"      --pidfd-socket S      send a pidfd of the container process to the socket S\n"
-	"      --no-pivot            use MS_MOVE + chroot instead of pivot_root\n"
-	"      --no-new-keyring      keep the caller's session keyring\n"
-	"      --preserve-fds N      pass fds 3 .. 3+N-1 to the container (after LISTEN_FDS)\n"
-	"      --seccomp-learn F     record the system calls the container makes; delete merges\n"
-	"                            them into the seccomp profile F (ward-seccomp(7))\n"
-	"      --seccomp-complain[=F]  deny nothing, report what the profile would deny (on\n"
-	"                            delete: the log, and F as JSON)\n"
-	"      --no-subreaper        accepted for compatibility\n"
+	"      --pidfd-socket S      send a pidfd of the container process to the socket "
+	"S\n" CREATE_OPTIONS_HELP "      --no-subreaper        accepted for compatibility\n"
 	"  -h, --help                show this help\n";
 
 static const struct option longopts[] = {
@@ -61,11 +54,8 @@ int cmd_run(const struct global_opts *g, int argc, char **argv)
 		case OPT_NO_SUBREAPER:
 			continue;
 		}
-		int r = create_flag("run", ch, optarg, &o);
-		if (r < 0)
+		if (create_flag("run", ch, optarg, &o) < 0)
 			return 1;
-		if (r == 0)
-			return cli_usage_error("run", "unknown option");
 	}
 	id = cli_one_id("run", argc, argv);
 	if (!id)
