@@ -56,6 +56,7 @@ void audit_note_container(struct audit_trail *a, int dirfd, const char *bundle);
 void audit_open_for_delete(struct audit_trail *a, const char *policy_file, const char *id);
 void audit_write_for_delete(struct audit_trail *a, const struct ward_error *result);
 void audit_close(struct audit_trail *a);
+/* Initialise the variable ({.fd = -1}): a path may leave before audit_open() fills it. */
 #define cleanup_audit __attribute__((cleanup(audit_close)))
 
 /* The sink (audit_sink.c). */

@@ -60,7 +60,7 @@ static int update_container(const char *root, const char *id, const struct ward_
 int container_update(const char *root, const char *id, const struct ward_resources *res,
 		     const char *policy_file, struct ward_error *err)
 {
-	cleanup_audit struct audit_trail a;
+	cleanup_audit struct audit_trail a = {.fd = -1};
 	struct ward_error ignored;
 
 	if (audit_open(&a, policy_file, "update", id, err) < 0)

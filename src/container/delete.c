@@ -216,7 +216,7 @@ static int delete_container(const char *root, const char *id, bool force, const 
 int container_delete(const char *root, const char *id, bool force, const char *policy_file,
 		     struct ward_error *err)
 {
-	cleanup_audit struct audit_trail a;
+	cleanup_audit struct audit_trail a = {.fd = -1};
 
 	audit_open_for_delete(&a, policy_file, id);
 	int rc = delete_container(root, id, force, policy_file, &a, err);

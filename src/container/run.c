@@ -52,7 +52,7 @@ static void forward_until_exit(int pidfd, int sigfd)
  * cgroup path) may belong to a new container by now. */
 static bool remove_if_still_ours(struct created_container *c, const char *policy_file)
 {
-	cleanup_audit struct audit_trail a;
+	cleanup_audit struct audit_trail a = {.fd = -1};
 	struct ward_error ignored;
 
 	if (state_relock_dir(c->dirfd, c->state.id, &ignored) <= 0) {

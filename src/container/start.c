@@ -75,7 +75,7 @@ static int start_container(const char *root, const char *id, const char *policy_
 int container_start(const char *root, const char *id, const char *policy_file,
 		    struct ward_error *err)
 {
-	cleanup_audit struct audit_trail a;
+	cleanup_audit struct audit_trail a = {.fd = -1};
 	struct ward_error ignored;
 
 	if (audit_open(&a, policy_file, "start", id, err) < 0)
