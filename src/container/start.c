@@ -1,5 +1,6 @@
 /* `start`: release a created container's init through exec.fifo. */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
@@ -8,6 +9,25 @@
 #include "ward/cleanup.h"
 #include "ward/container.h"
 #include "internal.h"
+
+/* A kill can end the init between open and write: the write then fails with EPIPE, and the
+ * SIGPIPE it raises (blocked here, then taken back) must not kill ward. */
+static int write_fifo_byte(int fd)
+{
+	sigset_t pipe_set, old;
+	const struct timespec now = {0};
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe_set, &old);
+	ssize_t n = write(fd, "0", 1);
+	int saved = errno;
+	if (n < 0 && saved == EPIPE)
+		sigtimedwait(&pipe_set, NULL, &now);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return n == 1 ? 0 : -1;
+}
 
 int release_init(int dirfd, struct ward_error *err)
 {
@@ -26,8 +46,12 @@ int release_init(int dirfd, struct ward_error *err)
 		return ward_fail(err, 0,
 				 "exec.fifo in the state directory is not a FIFO; the state may "
 				 "have been tampered with");
-	if (write(fd, "0", 1) != 1)
+	if (write_fifo_byte(fd) < 0) {
+		if (errno == EPIPE)
+			return ward_fail(err, 0,
+					 "the container's init exited before it was started");
 		return ward_fail(err, errno, "write exec.fifo");
+	}
 	unlinkat(dirfd, "exec.fifo", 0);
 	/* The init holds the only reader, close-on-exec, through its startContainer hooks: when
 	 * the FIFO has no reader left (POLLERR), the process has been exec'd (or has died), so
