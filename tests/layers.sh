@@ -20,7 +20,7 @@ cli | src/main.c src/cli/ src/cmd/ | cli.h | container policy plan spec util
 container | src/container/ | container.h inspect.h state.h verify.h | policy plan linux spec util
 policy | src/policy/ | policy.h | plan linux spec util
 plan | - | plan.h | linux spec util
-linux | src/linux/ | cgroup.h console.h hooks.h hostpath.h loopback.h lsm.h mounts.h namespaces.h netdev.h passwd.h process.h procview.h rootfs.h rootless.h safepath.h seccomp.h seccomp_learn.h selfprotect.h spawn.h sync.h syscalls.h systemd.h systemd_dbus.h | plan spec util
+linux | src/linux/ | cgroup.h console.h hooks.h hostpath.h idmap_rootfs.h loopback.h lsm.h mounts.h namespaces.h netdev.h passwd.h process.h procview.h rootfs.h rootless.h safepath.h seccomp.h seccomp_learn.h selfprotect.h spawn.h sync.h syscalls.h systemd.h systemd_dbus.h userns_pool.h | plan spec util
 spec | src/spec/ | spec.h | util
 util | src/util/ | cleanup.h cpulist.h error.h json.h json_gen.h log.h sha256.h util.h | -
 '
