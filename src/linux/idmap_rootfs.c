@@ -32,6 +32,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -381,6 +382,15 @@ static int open_layer(const struct overlay_job *job, const char *path, char **re
 	return fd;
 }
 
+static bool kernel_older_than(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	return uname(&u) == 0 && sscanf(u.release, "%d.%d", &ma, &mi) == 2 &&
+	       (ma < major || (ma == major && mi < minor));
+}
+
 static int add_lowers(struct overlay_job *job, char **layers, const char *key,
 		      struct ward_error *err)
 {
@@ -395,7 +405,7 @@ static int add_lowers(struct overlay_job *job, char **layers, const char *key,
 			return overlay_fail(job, errno, err, "idmapped mount of layer %s", real);
 		if (fsconfig(job->fsfd, FSCONFIG_SET_FD, key, NULL, mnt) < 0) {
 			int e = errno;
-			if (e == EINVAL)
+			if (e == EINVAL && kernel_older_than(6, 13))
 				return overlay_fail(
 					job, 0, err,
 					"this kernel refuses overlay layers given as file "

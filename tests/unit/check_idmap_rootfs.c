@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +179,21 @@ static void in_private_namespace(void (*body)(void))
 		      status);
 }
 
+/* Whether the super options of the mount on <dir>/view include opt. */
+static bool view_options_have(const char *opt)
+{
+	char line[4096], want[300];
+	bool found = false;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	CHECK(f, "mountinfo: %m");
+	snprintf(want, sizeof want, " %s ", at("view"));
+	while (fgets(line, sizeof line, f))
+		if (strstr(line, want) && strstr(line, opt))
+			found = true;
+	fclose(f);
+	return found;
+}
+
 static void plain_directory(void)
 {
 	make_dirs((const char *const[]){"root", "root/etc", NULL});
@@ -204,10 +220,14 @@ static void engine_overlay(void)
 	make_file("lower/f", "lower\n");
 	make_file("lower/d/g", "lower\n");
 	make_file("upper/u", "upper\n");
-	snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", at("lower"), at("upper"),
-		 at("work"));
+	/* Options that change what the overlay means are carried over. */
+	snprintf(opts, sizeof opts,
+		 "lowerdir=%s,upperdir=%s,workdir=%s,index=off,redirect_dir=on,metacopy=on",
+		 at("lower"), at("upper"), at("work"));
 	mount_overlay(opts, at("merged"));
 	show(at("merged"));
+	CHECK(view_options_have("redirect_dir=on") && view_options_have("metacopy=on"),
+	      "the semantic options are carried over");
 	CHECK(owner(at("view/f")) == HOST_ROOT && owner(at("view/u")) == HOST_ROOT,
 	      "lower and upper files are container root's through the new overlay");
 	/* Copy-up of a lower file and a new file: in the engine's upperdir, owned by 0. */
@@ -280,6 +300,37 @@ START_TEST(a_lower_only_overlay_stays_read_only)
 }
 END_TEST
 
+static void exclusive_upper(void)
+{
+	char opts[512];
+	struct ward_error err;
+	make_dirs((const char *const[]){"lower", "upper", "work", "merged", NULL});
+	snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s,index=on", at("lower"),
+		 at("upper"), at("work"));
+	mount_overlay(opts, at("merged"));
+	int ns = userns();
+	int root = open(at("merged"), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	CHECK(root >= 0, "open: %m");
+	int before = count_fds();
+	CHECK(idmap_rootfs_open(root, at("merged"), ns, &err) < 0, "index=on cannot be shared");
+	CHECK(count_fds() == before, "no fd leaked");
+	CHECK(strstr(err.msg, "root.path: ") && strstr(err.msg, "index=on") &&
+		      strstr(err.msg, "userns = off"),
+	      "%s", err.msg);
+	struct statfs sfs;
+	CHECK(statfs(at("merged"), &sfs) == 0 && sfs.f_type == OVERLAYFS_SUPER_MAGIC, "mounted");
+	make_file("merged/still-works", "engine\n");
+	close(root);
+	close(ns);
+}
+
+START_TEST(an_overlay_with_an_exclusive_upper_fails_closed)
+{
+	NEEDS_MOUNT_API();
+	in_private_namespace(exclusive_upper);
+}
+END_TEST
+
 static void not_idmappable(void)
 {
 	struct ward_error err;
@@ -335,6 +386,7 @@ int main(void)
 	tcase_add_test(tc, an_overlay_is_rebuilt_over_idmapped_layers);
 	tcase_add_test(tc, relative_layers_start_at_the_storage_directory);
 	tcase_add_test(tc, a_lower_only_overlay_stays_read_only);
+	tcase_add_test(tc, an_overlay_with_an_exclusive_upper_fails_closed);
 	tcase_add_test(tc, a_filesystem_that_cannot_be_idmapped_fails_closed);
 	tcase_add_test(tc, a_directory_inside_an_overlay_fails_closed);
 	suite_add_tcase(s, tc);
