@@ -281,9 +281,13 @@ static int userns_root_ids(int userns_fd, uid_t *uid, gid_t *gid, struct ward_er
 		_exit(ok && write(pipefd[1], ids, sizeof ids) == sizeof ids ? 0 : 1);
 	}
 	close(pipefd[1]);
-	bool got = pid > 0 && read_all(pipefd[0], ids, sizeof ids) == sizeof ids;
+	if (pid < 0) {
+		close(pipefd[0]);
+		return ward_fail(err, errno, "fork");
+	}
+	bool got = read_all(pipefd[0], ids, sizeof ids) == sizeof ids;
 	close(pipefd[0]);
-	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (!got)
 		return ward_fail(err, 0, "the user namespace has no root (0 is not in its maps)");
