@@ -381,7 +381,7 @@ static int open_layer(const struct overlay_job *job, const char *path, char **re
 	if (*real)
 		fd = open(*real, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return overlay_fail(job, errno, err, "layer %s is not a directory",
+		return overlay_fail(job, errno, err, "layer %s cannot be opened as a directory",
 				    joined ? joined : path);
 	return fd;
 }
