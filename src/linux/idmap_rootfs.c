@@ -508,8 +508,15 @@ static int add_options(const struct overlay_job *job, char **options, struct war
 			return ward_fail(err, ENOMEM, "root.path");
 		if (eq)
 			*eq = '\0';
-		rc = eq ? fsconfig(job->fsfd, FSCONFIG_SET_STRING, key, eq + 1, 0)
-			: fsconfig(job->fsfd, FSCONFIG_SET_FLAG, key, NULL, 0);
+		char *value = eq ? eq + 1 : NULL;
+		size_t len = value ? strlen(value) : 0;
+		/* LSM options are printed quoted (context="..."); fsconfig takes the bare value. */
+		if (len >= 2 && value[0] == '"' && value[len - 1] == '"') {
+			value[len - 1] = '\0';
+			value++;
+		}
+		rc = value ? fsconfig(job->fsfd, FSCONFIG_SET_STRING, key, value, 0)
+			   : fsconfig(job->fsfd, FSCONFIG_SET_FLAG, key, NULL, 0);
 		if (rc < 0)
 			return overlay_fail(job, errno, err, "option %s", options[i]);
 	}
