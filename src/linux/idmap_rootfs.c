@@ -3,15 +3,16 @@
  *
  * Sharing the engine's overlay (measured on Linux 6.18, the engine's overlay kept mounted as
  * Docker keeps it for `docker cp`):
- * - The same upperdir in two overlays is refused with EBUSY when index=on; with index=off (what
- *   Docker, containerd and Podman mount) the kernel only warns ("upperdir is in-use ... undefined
- *   behavior"): both overlays write to the one upperdir, and what the engine writes there after
- *   ward's overlay looked a name up may stay hidden from ward's overlay by its dentry cache.
+ * - The same upperdir in two overlays is refused with EBUSY when index=on; with index=off (the
+ *   usual kernel default, and what Docker asks for) the kernel only warns ("upperdir is in-use
+ *   ... undefined behavior"): both overlays write to the one upperdir (a file the engine adds,
+ *   e.g. by `docker cp`, shows in ward's overlay), but a name ward's overlay has already looked
+ *   up may keep its cached answer.
  * - The same workdir is harmful: mounting an overlay empties and recreates <workdir>/work, so the
  *   engine's overlay is left with a deleted work directory and every later copy-up through it
- *   fails (ENOENT). ward's overlay therefore gets its own workdir, <workdir>/ward: on the upper's
- *   filesystem as overlayfs requires, left alone by the engine's overlay (which only uses
- *   <workdir>/work and <workdir>/index), emptied by the kernel at each mount, never more than
+ *   fails (ENOENT or EPERM). ward's overlay therefore gets its own workdir, <workdir>/ward: on
+ *   the upper's filesystem as overlayfs requires, left alone by the engine's overlay (which uses
+ *   only <workdir>/work and <workdir>/index), emptied by the kernel at each mount, never more than
  *   one per container, and removed with the engine's workdir when the engine removes the
  *   container's layer, so a ward killed at any point leaves nothing that grows.
  * - overlayfs works in the upper layer with its mounter's credentials, which an idmapped upper
