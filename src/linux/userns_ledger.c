@@ -21,9 +21,10 @@
 #include "ward/userns_pool.h"
 #include "ward/util.h"
 
-#define LEDGER_LOCK	 "lock"
-#define LEDGER_TMP	 "tmp."
-#define LEDGER_ENTRY_MAX 8192
+#define LEDGER_LOCK	  "lock"
+#define LEDGER_TMP	  "tmp."
+#define LEDGER_ENTRY_MAX  8192
+#define LEDGER_BLOCKS_MAX (1u << 20)
 
 int userns_ledger_format(const struct userns_ledger_entry *e, char *buf, size_t size)
 {
@@ -202,6 +203,9 @@ static int open_ledger(const char *path, bool create, struct ward_error *err)
 	cleanup_close int fd = -1;
 	struct stat st;
 
+	if (path[0] != '/')
+		return ward_fail(err, EINVAL,
+				 "userns-pool: the ledger directory %s is not absolute", path);
 	if (create && make_ledger(path, err) < 0)
 		return -1;
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -307,8 +311,9 @@ static int keep_unknown(const char *name, const char *path, const struct userns_
 		log_warn("userns-pool: %s/%s is not a ledger entry: ignored", path, name);
 		return 0;
 	}
-	log_warn("userns-pool: the ledger entry %s/%s cannot be read: its ids stay in use", path,
-		 name);
+	log_warn("userns-pool: the ledger entry %s/%s is not one ward wrote (unreadable, or named "
+		 "after other ids): its ids stay in use",
+		 path, name);
 	struct id_range gid = {0};
 	for (uint64_t i = 0; block_at(pool->uids, pool->n_uids, size, i, &u); i++)
 		if (u == uid && block_at(pool->gids, pool->n_gids, size, i, &g)) {
@@ -325,12 +330,20 @@ static int consider_entry(int dirfd, const char *path, const char *name,
 {
 	struct userns_ledger_entry e;
 	int r = read_entry(dirfd, name, &e);
+	char own[16];
 
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
 		return keep_unknown(name, path, pool, size, t);
-	if (held && !held(e.root, e.id, &e.lease, ctx) && writer_gone(e.pid, e.start_time)) {
+	snprintf(own, sizeof own, "%" PRIu32, e.lease.uid);
+	if (strcmp(own, name) != 0) {
+		/* Not written by ward: both the name's block and the content's stay in use. */
+		if (keep_unknown(name, path, pool, size, t) < 0)
+			return -1;
+	} else if (held && writer_gone(e.pid, e.start_time) && !held(e.root, e.id, &e.lease, ctx)) {
+		/* The writer first: once it is gone, all it would write in its state is
+		 * written, so held() sees its final answer. */
 		if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT) {
 			log_debug("userns-pool: ids %" PRIu32 " of %s in %s taken back: its "
 				  "container is gone",
@@ -375,16 +388,26 @@ static int scan_ledger(int dirfd, const char *path, const struct userns_pool *po
 	return 0;
 }
 
-static bool block_free(const struct taken *t, uint32_t uid, uint32_t gid, uint32_t size)
+/* Marks in used[] the blocks of ranges that x touches (bit i: block i). */
+static void mark_blocks(const struct id_range *r, size_t n, uint32_t size, struct id_range x,
+			uint8_t *used, uint64_t blocks)
 {
-	for (size_t i = 0; i < t->n; i++)
-		if (userns_pool_overlaps(&t->v[i].uid, 1, uid, size) ||
-		    userns_pool_overlaps(&t->v[i].gid, 1, gid, size))
-			return false;
-	return true;
+	uint64_t base = 0, x_end = (uint64_t)x.start + x.count;
+
+	for (size_t k = 0; k < n && x.count > 0; base += r[k].count / size, k++) {
+		uint64_t in_range = r[k].count / size, first = 0;
+		if (x_end <= r[k].start || x.start >= (uint64_t)r[k].start + in_range * size)
+			continue;
+		uint64_t last = (x_end - r[k].start + size - 1) / size; /* one past */
+		if (x.start > r[k].start)
+			first = (x.start - r[k].start) / size;
+		for (uint64_t i = first; i < last && i < in_range && base + i < blocks; i++)
+			used[(base + i) / 8] |= (uint8_t)(1u << ((base + i) % 8));
+	}
 }
 
-/* The lowest block whose uids and gids no entry holds. */
+/* The lowest block whose uids and gids no entry holds. Only the first LEDGER_BLOCKS_MAX
+ * blocks are handed out, so the search stays linear in the pool and the ledger. */
 static int pick_block(const struct userns_pool *pool, uint32_t size, const struct taken *t,
 		      struct userns_lease *out, struct ward_error *err)
 {
@@ -393,18 +416,27 @@ static int pick_block(const struct userns_pool *pool, uint32_t size, const struc
 
 	if (gid_blocks < blocks)
 		blocks = gid_blocks;
+	if (blocks > LEDGER_BLOCKS_MAX)
+		blocks = LEDGER_BLOCKS_MAX;
+	cleanup_free uint8_t *used = calloc(blocks / 8 + 1, 1);
+	if (!used)
+		return ward_fail(err, ENOMEM, "userns-pool");
+	for (size_t i = 0; i < t->n; i++) {
+		mark_blocks(pool->uids, pool->n_uids, size, t->v[i].uid, used, blocks);
+		mark_blocks(pool->gids, pool->n_gids, size, t->v[i].gid, used, blocks);
+	}
 	for (uint64_t i = 0; i < blocks; i++) {
 		uint32_t uid, gid;
-		if (block_at(pool->uids, pool->n_uids, size, i, &uid) &&
-		    block_at(pool->gids, pool->n_gids, size, i, &gid) &&
-		    block_free(t, uid, gid, size)) {
+		if (!(used[i / 8] & (1u << (i % 8))) &&
+		    block_at(pool->uids, pool->n_uids, size, i, &uid) &&
+		    block_at(pool->gids, pool->n_gids, size, i, &gid)) {
 			*out = (struct userns_lease){.uid = uid, .gid = gid, .size = size};
 			return 0;
 		}
 	}
 	return ward_fail(err, 0,
 			 "userns-pool: all %" PRIu64 " blocks of %" PRIu32 " ids are in use (%zu "
-			 "held): delete containers, or give userns-pool more ids",
+			 "ledger entries): delete containers, or give userns-pool more ids",
 			 blocks, size, t->n);
 }
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -466,6 +467,55 @@ START_TEST(an_unreadable_entry_stays_in_use)
 }
 END_TEST
 
+START_TEST(an_entry_under_another_name_holds_both_blocks)
+{
+	struct userns_pool p;
+	struct userns_lease l;
+	struct userns_ledger_entry e = {
+		.lease = {1000000, 5000000, SIZE}, .pid = INT32_MAX, .start_time = 1};
+	char buf[8192], name[64], path[256];
+	pool_of(&p, 4);
+	held_answer = false;
+	acquire_ok(&p, "a", &l);
+	ck_assert_int_eq(userns_pool_release(ledger, &l, "/run/ward", "a", &(struct ward_error){0}),
+			 0);
+	strcpy(e.root, "/r");
+	strcpy(e.id, "moved");
+	ck_assert_int_gt(userns_ledger_format(&e, buf, sizeof buf), 0);
+	snprintf(name, sizeof name, "run/userns/%u", 1000000 + SIZE);
+	put(path, sizeof path, name, buf);
+	acquire_ok(&p, "b", &l);
+	ck_assert_uint_eq(l.uid, 1000000 + 2 * SIZE);
+	/* Under its own name, with no holder and no writer (no pid is INT32_MAX), it goes. */
+	ck_assert_int_eq(unlink(path), 0);
+	snprintf(name, sizeof name, "run/userns/%u", 1000000);
+	put(path, sizeof path, name, buf);
+	acquire_ok(&p, "c", &l);
+	ck_assert_uint_eq(l.uid, 1000000);
+}
+END_TEST
+
+START_TEST(blocks_up_to_the_top_of_the_id_space)
+{
+	/* The last valid id is 4294967294: the range ends just below the invalid one. */
+	struct id_range u[] = {{4294836224u, 131071}, {100000, 65536}};
+	struct id_range g[] = {{200000, 131072}};
+	struct userns_pool p = {.uids = u, .gids = g, .n_uids = 2, .n_gids = 1};
+	struct userns_lease a, b;
+	struct ward_error err = {0};
+	held_answer = true;
+	acquire_ok(&p, "a", &a);
+	ck_assert_uint_eq(a.uid, 4294836224u);
+	ck_assert_uint_eq(a.gid, 200000);
+	acquire_ok(&p, "b", &b);
+	ck_assert_uint_eq(b.uid, 100000);
+	ck_assert_uint_eq(b.gid, 200000 + SIZE);
+	ck_assert_int_eq(userns_pool_acquire(&p, SIZE, ledger, "/r", "c", held, NULL, &a, &err),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "all 2 blocks"));
+}
+END_TEST
+
 START_TEST(the_ledger_must_be_wards_alone)
 {
 	struct userns_pool p;
@@ -557,6 +607,8 @@ int main(void)
 	tcase_add_test(files, a_dead_writers_unheld_block_is_taken_back);
 	tcase_add_test(files, a_null_held_keeps_everything);
 	tcase_add_test(files, an_unreadable_entry_stays_in_use);
+	tcase_add_test(files, an_entry_under_another_name_holds_both_blocks);
+	tcase_add_test(files, blocks_up_to_the_top_of_the_id_space);
 	tcase_add_test(files, the_ledger_must_be_wards_alone);
 	tcase_add_test(files, eight_racing_creates_get_eight_blocks);
 	suite_add_tcase(s, files);
