@@ -106,4 +106,11 @@ void container_gen_map(struct yajl_gen_t *g, const struct ward_kv *kv, size_t n)
 /* Running inside a (possibly hostile) state root is fine: IDs are validated and every path is
  * relative to the root's fd. */
 
+/* `ward policy check` under `userns = auto`: spec as create would give it its user namespace
+ * (the pool's first block stands for the one a lease would give; *given says whether it did).
+ * The pool is resolved and checked, and a config's own mappings into it refused, as by create. */
+struct policy;
+int userns_auto_preview(const struct policy *p, struct ward_spec *spec, bool *given,
+			struct ward_error *err);
+
 #endif

@@ -49,9 +49,10 @@ int tmpcopyup_copy(int target, int mntfd, const struct mount_plan *plan, struct 
 /* Whether mount m is idmapped ("idmap"/"ridmap", or per-mount mappings, as runc reads it). */
 bool mount_wants_idmap(const struct ward_mount *m);
 /* A bind mount made and idmapped through userns_fd (-1: not idmapped) in ward itself, which has
- * the host privilege that requires; returns the detached mount's fd for mount_one(). */
+ * the host privilege that requires, with every mount below it when recursive; returns the
+ * detached mount's fd for mount_one(). */
 int mount_prepare_bind(const struct ward_mount *m, const struct plan_mount *pm, size_t index,
-		       int userns_fd, struct ward_error *err);
+		       int userns_fd, bool recursive, struct ward_error *err);
 /* A user namespace fd carrying the given maps, for MOUNT_ATTR_IDMAP (needs privilege). */
 int idmap_userns_fd(const struct ward_id_mapping *uids, size_t nu,
 		    const struct ward_id_mapping *gids, size_t ng, struct ward_error *err);

@@ -38,6 +38,8 @@ struct ward_plan {
 	struct host_object listener; /* linux.seccomp.listenerPath */
 	struct plan_own own[PLAN_MAX_OWN];
 	size_t n_own;
+	/* The policy's `userns = auto` gave the container its user namespace (from the pool). */
+	bool auto_userns;
 };
 
 enum plan_flags {

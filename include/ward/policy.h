@@ -79,6 +79,11 @@ struct policy {
 	 * reported (ward-policy(5)); NULL: no audit trail. Kept as written ("file:/var/log/...").
 	 */
 	char *audit;
+	/* `userns = auto`: a container whose config has no user namespace gets one, its ids a
+	 * range of the pool `userns-pool` names (USER in /etc/subuid and /etc/subgid, or explicit
+	 * START:COUNT ranges; NULL: the user "ward"). */
+	bool userns_auto;
+	char *userns_pool;
 	/* The caller to judge against; NULL: ward's own process (tests set one). */
 	const struct policy_caller *caller;
 };
@@ -119,6 +124,10 @@ struct policy_verdict {
 	bool seccomp_complain; /* the policy's seccomp-complain: the profile in complain mode */
 };
 
+/* `userns = auto`: whether spec (which has no user namespace) gets one from the pool, unless
+ * the check auto-user-namespace is lifted for it (by the file or its annotation). */
+int policy_auto_userns(const struct policy *p, const struct ward_spec *spec, bool *out,
+		       struct ward_error *err);
 /* Judges spec, as plan says ward will carry it out (plan_build), against the policy and
  * applies the hardening to spec (default masked and read-only paths, a private cgroup
  * namespace). Returns -1 only for an error that is not a verdict (a malformed annotation, no

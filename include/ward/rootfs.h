@@ -13,9 +13,10 @@
  * prepared root: the root filesystem the plan resolved (verified to be the same directory),
  * bound onto itself, with the mounts made on it. shared_ns: the mount namespace is not the
  * container's own (the host's, or one joined by path): its propagation is left alone and the
- * bound root is private. */
+ * bound root is private. idmap_rootfs_fd: the root filesystem ward made as an idmapped
+ * mount (`userns = auto`), attached instead of the bind, or -1. */
 int rootfs_prepare(const struct ward_spec *spec, const struct ward_plan *plan, const int *idmap_fds,
-		   bool shared_ns, struct ward_error *err);
+		   int idmap_rootfs_fd, bool shared_ns, struct ward_error *err);
 /* Creates the default device nodes and linux.devices under rootfd's /dev. */
 int rootfs_create_devices(int rootfd, const struct ward_spec *spec, struct ward_error *err);
 /* pivot_root (or MS_MOVE + chroot with no_pivot; a chroot alone with shared_ns) into rootfd;

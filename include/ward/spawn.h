@@ -37,6 +37,7 @@ struct ward_init_config {
 	int console_fd;	      /* connected console socket when process.terminal, else -1 */
 	int preserve_fds;     /* fds 3 .. 3+n-1 are passed to the process */
 	const int *idmap_fds; /* per mount: user namespace fd of an idmapped mount, or -1 */
+	int idmap_rootfs_fd;  /* the root filesystem as an idmapped mount ward made, or -1 */
 	char *const *env;     /* the process's environment (the config's, plus LISTEN_*) */
 	/* Runs the prestart and createRuntime hooks (in ward, the runtime namespace) when the
 	 * init reaches that point of its setup; may be NULL when there are none. */

@@ -364,6 +364,11 @@ int spec_cap_count(void);
 const char *spec_hook_name(enum ward_hook_kind kind);
 /* Value of annotation key, or NULL. */
 const char *spec_annotation(const struct ward_spec *spec, const char *key);
+/* A user namespace of the container's own that maps container ids 0..size-1 to host uids
+ * uid..uid+size-1 and gids gid..gid+size-1 (policy `userns = auto`). The config must have no
+ * user namespace: one it asks for is kept as it is. */
+int spec_add_user_namespace(struct ward_spec *spec, uint32_t uid, uint32_t gid, uint32_t size,
+			    struct ward_error *err);
 
 /* A linux.seccomp object alone (ward's built-in default profile). */
 struct ward_seccomp *spec_parse_seccomp(const char *buf, size_t len, const char *origin,

@@ -56,6 +56,10 @@ struct ward_state {
 	struct ward_kv *annotations;
 	size_t n_annotations;
 	struct ward_confinement confinement;
+	/* policy `userns = auto`: the container's ids came from the pool (userns_size > 0):
+	 * container ids 0.. are host uids userns_uid.. and gids userns_gid.. (released by delete).
+	 */
+	uint32_t userns_uid, userns_gid, userns_size;
 };
 
 /* state.json's "confinement" object (src/container/state_confinement.c). */
@@ -95,8 +99,11 @@ int state_read(int dirfd, struct ward_state *st, struct ward_error *err);
 void state_clear(struct ward_state *st);
 /* For a struct ward_state variable: state_clear() at scope exit. */
 #define cleanup_state __attribute__((cleanup(state_clear)))
-/* The config.json copied at create. */
-struct ward_spec *state_read_config(int dirfd, struct ward_error *err);
+/* The config.json copied at create, as create carried it out: with the user namespace the
+ * policy gave it (state_apply_userns; st NULL: as written). */
+struct ward_spec *state_read_config(int dirfd, const struct ward_state *st, struct ward_error *err);
+/* Gives spec the user namespace st records from the pool (userns = auto); nothing otherwise. */
+int state_apply_userns(struct ward_spec *spec, const struct ward_state *st, struct ward_error *err);
 
 /* Derived from the live process (start time checked against pid reuse) and exec.fifo; verified:
  * verify_init() proved the init is the container's (else the container counts as stopped). */

@@ -10,6 +10,7 @@
 
 #include "ward/cleanup.h"
 #include "ward/cli.h"
+#include "ward/container.h"
 #include "ward/log.h"
 #include "ward/policy.h"
 #include "ward/util.h"
@@ -254,7 +255,8 @@ static int policy_check_cmd(const struct global_opts *g, const char *config, boo
 		policy_clear(&p);
 		return EXIT_USAGE;
 	}
-	if (policy_evaluate(&p, spec, &plan, &v, &err) < 0) {
+	if (userns_auto_preview(&p, spec, &plan.auto_userns, &err) < 0 ||
+	    policy_evaluate(&p, spec, &plan, &v, &err) < 0) {
 		log_error("%s", err.msg);
 		rc = EXIT_USAGE;
 	} else {

@@ -15,6 +15,8 @@
 #include "ward/console.h"
 #include "ward/container.h"
 #include "ward/hooks.h"
+#include "ward/hostpath.h"
+#include "ward/idmap_rootfs.h"
 #include "ward/inspect.h"
 #include "ward/json.h"
 #include "ward/log.h"
@@ -37,9 +39,10 @@ struct create_run {
 	struct ward_plan plan; /* the host objects the config names, resolved and judged */
 	struct unit_placement unit;
 	const char *cgroup_root;
-	int *idmaps; /* per mount: an idmapped mount's user namespace, or -1 */
-	int fifo;    /* exec.fifo's read end: the init waits on it for `start` */
-	int nlisten; /* LISTEN_FDS passed on */
+	int *idmaps;	  /* per mount: an idmapped mount's user namespace, or -1 */
+	int idmap_rootfs; /* `userns = auto`: the root filesystem shown through it, or -1 */
+	int fifo;	  /* exec.fifo's read end: the init waits on it for `start` */
+	int nlisten;	  /* LISTEN_FDS passed on */
 	char **env;
 	struct launch l;
 };
@@ -215,6 +218,13 @@ static int choose_cgroup(const struct ward_spec *spec, const struct create_optio
 	return 0;
 }
 
+/* Under `userns = auto` every bind mount is shown through the container's mappings, so that
+ * host files keep their owners inside (and on disk). */
+static bool idmapped(const struct ward_mount *m, const struct plan_mount *pm, bool auto_userns)
+{
+	return mount_wants_idmap(m) || (auto_userns && pm->opts.bind);
+}
+
 /* Idmapped mounts are made here, where the host privilege they need is: one detached mount per
  * idmapped entry, shown through the mount's own mappings or the container's. */
 static int open_idmaps(const struct ward_spec *spec, const struct ward_plan *plan, int **out,
@@ -222,7 +232,7 @@ static int open_idmaps(const struct ward_spec *spec, const struct ward_plan *pla
 {
 	bool any = false;
 	for (size_t i = 0; i < spec->n_mounts; i++)
-		any |= mount_wants_idmap(&spec->mounts[i]);
+		any |= idmapped(&spec->mounts[i], &plan->mounts[i], plan->auto_userns);
 	*out = NULL;
 	if (!any)
 		return 0;
@@ -238,7 +248,7 @@ static int open_idmaps(const struct ward_spec *spec, const struct ward_plan *pla
 	*out = fds;
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		const struct ward_mount *m = &spec->mounts[i];
-		if (!mount_wants_idmap(m))
+		if (!idmapped(m, &plan->mounts[i], plan->auto_userns))
 			continue;
 		const struct ward_id_mapping *u =
 			m->n_uid_mappings ? m->uid_mappings : spec->linux_.uid_mappings;
@@ -254,12 +264,41 @@ static int open_idmaps(const struct ward_spec *spec, const struct ward_plan *pla
 		int userns = idmap_userns_fd(u, nu, g, ng, err);
 		if (userns < 0)
 			return ward_error_prefix(err, "mounts[%zu]", i);
-		fds[i] = mount_prepare_bind(m, &plan->mounts[i], i, userns, err);
+		/* ward's own idmapping covers the whole bind, submounts included. */
+		bool recursive = mount_wants_idmap(m) ? plan->mounts[i].opts.ridmap
+						      : plan->mounts[i].opts.recursive;
+		fds[i] = mount_prepare_bind(m, &plan->mounts[i], i, userns, recursive, err);
 		close(userns);
 		if (fds[i] < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* `userns = auto`: the root filesystem shown through the container's mappings (image files
+ * owned by 0 are root's inside), made here with the host privilege it needs. */
+static int open_idmap_rootfs(const struct ward_spec *spec, const struct ward_plan *plan,
+			     bool shared_mnt_ns, int *out, struct ward_error *err)
+{
+	const struct ward_linux *lx = &spec->linux_;
+
+	*out = -1;
+	if (!plan->auto_userns)
+		return 0;
+	if (shared_mnt_ns)
+		return ward_fail(err, 0,
+				 "linux.namespaces: `userns = auto` shows the root filesystem "
+				 "through the container's user namespace, which needs a mount "
+				 "namespace of the container's own; add {\"type\": \"mount\"}");
+	cleanup_close int dir = hostpath_reopen(&plan->rootfs, O_PATH | O_DIRECTORY, err);
+	if (dir < 0)
+		return ward_error_prefix(err, "root.path");
+	cleanup_close int userns = idmap_userns_fd(lx->uid_mappings, lx->n_uid_mappings,
+						   lx->gid_mappings, lx->n_gid_mappings, err);
+	if (userns < 0)
+		return ward_error_prefix(err, "root.path");
+	*out = idmap_rootfs_open(dir, plan->rootfs.path, userns, err);
+	return *out < 0 ? -1 : 0;
 }
 
 static void close_idmaps(const struct ward_spec *spec, int *fds)
@@ -310,6 +349,18 @@ static int create_load(struct create_run *r, struct ward_error *err)
 	return create_check_request(o, r->c->spec, err);
 }
 
+/* Stage: `userns = auto`'s user namespace, leased before the policy judges the config with it
+ * (its root is then no host root). The undo record returns the lease. */
+static int create_userns(struct create_run *r, struct ward_error *err)
+{
+	struct created_container *c = r->c;
+
+	r->l.undo.userns_root = r->o->root;
+	r->l.undo.userns_state = &c->state;
+	return userns_auto_acquire(r->o->policy_file, r->o->root, r->o->id, c->spec, &c->state,
+				   err);
+}
+
 /* Stage: every host object the config names is resolved once; the policy judges (and hardens)
  * that plan before anything exists on the host, and the container gets exactly it. */
 static int create_judge(struct create_run *r, struct ward_error *err)
@@ -317,8 +368,10 @@ static int create_judge(struct create_run *r, struct ward_error *err)
 	const struct create_options *o = r->o;
 	struct ward_spec *spec = r->c->spec;
 
-	if (plan_build(spec, r->bundle, o->root, PLAN_RESOLVE, &r->plan, err) < 0 ||
-	    plan_require_resolved(spec, &r->plan, err) < 0 ||
+	if (plan_build(spec, r->bundle, o->root, PLAN_RESOLVE, &r->plan, err) < 0)
+		return -1;
+	r->plan.auto_userns = r->c->state.userns_size > 0;
+	if (plan_require_resolved(spec, &r->plan, err) < 0 ||
 	    policy_enforce(o->policy_file, spec, &r->plan, NULL, o->id, &r->l.verdict, err) < 0 ||
 	    learn_session_create(&r->l.learn, o, &r->l.verdict, spec, err) < 0)
 		return -1;
@@ -443,6 +496,7 @@ static int create_spawn(struct create_run *r, struct ward_error *err)
 	cfg.place_ctx = &r->unit;
 	cfg.exec_fifo_fd = r->fifo;
 	cfg.idmap_fds = r->idmaps;
+	cfg.idmap_rootfs_fd = r->idmap_rootfs;
 	cfg.runtime_hooks = runtime_hooks;
 	cfg.hooks_ctx = r;
 	if (spawn_container(&cfg, &r->l.spawn, err) < 0)
@@ -483,18 +537,20 @@ static int create_finish(struct create_run *r, struct ward_error *err)
 int create_container(const struct create_options *o, struct created_container *c,
 		     struct ward_error *err)
 {
-	struct create_run r = {.o = o, .c = c, .fifo = -1, .unit = {.cgfd = -1}};
+	struct create_run r = {
+		.o = o, .c = c, .fifo = -1, .idmap_rootfs = -1, .unit = {.cgfd = -1}};
 	struct ward_error ignored;
 	int rc = 0;
 
 	memset(c, 0, sizeof *c);
+	c->root = o->root;
 	c->rootfd = c->dirfd = c->console_fd = -1;
 	c->spawn.pid = c->spawn.pidfd = c->spawn.sync_fd = -1;
 	launch_init(&r.l, o->id);
 	r.l.listener = &r.plan.listener;
 	plan_init(&r.plan);
 	if (audit_open(&r.l.audit, o->policy_file, "create", o->id, err) < 0 ||
-	    create_load(&r, err) < 0 || create_judge(&r, err) < 0 ||
+	    create_load(&r, err) < 0 || create_userns(&r, err) < 0 || create_judge(&r, err) < 0 ||
 	    audit_check_reach(&r.l.audit, r.bundle, c->spec, err) < 0 ||
 	    create_state_dir(&r, err) < 0 || launch_console(&r.l, o->console_socket, err) < 0 ||
 	    create_record(&r, err) < 0 || create_cgroup(&r, err) < 0 ||
@@ -502,14 +558,18 @@ int create_container(const struct create_options *o, struct created_container *c
 	    state_record_confinement(&c->state, c->spec, &r.l.filter, &r.l.never, &r.l.verdict,
 				     err) < 0 ||
 	    learn_session_record(&r.l.learn, &c->state.confinement) < 0 ||
-	    open_idmaps(c->spec, &r.plan, &r.idmaps, err) < 0 || create_spawn(&r, err) < 0 ||
-	    create_finish(&r, err) < 0 || audit_launch(&r.l.audit, &r.l, NULL, err) < 0) {
+	    open_idmaps(c->spec, &r.plan, &r.idmaps, err) < 0 ||
+	    open_idmap_rootfs(c->spec, &r.plan, c->state.shared_mnt_ns, &r.idmap_rootfs, err) < 0 ||
+	    create_spawn(&r, err) < 0 || create_finish(&r, err) < 0 ||
+	    audit_launch(&r.l.audit, &r.l, NULL, err) < 0) {
 		audit_launch(&r.l.audit, &r.l, err, &ignored);
 		launch_undo(&r.l);
 		rc = -1;
 	}
 	launch_release(&r.l);
 	close_idmaps(c->spec, r.idmaps);
+	if (r.idmap_rootfs >= 0)
+		close(r.idmap_rootfs);
 	plan_clear(&r.plan);
 	unit_placement_close(&r.unit);
 	if (r.fifo >= 0)

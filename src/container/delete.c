@@ -69,7 +69,18 @@ static int finish_seccomp_modes(int dirfd, const char *id, bool force, struct wa
 	return -1;
 }
 
-int remove_container(int rootfd, const struct ward_state *st, struct ward_error *err)
+/* The state goes last; with it the container's lease of pool ids, as no process of it is left. */
+static int forget_container(int rootfd, const char *root, const char *id,
+			    const struct ward_state *st, struct ward_error *err)
+{
+	if (state_remove_dir(rootfd, id, err) < 0)
+		return -1;
+	userns_auto_release(root, st);
+	return 0;
+}
+
+int remove_container(int rootfd, const char *root, const struct ward_state *st,
+		     struct ward_error *err)
 {
 	/* The caller holds the state's lock. */
 	cleanup_close int dirfd =
@@ -84,7 +95,7 @@ int remove_container(int rootfd, const struct ward_state *st, struct ward_error 
 		return -1;
 	if (unmount_shared_root(st, -1, err) < 0)
 		return -1;
-	return state_remove_dir(rootfd, st->id, err);
+	return forget_container(rootfd, root, st->id, st, err);
 }
 
 /* The cgroup of a container whose init is gone, or could not be proved: removed (and what is
@@ -139,13 +150,13 @@ static int delete_through_cgroup(const char *root, const char *id, bool force,
 		 c->st.cgroup_path);
 	if (remove_unproved_cgroup(c->rootfd, id, &c->st, err) < 0)
 		return -1;
-	return state_remove_dir(c->rootfd, id, err);
+	return forget_container(c->rootfd, root, id, &c->st, err);
 }
 
 /* Removes what the container owns on the host once its processes are gone: the cgroup (proved
  * along with the init, or through verify_cgroup_owner()), the bound root, the state. */
-static int delete_remains(const char *id, struct opened_container *c, enum verify_result v,
-			  bool suspect, struct ward_error *err)
+static int delete_remains(const char *root, const char *id, struct opened_container *c,
+			  enum verify_result v, bool suspect, struct ward_error *err)
 {
 	const struct ward_state *st = &c->st;
 
@@ -160,7 +171,7 @@ static int delete_remains(const char *id, struct opened_container *c, enum verif
 			 id, st->rootfs);
 	else if (unmount_shared_root(st, -1, err) < 0)
 		return -1;
-	return state_remove_dir(c->rootfd, id, err);
+	return forget_container(c->rootfd, root, id, st, err);
 }
 
 static int delete_container(const char *root, const char *id, bool force, const char *policy_file,
@@ -200,11 +211,11 @@ static int delete_container(const char *root, const char *id, bool force, const 
 	 * poststop hook the policy refuses is not run; like a failing one, it is logged and does
 	 * not stop the removal (runtime spec). None runs for a state that failed its checks. */
 	struct ward_error ignored, refused = {0};
-	spec = state_read_config(c.dirfd, &ignored);
+	spec = state_read_config(c.dirfd, &c.st, &ignored);
 	if (spec && !suspect &&
 	    posthooks_judge(policy_file, spec, WARD_HOOK_POSTSTOP, id, &poststop, &refused) < 0)
 		log_warn("poststop hooks not run: %s", refused.msg);
-	rc = delete_remains(id, &c, v, suspect, err);
+	rc = delete_remains(root, id, &c, v, suspect, err);
 	if (rc == 0 && !suspect)
 		run_hooks_warn(spec, &poststop, id, "stopped", 0, c.st.bundle);
 	posthooks_clear(&poststop);

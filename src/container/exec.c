@@ -212,7 +212,8 @@ static int exec_open(struct exec_run *r, struct ward_error *err)
 	if (!r->p)
 		return -1;
 	r->config = spec_parse(config, len, "config.json", err);
-	if (!r->config)
+	/* The user namespace the policy gave the container, which the process joins too. */
+	if (!r->config || state_apply_userns(r->config, &r->c.st, err) < 0)
 		return -1;
 	r->l.spec = r->config;
 	r->l.process = r->p;

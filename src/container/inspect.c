@@ -164,7 +164,7 @@ int container_inspect(const char *root, const char *id, struct container_inspect
 	out->status = opened_status(&c);
 	out->state = c.st;
 	memset(&c.st, 0, sizeof c.st); /* moved to out */
-	out->config = state_read_config(c.dirfd, &cfg_err);
+	out->config = state_read_config(c.dirfd, &out->state, &cfg_err);
 	if (!out->config)
 		log_warn("container %s: %s (masked paths, read-only paths and device rules are not "
 			 "compared)",

@@ -65,7 +65,17 @@ int container_pids_of(const struct ward_state *st, pid_t **out, size_t *n, struc
 int signal_all(const struct ward_state *st, int sig, struct ward_error *err);
 /* Removes what a container owns on the host once its processes are gone: its cgroup, then its
  * state directory. Only for a state ward holds in memory (run), never one read back. */
-int remove_container(int rootfd, const struct ward_state *st, struct ward_error *err);
+int remove_container(int rootfd, const char *root, const struct ward_state *st,
+		     struct ward_error *err);
+
+/* `userns = auto` (userns_auto.c): a config without a user namespace gets one with a range the
+ * pool leases to container id of state root `root` (recorded in st, set in spec); a config
+ * with its own mappings is refused if they take ids of the pool. Nothing when the policy does
+ * not ask for it, or the check auto-user-namespace is lifted. */
+int userns_auto_acquire(const char *policy_file, const char *root, const char *id,
+			struct ward_spec *spec, struct ward_state *st, struct ward_error *err);
+/* Returns the lease st records to the pool (delete, a failed create); nothing without one. */
+void userns_auto_release(const char *root, const struct ward_state *st);
 /* The signals ward forwards while it waits for a process: every one that can be blocked,
  * except those reporting a fault in ward itself. */
 void forwarded_signals(sigset_t *set);
@@ -163,6 +173,9 @@ struct launch_undo {
 	struct unit_placement *unit;	       /* --systemd-cgroup: the unit, stopped */
 	int rootfd;			       /* with dir: the state directory, removed */
 	const char *dir;
+	/* `userns = auto`: the lease st records, returned to the pool of state root root */
+	const char *userns_root;
+	const struct ward_state *userns_state;
 };
 
 struct launch {
@@ -216,6 +229,7 @@ struct ward_process *exec_process(const struct exec_options *o, const char *conf
 struct created_container {
 	struct ward_spec *spec;
 	struct ward_state state;
+	const char *root; /* --root, as given (borrowed from the options) */
 	int rootfd, dirfd;
 	struct ward_spawn spawn;
 	int console_fd; /* foreground terminal: ward's end of the console socket pair */

@@ -144,6 +144,7 @@ void launch_process_config(struct launch *l, char *const *env, int preserve_fds,
 		.exec_fifo_fd = -1,
 		.join_pidfd = -1,
 		.join_root_fd = -1,
+		.idmap_rootfs_fd = -1,
 	};
 }
 
@@ -174,6 +175,9 @@ void launch_undo(struct launch *l)
 		unit_placement_undo(u->unit);
 	if (u->dir)
 		state_remove_dir(u->rootfd, u->dir, &ignored);
+	/* Last: no process of the container is left to hold the ids. */
+	if (u->userns_state)
+		userns_auto_release(u->userns_root, u->userns_state);
 	memset(u, 0, sizeof *u);
 	u->shared_root_nsfd = u->rootfd = -1;
 }

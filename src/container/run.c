@@ -62,7 +62,7 @@ static bool remove_if_still_ours(struct created_container *c, const char *policy
 	/* What `delete` would report: the removal, the learned profile or complain findings. */
 	audit_open_for_delete(&a, policy_file, c->state.id);
 	audit_note_container(&a, c->dirfd, c->state.bundle);
-	int rc = remove_container(c->rootfd, &c->state, &ignored);
+	int rc = remove_container(c->rootfd, c->root, &c->state, &ignored);
 	audit_write_for_delete(&a, rc < 0 ? &ignored : NULL);
 	return true;
 }

@@ -86,7 +86,7 @@ static int start_container(const char *root, const char *id, const char *policy_
 	audit_note_container(a, -1, c.st.bundle);
 	/* The poststart hooks are judged before the process is released: a refused one leaves
 	 * the container created. */
-	spec = state_read_config(c.dirfd, err);
+	spec = state_read_config(c.dirfd, &c.st, err);
 	if (spec &&
 	    posthooks_judge(policy_file, spec, WARD_HOOK_POSTSTART, id, &poststart, err) == 0 &&
 	    release_init(c.dirfd, err) == 0)

@@ -309,6 +309,9 @@ static void gen_private_state(yajl_gen g, const struct ward_state *st)
 		{"rootfs_mount_id", (long long)st->rootfs_mount_id, st->shared_mnt_ns},
 		{"mnt_ns_dev", (long long)st->mnt_ns_dev, st->shared_mnt_ns},
 		{"mnt_ns_ino", (long long)st->mnt_ns_ino, st->shared_mnt_ns},
+		{"userns_uid", st->userns_uid, st->userns_size > 0},
+		{"userns_gid", st->userns_gid, st->userns_size > 0},
+		{"userns_size", st->userns_size, st->userns_size > 0},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(numbers); i++) {
 		if (!numbers[i].present)
@@ -374,6 +377,20 @@ static int64_t int_member(const struct json_node *obj, const char *key)
 	return n && n->type == JSON_NUMBER ? strtoll(n->str, NULL, 10) : 0;
 }
 
+/* A range that does not fit 32-bit ids is no range: the container is taken to have none. */
+static void read_userns_lease(const struct json_node *root, struct ward_state *st)
+{
+	int64_t uid = int_member(root, "userns_uid"), gid = int_member(root, "userns_gid");
+	int64_t size = int_member(root, "userns_size");
+
+	if (size <= 0 || uid < 0 || gid < 0 || uid + size > (int64_t)UINT32_MAX + 1 ||
+	    gid + size > (int64_t)UINT32_MAX + 1)
+		return;
+	st->userns_uid = (uint32_t)uid;
+	st->userns_gid = (uint32_t)gid;
+	st->userns_size = (uint32_t)size;
+}
+
 int state_read(int dirfd, struct ward_state *st, struct ward_error *err)
 {
 	cleanup_free char *buf = NULL;
@@ -411,6 +428,7 @@ int state_read(int dirfd, struct ward_state *st, struct ward_error *err)
 	st->rootfs_mount_id = (uint64_t)int_member(root, "rootfs_mount_id");
 	st->mnt_ns_dev = (uint64_t)int_member(root, "mnt_ns_dev");
 	st->mnt_ns_ino = (uint64_t)int_member(root, "mnt_ns_ino");
+	read_userns_lease(root, st);
 	const struct json_node *nspath = json_get(root, "mnt_ns_path");
 	if (nspath && nspath->type == JSON_STRING)
 		st->mnt_ns_path = strdup(nspath->str);
@@ -464,7 +482,14 @@ void state_clear(struct ward_state *st)
 	memset(st, 0, sizeof *st);
 }
 
-struct ward_spec *state_read_config(int dirfd, struct ward_error *err)
+int state_apply_userns(struct ward_spec *spec, const struct ward_state *st, struct ward_error *err)
+{
+	if (!st || !st->userns_size)
+		return 0;
+	return spec_add_user_namespace(spec, st->userns_uid, st->userns_gid, st->userns_size, err);
+}
+
+struct ward_spec *state_read_config(int dirfd, const struct ward_state *st, struct ward_error *err)
 {
 	cleanup_free char *buf = NULL;
 	cleanup_close int fd = openat(dirfd, "config.json", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -476,7 +501,12 @@ struct ward_spec *state_read_config(int dirfd, struct ward_error *err)
 	}
 	if (read_fd_limited(fd, JSON_MAX_BYTES, &buf, &len, err) < 0)
 		return NULL;
-	return spec_parse(buf, len, "config.json", err);
+	struct ward_spec *spec = spec_parse(buf, len, "config.json", err);
+	if (spec && state_apply_userns(spec, st, err) < 0) {
+		spec_free(spec);
+		return NULL;
+	}
+	return spec;
 }
 
 int state_write_pid_file(const char *path, pid_t pid, struct ward_error *err)

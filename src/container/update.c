@@ -9,7 +9,7 @@
 int update_check(int dirfd, int cgfd, const char *id, const struct ward_resources *res,
 		 const char *policy_file, struct ward_error *err)
 {
-	struct ward_spec *config = state_read_config(dirfd, err);
+	struct ward_spec *config = state_read_config(dirfd, NULL, err);
 	int rc = -1;
 
 	if (!config)

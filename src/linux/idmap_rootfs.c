@@ -79,15 +79,19 @@ static void overlay_config_free(struct overlay_config *c)
 #define cleanup_mount_entry    __attribute__((cleanup(mount_entry_free)))
 #define cleanup_overlay_config __attribute__((cleanup(overlay_config_free)))
 
-/* A detached clone of the directory dirfd names, shown through userns_fd; -1 with errno. */
+/* A detached clone of the directory dirfd names, shown through userns_fd; -1 with errno. The
+ * clone is made private first: a clone of a host mount is a peer of it, and what the container
+ * later mounts on it would propagate back to the host. */
 static int idmapped_clone(int dirfd, bool recursive, int userns_fd)
 {
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd};
+	struct mount_attr private = {.propagation = MS_PRIVATE};
 	unsigned rec = recursive ? AT_RECURSIVE : 0;
 	cleanup_close int fd =
 		open_tree(dirfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | rec);
 
-	if (fd < 0 || mount_setattr(fd, "", AT_EMPTY_PATH | rec, &attr, sizeof attr) < 0)
+	if (fd < 0 || mount_setattr(fd, "", AT_EMPTY_PATH | rec, &private, sizeof private) < 0 ||
+	    mount_setattr(fd, "", AT_EMPTY_PATH | rec, &attr, sizeof attr) < 0)
 		return -1;
 	return steal_fd(&fd);
 }

@@ -306,7 +306,8 @@ static int prepare_container(const struct ward_init_config *cfg, int fd, pid_t p
 	/* A session of its own: host terminal signals reach the container only through ward. */
 	if (setsid() < 0)
 		return ward_fail(err, errno, "create a session");
-	rootfd = rootfs_prepare(spec, cfg->plan, cfg->idmap_fds, cfg->shared_mnt_ns, err);
+	rootfd = rootfs_prepare(spec, cfg->plan, cfg->idmap_fds, cfg->idmap_rootfs_fd,
+				cfg->shared_mnt_ns, err);
 	if (rootfd < 0)
 		return -1;
 	if (cfg->shared_mnt_ns) {
@@ -413,8 +414,9 @@ static int close_unneeded_fds(const struct ward_init_config *cfg, int setup_fd, 
 	size_t nmounts = cfg->idmap_fds ? cfg->spec->n_mounts : 0;
 	size_t nhooks = cfg->plan ? cfg->plan->n_hooks[WARD_HOOK_CREATE_CONTAINER] : 0;
 	int n = 0, from = 3 + cfg->preserve_fds;
-	int candidates[] = {setup_fd,	    init_fd,	     cfg->exec_fifo_fd, cfg->console_fd,
-			    cfg->cgroup_fd, cfg->join_pidfd, cfg->join_root_fd};
+	int candidates[] = {
+		setup_fd,	init_fd,	 cfg->exec_fifo_fd, cfg->console_fd,
+		cfg->cgroup_fd, cfg->join_pidfd, cfg->join_root_fd, cfg->idmap_rootfs_fd};
 	cleanup_free int *keep =
 		calloc(ARRAY_SIZE(candidates) + nmounts + WARD_NS_KINDS + nhooks, sizeof *keep);
 

@@ -92,6 +92,16 @@ static int clone_bind_source(const struct plan_mount *pm, bool in_host_ns, struc
 	fd = open_tree(src, "", flags);
 	if (fd < 0)
 		return ward_fail(err, errno, "source %s", pm->source.path);
+	/* A clone made in the host's namespace is a peer of the host's mount: private, or what
+	 * the container mounts on it would propagate back to the host (the options' propagation
+	 * is applied once it is attached). */
+	struct mount_attr private = {.propagation = MS_PRIVATE};
+	if (in_host_ns && mount_setattr(fd, "", AT_EMPTY_PATH | (flags & AT_RECURSIVE), &private,
+					sizeof private) < 0) {
+		int e = errno;
+		close(fd);
+		return ward_fail(err, e, "make the copy of %s private", pm->source.path);
+	}
 	*st = pm->source.st;
 	return fd;
 }
@@ -204,7 +214,7 @@ static int check_proc_destination(int rootfd, const struct ward_mount *m, struct
 }
 
 int mount_prepare_bind(const struct ward_mount *m, const struct plan_mount *pm, size_t index,
-		       int userns_fd, struct ward_error *err)
+		       int userns_fd, bool recursive, struct ward_error *err)
 {
 	const struct mount_plan *plan = &pm->opts;
 	struct stat st;
@@ -225,9 +235,16 @@ int mount_prepare_bind(const struct ward_mount *m, const struct plan_mount *pm, 
 		 * (so a tree owned by 0 appears owned by the container's root). */
 		struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP,
 					  .userns_fd = (uint64_t)userns_fd};
-		if (mount_setattr(mntfd, "", AT_EMPTY_PATH | (plan->ridmap ? AT_RECURSIVE : 0),
-				  &attr, sizeof attr) < 0) {
-			ward_fail(err, errno, "make the mount idmapped");
+		if (mount_setattr(mntfd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
+				  sizeof attr) < 0) {
+			ward_fail(err, errno,
+				  "show the mount through the container's user namespace "
+				  "(idmapped mount)");
+			if (errno == EINVAL)
+				ward_error_hint(err,
+						"%s is on a filesystem without idmapped mounts; "
+						"move it, or drop the mount",
+						pm->source.path ? pm->source.path : m->source);
 			goto fail;
 		}
 	}

@@ -63,8 +63,26 @@ static int bind_rootfs(const struct host_object *rootfs, bool shared_ns, struct 
 	return tree; /* now the root of the mount on rootfs */
 }
 
+/* The root filesystem ward made as an idmapped mount (`userns = auto`), attached over root.path
+ * in the container's mount namespace. */
+static int attach_idmapped_rootfs(const struct host_object *rootfs, int premade,
+				  struct ward_error *err)
+{
+	cleanup_close int dir = hostpath_reopen(rootfs, O_PATH | O_DIRECTORY, err);
+
+	if (dir < 0)
+		return ward_error_prefix(err, "root.path");
+	if (move_mount(premade, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return ward_fail(err, errno, "root.path: attach the idmapped root filesystem %s",
+				 rootfs->path);
+	int root = open_tree(premade, "", OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (root < 0)
+		return ward_fail(err, errno, "root.path: open the idmapped root filesystem");
+	return root;
+}
+
 int rootfs_prepare(const struct ward_spec *spec, const struct ward_plan *plan, const int *idmap_fds,
-		   bool shared_ns, struct ward_error *err)
+		   int idmap_rootfs_fd, bool shared_ns, struct ward_error *err)
 {
 	unsigned long prop = propagation_flags(spec->linux_.rootfs_propagation);
 	unsigned long before = ((prop & MS_SLAVE) ? MS_SLAVE : MS_PRIVATE) | MS_REC;
@@ -77,7 +95,8 @@ int rootfs_prepare(const struct ward_spec *spec, const struct ward_plan *plan, c
 	 * mount namespace that is not the container's own, its propagation is left alone. */
 	if (!shared_ns && mount(NULL, "/", NULL, before, NULL) < 0)
 		return ward_fail(err, errno, "set the propagation of / in the container");
-	rootfd = bind_rootfs(&plan->rootfs, shared_ns, err);
+	rootfd = idmap_rootfs_fd >= 0 ? attach_idmapped_rootfs(&plan->rootfs, idmap_rootfs_fd, err)
+				      : bind_rootfs(&plan->rootfs, shared_ns, err);
 	if (rootfd < 0)
 		return -1;
 

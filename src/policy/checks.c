@@ -237,6 +237,11 @@ static const struct policy_check checks[] = {
 	 "without a pids limit a fork bomb exhausts the host", "set linux.resources.pids.limit"},
 
 	/* Silent hardening: applied unless allowed (switched off). */
+	{"auto-user-namespace", POLICY_BASELINE, POLICY_HARDEN,
+	 "linux.namespaces, linux.uidMappings, linux.gidMappings",
+	 "with `userns = auto`, a container without a user namespace gets one: 65536 ids of the "
+	 "pool, so that its root is an unprivileged id on the host",
+	 "nothing to do; allow it only for a container that must run with the host's ids"},
 	{"default-seccomp", POLICY_BASELINE, POLICY_HARDEN, "linux.seccomp",
 	 "a container without linux.seccomp gets ward's built-in default-deny profile",
 	 "send your own profile in linux.seccomp"},

@@ -144,6 +144,41 @@ static int begin(struct eval *e, const struct policy *p, const struct ward_spec 
 	return read_annotation(spec, v, err);
 }
 
+int policy_auto_userns(const struct policy *p, const struct ward_spec *spec, bool *out,
+		       struct ward_error *err)
+{
+	struct policy_verdict v = {0};
+	struct eval e = {.p = p, .v = &v, .err = err};
+
+	*out = false;
+	if (!p->userns_auto || spec->linux_.namespaces[WARD_NS_USER].present)
+		return 0;
+	if (read_annotation(spec, &v, err) < 0)
+		return -1;
+	*out = check_enforced(&e, "auto-user-namespace");
+	return 0;
+}
+
+/* The finding behind `userns = auto`: the namespace given (create), or the one a config without
+ * a user namespace would get (`policy check`), or its override. */
+static void judge_auto_userns(struct eval *e, const struct ward_spec *spec)
+{
+	const struct ward_linux *lx = &spec->linux_;
+
+	if (!e->p->userns_auto)
+		return;
+	if (e->plan && e->plan->auto_userns && lx->n_uid_mappings && lx->n_gid_mappings)
+		report(e, "auto-user-namespace", "linux.namespaces",
+		       "a user namespace: container ids 0-%u are host uids %u-%u, gids %u-%u",
+		       lx->uid_mappings[0].size - 1, lx->uid_mappings[0].host_id,
+		       lx->uid_mappings[0].host_id + lx->uid_mappings[0].size - 1,
+		       lx->gid_mappings[0].host_id,
+		       lx->gid_mappings[0].host_id + lx->gid_mappings[0].size - 1);
+	else if (!lx->namespaces[WARD_NS_USER].present)
+		report(e, "auto-user-namespace", "linux.namespaces",
+		       "a user namespace with 65536 ids of the pool");
+}
+
 int policy_evaluate(const struct policy *p, struct ward_spec *spec, const struct ward_plan *plan,
 		    struct policy_verdict *v, struct ward_error *err)
 {
@@ -155,6 +190,7 @@ int policy_evaluate(const struct policy *p, struct ward_spec *spec, const struct
 	if (spec->process)
 		judge_process(&e, spec, spec->process);
 	judge_namespaces(&e, spec);
+	judge_auto_userns(&e, spec);
 	judge_rootfs(&e, spec);
 	judge_mounts(&e, spec);
 	judge_devices(&e, spec);

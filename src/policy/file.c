@@ -178,6 +178,52 @@ static int parse_audit(const char *value, struct policy *p, const char *origin, 
 	return p->audit ? 0 : ward_fail(err, ENOMEM, "policy");
 }
 
+/* `userns = auto | off`: whether containers without a user namespace get one from the pool. */
+static int parse_userns(const char *value, struct policy *p, const char *origin, unsigned line,
+			struct ward_error *err)
+{
+	if (strcmp(value, "auto") == 0)
+		p->userns_auto = true;
+	else if (strcmp(value, "off") == 0)
+		p->userns_auto = false;
+	else
+		return ward_fail(err, 0, "%s:%u: userns: \"%s\" is not auto or off", origin, line,
+				 value);
+	return 0;
+}
+
+/* `userns-pool = USER | START:COUNT[,START:COUNT...]`: resolved and checked against the host's
+ * users when a container needs a range (userns_pool.h). */
+static int parse_userns_pool(const char *value, struct policy *p, const char *origin, unsigned line,
+			     struct ward_error *err)
+{
+	if (p->userns_pool)
+		return ward_fail(err, 0, "%s:%u: userns-pool: set twice", origin, line);
+	if (!*value)
+		return ward_fail(err, 0, "%s:%u: userns-pool: empty", origin, line);
+	p->userns_pool = strdup(value);
+	return p->userns_pool ? 0 : ward_fail(err, ENOMEM, "policy");
+}
+
+/* The single-valued settings: 1 when key is one of them, 0 when not, -1 on a bad value. */
+static int parse_setting(const char *key, const char *value, struct policy *p, const char *origin,
+			 unsigned line, struct ward_error *err)
+{
+	int rc;
+
+	if (strcmp(key, "seccomp-complain") == 0)
+		rc = parse_yes_no(value, &p->seccomp_complain, origin, line, key, err);
+	else if (strcmp(key, "audit") == 0)
+		rc = parse_audit(value, p, origin, line, err);
+	else if (strcmp(key, "userns") == 0)
+		rc = parse_userns(value, p, origin, line, err);
+	else if (strcmp(key, "userns-pool") == 0)
+		rc = parse_userns_pool(value, p, origin, line, err);
+	else
+		return 0;
+	return rc < 0 ? -1 : 1;
+}
+
 int policy_parse(const char *text, size_t len, const char *origin, struct policy *p,
 		 struct ward_error *err)
 {
@@ -209,14 +255,13 @@ int policy_parse(const char *text, size_t len, const char *origin, struct policy
 					 origin, line, s);
 		*eq = '\0';
 		char *key = trim(s), *value = trim(eq + 1);
-		if (strcmp(key, "level") == 0) {
+		int setting = parse_setting(key, value, p, origin, line, err);
+		if (setting < 0)
+			return -1;
+		if (setting) {
+			continue;
+		} else if (strcmp(key, "level") == 0) {
 			if (parse_level(value, p, &level_seen, origin, line, err) < 0)
-				return -1;
-		} else if (strcmp(key, "seccomp-complain") == 0) {
-			if (parse_yes_no(value, &p->seccomp_complain, origin, line, key, err) < 0)
-				return -1;
-		} else if (strcmp(key, "audit") == 0) {
-			if (parse_audit(value, p, origin, line, err) < 0)
 				return -1;
 		} else if (strcmp(key, "allow") == 0) {
 			if (parse_names(value, p->allow, origin, line, key, err) < 0)
@@ -243,7 +288,8 @@ int policy_parse(const char *text, size_t len, const char *origin, struct policy
 			return ward_fail(err, 0,
 					 "%s:%u: unknown key \"%s\" (keys: level, allow, "
 					 "overridable, hook, host-path, device, mount-type, "
-					 "seccomp-listener, seccomp-complain, audit)",
+					 "seccomp-listener, seccomp-complain, audit, userns, "
+					 "userns-pool)",
 					 origin, line, key);
 		}
 	}
@@ -334,6 +380,8 @@ void policy_clear(struct policy *p)
 	free(p->devices);
 	free(p->audit);
 	p->audit = NULL;
+	free(p->userns_pool);
+	p->userns_pool = NULL;
 	p->file = NULL;
 	p->hooks = p->host_paths = p->mount_types = p->listener_dirs = NULL;
 	p->devices = NULL;

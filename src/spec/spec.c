@@ -1,4 +1,5 @@
 /* config.json: the top level (root, mounts, process, hostname, hooks, annotations, linux). */
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,6 +271,30 @@ const char *spec_annotation(const struct ward_spec *spec, const char *key)
 		if (strcmp(spec->annotations[i].key, key) == 0)
 			return spec->annotations[i].value;
 	return NULL;
+}
+
+static struct ward_id_mapping *one_mapping(uint32_t host, uint32_t size)
+{
+	struct ward_id_mapping *m = calloc(1, sizeof *m);
+	if (m)
+		*m = (struct ward_id_mapping){.container_id = 0, .host_id = host, .size = size};
+	return m;
+}
+
+int spec_add_user_namespace(struct ward_spec *spec, uint32_t uid, uint32_t gid, uint32_t size,
+			    struct ward_error *err)
+{
+	struct ward_linux *lx = &spec->linux_;
+
+	if (lx->namespaces[WARD_NS_USER].present || lx->n_uid_mappings || lx->n_gid_mappings)
+		return ward_fail(err, EEXIST, "linux.namespaces: the config has a user namespace");
+	lx->uid_mappings = one_mapping(uid, size);
+	lx->gid_mappings = one_mapping(gid, size);
+	if (!lx->uid_mappings || !lx->gid_mappings)
+		return ward_fail(err, ENOMEM, "linux.uidMappings");
+	lx->n_uid_mappings = lx->n_gid_mappings = 1;
+	lx->namespaces[WARD_NS_USER].present = true;
+	return 0;
 }
 
 void spec_free(struct ward_spec *spec)

@@ -2312,6 +2312,72 @@ static void parse_fails(const char *text, const char *msg)
 	policy_clear(&p);
 }
 
+/* `userns = auto`: who gets a namespace from the pool, and how the verdict reports it. */
+START_TEST(auto_user_namespace_goes_to_configs_without_one)
+{
+	struct ward_error err = {0};
+	struct policy p = pol("userns = auto\nuserns-pool = 3000000000:65536\n");
+	struct policy off = pol("userns = off\n");
+	struct ward_spec *s = base();
+	bool wanted;
+
+	ck_assert_str_eq(p.userns_pool, "3000000000:65536");
+	ck_assert_int_eq(policy_auto_userns(&p, s, &wanted, &err), 0);
+	ck_assert(wanted);
+	ck_assert_int_eq(policy_auto_userns(&off, s, &wanted, &err), 0);
+	ck_assert(!wanted);
+	/* Given one (as create does), the verdict says so and root is no host root. */
+	ck_assert_int_eq(spec_add_user_namespace(s, 3000000000u, 3000000000u, 65536, &err), 0);
+	ck_assert_int_eq(spec_add_user_namespace(s, 1, 1, 1, &err), -1);
+	struct ward_plan plan;
+	plan_init(&plan);
+	plan.auto_userns = true;
+	struct policy_verdict v;
+	ck_assert_int_eq(policy_evaluate(&p, s, &plan, &v, &err), 0);
+	const struct policy_finding *f = HARDENED(v, "auto-user-namespace");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(f->detail, "a user namespace: container ids 0-65535 are host uids "
+				    "3000000000-3000065535, gids 3000000000-3000065535");
+	policy_verdict_clear(&v);
+	/* A config with its own user namespace keeps it. */
+	ck_assert_int_eq(policy_auto_userns(&p, s, &wanted, &err), 0);
+	ck_assert(!wanted);
+	plan_clear(&plan);
+	spec_free(s);
+	policy_clear(&p);
+	policy_clear(&off);
+}
+END_TEST
+
+START_TEST(auto_user_namespace_is_lifted_only_where_allowed)
+{
+	struct ward_error err = {0};
+	struct policy p = pol("userns = auto\n");
+	struct policy over = pol("userns = auto\noverridable = auto-user-namespace\n");
+	struct policy allowed = pol("userns = auto\nallow = auto-user-namespace\n");
+	struct ward_spec *s = annotated("auto-user-namespace");
+	bool wanted;
+
+	ck_assert_int_eq(policy_auto_userns(&p, s, &wanted, &err), 0);
+	ck_assert_msg(wanted, "the annotation alone does not lift it");
+	ck_assert_int_eq(policy_auto_userns(&over, s, &wanted, &err), 0);
+	ck_assert(!wanted);
+	ck_assert_int_eq(policy_auto_userns(&allowed, s, &wanted, &err), 0);
+	ck_assert(!wanted);
+	/* The lift is an override in the verdict, naming who lifted it. */
+	struct policy_verdict v =
+		judge_with("userns = auto\noverridable = auto-user-namespace\n", s);
+	const struct policy_finding *f = OVERRIDE(v, "auto-user-namespace");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->source, POLICY_BY_ANNOTATION);
+	policy_verdict_clear(&v);
+	spec_free(s);
+	policy_clear(&p);
+	policy_clear(&over);
+	policy_clear(&allowed);
+}
+END_TEST
+
 START_TEST(policy_file_parses_the_allow_lists)
 {
 	struct policy p = pol("hook = /usr/sbin/dockerd\nhook = /usr/libexec/oci/hooks.d/\n"
@@ -2413,7 +2479,11 @@ START_TEST(policy_file_errors_name_the_line)
 		    "policy.conf:3: expected `key = value`, got \"this is not a setting\"");
 	parse_fails("levle = baseline\n",
 		    "policy.conf:1: unknown key \"levle\" (keys: level, allow, overridable, hook, "
-		    "host-path, device, mount-type, seccomp-listener, seccomp-complain, audit)");
+		    "host-path, device, mount-type, seccomp-listener, seccomp-complain, audit, "
+		    "userns, userns-pool)");
+	parse_fails("userns = yes\n", "policy.conf:1: userns: \"yes\" is not auto or off");
+	parse_fails("userns-pool = ward\nuserns-pool = other\n",
+		    "policy.conf:2: userns-pool: set twice");
 	parse_fails("seccomp-complain = true\n",
 		    "policy.conf:1: seccomp-complain: \"true\" is not yes or no");
 	parse_fails(
@@ -2571,6 +2641,8 @@ static Suite *policy_suite(void)
 	tcase_add_test(file, policy_file_sets_seccomp_complain);
 	tcase_add_test(file, policy_file_sets_audit);
 	tcase_add_test(file, policy_file_parses_the_allow_lists);
+	tcase_add_test(file, auto_user_namespace_goes_to_configs_without_one);
+	tcase_add_test(file, auto_user_namespace_is_lifted_only_where_allowed);
 	tcase_add_test(file, policy_load_fails_closed);
 	suite_add_tcase(s, file);
 	return s;

@@ -1,0 +1,203 @@
+/* `userns = auto`: a container whose config has no user namespace gets one, with a range of ids
+ * leased from the admin's pool. The lease is in the host-wide ledger (userns_pool.h) before the
+ * spec uses it, in state.json once create records the container, and returned when the
+ * container is deleted; a create killed on the way leaves an entry the next lease reclaims. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "ward/log.h"
+#include "ward/policy.h"
+#include "ward/rootless.h"
+#include "ward/userns_pool.h"
+#include "ward/util.h"
+#include "internal.h"
+
+#define USERNS_AUTO_SIZE     65536
+#define USERNS_DEFAULT_OWNER "ward"
+
+struct pool_files {
+	const char *subuid, *subgid, *passwd, *group, *ledger;
+};
+
+static const struct pool_files host_files = {
+	.subuid = "/etc/subuid",
+	.subgid = "/etc/subgid",
+	.passwd = "/etc/passwd",
+	.group = "/etc/group",
+	.ledger = "/run/ward-userns",
+};
+
+/* The ledger asks whether container id of state root `root` still holds lease l: it does while
+ * its state.json records it. A state that cannot be read counts as held (never reuse ids a
+ * container may still run with). */
+static bool lease_held(const char *root, const char *id, const struct userns_lease *l, void *ctx)
+{
+	(void)ctx;
+	cleanup_close int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return errno != ENOENT;
+	cleanup_close int dirfd =
+		openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0)
+		return errno != ENOENT;
+	cleanup_state struct ward_state st;
+	struct ward_error ignored;
+	int rc = state_read(dirfd, &st, &ignored);
+	if (rc == -ENOENT)
+		return false; /* a create that died before state.json (or is still on its way: the
+				 ledger also checks that its process is gone) */
+	if (rc < 0)
+		return true;
+	return st.userns_size == l->size && st.userns_uid == l->uid && st.userns_gid == l->gid;
+}
+
+/* The ledger names the state root absolute and clean, the same at create and at delete
+ * (engines pass absolute roots; a relative one is taken from the working directory). */
+static bool ledger_root(const char *root, char out[PATH_MAX])
+{
+	char cwd[PATH_MAX], joined[PATH_MAX];
+
+	if (root[0] == '/') {
+		if (strlen(root) >= PATH_MAX)
+			return false;
+		path_clean(root, out);
+		return true;
+	}
+	if (!getcwd(cwd, sizeof cwd) ||
+	    snprintf(joined, sizeof joined, "%s/%s", cwd, root) >= (int)sizeof joined)
+		return false;
+	path_clean(joined, out);
+	return true;
+}
+
+static int load_pool(const struct policy *p, struct userns_pool *pool, struct ward_error *err)
+{
+	const char *value = p->userns_pool ? p->userns_pool : USERNS_DEFAULT_OWNER;
+	const struct pool_files *f = &host_files;
+
+	if (userns_pool_resolve(value, f->passwd, f->subuid, f->subgid, pool, err) < 0 ||
+	    userns_pool_check(pool, USERNS_AUTO_SIZE, f->passwd, f->group, f->subuid, f->subgid,
+			      p->userns_pool ? NULL : USERNS_DEFAULT_OWNER, err) < 0)
+		return ward_error_prefix(err, "%s: userns-pool", p->file);
+	return 0;
+}
+
+/* Mappings a config brings itself may not take ids of the pool: those belong to the containers
+ * ward gives them to. */
+static int check_explicit_mappings(const struct ward_spec *spec, const struct userns_pool *pool,
+				   struct ward_error *err)
+{
+	const struct ward_linux *lx = &spec->linux_;
+
+	for (size_t i = 0; i < lx->n_uid_mappings; i++)
+		if (userns_pool_overlaps(pool->uids, pool->n_uids, lx->uid_mappings[i].host_id,
+					 lx->uid_mappings[i].size))
+			return ward_fail(
+				err, 0,
+				"linux.uidMappings[%zu]: host ids %u-%u are in the pool of "
+				"`userns = auto`, which only ward hands out; map ids outside "
+				"it, or leave the user namespace to ward",
+				i, lx->uid_mappings[i].host_id,
+				lx->uid_mappings[i].host_id + lx->uid_mappings[i].size - 1);
+	for (size_t i = 0; i < lx->n_gid_mappings; i++)
+		if (userns_pool_overlaps(pool->gids, pool->n_gids, lx->gid_mappings[i].host_id,
+					 lx->gid_mappings[i].size))
+			return ward_fail(
+				err, 0,
+				"linux.gidMappings[%zu]: host ids %u-%u are in the pool of "
+				"`userns = auto`, which only ward hands out; map ids outside "
+				"it, or leave the user namespace to ward",
+				i, lx->gid_mappings[i].host_id,
+				lx->gid_mappings[i].host_id + lx->gid_mappings[i].size - 1);
+	return 0;
+}
+
+/* The pool when spec gets a namespace from it (*wanted) or brings mappings to check against
+ * it; pool->n_uids == 0 when neither. */
+static int pool_for(const struct policy *p, const struct ward_spec *spec, struct userns_pool *pool,
+		    bool *wanted, struct ward_error *err)
+{
+	*wanted = false;
+	if (!p->userns_auto)
+		return 0;
+	if (policy_auto_userns(p, spec, wanted, err) < 0)
+		return -1;
+	/* A rootless ward has no pool to give: its containers have the user's namespace. */
+	if (ward_is_rootless()) {
+		*wanted = false;
+		return 0;
+	}
+	if (!*wanted && !spec->linux_.n_uid_mappings && !spec->linux_.n_gid_mappings)
+		return 0;
+	if (load_pool(p, pool, err) < 0)
+		return -1;
+	return *wanted ? 0 : check_explicit_mappings(spec, pool, err);
+}
+
+int userns_auto_preview(const struct policy *p, struct ward_spec *spec, bool *given,
+			struct ward_error *err)
+{
+	cleanup_userns_pool struct userns_pool pool = {0};
+
+	*given = false;
+	if (pool_for(p, spec, &pool, given, err) < 0)
+		return -1;
+	if (!*given)
+		return 0;
+	return spec_add_user_namespace(spec, pool.uids[0].start, pool.gids[0].start,
+				       USERNS_AUTO_SIZE, err);
+}
+
+int userns_auto_acquire(const char *policy_file, const char *root, const char *id,
+			struct ward_spec *spec, struct ward_state *st, struct ward_error *err)
+{
+	cleanup_policy struct policy p;
+	struct userns_pool pool = {0};
+	struct userns_lease lease;
+	bool wanted;
+	int rc = -1;
+
+	if (policy_load(policy_file, &p, err) < 0)
+		return -1;
+	if (pool_for(&p, spec, &pool, &wanted, err) < 0)
+		goto out;
+	if (!wanted) {
+		rc = 0;
+		goto out;
+	}
+	char abs_root[PATH_MAX];
+	if (!ledger_root(root, abs_root)) {
+		ward_fail(err, ENAMETOOLONG, "--root %s", root);
+		goto out;
+	}
+	if (userns_pool_acquire(&pool, USERNS_AUTO_SIZE, host_files.ledger, abs_root, id,
+				lease_held, NULL, &lease, err) < 0)
+		goto out;
+	st->userns_uid = lease.uid;
+	st->userns_gid = lease.gid;
+	st->userns_size = lease.size;
+	rc = spec_add_user_namespace(spec, lease.uid, lease.gid, lease.size, err);
+	log_debug("container %s: user namespace from the pool: uids %u-%u, gids %u-%u", id,
+		  lease.uid, lease.uid + lease.size - 1, lease.gid, lease.gid + lease.size - 1);
+out:
+	userns_pool_clear(&pool);
+	return rc;
+}
+
+void userns_auto_release(const char *root, const struct ward_state *st)
+{
+	struct userns_lease lease = {
+		.uid = st->userns_uid, .gid = st->userns_gid, .size = st->userns_size};
+	struct ward_error err;
+	char abs_root[PATH_MAX];
+
+	if (!st->userns_size || !root || !st->id || !ledger_root(root, abs_root))
+		return;
+	if (userns_pool_release(host_files.ledger, &lease, abs_root, st->id, &err) < 0)
+		log_warn("container %s: %s (the next lease reclaims it)", st->id, err.msg);
+}

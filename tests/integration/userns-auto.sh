@@ -1,0 +1,152 @@
+#!/bin/bash
+# policy `userns = auto` (ward-policy(5)): containers whose config has no user namespace get one
+# with 65536 ids leased from the pool. Checked from the host (/proc/<init>/status, uid_map,
+# the ledger in /run/ward/userns, files on disk) and from inside (id, uid_map, owners through
+# the idmapped root and volume): two containers at once with disjoint ranges, exec joining the
+# namespace, reuse after delete, a SIGKILLed create, a full pool, a config's own mappings, the
+# check lifted by annotation, and the restricted level.
+. "$(dirname "$0")/lib/common.sh"
+W() { "$WARD" --root "$STATE_ROOT" "$@"; }
+LEDGER=/run/ward-userns
+# Three blocks, far above any host user (the check refuses a pool that overlaps one).
+BASE=3900000000
+use_policy "userns = auto" "userns-pool = $BASE:196608" "overridable = auto-user-namespace"
+status_ids() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+init_pid() { W state "$1" | jq .pid; }
+# The ledger's entries for this script's state root.
+entries() { grep -l "^root=$STATE_ROOT\$" "$LEDGER"/* 2>/dev/null | wc -l; }
+host_uid_of() { awk '{print $2}' "/proc/$(init_pid "$1")/uid_map"; }
+
+# ---- two containers at once ------------------------------------------------------------------
+rootfs=$WORK/rootfs-a
+private_rootfs "$rootfs"
+vol=$WORK/vol
+mkdir -p "$vol" && echo data >"$vol/owned-by-1000" && chown 1000:1000 "$vol/owned-by-1000"
+a=$(new_bundle a "sleep 300; : $MARK")
+edit_config "$a" '.root.path = $r | .root.readonly = false |
+	.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind", "rw"]}]' \
+	--arg r "$rootfs" --arg v "$vol"
+b=$(new_bundle b "sleep 300; : $MARK")
+check first_container_runs W run -d -b "$a" a
+check second_container_runs W run -d -b "$b" b
+pa=$(init_pid a)
+pb=$(init_pid b)
+ua=$(status_ids "$pa" Uid)
+ub=$(status_ids "$pb" Uid)
+is init_runs_as_the_first_block_on_the_host "$ua $(status_ids "$pa" Gid)" "$BASE $BASE"
+is second_init_has_the_next_block "$ub" "$((BASE + 65536))"
+is uid_map_is_the_lease "$(tr -s ' ' <"/proc/$pa/uid_map" | sed 's/^ //')" "0 $BASE 65536"
+is gid_map_is_the_lease "$(tr -s ' ' <"/proc/$pb/gid_map" | sed 's/^ //')" "0 $((BASE + 65536)) 65536"
+is ledger_holds_two_entries "$(entries)" 2
+is state_records_the_lease "$(jq -c '[.userns_uid, .userns_gid, .userns_size]' "$STATE_ROOT/a/state.json")" "[$BASE,$BASE,65536]"
+is inside_the_process_is_root "$(W exec a id -u)" 0
+is inside_uid_map_maps_0_to_the_lease "$(W exec a cat /proc/self/uid_map | tr -s ' ' | sed 's/^ //')" "0 $BASE 65536"
+is exec_joins_the_containers_user_namespace "$(W exec a readlink /proc/self/ns/user)" \
+	"$(readlink "/proc/$pa/ns/user")"
+W exec -d --pid-file "$WORK/exec.pid" a sleep 60
+is exec_process_runs_as_the_lease_on_the_host "$(status_ids "$(cat "$WORK/exec.pid")" Uid)" "$BASE"
+is image_files_are_roots_inside "$(W exec a stat -c %u:%g /bin/busybox)" 0:0
+is volume_file_keeps_its_owner_inside "$(W exec a stat -c %u:%g /vol/owned-by-1000)" 1000:1000
+W exec a sh -c 'echo x >/vol/by-root && echo y >/etc/by-root' >/dev/null 2>&1
+is files_root_writes_in_the_volume_are_0_on_disk "$(stat -c %u:%g "$vol/by-root" 2>&1)" 0:0
+is files_root_writes_in_the_root_are_0_on_disk "$(stat -c %u:%g "$rootfs/etc/by-root" 2>&1)" 0:0
+W exec --user 1234:1234 a sh -c 'echo z >/tmp/by-1234' >/dev/null 2>&1
+is a_uid_writes_as_itself_on_disk "$(stat -c %u:%g "$rootfs/tmp/by-1234" 2>&1)" 1234:1234
+is the_image_on_disk_is_unchanged "$(stat -c %u:%g "$rootfs/bin/busybox")" 0:0
+out=$(W exec a sh -c 'cat /etc/shadow-none 2>/dev/null; echo 1 >/proc/sys/kernel/hostname 2>&1; hostname' 2>&1)
+like host_kernel_settings_stay_out_of_reach "$out" 'Permission denied|Read-only|can.t'
+is no_container_mount_reaches_the_host "$(awk -v w="$WARD_TEST_WORK/" 'index($5, w) == 1 {print $5}' /proc/self/mountinfo)" ""
+j=$(W inspect --format json a)
+is inspect_shows_the_lease "$(echo "$j" | jq -c '.uid_map[0] | [.container_id, .host_id, .size]')" "[0,$BASE,65536]"
+
+# ---- release and reuse ------------------------------------------------------------------------
+check delete_of_the_first_works W delete -f a
+is its_ledger_entry_is_gone "$(entries)" 1
+c=$(new_bundle c "sleep 300; : $MARK")
+check a_new_container_runs W run -d -b "$c" c
+is it_reuses_the_freed_block "$(host_uid_of c)" "$BASE"
+
+# ---- a full pool ------------------------------------------------------------------------------
+d=$(new_bundle d "sleep 300; : $MARK")
+check third_block_is_leased W run -d -b "$d" d
+e=$(new_bundle e "sleep 300; : $MARK")
+out=$(W run -d -b "$e" e 2>&1)
+like a_full_pool_refuses_naming_userns_pool "$out" 'userns-pool.*(full|no free|in use)'
+is the_refused_create_left_no_state "$(ls "$STATE_ROOT" | tr '\n' ' ')" "b c d "
+W delete -f d
+check after_a_delete_the_next_fits W run -d -b "$e" e
+W delete -f e
+
+# ---- a SIGKILLed create ----------------------------------------------------------------------
+# The createRuntime hook holds the create (state.json written, the init half set up) while ward
+# is killed; delete --force then removes the remains, the lease with them.
+k=$(new_bundle k "sleep 300; : $MARK")
+edit_config "$k" '.hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c", "touch \($w)/hook-ran; sleep 30"]}]' \
+	--arg w "$WORK"
+use_policy "userns = auto" "userns-pool = $BASE:196608" "hook = /bin/sh"
+W create -b "$k" k </dev/null >/dev/null 2>&1 &
+cpid=$!
+for _ in $(seq 100); do [ -e "$WORK/hook-ran" ] && break; sleep 0.1; done
+kill -9 "$cpid"
+wait "$cpid" 2>/dev/null
+is the_killed_create_held_a_block "$(entries)" 3
+check delete_force_cleans_the_killed_create W delete -f k
+pkill -9 -f "touch $WORK/hook-ran" 2>/dev/null
+is the_killed_creates_lease_is_returned "$(entries)" 2
+# A create killed with nothing recorded but its ledger entry (before state.json, or a delete
+# killed before it returned the lease): the next lease finds holder and writer gone.
+rm -f "$WORK/hook-ran"
+(exec "$WARD" --root "$STATE_ROOT" create -b "$k" k2 </dev/null >/dev/null 2>&1) &
+cpid=$!
+for _ in $(seq 100); do [ -e "$WORK/hook-ran" ] && break; sleep 0.1; done
+kill -9 "$cpid"
+wait "$cpid" 2>/dev/null
+entry=$(grep -l "^id=k2\$" "$LEDGER"/* 2>/dev/null)
+cp "$entry" "$WORK/k2-entry" 2>/dev/null
+W delete -f k2 >/dev/null 2>&1
+pkill -9 -f "touch $WORK/hook-ran" 2>/dev/null
+cp "$WORK/k2-entry" "$entry" 2>/dev/null
+is the_stale_entry_is_in_the_ledger "$(entries)" 3
+l=$(new_bundle l "sleep 300; : $MARK")
+check a_lease_after_the_killed_create_succeeds W run -d -b "$l" l
+is the_stale_block_was_taken_back "$(entries) $(host_uid_of l)" "3 $((BASE + 2 * 65536))"
+W delete -f l
+W delete -f c
+use_policy "userns = auto" "userns-pool = $BASE:196608" "overridable = auto-user-namespace"
+
+# ---- what the config asks for itself ----------------------------------------------------------
+m=$(new_bundle m "cat /proc/self/uid_map; : $MARK")
+edit_config "$m" '.linux.namespaces += [{"type": "user"}] |
+	.linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}] |
+	.linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+ward_run "$m" m
+like a_configs_own_mappings_are_kept "$OUT" '^ *0 *200000 *65536'
+edit_config "$m" '.linux.uidMappings[0].hostID = $h' --argjson h "$((BASE + 100))"
+ward_run "$m" m2
+like mappings_into_the_pool_are_refused "rc=$RC $ERR" 'rc=1.*linux.uidMappings\[0\].*pool'
+n=$(new_bundle n "cat /proc/self/uid_map; : $MARK")
+edit_config "$n" '.annotations["org.ward.policy.allow"] = "auto-user-namespace"'
+ward_run "$n" n
+like the_annotation_lifts_it_where_overridable "$OUT" '^ *0 *0 *4294967295'
+like the_lift_is_logged "$ERR" 'auto-user-namespace'
+
+# ---- the restricted level ----------------------------------------------------------------------
+# Everything restricted asks for but a non-root user: refused as root without a user namespace,
+# accepted once the policy gives it one.
+r=$(new_bundle r "id -u; : $MARK")
+edit_config "$r" '.process.noNewPrivileges = true | .process.capabilities = {"bounding": [], "effective": [], "permitted": []} |
+	.linux.resources.pids = {"limit": 100} | .linux.resources.memory = {"limit": 268435456}'
+printf 'level = restricted\n' >"$WORK/restricted.conf"
+chmod 644 "$WORK/restricted.conf"
+out=$("$WARD_REAL" --policy "$WORK/restricted.conf" policy check -b "$r" 2>&1)
+like restricted_refuses_root_without_a_user_namespace "$out" 'restricted-run-as-root'
+printf 'level = restricted\nuserns = auto\nuserns-pool = %s:196608\n' "$BASE" >"$WORK/restricted.conf"
+out=$("$WARD_REAL" --policy "$WORK/restricted.conf" policy check -b "$r" 2>&1)
+unlike restricted_accepts_root_with_auto_user_namespaces "$out" 'restricted-run-as-root'
+like policy_check_says_what_auto_adds "$out" 'auto-user-namespace'
+
+# ---- nothing left ----------------------------------------------------------------------------
+W delete -f b
+is no_ledger_entry_is_left "$(entries)" 0
+assert_no_leftovers
+done_testing
