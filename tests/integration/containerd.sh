@@ -3,7 +3,10 @@
 # DEFAULT policy, through `ctr --runc-binary`: foreground and detached tasks, exec, kill,
 # delete, a terminal task, a project directory bound read-only, the host's time zone, a tmpfs,
 # --device /dev/fuse, HOME, loopback; --privileged refused.
+# WARD_TEST_USERNS=auto (containerd-userns.sh): the same battery with `userns = auto`, plus the
+# checks that tell the user namespace is there (lib/engine-userns.sh).
 . "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/engine-userns.sh"
 
 if ! command -v containerd >/dev/null || ! command -v ctr >/dev/null; then
 	echo "Bail out! containerd is not installed (contrib/test installs it)"
@@ -52,6 +55,8 @@ CTR run -d --runc-binary "$WARD" --rootfs "$WORK/rootfs" bg sh -c "trap 'exit 0'
 like ctr_run_detached_task_is_running "$(CTR task ls 2>&1)" 'bg +[0-9]+ +RUNNING'
 out=$(CTR task exec --exec-id e1 bg sh -c 'echo exec-ok; readlink /proc/1/ns/pid' 2>&1)
 like ctr_task_exec_runs_in_the_container "$out" 'exec-ok'
+userns_mode && userns_init_checks ctr "$(CTR task ls 2>/dev/null | awk '$1 == "bg" {print $2}')" \
+	"$(CTR task exec --exec-id e2 bg id -u 2>&1)"
 CTR task kill -s SIGTERM bg >/dev/null 2>&1
 for _ in $(seq 50); do CTR task ls 2>/dev/null | grep -q 'bg .*STOPPED' && break; sleep 0.1; done
 like ctr_task_kill_stops_it "$(CTR task ls 2>&1)" 'bg +[0-9]+ +STOPPED'
@@ -68,6 +73,12 @@ mkdir -p "$WORK/project"
 echo source >"$WORK/project/main.c"
 out=$(CTR "${RUN[@]}" --mount "type=bind,src=$WORK/project,dst=/src,options=rbind:ro" --rootfs "$WORK/rootfs" bind sh -c 'cat /src/main.c; touch /src/x 2>&1; exit 0' 2>&1)
 like ctr_mount_project_directory_read_only "$out" '^source'$'\n''.*Read-only file system'
+# Owners are the same inside and on disk; what the container writes is on disk as the uid it
+# has inside.
+echo theirs >"$WORK/project/by-1000" && chown 1000:1000 "$WORK/project/by-1000"
+out=$(CTR "${RUN[@]}" --mount "type=bind,src=$WORK/project,dst=/src,options=rbind:rw" --rootfs "$WORK/rootfs" bindrw sh -c 'stat -c %u:%g /src/main.c /src/by-1000; echo built >/src/out; exit 0' 2>&1)
+is ctr_bind_owners_are_the_same_inside "$(echo $out)" "0:0 1000:1000"
+is ctr_bind_root_writes_as_0_on_disk "$(stat -c %u:%g "$WORK/project/out" 2>&1)" 0:0
 
 host_zone=$(md5sum </etc/localtime | cut -d' ' -f1)
 out=$(CTR "${RUN[@]}" --mount type=bind,src=/etc/localtime,dst=/etc/localtime,options=rbind:ro --rootfs "$WORK/rootfs" zone sh -c 'md5sum </etc/localtime | cut -d" " -f1; awk '\''$2 == "/etc/localtime" {print $4}'\'' /proc/mounts' 2>&1)

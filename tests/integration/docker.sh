@@ -5,7 +5,10 @@
 # ward as its default runtime (so `docker build` runs its RUN steps in ward too); stopped by its
 # pid at the end, leaving nothing behind. Docker's own prestart hook (`/proc/<dockerd>/exe
 # libnetwork-setkey`) and its oomScoreAdj are in every container's config.
+# WARD_TEST_USERNS=auto (docker-userns.sh): the same battery with `userns = auto`, plus the
+# checks that tell the user namespace is there (lib/engine-userns.sh).
 . "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/engine-userns.sh"
 
 # docker.io's own client: a newer one elsewhere in PATH talks another API and builds otherwise.
 DOCKER=/usr/bin/docker
@@ -113,6 +116,7 @@ else
 fi
 out=$(D exec "$cid" sh -c 'echo exec-ok as $(id -u)' 2>&1)
 is docker_exec "$out" "exec-ok as 0"
+userns_mode && userns_init_checks docker "$pid" "$(D exec "$cid" id -u 2>&1)"
 out=$(D exec -u 1000 "$cid" sh -c 'echo "$HOME"' 2>&1)
 is docker_exec_as_a_user_gets_its_home "$out" /home/user
 
@@ -134,6 +138,8 @@ fi
 echo from-the-host >"$WORK/in.txt"
 D cp "$WORK/in.txt" "$cid:/tmp/in.txt" >/dev/null 2>&1
 is docker_cp_into_the_container "$(D exec "$cid" cat /tmp/in.txt 2>&1)" from-the-host
+# docker cp gives what it copies in to the container's root (without -a).
+is docker_cp_in_is_roots_inside "$(D exec "$cid" stat -c %u:%g /tmp/in.txt 2>&1)" 0:0
 D exec "$cid" sh -c 'echo from-the-container >/tmp/out.txt' >/dev/null 2>&1
 D cp "$cid:/tmp/out.txt" "$WORK/out.txt" >/dev/null 2>&1
 is docker_cp_out_of_the_container "$(cat "$WORK/out.txt" 2>&1)" from-the-container
@@ -148,20 +154,47 @@ is docker_rm "$?" 0
 mkdir -p "$WORK/context"
 printf 'FROM wardtest\nRUN echo built by a RUN step as $(id -u) >/built\n' >"$WORK/context/Dockerfile"
 t_build=$EPOCHREALTIME
+printf 'RUN cat /proc/self/uid_map >/built-map\n' >>"$WORK/context/Dockerfile"
 out=$(DOCKER_BUILDKIT=0 D build --network none --force-rm -q -t wardbuilt "$WORK/context" 2>&1)
 t_built=$EPOCHREALTIME
 diag "$out"
 out=$(D "${RUN[@]}" wardbuilt cat /built 2>&1)
 is docker_build_runs_its_steps_in_ward "$out" "built by a RUN step as 0"
+if userns_mode; then
+	# The RUN step had a user namespace of the pool.
+	map=$(D "${RUN[@]}" wardbuilt cat /built-map 2>&1 | tr -s ' ' | sed 's/^ //')
+	if [[ $map =~ ^0\ ([0-9]+)\ 65536$ ]] && in_pool "${BASH_REMATCH[1]}"; then
+		ok docker_build_run_step_had_a_pool_user_namespace
+	else
+		not_ok docker_build_run_step_had_a_pool_user_namespace "uid_map of the RUN step: '$map'"
+	fi
+fi
 
 D "${RUN[@]}" -v wardvol:/data wardtest sh -c 'echo kept >/data/f' >/dev/null 2>&1
 out=$(D "${RUN[@]}" -v wardvol:/data wardtest cat /data/f 2>&1)
 is docker_named_volume_outlives_its_container "$out" kept
+# A new named volume gets the image's content at its mount point, copied by dockerd with the
+# owners on disk; root's and user's files keep their owners inside.
+out=$(D "${RUN[@]}" -v wardhome:/home wardtest sh -c 'stat -c %u:%g /home /home/user' 2>&1)
+is docker_named_volume_copy_keeps_owners "$(echo $out)" "0:0 1000:1000"
+out=$(D "${RUN[@]}" --user 1000 -v wardhome:/home wardtest sh -c 'echo mine >/home/user/f && stat -c %u:%g /home/user/f' 2>&1)
+is docker_named_volume_user_writes_its_home "$out" 1000:1000
 
 mkdir -p "$WORK/project"
 echo source >"$WORK/project/main.c"
 out=$(D "${RUN[@]}" -v "$WORK/project:/src" wardtest sh -c 'cat /src/main.c && echo built >/src/out' 2>&1)
 is docker_project_directory_bind "$out $(cat "$WORK/project/out" 2>&1)" "source built"
+# Owners are the same inside and on disk; what the container writes is on disk as the uid it
+# has inside.
+echo theirs >"$WORK/project/by-1000" && mkdir "$WORK/project/dir-1000" &&
+	chown 1000:1000 "$WORK/project/by-1000" "$WORK/project/dir-1000"
+out=$(D "${RUN[@]}" -v "$WORK/project:/src" wardtest sh -c 'stat -c %u:%g /src/main.c /src/by-1000 /src/dir-1000' 2>&1)
+is docker_bind_owners_are_the_same_inside "$(echo $out)" "0:0 1000:1000 1000:1000"
+is docker_bind_root_writes_as_0_on_disk "$(stat -c %u:%g "$WORK/project/out" 2>&1)" 0:0
+out=$(D "${RUN[@]}" --user 1000 -v "$WORK/project:/src" wardtest sh -c 'id -u; echo x >/src/dir-1000/new; echo y >>/src/by-1000' 2>&1)
+is docker_bind_user_writes_as_itself_on_disk \
+	"$out $(stat -c %u:%g "$WORK/project/dir-1000/new" 2>&1) $(cat "$WORK/project/by-1000")" \
+	"1000 1000:1000 theirs"$'\n'y
 
 out=$(D "${RUN[@]}" --tmpfs /scratch wardtest sh -c 'echo x >/scratch/y && awk '\''$2 == "/scratch" {print $3}'\'' /proc/mounts' 2>&1)
 is docker_tmpfs "$out" tmpfs
