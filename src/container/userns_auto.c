@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -139,6 +140,45 @@ static int pool_for(const struct policy *p, const struct ward_spec *spec, struct
 	return *wanted ? 0 : check_explicit_mappings(spec, pool, err);
 }
 
+/* net.ipv4.ping_group_range names groups of the container's user namespace, and the kernel
+ * refuses a range with an unmapped end. Docker asks for "0 2147483647" ("every group may
+ * ping") in every container with a network namespace of its own, leaving it out only when it
+ * made the user namespace itself; with the namespace ward gives, the same meaning is every
+ * group the container has: the upper end is cut to the last mapped gid. A range that starts
+ * beyond the mapping is left as it is (its write fails, naming the sysctl). */
+static int fit_ping_group_range(struct ward_spec *spec, uint32_t size, struct ward_error *err)
+{
+	struct ward_linux *lx = &spec->linux_;
+	unsigned long low, high;
+	char tail;
+
+	for (size_t i = 0; i < lx->n_sysctl; i++) {
+		struct ward_kv *kv = &lx->sysctl[i];
+		if (strcmp(kv->key, "net.ipv4.ping_group_range") != 0 || !kv->value ||
+		    sscanf(kv->value, "%lu %lu %c", &low, &high, &tail) != 2 || low >= size ||
+		    high < size)
+			continue;
+		char *fitted = NULL;
+		if (asprintf(&fitted, "%lu %u", low, size - 1) < 0)
+			return ward_fail(err, ENOMEM, "linux.sysctl.net.ipv4.ping_group_range");
+		log_debug("linux.sysctl.net.ipv4.ping_group_range: \"%s\" becomes \"%s\" (the "
+			  "groups of the container's user namespace)",
+			  kv->value, fitted);
+		free(kv->value);
+		kv->value = fitted;
+	}
+	return 0;
+}
+
+/* The user namespace the pool gives, in the spec: mappings, and what they bound. */
+static int give_user_namespace(struct ward_spec *spec, uint32_t uid, uint32_t gid, uint32_t size,
+			       struct ward_error *err)
+{
+	if (spec_add_user_namespace(spec, uid, gid, size, err) < 0)
+		return -1;
+	return fit_ping_group_range(spec, size, err);
+}
+
 int userns_auto_preview(const struct policy *p, struct ward_spec *spec, bool *given,
 			struct ward_error *err)
 {
@@ -149,8 +189,8 @@ int userns_auto_preview(const struct policy *p, struct ward_spec *spec, bool *gi
 		return -1;
 	if (!*given)
 		return 0;
-	return spec_add_user_namespace(spec, pool.uids[0].start, pool.gids[0].start,
-				       USERNS_AUTO_SIZE, err);
+	return give_user_namespace(spec, pool.uids[0].start, pool.gids[0].start, USERNS_AUTO_SIZE,
+				   err);
 }
 
 int userns_auto_acquire(const char *policy_file, const char *root, const char *id,
@@ -181,7 +221,7 @@ int userns_auto_acquire(const char *policy_file, const char *root, const char *i
 	st->userns_uid = lease.uid;
 	st->userns_gid = lease.gid;
 	st->userns_size = lease.size;
-	rc = spec_add_user_namespace(spec, lease.uid, lease.gid, lease.size, err);
+	rc = give_user_namespace(spec, lease.uid, lease.gid, lease.size, err);
 	log_debug("container %s: user namespace from the pool: uids %u-%u, gids %u-%u", id,
 		  lease.uid, lease.uid + lease.size - 1, lease.gid, lease.gid + lease.size - 1);
 out:

@@ -213,6 +213,13 @@ is docker_device_fuse_rw "$out" "opened /dev/fuse"
 out=$(D "${RUN[@]}" --init wardtest cat /proc/1/comm 2>&1)
 is docker_init "$out" docker-init
 
+# Docker asks every container with a network namespace to let all groups ping; under
+# `userns = auto` ward keeps that to every group the container's user namespace has.
+expected_range="0 2147483647"
+userns_mode && expected_range="0 65535"
+out=$(D "${RUN[@]}" wardtest sh -c 'cat /proc/sys/net/ipv4/ping_group_range' 2>&1)
+is docker_ping_group_range_is_every_group "$(echo $out)" "$expected_range"
+
 out=$(D "${RUN[@]}" --oom-score-adj 500 wardtest cat /proc/self/oom_score_adj 2>&1)
 is docker_oom_score_adj "$out" 500
 

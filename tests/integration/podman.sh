@@ -61,8 +61,15 @@ out=$(P exec "$cid" sh -c 'echo exec-ok' 2>&1)
 is podman_exec "$out" exec-ok
 userns_mode && userns_init_checks podman "$(P inspect -f '{{.State.Pid}}' "$cid" 2>&1)" "$(P exec "$cid" id -u 2>&1)"
 echo from-the-host >"$WORK/in.txt"
-P cp "$WORK/in.txt" "$cid:/tmp/in.txt" >/dev/null 2>&1
-is podman_cp_into_the_container "$(P exec "$cid" sh -c 'cat /tmp/in.txt; stat -c %u:%g /tmp/in.txt' 2>&1 | tr '\n' ' ')" "from-the-host 0:0 "
+# podman cp into a running container joins its mount namespace (not its user namespace) and
+# writes there as the host's root: through ward's idmapped root, which maps no id to the
+# host's 0, the kernel refuses to create the file (EOVERFLOW).
+todo=
+userns_mode && todo="userns = auto: podman cp into a running container writes as the host's root through the idmapped root (EOVERFLOW)"
+P cp "$WORK/in.txt" "$cid:/tmp/in.txt" >"$WORK/cp.err" 2>&1
+is_or_todo podman_cp_into_the_running_container \
+	"$(P exec "$cid" sh -c 'cat /tmp/in.txt; stat -c %u:%g /tmp/in.txt' 2>&1 | tr '\n' ' ')" "from-the-host 0:0 " "$todo"
+[ -n "$todo" ] && diag "podman cp: $(cat "$WORK/cp.err")"
 P exec "$cid" sh -c 'echo from-the-container >/tmp/out.txt' >/dev/null 2>&1
 P cp "$cid:/tmp/out.txt" "$WORK/out.txt" >/dev/null 2>&1
 is podman_cp_out_of_the_container "$(cat "$WORK/out.txt" 2>&1)" from-the-container
@@ -70,6 +77,11 @@ P stop -t 5 "$cid" >/dev/null 2>&1
 is podman_stop "$?" 0
 P rm "$cid" >/dev/null 2>&1
 is podman_rm "$?" 0
+# Into a container not yet started, podman copies on the host, not through its namespace.
+cid=$(P create --network none localhost/wardtest sh -c 'cat /tmp/in.txt; stat -c %u:%g /tmp/in.txt' 2>/dev/null)
+P cp "$WORK/in.txt" "$cid:/tmp/in.txt" >/dev/null 2>&1
+is podman_cp_into_a_created_container "$(P start -a "$cid" 2>&1 | tr '\n' ' ')" "from-the-host 0:0 "
+P rm "$cid" >/dev/null 2>&1
 
 # --device: podman writes the node's file type into fileMode (8630 for /dev/fuse), a
 # linux.devices entry and a rule with the permissions asked for.

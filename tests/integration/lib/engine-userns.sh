@@ -34,10 +34,12 @@ in_pool() {
 # uid of the pool, and its uid_map maps 0 to that block's start; INSIDE_UID is what `id -u`
 # gave inside (root).
 userns_init_checks() {
-	local prefix=$1 pid=$2 inside=$3 uid gid map
-	uid=$(awk '$1 == "Uid:" {print $2}' "/proc/$pid/status" 2>/dev/null)
-	gid=$(awk '$1 == "Gid:" {print $2}' "/proc/$pid/status" 2>/dev/null)
-	map=$(tr -s ' ' <"/proc/$pid/uid_map" 2>/dev/null | sed 's/^ //')
+	local prefix=$1 pid=$2 inside=$3 uid= gid= map=
+	if [[ $pid =~ ^[1-9][0-9]*$ ]] && [ -r "/proc/$pid/status" ]; then
+		uid=$(awk '$1 == "Uid:" {print $2}' "/proc/$pid/status")
+		gid=$(awk '$1 == "Gid:" {print $2}' "/proc/$pid/status")
+		map=$(tr -s ' ' <"/proc/$pid/uid_map" | sed 's/^ //')
+	fi
 	if in_pool "$uid" && in_pool "$gid" && [ "$map" = "0 $uid 65536" ] && [ "$inside" = 0 ]; then
 		ok "${prefix}_init_is_root_inside_and_a_pool_uid_on_the_host"
 	else
@@ -45,4 +47,17 @@ userns_init_checks() {
 			"pid '$pid': host uid '$uid' gid '$gid', uid_map '$map', id -u inside '$inside'" \
 			"expected: ids in $USERNS_POOL_START+$USERNS_POOL_COUNT, uid_map '0 <uid> 65536', 0 inside"
 	fi
+}
+
+# is_or_todo NAME GOT EXPECTED [REASON]: `is`, except that with a REASON (a known limitation
+# of this mode) a failure is a TAP TODO (automake counts it XFAIL, and a pass XPASS, which
+# fails the run: then the limitation is gone and the REASON must go too).
+is_or_todo() {
+	if [ -z "${4:-}" ]; then
+		is "$1" "$2" "$3"
+		return
+	fi
+	TAP_N=$((TAP_N + 1))
+	if [ "$2" = "$3" ]; then echo "ok $TAP_N - $1 # TODO $4"; else echo "not ok $TAP_N - $1 # TODO $4"; fi
+	diag "got:      '$2'" "expected: '$3'"
 }
