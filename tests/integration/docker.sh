@@ -25,13 +25,16 @@ dk_run=$(mktemp -d /tmp/ward-dk.XXXXXX)
 dk_data="$WORK/data"
 sock="$dk_run/docker.sock"
 export DOCKER_CONFIG="$dk_run/client"
-jq -n --arg data "$dk_data" --arg exec "$dk_run/exec" --arg pid "$dk_run/dockerd.pid" \
+# WARD_TEST_DOCKER_STORAGE: the storage driver (vfs unless set; overlay2 is Docker's default,
+# whose root filesystems ward rebuilds over idmapped layers under `userns = auto`).
+storage=${WARD_TEST_DOCKER_STORAGE:-vfs}
+jq -n --arg data "$dk_data" --arg storage "$storage" --arg exec "$dk_run/exec" --arg pid "$dk_run/dockerd.pid" \
 	--arg host "unix://$sock" --arg cg "$CGROUP_PARENT" --arg ward "$WARD" \
 	--arg key "$dk_run/key.json" '{
 	"data-root": $data, "exec-root": $exec, "pidfile": $pid, "hosts": [$host],
 	"deprecated-key-path": $key,
 	"bridge": "none", "iptables": false, "ip-forward": false, "ip-masq": false,
-	"storage-driver": "vfs", "cgroup-parent": $cg,
+	"storage-driver": $storage, "cgroup-parent": $cg,
 	"runtimes": {"ward": {"path": $ward}}, "default-runtime": "ward"}' >"$dk_run/daemon.json"
 
 t_start=$EPOCHREALTIME
@@ -78,7 +81,7 @@ if ! D version >/dev/null 2>&1; then
 fi
 t_up=$EPOCHREALTIME
 
-is docker_default_runtime_is_ward "$(D info -f '{{.DefaultRuntime}}' 2>&1)" ward
+is docker_default_runtime_is_ward "$(D info -f '{{.DefaultRuntime}} {{.Driver}}' 2>&1)" "ward $storage"
 
 engine_image_tar "$WORK/image.tar"
 out=$(D import "$WORK/image.tar" wardtest 2>&1)
