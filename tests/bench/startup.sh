@@ -5,7 +5,11 @@
 # Prints the median and the 90th percentile per runtime, ward's ratios to the others, and
 # each runtime's peak RSS.
 #
-#   tests/bench/startup.sh [-n N] [-w path/to/ward]        (as root)
+#   tests/bench/startup.sh [-n N] [-w path/to/ward] [-p policy.conf]        (as root)
+#
+# -p also measures ward with that policy file (`ward --policy FILE`, reported as ward-p), in
+# the same interleaving: with `userns = auto` in it, the cost of the user namespace and the
+# idmapped root filesystem.
 #
 # crun 1.8 refuses hybrid cgroup hosts; like the test machines' notes say, it runs in a private
 # mount namespace with the unified hierarchy unmounted, which adds an unshare(1) to its time:
@@ -13,10 +17,12 @@
 set -euo pipefail
 n=100
 ward=$(cd "$(dirname "$0")/../.." && pwd)/_build/ward
-while getopts "n:w:" o; do
+policy=
+while getopts "n:w:p:" o; do
 	case $o in
 	n) n=$OPTARG ;;
 	w) ward=$OPTARG ;;
+	p) policy=$(realpath "$OPTARG") ;;
 	*) exit 2 ;;
 	esac
 done
@@ -38,6 +44,10 @@ sed -i 's|"ociVersion": "[^"]*"|"ociVersion": "1.0.2"|' "$work/bundle/config.jso
 runtimes=(ward)
 declare -A cmd
 cmd[ward]="$ward --root $work/state-ward"
+if [ -n "$policy" ]; then
+	runtimes+=(ward-p)
+	cmd[ward-p]="$ward --policy $policy --root $work/state-ward-p"
+fi
 if command -v runc >/dev/null; then runtimes+=(runc); cmd[runc]="runc --root $work/state-runc"; fi
 if command -v crun >/dev/null; then
 	runtimes+=(crun)
@@ -80,8 +90,10 @@ for rt in "${runtimes[@]}"; do
 		"$(echo "$p90 / 1000" | bc -l)" "$rss"
 done
 for rt in "${runtimes[@]}"; do
-	[ "$rt" = ward ] && continue
+	[ "$rt" = ward ] || [ "$rt" = ward-p ] && continue
 	printf 'ward/%s median ratio: %.2f\n' "$rt" "$(echo "${med[ward]} / ${med[$rt]}" | bc -l)"
 done
+[ -n "$policy" ] && printf 'ward-p/ward median ratio: %.2f (ward-p: --policy %s)\n' \
+	"$(echo "${med[ward-p]} / ${med[ward]}" | bc -l)" "$policy"
 echo "($n cycles each, interleaved; peak RSS is the runtime process's maximum resident set;"
 echo " crun's time includes the unshare wrapper this hybrid-cgroup host needs)"
