@@ -242,6 +242,16 @@ like docker_loopback_with_network_none "$out" 'LOOPBACK,UP.*pong'
 out=$(D run --rm --runtime ward wardtest sh -c "$loopback" 2>&1)
 like docker_loopback_without_a_network "$out" 'LOOPBACK,UP.*pong'
 
+# What a start costs through the whole stack (dockerd, containerd, shim, ward): the median of
+# ten `docker run --rm`, for comparing the modes and storage drivers (a figure, not a check).
+for i in $(seq 10); do
+	t0=$EPOCHREALTIME
+	D "${RUN[@]}" wardtest true >/dev/null 2>&1
+	t1=$EPOCHREALTIME
+	awk -v a="${t0/,/.}" -v b="${t1/,/.}" 'BEGIN { printf "%.0f\n", (b - a) * 1000 }'
+done | sort -n >"$WORK/run-ms"
+diag "docker run --rm: median $(sed -n 5p "$WORK/run-ms") ms, slowest $(tail -n 1 "$WORK/run-ms") ms of 10 ($storage${WARD_TEST_USERNS:+, userns = $WARD_TEST_USERNS})"
+
 left=$(ls -A "$dk_run/exec/runtime-runc/moby" 2>/dev/null | grep -v '^cache:seccomp$')
 is docker_leaves_no_ward_state "$left" ""
 
