@@ -236,10 +236,18 @@ static int open_idmaps(const struct ward_spec *spec, const struct ward_plan *pla
 	*out = NULL;
 	if (!any)
 		return 0;
-	if (ward_is_rootless())
+	/* The kernel idmaps a mount for whoever has CAP_SYS_ADMIN over its filesystem's user
+	 * namespace (and over the mount namespace, to clone it): a rootless ward that is root
+	 * of a user namespace of its own (rootless Podman's, `unshare -r`) can idmap what is
+	 * mounted there; an unprivileged euid has neither. */
+	if (ward_is_rootless() && geteuid() != 0)
 		return ward_fail(err, 0,
-				 "mounts: idmapped mounts need root on the host (rootless ward "
-				 "cannot create them)");
+				 "mounts: an idmapped mount needs CAP_SYS_ADMIN over the "
+				 "mount's filesystem, which an unprivileged user has only in a "
+				 "user namespace of its own: run ward as root of one (as rootless "
+				 "Podman does, or under `unshare --map-auto --map-root-user "
+				 "--mount`) with the source on a filesystem mounted there, or drop "
+				 "the idmap options");
 	int *fds = calloc(spec->n_mounts, sizeof *fds);
 	if (!fds)
 		return ward_fail(err, ENOMEM, "idmapped mounts");
