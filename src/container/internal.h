@@ -74,8 +74,11 @@ int remove_container(int rootfd, const char *root, const struct ward_state *st,
  * not ask for it, or the check auto-user-namespace is lifted. */
 int userns_auto_acquire(const char *policy_file, const char *root, const char *id,
 			struct ward_spec *spec, struct ward_state *st, struct ward_error *err);
+/* The ids process p runs with must be among the size ids of its automatic user namespace:
+ * an error naming the field otherwise (the kernel would only say EINVAL). */
+int userns_auto_check_ids(const struct ward_process *p, uint32_t size, struct ward_error *err);
 /* Returns the lease st records to the pool (delete, a failed create); nothing without one. */
-void userns_auto_release(const char *root, const struct ward_state *st);
+void userns_auto_release(const char *root, const char *id, const struct ward_state *st);
 /* The signals ward forwards while it waits for a process: every one that can be blocked,
  * except those reporting a fault in ward itself. */
 void forwarded_signals(sigset_t *set);

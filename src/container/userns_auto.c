@@ -139,6 +139,30 @@ static int pool_for(const struct policy *p, const struct ward_spec *spec, struct
 	return *wanted ? 0 : check_explicit_mappings(spec, pool, err);
 }
 
+static int id_outside(const char *field, uint32_t id, uint32_t size, struct ward_error *err)
+{
+	return ward_fail(err, 0,
+			 "%s: %u is outside the %u ids `userns = auto` gives a container (0-%u); "
+			 "run as a lower id, or exempt the container (allow = "
+			 "auto-user-namespace in the policy file)",
+			 field, id, size, size - 1);
+}
+
+int userns_auto_check_ids(const struct ward_process *p, uint32_t size, struct ward_error *err)
+{
+	if (!p || !size)
+		return 0;
+	if (p->uid >= size)
+		return id_outside("process.user.uid", p->uid, size, err);
+	if (p->gid >= size)
+		return id_outside("process.user.gid", p->gid, size, err);
+	for (size_t i = 0; i < p->n_additional_gids; i++)
+		if (p->additional_gids[i] >= size)
+			return id_outside("process.user.additionalGids", p->additional_gids[i],
+					  size, err);
+	return 0;
+}
+
 int userns_auto_preview(const struct policy *p, struct ward_spec *spec, bool *given,
 			struct ward_error *err)
 {
@@ -181,7 +205,10 @@ int userns_auto_acquire(const char *policy_file, const char *root, const char *i
 	st->userns_uid = lease.uid;
 	st->userns_gid = lease.gid;
 	st->userns_size = lease.size;
-	rc = spec_add_user_namespace(spec, lease.uid, lease.gid, lease.size, err);
+	rc = spec_add_user_namespace(spec, lease.uid, lease.gid, lease.size, err) < 0 ||
+			     userns_auto_check_ids(spec->process, lease.size, err) < 0
+		     ? -1
+		     : 0;
 	log_debug("container %s: user namespace from the pool: uids %u-%u, gids %u-%u", id,
 		  lease.uid, lease.uid + lease.size - 1, lease.gid, lease.gid + lease.size - 1);
 out:
@@ -189,15 +216,15 @@ out:
 	return rc;
 }
 
-void userns_auto_release(const char *root, const struct ward_state *st)
+void userns_auto_release(const char *root, const char *id, const struct ward_state *st)
 {
 	struct userns_lease lease = {
 		.uid = st->userns_uid, .gid = st->userns_gid, .size = st->userns_size};
 	struct ward_error err;
 	char abs_root[PATH_MAX];
 
-	if (!st->userns_size || !root || !st->id || !ledger_root(root, abs_root))
+	if (!st->userns_size || !root || !id || !ledger_root(root, abs_root))
 		return;
-	if (userns_pool_release(host_files.ledger, &lease, abs_root, st->id, &err) < 0)
-		log_warn("container %s: %s (the next lease reclaims it)", st->id, err.msg);
+	if (userns_pool_release(host_files.ledger, &lease, abs_root, id, &err) < 0)
+		log_warn("container %s: %s (the next lease reclaims it)", id, err.msg);
 }

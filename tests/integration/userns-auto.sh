@@ -124,6 +124,13 @@ like a_configs_own_mappings_are_kept "$OUT" '^ *0 *200000 *65536'
 edit_config "$m" '.linux.uidMappings[0].hostID = $h' --argjson h "$((BASE + 100))"
 ward_run "$m" m2
 like mappings_into_the_pool_are_refused "rc=$RC $ERR" 'rc=1.*linux.uidMappings\[0\].*pool'
+o=$(new_bundle o "true; : $MARK")
+edit_config "$o" '.process.user.uid = 70000'
+ward_run "$o" o
+like a_uid_outside_the_block_is_refused_by_name "rc=$RC $ERR" 'rc=1.*process.user.uid: 70000 is outside the 65536 ids'
+is the_refused_create_gave_its_lease_back "$(entries)" 1
+like exec_as_a_uid_outside_the_block_is_refused_by_name "$(W exec --user 70000 b true 2>&1; echo "rc=$?")" \
+	'process.user.uid: 70000 is outside.*rc=255'
 n=$(new_bundle n "cat /proc/self/uid_map; : $MARK")
 edit_config "$n" '.annotations["org.ward.policy.allow"] = "auto-user-namespace"'
 ward_run "$n" n
