@@ -24,6 +24,7 @@ vol=$WORK/vol
 mkdir -p "$vol" && echo data >"$vol/owned-by-1000" && chown 1000:1000 "$vol/owned-by-1000"
 a=$(new_bundle a "sleep 300; : $MARK")
 edit_config "$a" '.root.path = $r | .root.readonly = false |
+	.process.capabilities |= with_entries(.value += ["CAP_MKNOD", "CAP_CHOWN"]) |
 	.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind", "rw"]}]' \
 	--arg r "$rootfs" --arg v "$vol"
 b=$(new_bundle b "sleep 300; : $MARK")
@@ -56,6 +57,13 @@ is the_image_on_disk_is_unchanged "$(stat -c %u:%g "$rootfs/bin/busybox")" 0:0
 out=$(W exec a sh -c 'cat /etc/shadow-none 2>/dev/null; echo 1 >/proc/sys/kernel/hostname 2>&1; hostname' 2>&1)
 like host_kernel_settings_stay_out_of_reach "$out" 'Permission denied|Read-only|can.t'
 is no_container_mount_reaches_the_host "$(awk -v w="$WARD_TEST_WORK/" 'index($5, w) == 1 {print $5}' /proc/self/mountinfo)" ""
+# What the user namespace changes and what it leaves: capabilities act only on the container's
+# own namespaces, the masks and the never filter stay.
+out=$(W exec a sh -c 'grep CapEff /proc/self/status; mknod /tmp/null2 c 1 3 2>&1; echo rc=$?')
+is cap_mknod_is_in_effect "$(( 0x$(echo "$out" | awk '/CapEff/ {print $2}') >> 27 & 1 ))" 1
+like mknod_fails_despite_cap_mknod "$out" 'Operation not permitted.*rc=1'
+like the_default_masks_stay "$(W exec a cat /proc/self/mountinfo)" ' /proc/(kcore|keys|timer_list) '
+like the_never_filter_stays "$(grep -E '^Seccomp(_filters)?:' "/proc/$pa/status" | tr -s '\t\n' '  ')" 'Seccomp: 2 Seccomp_filters: [2-9]'
 j=$(W inspect --format json a)
 is inspect_shows_the_lease "$(echo "$j" | jq -c '.uid_map[0] | [.container_id, .host_id, .size]')" "[0,$BASE,65536]"
 
@@ -84,7 +92,7 @@ k=$(new_bundle k "sleep 300; : $MARK")
 edit_config "$k" '.hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c", "touch \($w)/hook-ran; sleep 30"]}]' \
 	--arg w "$WORK"
 use_policy "userns = auto" "userns-pool = $BASE:196608" "hook = /bin/sh"
-W create -b "$k" k </dev/null >/dev/null 2>&1 &
+(exec "$WARD" --root "$STATE_ROOT" create -b "$k" k </dev/null >/dev/null 2>&1) &
 cpid=$!
 for _ in $(seq 100); do [ -e "$WORK/hook-ran" ] && break; sleep 0.1; done
 kill -9 "$cpid"
