@@ -122,6 +122,16 @@ W delete -f l
 W delete -f c
 use_policy "userns = auto" "userns-pool = $BASE:196608" "overridable = auto-user-namespace"
 
+# ---- sysctls and devices ------------------------------------------------------------------------
+# A namespaced sysctl (what Docker sets by default) is written by the container's root, whose
+# network namespace it owns; a device is the host's node, bound (no mknod in a user namespace).
+sd=$(new_bundle sd "cat /proc/sys/net/ipv4/ip_unprivileged_port_start; stat -c '%F %t:%T' /dev/fuse; : $MARK")
+edit_config "$sd" '.linux.sysctl = {"net.ipv4.ip_unprivileged_port_start": "0"} |
+	.linux.devices = [{path: "/dev/fuse", type: "c", major: 10, minor: 229}]'
+ward_run "$sd" sd
+is namespaced_sysctl_and_bound_device_work "$OUT" "0
+character special file a:e5"
+
 # ---- what the config asks for itself ----------------------------------------------------------
 m=$(new_bundle m "cat /proc/self/uid_map; : $MARK")
 edit_config "$m" '.linux.namespaces += [{"type": "user"}] |
