@@ -7,10 +7,14 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <linux/nsfs.h>
 
 #include "ward/cleanup.h"
 #include "ward/log.h"
+#include "ward/mounts.h"
 #include "ward/policy.h"
 #include "ward/rootless.h"
 #include "ward/userns_pool.h"
@@ -177,43 +181,90 @@ int userns_auto_preview(const struct policy *p, struct ward_spec *spec, bool *gi
 				       USERNS_AUTO_SIZE, err);
 }
 
+/* A namespace the config joins by path that belongs to a user namespace other than ward's (a pod's
+ * sandbox that `userns = auto` gave one): the container joins that user namespace too, as the
+ * containers of a Kubernetes pod share one, or the kernel would keep it out of what it joins
+ * (mqueue, sysfs). Returns the owner's fd, -1 when there is none. */
+static int joined_owner(const struct ward_spec *spec)
+{
+	struct stat own, st;
+
+	if (stat("/proc/self/ns/user", &own) < 0)
+		return -1;
+	for (int k = 0; k < WARD_NS_KINDS; k++) {
+		const struct ward_namespace *ns = &spec->linux_.namespaces[k];
+		if (k == WARD_NS_USER || !ns->present || !ns->path)
+			continue;
+		cleanup_close int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+		int owner = fd < 0 ? -1 : ioctl(fd, NS_GET_USERNS);
+		if (owner < 0)
+			continue; /* plan_build() names a path that cannot be joined */
+		if (fstat(owner, &st) == 0 && (st.st_dev != own.st_dev || st.st_ino != own.st_ino))
+			return owner;
+		close(owner);
+	}
+	return -1;
+}
+
+static int join_owner(struct ward_spec *spec, int owner, struct ward_state *st, int *userns_fd,
+		      struct ward_error *err)
+{
+	struct ward_namespace *ns = &spec->linux_.namespaces[WARD_NS_USER];
+
+	if (asprintf(&ns->path, "/proc/self/fd/%d", owner) < 0) {
+		ns->path = NULL;
+		close(owner);
+		return ward_fail(err, ENOMEM, "linux.namespaces");
+	}
+	ns->present = true;
+	st->userns_joined = true;
+	*userns_fd = owner;
+	return 0;
+}
+
+static int lease(const struct userns_pool *pool, const char *root, const char *id,
+		 struct ward_spec *spec, struct ward_state *st, int *userns_fd,
+		 struct ward_error *err)
+{
+	struct userns_lease l;
+	char abs_root[PATH_MAX];
+
+	if (!ledger_root(root, abs_root))
+		return ward_fail(err, ENAMETOOLONG, "--root %s", root);
+	if (userns_pool_acquire(pool, USERNS_AUTO_SIZE, host_files.ledger, abs_root, id, lease_held,
+				NULL, &l, err) < 0)
+		return -1;
+	st->userns_uid = l.uid;
+	st->userns_gid = l.gid;
+	st->userns_size = l.size;
+	log_debug("container %s: user namespace from the pool: uids %u-%u, gids %u-%u", id, l.uid,
+		  l.uid + l.size - 1, l.gid, l.gid + l.size - 1);
+	if (spec_add_user_namespace(spec, l.uid, l.gid, l.size, err) < 0 ||
+	    userns_auto_check_ids(spec->process, l.size, err) < 0)
+		return -1;
+	const struct ward_linux *lx = &spec->linux_;
+	*userns_fd = idmap_userns_fd(lx->uid_mappings, lx->n_uid_mappings, lx->gid_mappings,
+				     lx->n_gid_mappings, err);
+	return *userns_fd < 0 ? -1 : 0;
+}
+
 int userns_auto_acquire(const char *policy_file, const char *root, const char *id,
-			struct ward_spec *spec, struct ward_state *st, struct ward_error *err)
+			struct ward_spec *spec, struct ward_state *st, int *userns_fd,
+			struct ward_error *err)
 {
 	cleanup_policy struct policy p;
-	struct userns_pool pool = {0};
-	struct userns_lease lease;
+	cleanup_userns_pool struct userns_pool pool = {0};
 	bool wanted;
-	int rc = -1;
 
-	if (policy_load(policy_file, &p, err) < 0)
+	*userns_fd = -1;
+	if (policy_load(policy_file, &p, err) < 0 || pool_for(&p, spec, &pool, &wanted, err) < 0)
 		return -1;
-	if (pool_for(&p, spec, &pool, &wanted, err) < 0)
-		goto out;
-	if (!wanted) {
-		rc = 0;
-		goto out;
-	}
-	char abs_root[PATH_MAX];
-	if (!ledger_root(root, abs_root)) {
-		ward_fail(err, ENAMETOOLONG, "--root %s", root);
-		goto out;
-	}
-	if (userns_pool_acquire(&pool, USERNS_AUTO_SIZE, host_files.ledger, abs_root, id,
-				lease_held, NULL, &lease, err) < 0)
-		goto out;
-	st->userns_uid = lease.uid;
-	st->userns_gid = lease.gid;
-	st->userns_size = lease.size;
-	rc = spec_add_user_namespace(spec, lease.uid, lease.gid, lease.size, err) < 0 ||
-			     userns_auto_check_ids(spec->process, lease.size, err) < 0
-		     ? -1
-		     : 0;
-	log_debug("container %s: user namespace from the pool: uids %u-%u, gids %u-%u", id,
-		  lease.uid, lease.uid + lease.size - 1, lease.gid, lease.gid + lease.size - 1);
-out:
-	userns_pool_clear(&pool);
-	return rc;
+	if (!wanted)
+		return 0;
+	int owner = joined_owner(spec);
+	if (owner >= 0)
+		return join_owner(spec, owner, st, userns_fd, err);
+	return lease(&pool, root, id, spec, st, userns_fd, err);
 }
 
 void userns_auto_release(const char *root, const char *id, const struct ward_state *st)

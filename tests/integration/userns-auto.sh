@@ -67,6 +67,19 @@ like the_never_filter_stays "$(grep -E '^Seccomp(_filters)?:' "/proc/$pa/status"
 j=$(W inspect --format json a)
 is inspect_shows_the_lease "$(echo "$j" | jq -c '.uid_map[0] | [.container_id, .host_id, .size]')" "[0,$BASE,65536]"
 
+# ---- a pod -----------------------------------------------------------------------------------
+# A container that joins another's namespaces by path (a pod's sandbox, `--network container:`)
+# joins the user namespace that owns them, as a Kubernetes pod's containers share one; it
+# leases nothing.
+pod=$(new_bundle pod "readlink /proc/self/ns/user; ls -d /dev/mqueue /sys/class/net/lo; : $MARK")
+edit_config "$pod" '.linux.namespaces |= map(if .type == "network" then .path = $n
+	elif .type == "ipc" then .path = $i else . end)' --arg n "/proc/$pb/ns/net" --arg i "/proc/$pb/ns/ipc"
+ward_run "$pod" pod
+is a_pod_member_joins_the_sandboxs_user_namespace "$OUT" "$(readlink "/proc/$pb/ns/user")
+/dev/mqueue
+/sys/class/net/lo"
+is a_pod_member_leases_nothing "$(entries)" 2
+
 # ---- release and reuse ------------------------------------------------------------------------
 check delete_of_the_first_works W delete -f a
 is its_ledger_entry_is_gone "$(entries)" 1
