@@ -60,6 +60,8 @@ struct ward_state {
 	 * container ids 0.. are host uids userns_uid.. and gids userns_gid.. (released by delete).
 	 */
 	uint32_t userns_uid, userns_gid, userns_size;
+	/* ... or it joined the automatic user namespace of the namespaces it joins (a pod's) */
+	bool userns_joined;
 };
 
 /* state.json's "confinement" object (src/container/state_confinement.c). */

@@ -304,6 +304,77 @@ static int policy_list_cmd(bool json)
 	return 0;
 }
 
+/* The settings with one value: what is in force, defaults included. */
+static const char *userns_pool_shown(const struct policy *p)
+{
+	return p->userns_pool ? p->userns_pool : "ward (the default: its /etc/subuid, /etc/subgid)";
+}
+
+static void show_json(const struct policy *p)
+{
+	yajl_gen gen = yajl_gen_alloc(NULL);
+	yajl_gen_config(gen, yajl_gen_beautify, 1);
+	yajl_gen_map_open(gen);
+	kv(gen, "file", p->file);
+	str(gen, "present");
+	yajl_gen_bool(gen, p->file_present);
+	kv(gen, "level", policy_level_name(p->level));
+	json_names(gen, "allow", p->allow);
+	json_names(gen, "overridable", p->overridable);
+	json_list(gen, "hook", p->hooks);
+	str(gen, "builtin-hook");
+	yajl_gen_array_open(gen);
+	for (const char *const *h = policy_builtin_hooks(); *h; h++)
+		str(gen, *h);
+	yajl_gen_array_close(gen);
+	json_list(gen, "host-path", p->host_paths);
+	json_list(gen, "mount-type", p->mount_types);
+	json_list(gen, "seccomp-listener", p->listener_dirs);
+	str(gen, "device");
+	yajl_gen_array_open(gen);
+	for (size_t i = 0; i < p->n_devices; i++) {
+		char d[48];
+		str(gen, device_text(&p->devices[i], d, sizeof d));
+	}
+	yajl_gen_array_close(gen);
+	str(gen, "seccomp-complain");
+	yajl_gen_bool(gen, p->seccomp_complain);
+	str(gen, "audit");
+	if (p->audit)
+		str(gen, p->audit);
+	else
+		yajl_gen_null(gen);
+	kv(gen, "userns", p->userns_auto ? "auto" : "off");
+	kv(gen, "userns-pool", p->userns_pool ? p->userns_pool : "ward");
+	yajl_gen_map_close(gen);
+	cli_print_json(gen, true);
+	yajl_gen_free(gen);
+}
+
+static void show_text(const struct policy *p)
+{
+	printf("%-18s%s%s\n", "file", p->file, p->file_present ? "" : " (not present: defaults)");
+	printf("%-18s%s\n", "level", policy_level_name(p->level));
+	text_names("allow", p->allow);
+	text_names("overridable", p->overridable);
+	text_list("hook", p->hooks);
+	const char *const *builtin = policy_builtin_hooks();
+	for (size_t i = 0; builtin[i]; i++)
+		printf("%-18s%s\n", i ? "" : "builtin-hook", builtin[i]);
+	text_list("host-path", p->host_paths);
+	text_list("mount-type", p->mount_types);
+	text_list("seccomp-listener", p->listener_dirs);
+	for (size_t i = 0; i < p->n_devices; i++) {
+		char d[48];
+		printf("%-18s%s\n", i ? "" : "device", device_text(&p->devices[i], d, sizeof d));
+	}
+	printf("%-18s%s\n", "seccomp-complain", p->seccomp_complain ? "yes" : "no");
+	printf("%-18s%s\n", "audit", p->audit ? p->audit : "(none)");
+	printf("%-18s%s\n", "userns", p->userns_auto ? "auto" : "off");
+	if (p->userns_auto)
+		printf("%-18s%s\n", "userns-pool", userns_pool_shown(p));
+}
+
 static int policy_show_cmd(const struct global_opts *g, bool json)
 {
 	struct ward_error err = {0};
@@ -313,46 +384,10 @@ static int policy_show_cmd(const struct global_opts *g, bool json)
 		log_error("%s", err.msg);
 		return EXIT_USAGE;
 	}
-	if (json) {
-		yajl_gen gen = yajl_gen_alloc(NULL);
-		yajl_gen_config(gen, yajl_gen_beautify, 1);
-		yajl_gen_map_open(gen);
-		kv(gen, "file", p.file);
-		str(gen, "present");
-		yajl_gen_bool(gen, p.file_present);
-		kv(gen, "level", policy_level_name(p.level));
-		json_names(gen, "allow", p.allow);
-		json_names(gen, "overridable", p.overridable);
-		json_list(gen, "hook", p.hooks);
-		json_list(gen, "host-path", p.host_paths);
-		json_list(gen, "mount-type", p.mount_types);
-		json_list(gen, "seccomp-listener", p.listener_dirs);
-		str(gen, "device");
-		yajl_gen_array_open(gen);
-		for (size_t i = 0; i < p.n_devices; i++) {
-			char d[48];
-			str(gen, device_text(&p.devices[i], d, sizeof d));
-		}
-		yajl_gen_array_close(gen);
-		yajl_gen_map_close(gen);
-		cli_print_json(gen, true);
-		yajl_gen_free(gen);
-	} else {
-		printf("%-18s%s%s\n", "file", p.file,
-		       p.file_present ? "" : " (not present: defaults)");
-		printf("%-18s%s\n", "level", policy_level_name(p.level));
-		text_names("allow", p.allow);
-		text_names("overridable", p.overridable);
-		text_list("hook", p.hooks);
-		text_list("host-path", p.host_paths);
-		text_list("mount-type", p.mount_types);
-		text_list("seccomp-listener", p.listener_dirs);
-		for (size_t i = 0; i < p.n_devices; i++) {
-			char d[48];
-			printf("%-18s%s\n", i ? "" : "device",
-			       device_text(&p.devices[i], d, sizeof d));
-		}
-	}
+	if (json)
+		show_json(&p);
+	else
+		show_text(&p);
 	policy_clear(&p);
 	return 0;
 }

@@ -41,6 +41,7 @@ struct create_run {
 	const char *cgroup_root;
 	int *idmaps;	  /* per mount: an idmapped mount's user namespace, or -1 */
 	int idmap_rootfs; /* `userns = auto`: the root filesystem shown through it, or -1 */
+	int auto_userns;  /* `userns = auto`: the container's user namespace, or -1 */
 	int fifo;	  /* exec.fifo's read end: the init waits on it for `start` */
 	int nlisten;	  /* LISTEN_FDS passed on */
 	char **env;
@@ -225,10 +226,34 @@ static bool idmapped(const struct ward_mount *m, const struct plan_mount *pm, bo
 	return mount_wants_idmap(m) || (auto_userns && pm->opts.bind);
 }
 
+/* The user namespace mount i is shown through: its own mappings, or the container's (the one
+ * `userns = auto` gave it, auto_fd, or the config's mappings). */
+static int mount_userns(const struct ward_spec *spec, const struct ward_mount *m, size_t i,
+			int auto_fd, struct ward_error *err)
+{
+	if (auto_fd >= 0 && !m->n_uid_mappings && !m->n_gid_mappings) {
+		int fd = fcntl(auto_fd, F_DUPFD_CLOEXEC, 0);
+		return fd >= 0 ? fd : ward_fail(err, errno, "mounts[%zu]", i);
+	}
+	const struct ward_id_mapping *u =
+		m->n_uid_mappings ? m->uid_mappings : spec->linux_.uid_mappings;
+	size_t nu = m->n_uid_mappings ? m->n_uid_mappings : spec->linux_.n_uid_mappings;
+	const struct ward_id_mapping *g =
+		m->n_gid_mappings ? m->gid_mappings : spec->linux_.gid_mappings;
+	size_t ng = m->n_gid_mappings ? m->n_gid_mappings : spec->linux_.n_gid_mappings;
+	if (!nu || !ng)
+		return ward_fail(err, 0,
+				 "mounts[%zu]: an idmapped mount needs uidMappings and gidMappings "
+				 "(on the mount or in linux)",
+				 i);
+	int userns = idmap_userns_fd(u, nu, g, ng, err);
+	return userns < 0 ? ward_error_prefix(err, "mounts[%zu]", i) : userns;
+}
+
 /* Idmapped mounts are made here, where the host privilege they need is: one detached mount per
  * idmapped entry, shown through the mount's own mappings or the container's. */
-static int open_idmaps(const struct ward_spec *spec, const struct ward_plan *plan, int **out,
-		       struct ward_error *err)
+static int open_idmaps(const struct ward_spec *spec, const struct ward_plan *plan, int auto_fd,
+		       int **out, struct ward_error *err)
 {
 	bool any = false;
 	for (size_t i = 0; i < spec->n_mounts; i++)
@@ -236,10 +261,18 @@ static int open_idmaps(const struct ward_spec *spec, const struct ward_plan *pla
 	*out = NULL;
 	if (!any)
 		return 0;
-	if (ward_is_rootless())
+	/* The kernel idmaps a mount for whoever has CAP_SYS_ADMIN over its filesystem's user
+	 * namespace (and over the mount namespace, to clone it): a rootless ward that is root
+	 * of a user namespace of its own (rootless Podman's, `unshare -r`) can idmap what is
+	 * mounted there; an unprivileged euid has neither. */
+	if (ward_is_rootless() && geteuid() != 0)
 		return ward_fail(err, 0,
-				 "mounts: idmapped mounts need root on the host (rootless ward "
-				 "cannot create them)");
+				 "mounts: an idmapped mount needs CAP_SYS_ADMIN over the "
+				 "mount's filesystem, which an unprivileged user has only in a "
+				 "user namespace of its own: run ward as root of one (as rootless "
+				 "Podman does, or under `unshare --map-auto --map-root-user "
+				 "--mount`) with the source on a filesystem mounted there, or drop "
+				 "the idmap options");
 	int *fds = calloc(spec->n_mounts, sizeof *fds);
 	if (!fds)
 		return ward_fail(err, ENOMEM, "idmapped mounts");
@@ -250,20 +283,9 @@ static int open_idmaps(const struct ward_spec *spec, const struct ward_plan *pla
 		const struct ward_mount *m = &spec->mounts[i];
 		if (!idmapped(m, &plan->mounts[i], plan->auto_userns))
 			continue;
-		const struct ward_id_mapping *u =
-			m->n_uid_mappings ? m->uid_mappings : spec->linux_.uid_mappings;
-		size_t nu = m->n_uid_mappings ? m->n_uid_mappings : spec->linux_.n_uid_mappings;
-		const struct ward_id_mapping *g =
-			m->n_gid_mappings ? m->gid_mappings : spec->linux_.gid_mappings;
-		size_t ng = m->n_gid_mappings ? m->n_gid_mappings : spec->linux_.n_gid_mappings;
-		if (!nu || !ng)
-			return ward_fail(err, 0,
-					 "mounts[%zu]: an idmapped mount needs uidMappings "
-					 "and gidMappings (on the mount or in linux)",
-					 i);
-		int userns = idmap_userns_fd(u, nu, g, ng, err);
+		int userns = mount_userns(spec, m, i, auto_fd, err);
 		if (userns < 0)
-			return ward_error_prefix(err, "mounts[%zu]", i);
+			return -1;
 		/* ward's own idmapping covers the whole bind, submounts included. */
 		bool recursive = mount_wants_idmap(m) ? plan->mounts[i].opts.ridmap
 						      : plan->mounts[i].opts.recursive;
@@ -277,11 +299,9 @@ static int open_idmaps(const struct ward_spec *spec, const struct ward_plan *pla
 
 /* `userns = auto`: the root filesystem shown through the container's mappings (image files
  * owned by 0 are root's inside), made here with the host privilege it needs. */
-static int open_idmap_rootfs(const struct ward_spec *spec, const struct ward_plan *plan,
-			     bool shared_mnt_ns, int *out, struct ward_error *err)
+static int open_idmap_rootfs(const struct ward_plan *plan, int auto_fd, bool shared_mnt_ns,
+			     int *out, struct ward_error *err)
 {
-	const struct ward_linux *lx = &spec->linux_;
-
 	*out = -1;
 	if (!plan->auto_userns)
 		return 0;
@@ -293,11 +313,7 @@ static int open_idmap_rootfs(const struct ward_spec *spec, const struct ward_pla
 	cleanup_close int dir = hostpath_reopen(&plan->rootfs, O_PATH | O_DIRECTORY, err);
 	if (dir < 0)
 		return ward_error_prefix(err, "root.path");
-	cleanup_close int userns = idmap_userns_fd(lx->uid_mappings, lx->n_uid_mappings,
-						   lx->gid_mappings, lx->n_gid_mappings, err);
-	if (userns < 0)
-		return ward_error_prefix(err, "root.path");
-	*out = idmap_rootfs_open(dir, plan->rootfs.path, userns, err);
+	*out = idmap_rootfs_open(dir, plan->rootfs.path, auto_fd, err);
 	return *out < 0 ? -1 : 0;
 }
 
@@ -358,7 +374,7 @@ static int create_userns(struct create_run *r, struct ward_error *err)
 	r->l.undo.userns_root = r->o->root;
 	r->l.undo.userns_state = &c->state;
 	return userns_auto_acquire(r->o->policy_file, r->o->root, r->o->id, c->spec, &c->state,
-				   err);
+				   &r->auto_userns, err);
 }
 
 /* Stage: every host object the config names is resolved once; the policy judges (and hardens)
@@ -370,7 +386,7 @@ static int create_judge(struct create_run *r, struct ward_error *err)
 
 	if (plan_build(spec, r->bundle, o->root, PLAN_RESOLVE, &r->plan, err) < 0)
 		return -1;
-	r->plan.auto_userns = r->c->state.userns_size > 0;
+	r->plan.auto_userns = r->auto_userns >= 0;
 	if (plan_require_resolved(spec, &r->plan, err) < 0 ||
 	    policy_enforce(o->policy_file, spec, &r->plan, NULL, o->id, &r->l.verdict, err) < 0 ||
 	    learn_session_create(&r->l.learn, o, &r->l.verdict, spec, err) < 0)
@@ -537,8 +553,12 @@ static int create_finish(struct create_run *r, struct ward_error *err)
 int create_container(const struct create_options *o, struct created_container *c,
 		     struct ward_error *err)
 {
-	struct create_run r = {
-		.o = o, .c = c, .fifo = -1, .idmap_rootfs = -1, .unit = {.cgfd = -1}};
+	struct create_run r = {.o = o,
+			       .c = c,
+			       .fifo = -1,
+			       .idmap_rootfs = -1,
+			       .auto_userns = -1,
+			       .unit = {.cgfd = -1}};
 	struct ward_error ignored;
 	int rc = 0;
 
@@ -558,8 +578,9 @@ int create_container(const struct create_options *o, struct created_container *c
 	    state_record_confinement(&c->state, c->spec, &r.l.filter, &r.l.never, &r.l.verdict,
 				     err) < 0 ||
 	    learn_session_record(&r.l.learn, &c->state.confinement) < 0 ||
-	    open_idmaps(c->spec, &r.plan, &r.idmaps, err) < 0 ||
-	    open_idmap_rootfs(c->spec, &r.plan, c->state.shared_mnt_ns, &r.idmap_rootfs, err) < 0 ||
+	    open_idmaps(c->spec, &r.plan, r.auto_userns, &r.idmaps, err) < 0 ||
+	    open_idmap_rootfs(&r.plan, r.auto_userns, c->state.shared_mnt_ns, &r.idmap_rootfs,
+			      err) < 0 ||
 	    create_spawn(&r, err) < 0 || create_finish(&r, err) < 0 ||
 	    audit_launch(&r.l.audit, &r.l, NULL, err) < 0) {
 		audit_launch(&r.l.audit, &r.l, err, &ignored);
@@ -570,6 +591,8 @@ int create_container(const struct create_options *o, struct created_container *c
 	close_idmaps(c->spec, r.idmaps);
 	if (r.idmap_rootfs >= 0)
 		close(r.idmap_rootfs);
+	if (r.auto_userns >= 0)
+		close(r.auto_userns);
 	plan_clear(&r.plan);
 	unit_placement_close(&r.unit);
 	if (r.fifo >= 0)

@@ -75,7 +75,7 @@ static int forget_container(int rootfd, const char *root, const char *id,
 {
 	if (state_remove_dir(rootfd, id, err) < 0)
 		return -1;
-	userns_auto_release(root, st);
+	userns_auto_release(root, id, st);
 	return 0;
 }
 

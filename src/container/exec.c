@@ -213,7 +213,8 @@ static int exec_open(struct exec_run *r, struct ward_error *err)
 		return -1;
 	r->config = spec_parse(config, len, "config.json", err);
 	/* The user namespace the policy gave the container, which the process joins too. */
-	if (!r->config || state_apply_userns(r->config, &r->c.st, err) < 0)
+	if (!r->config || state_apply_userns(r->config, &r->c.st, err) < 0 ||
+	    userns_auto_check_ids(r->p, r->c.st.userns_size, err) < 0)
 		return -1;
 	r->l.spec = r->config;
 	r->l.process = r->p;

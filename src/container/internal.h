@@ -69,13 +69,19 @@ int remove_container(int rootfd, const char *root, const struct ward_state *st,
 		     struct ward_error *err);
 
 /* `userns = auto` (userns_auto.c): a config without a user namespace gets one with a range the
- * pool leases to container id of state root `root` (recorded in st, set in spec); a config
- * with its own mappings is refused if they take ids of the pool. Nothing when the policy does
- * not ask for it, or the check auto-user-namespace is lifted. */
+ * pool leases to container id of state root `root` (recorded in st, set in spec), or, when it
+ * joins namespaces of another container's automatic one (a pod), that one; *userns_fd is the
+ * namespace for the idmapped mounts (-1: none). A config with its own mappings is refused if
+ * they take ids of the pool. Nothing when the policy does not ask for it, or the check
+ * auto-user-namespace is lifted. */
 int userns_auto_acquire(const char *policy_file, const char *root, const char *id,
-			struct ward_spec *spec, struct ward_state *st, struct ward_error *err);
+			struct ward_spec *spec, struct ward_state *st, int *userns_fd,
+			struct ward_error *err);
+/* The ids process p runs with must be among the size ids of its automatic user namespace:
+ * an error naming the field otherwise (the kernel would only say EINVAL). */
+int userns_auto_check_ids(const struct ward_process *p, uint32_t size, struct ward_error *err);
 /* Returns the lease st records to the pool (delete, a failed create); nothing without one. */
-void userns_auto_release(const char *root, const struct ward_state *st);
+void userns_auto_release(const char *root, const char *id, const struct ward_state *st);
 /* The signals ward forwards while it waits for a process: every one that can be blocked,
  * except those reporting a fault in ward itself. */
 void forwarded_signals(sigset_t *set);

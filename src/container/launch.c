@@ -177,7 +177,7 @@ void launch_undo(struct launch *l)
 		state_remove_dir(u->rootfd, u->dir, &ignored);
 	/* Last: no process of the container is left to hold the ids. */
 	if (u->userns_state)
-		userns_auto_release(u->userns_root, u->userns_state);
+		userns_auto_release(u->userns_root, l->id, u->userns_state);
 	memset(u, 0, sizeof *u);
 	u->shared_root_nsfd = u->rootfd = -1;
 }

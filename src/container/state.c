@@ -325,6 +325,10 @@ static void gen_private_state(yajl_gen g, const struct ward_state *st)
 		json_gen_str(g, "shared_mnt_ns");
 		yajl_gen_bool(g, true);
 	}
+	if (st->userns_joined) {
+		json_gen_str(g, "userns_joined");
+		yajl_gen_bool(g, true);
+	}
 }
 
 int state_write(int dirfd, const struct ward_state *st, struct ward_error *err)
@@ -391,6 +395,12 @@ static void read_userns_lease(const struct json_node *root, struct ward_state *s
 	st->userns_size = (uint32_t)size;
 }
 
+static bool bool_member(const struct json_node *obj, const char *key)
+{
+	const struct json_node *n = json_get(obj, key);
+	return n && n->type == JSON_BOOL && n->boolean;
+}
+
 int state_read(int dirfd, struct ward_state *st, struct ward_error *err)
 {
 	cleanup_free char *buf = NULL;
@@ -429,6 +439,7 @@ int state_read(int dirfd, struct ward_state *st, struct ward_error *err)
 	st->mnt_ns_dev = (uint64_t)int_member(root, "mnt_ns_dev");
 	st->mnt_ns_ino = (uint64_t)int_member(root, "mnt_ns_ino");
 	read_userns_lease(root, st);
+	st->userns_joined = !st->userns_size && bool_member(root, "userns_joined");
 	const struct json_node *nspath = json_get(root, "mnt_ns_path");
 	if (nspath && nspath->type == JSON_STRING)
 		st->mnt_ns_path = strdup(nspath->str);
@@ -484,6 +495,17 @@ void state_clear(struct ward_state *st)
 
 int state_apply_userns(struct ward_spec *spec, const struct ward_state *st, struct ward_error *err)
 {
+	struct ward_namespace *ns = &spec->linux_.namespaces[WARD_NS_USER];
+
+	if (st && st->userns_joined && !ns->present) {
+		/* The init's: what it joined at create. */
+		if (asprintf(&ns->path, "/proc/%d/ns/user", st->pid) < 0) {
+			ns->path = NULL;
+			return ward_fail(err, ENOMEM, "linux.namespaces");
+		}
+		ns->present = true;
+		return 0;
+	}
 	if (!st || !st->userns_size)
 		return 0;
 	return spec_add_user_namespace(spec, st->userns_uid, st->userns_gid, st->userns_size, err);

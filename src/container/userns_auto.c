@@ -8,10 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <linux/nsfs.h>
 
 #include "ward/cleanup.h"
 #include "ward/log.h"
+#include "ward/mounts.h"
 #include "ward/policy.h"
 #include "ward/rootless.h"
 #include "ward/userns_pool.h"
@@ -140,6 +144,30 @@ static int pool_for(const struct policy *p, const struct ward_spec *spec, struct
 	return *wanted ? 0 : check_explicit_mappings(spec, pool, err);
 }
 
+static int id_outside(const char *field, uint32_t id, uint32_t size, struct ward_error *err)
+{
+	return ward_fail(err, 0,
+			 "%s: %u is outside the %u ids `userns = auto` gives a container (0-%u); "
+			 "run as a lower id, or exempt the container (allow = "
+			 "auto-user-namespace in the policy file)",
+			 field, id, size, size - 1);
+}
+
+int userns_auto_check_ids(const struct ward_process *p, uint32_t size, struct ward_error *err)
+{
+	if (!p || !size)
+		return 0;
+	if (p->uid >= size)
+		return id_outside("process.user.uid", p->uid, size, err);
+	if (p->gid >= size)
+		return id_outside("process.user.gid", p->gid, size, err);
+	for (size_t i = 0; i < p->n_additional_gids; i++)
+		if (p->additional_gids[i] >= size)
+			return id_outside("process.user.additionalGids", p->additional_gids[i],
+					  size, err);
+	return 0;
+}
+
 /* net.ipv4.ping_group_range names groups of the container's user namespace, and the kernel
  * refuses a range with an unmapped end. Docker asks for "0 2147483647" ("every group may
  * ping") in every container with a network namespace of its own, leaving it out only when it
@@ -193,51 +221,101 @@ int userns_auto_preview(const struct policy *p, struct ward_spec *spec, bool *gi
 				   err);
 }
 
-int userns_auto_acquire(const char *policy_file, const char *root, const char *id,
-			struct ward_spec *spec, struct ward_state *st, struct ward_error *err)
+/* A namespace the config joins by path that belongs to a user namespace other than ward's (a pod's
+ * sandbox that `userns = auto` gave one): the container joins that user namespace too, as the
+ * containers of a Kubernetes pod share one, or the kernel would keep it out of what it joins
+ * (mqueue, sysfs). Returns the owner's fd, -1 when there is none. */
+static int joined_owner(const struct ward_spec *spec)
 {
-	cleanup_policy struct policy p;
-	struct userns_pool pool = {0};
-	struct userns_lease lease;
-	bool wanted;
-	int rc = -1;
+	struct stat own, st;
 
-	if (policy_load(policy_file, &p, err) < 0)
+	if (stat("/proc/self/ns/user", &own) < 0)
 		return -1;
-	if (pool_for(&p, spec, &pool, &wanted, err) < 0)
-		goto out;
-	if (!wanted) {
-		rc = 0;
-		goto out;
+	for (int k = 0; k < WARD_NS_KINDS; k++) {
+		const struct ward_namespace *ns = &spec->linux_.namespaces[k];
+		if (k == WARD_NS_USER || !ns->present || !ns->path)
+			continue;
+		cleanup_close int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+		int owner = fd < 0 ? -1 : ioctl(fd, NS_GET_USERNS);
+		if (owner < 0)
+			continue; /* plan_build() names a path that cannot be joined */
+		if (fstat(owner, &st) == 0 && (st.st_dev != own.st_dev || st.st_ino != own.st_ino))
+			return owner;
+		close(owner);
 	}
-	char abs_root[PATH_MAX];
-	if (!ledger_root(root, abs_root)) {
-		ward_fail(err, ENAMETOOLONG, "--root %s", root);
-		goto out;
-	}
-	if (userns_pool_acquire(&pool, USERNS_AUTO_SIZE, host_files.ledger, abs_root, id,
-				lease_held, NULL, &lease, err) < 0)
-		goto out;
-	st->userns_uid = lease.uid;
-	st->userns_gid = lease.gid;
-	st->userns_size = lease.size;
-	rc = give_user_namespace(spec, lease.uid, lease.gid, lease.size, err);
-	log_debug("container %s: user namespace from the pool: uids %u-%u, gids %u-%u", id,
-		  lease.uid, lease.uid + lease.size - 1, lease.gid, lease.gid + lease.size - 1);
-out:
-	userns_pool_clear(&pool);
-	return rc;
+	return -1;
 }
 
-void userns_auto_release(const char *root, const struct ward_state *st)
+static int join_owner(struct ward_spec *spec, int owner, struct ward_state *st, int *userns_fd,
+		      struct ward_error *err)
+{
+	struct ward_namespace *ns = &spec->linux_.namespaces[WARD_NS_USER];
+
+	if (asprintf(&ns->path, "/proc/self/fd/%d", owner) < 0) {
+		ns->path = NULL;
+		close(owner);
+		return ward_fail(err, ENOMEM, "linux.namespaces");
+	}
+	ns->present = true;
+	st->userns_joined = true;
+	*userns_fd = owner;
+	return 0;
+}
+
+static int lease(const struct userns_pool *pool, const char *root, const char *id,
+		 struct ward_spec *spec, struct ward_state *st, int *userns_fd,
+		 struct ward_error *err)
+{
+	struct userns_lease l;
+	char abs_root[PATH_MAX];
+
+	if (!ledger_root(root, abs_root))
+		return ward_fail(err, ENAMETOOLONG, "--root %s", root);
+	if (userns_pool_acquire(pool, USERNS_AUTO_SIZE, host_files.ledger, abs_root, id, lease_held,
+				NULL, &l, err) < 0)
+		return -1;
+	st->userns_uid = l.uid;
+	st->userns_gid = l.gid;
+	st->userns_size = l.size;
+	log_debug("container %s: user namespace from the pool: uids %u-%u, gids %u-%u", id, l.uid,
+		  l.uid + l.size - 1, l.gid, l.gid + l.size - 1);
+	if (give_user_namespace(spec, l.uid, l.gid, l.size, err) < 0 ||
+	    userns_auto_check_ids(spec->process, l.size, err) < 0)
+		return -1;
+	const struct ward_linux *lx = &spec->linux_;
+	*userns_fd = idmap_userns_fd(lx->uid_mappings, lx->n_uid_mappings, lx->gid_mappings,
+				     lx->n_gid_mappings, err);
+	return *userns_fd < 0 ? -1 : 0;
+}
+
+int userns_auto_acquire(const char *policy_file, const char *root, const char *id,
+			struct ward_spec *spec, struct ward_state *st, int *userns_fd,
+			struct ward_error *err)
+{
+	cleanup_policy struct policy p;
+	cleanup_userns_pool struct userns_pool pool = {0};
+	bool wanted;
+
+	*userns_fd = -1;
+	if (policy_load(policy_file, &p, err) < 0 || pool_for(&p, spec, &pool, &wanted, err) < 0)
+		return -1;
+	if (!wanted)
+		return 0;
+	int owner = joined_owner(spec);
+	if (owner >= 0)
+		return join_owner(spec, owner, st, userns_fd, err);
+	return lease(&pool, root, id, spec, st, userns_fd, err);
+}
+
+void userns_auto_release(const char *root, const char *id, const struct ward_state *st)
 {
 	struct userns_lease lease = {
 		.uid = st->userns_uid, .gid = st->userns_gid, .size = st->userns_size};
 	struct ward_error err;
 	char abs_root[PATH_MAX];
 
-	if (!st->userns_size || !root || !st->id || !ledger_root(root, abs_root))
+	if (!st->userns_size || !root || !id || !ledger_root(root, abs_root))
 		return;
-	if (userns_pool_release(host_files.ledger, &lease, abs_root, st->id, &err) < 0)
-		log_warn("container %s: %s (the next lease reclaims it)", st->id, err.msg);
+	if (userns_pool_release(host_files.ledger, &lease, abs_root, id, &err) < 0)
+		log_warn("container %s: %s (the next lease reclaims it)", id, err.msg);
 }

@@ -16,6 +16,7 @@
 #include "ward/hostpath.h"
 #include "ward/lsm.h"
 #include "ward/mounts.h"
+#include "ward/rootless.h"
 #include "ward/plan.h"
 #include "ward/safepath.h"
 #include "ward/syscalls.h"
@@ -237,14 +238,22 @@ int mount_prepare_bind(const struct ward_mount *m, const struct plan_mount *pm, 
 					  .userns_fd = (uint64_t)userns_fd};
 		if (mount_setattr(mntfd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
 				  sizeof attr) < 0) {
-			ward_fail(err, errno,
+			int e = errno;
+			const char *src = pm->source.path ? pm->source.path : m->source;
+			ward_fail(err, e,
 				  "show the mount through the container's user namespace "
 				  "(idmapped mount)");
-			if (errno == EINVAL)
+			if (e == EINVAL)
 				ward_error_hint(err,
 						"%s is on a filesystem without idmapped mounts; "
 						"move it, or drop the mount",
-						pm->source.path ? pm->source.path : m->source);
+						src);
+			else if (e == EPERM && ward_is_rootless())
+				ward_error_hint(err,
+						"%s is on a filesystem of a user namespace ward "
+						"is not root of (the host's); a rootless runtime "
+						"can idmap only filesystems mounted in its own",
+						src);
 			goto fail;
 		}
 	}

@@ -174,6 +174,9 @@ static void judge_auto_userns(struct eval *e, const struct ward_spec *spec)
 		       lx->uid_mappings[0].host_id + lx->uid_mappings[0].size - 1,
 		       lx->gid_mappings[0].host_id,
 		       lx->gid_mappings[0].host_id + lx->gid_mappings[0].size - 1);
+	else if (e->plan && e->plan->auto_userns)
+		report(e, "auto-user-namespace", "linux.namespaces",
+		       "the user namespace that owns the namespaces it joins (a pod's)");
 	else if (!lx->namespaces[WARD_NS_USER].present)
 		report(e, "auto-user-namespace", "linux.namespaces",
 		       "a user namespace with 65536 ids of the pool");

@@ -6,7 +6,7 @@
 set -u
 src=${WARD_SRCDIR:?}/tests/fuzz
 bin=$(dirname "${WARD:?}")/tests/fuzz
-names=(config policy_file seccomp mountopts cgroup_path state cli process resources dbus)
+names=(config policy_file seccomp mountopts cgroup_path state cli process resources dbus userns_pool)
 echo "1..${#names[@]}"
 i=0
 for name in "${names[@]}"; do

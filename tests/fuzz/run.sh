@@ -29,7 +29,7 @@ done
 shift $((OPTIND - 1))
 work=${work:-$build/fuzz-work}
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(config policy_file seccomp mountopts cgroup_path state cli process resources dbus)
+[ ${#names[@]} -gt 0 ] || names=(config policy_file seccomp mountopts cgroup_path state cli process resources dbus userns_pool)
 
 dict_of() {
 	case $1 in
@@ -38,6 +38,7 @@ dict_of() {
 	cgroup_path) echo cgroup ;;
 	cli) echo cli ;;
 	dbus) echo dbus ;;
+	userns_pool) echo userns ;;
 	*) echo json ;;
 	esac
 }

@@ -116,5 +116,29 @@ cfg 'del(.linux.devices) | .linux.resources = {memory: {limit: 67108864}} | .pro
 like rootless_limits_without_a_delegated_cgroup_are_refused "$(U run r4 2>&1 </dev/null; echo "rc=$?")" \
 	'linux.resources: limits need a cgroup.*rc=1'
 
+# ---- idmapped mounts, rootless ----------------------------------------------------------------
+# The kernel idmaps a mount for whoever holds CAP_SYS_ADMIN over its filesystem: an ordinary user
+# never does; root of a user namespace of its own (what rootless Podman runs ward as) does for a
+# filesystem mounted there, not for the host's.
+mkdir -p "$home/t" "$home/d" && echo d >"$home/d/f" && chown -R "$user:" "$home/t" "$home/d"
+cfg 'del(.linux.resources) | .process.args = ["sh", "-c", "stat -c %u:%g /home/f /root/f"] |
+	.mounts += [{destination: "/home", type: "bind", source: "'"$home"'/t", options: ["rbind", "idmap"]},
+		{destination: "/root", type: "bind", source: "'"$home"'/t", options: ["rbind"]}]'
+like rootless_idmap_needs_a_user_namespace_of_its_own "$(U run i1 2>&1 </dev/null; echo "rc=$?")" \
+	'mounts: an idmapped mount needs CAP_SYS_ADMIN.*user namespace of its own.*rc=1'
+cfg '.linux.uidMappings = [{containerID: 0, hostID: 1, size: 65535}] | .linux.gidMappings = .linux.uidMappings'
+# In the user's namespace (0 is the user, 1.. its subordinate ids): a tmpfs of its own, a file
+# of its uid 5; the container's root is its uid 1, so a plain bind shows that file as 4.
+in_userns() {
+	su "$user" -s /bin/bash -c "cd '$home/b' && XDG_RUNTIME_DIR='$home/xdg' unshare --map-auto --map-root-user --mount sh -c $(printf '%q' "$1")"
+}
+out=$(in_userns "mount -t tmpfs t '$home/t' && echo x >'$home/t/f' && chown 5:5 '$home/t/f' && $(printf '%q ' "$WARD") run i2 </dev/null 2>/dev/null")
+is rootless_idmapped_mount_keeps_the_owner "$out" "5:5
+4:4"
+cfg '.mounts[-2].source = "'"$home"'/d" | .mounts[-1].source = "'"$home"'/d"'
+out=$(in_userns "$(printf '%q ' "$WARD") run i3 </dev/null 2>&1; echo rc=\$?")
+like rootless_idmap_of_a_host_filesystem_is_refused_with_the_reason "$out" \
+	'mounts\[[0-9]+\] \(/home\).*idmapped mount.*operation not permitted.*user namespace ward is not root of.*rc=1'
+
 assert_no_leftovers
 done_testing

@@ -24,6 +24,7 @@ vol=$WORK/vol
 mkdir -p "$vol" && echo data >"$vol/owned-by-1000" && chown 1000:1000 "$vol/owned-by-1000"
 a=$(new_bundle a "sleep 300; : $MARK")
 edit_config "$a" '.root.path = $r | .root.readonly = false |
+	.process.capabilities |= with_entries(.value += ["CAP_MKNOD", "CAP_CHOWN"]) |
 	.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind", "rw"]}]' \
 	--arg r "$rootfs" --arg v "$vol"
 b=$(new_bundle b "sleep 300; : $MARK")
@@ -56,8 +57,28 @@ is the_image_on_disk_is_unchanged "$(stat -c %u:%g "$rootfs/bin/busybox")" 0:0
 out=$(W exec a sh -c 'cat /etc/shadow-none 2>/dev/null; echo 1 >/proc/sys/kernel/hostname 2>&1; hostname' 2>&1)
 like host_kernel_settings_stay_out_of_reach "$out" 'Permission denied|Read-only|can.t'
 is no_container_mount_reaches_the_host "$(awk -v w="$WARD_TEST_WORK/" 'index($5, w) == 1 {print $5}' /proc/self/mountinfo)" ""
+# What the user namespace changes and what it leaves: capabilities act only on the container's
+# own namespaces, the masks and the never filter stay.
+out=$(W exec a sh -c 'grep CapEff /proc/self/status; mknod /tmp/null2 c 1 3 2>&1; echo rc=$?')
+is cap_mknod_is_in_effect "$(( 0x$(echo "$out" | awk '/CapEff/ {print $2}') >> 27 & 1 ))" 1
+like mknod_fails_despite_cap_mknod "$out" 'Operation not permitted.*rc=1'
+like the_default_masks_stay "$(W exec a cat /proc/self/mountinfo)" ' /proc/(kcore|keys|timer_list) '
+like the_never_filter_stays "$(grep -E '^Seccomp(_filters)?:' "/proc/$pa/status" | tr -s '\t\n' '  ')" 'Seccomp: 2 Seccomp_filters: [2-9]'
 j=$(W inspect --format json a)
 is inspect_shows_the_lease "$(echo "$j" | jq -c '.uid_map[0] | [.container_id, .host_id, .size]')" "[0,$BASE,65536]"
+
+# ---- a pod -----------------------------------------------------------------------------------
+# A container that joins another's namespaces by path (a pod's sandbox, `--network container:`)
+# joins the user namespace that owns them, as a Kubernetes pod's containers share one; it
+# leases nothing.
+pod=$(new_bundle pod "readlink /proc/self/ns/user; ls -d /dev/mqueue /sys/class/net/lo; : $MARK")
+edit_config "$pod" '.linux.namespaces |= map(if .type == "network" then .path = $n
+	elif .type == "ipc" then .path = $i else . end)' --arg n "/proc/$pb/ns/net" --arg i "/proc/$pb/ns/ipc"
+ward_run "$pod" pod
+is a_pod_member_joins_the_sandboxs_user_namespace "$OUT" "$(readlink "/proc/$pb/ns/user")
+/dev/mqueue
+/sys/class/net/lo"
+is a_pod_member_leases_nothing "$(entries)" 2
 
 # ---- release and reuse ------------------------------------------------------------------------
 check delete_of_the_first_works W delete -f a
@@ -84,7 +105,7 @@ k=$(new_bundle k "sleep 300; : $MARK")
 edit_config "$k" '.hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c", "touch \($w)/hook-ran; sleep 30"]}]' \
 	--arg w "$WORK"
 use_policy "userns = auto" "userns-pool = $BASE:196608" "hook = /bin/sh"
-W create -b "$k" k </dev/null >/dev/null 2>&1 &
+(exec "$WARD" --root "$STATE_ROOT" create -b "$k" k </dev/null >/dev/null 2>&1) &
 cpid=$!
 for _ in $(seq 100); do [ -e "$WORK/hook-ran" ] && break; sleep 0.1; done
 kill -9 "$cpid"
@@ -114,6 +135,16 @@ W delete -f l
 W delete -f c
 use_policy "userns = auto" "userns-pool = $BASE:196608" "overridable = auto-user-namespace"
 
+# ---- sysctls and devices ------------------------------------------------------------------------
+# A namespaced sysctl (what Docker sets by default) is written by the container's root, whose
+# network namespace it owns; a device is the host's node, bound (no mknod in a user namespace).
+sd=$(new_bundle sd "cat /proc/sys/net/ipv4/ip_unprivileged_port_start; stat -c '%F %t:%T' /dev/fuse; : $MARK")
+edit_config "$sd" '.linux.sysctl = {"net.ipv4.ip_unprivileged_port_start": "0"} |
+	.linux.devices = [{path: "/dev/fuse", type: "c", major: 10, minor: 229}]'
+ward_run "$sd" sd
+is namespaced_sysctl_and_bound_device_work "$OUT" "0
+character special file a:e5"
+
 # ---- what the config asks for itself ----------------------------------------------------------
 m=$(new_bundle m "cat /proc/self/uid_map; : $MARK")
 edit_config "$m" '.linux.namespaces += [{"type": "user"}] |
@@ -124,6 +155,13 @@ like a_configs_own_mappings_are_kept "$OUT" '^ *0 *200000 *65536'
 edit_config "$m" '.linux.uidMappings[0].hostID = $h' --argjson h "$((BASE + 100))"
 ward_run "$m" m2
 like mappings_into_the_pool_are_refused "rc=$RC $ERR" 'rc=1.*linux.uidMappings\[0\].*pool'
+o=$(new_bundle o "true; : $MARK")
+edit_config "$o" '.process.user.uid = 70000'
+ward_run "$o" o
+like a_uid_outside_the_block_is_refused_by_name "rc=$RC $ERR" 'rc=1.*process.user.uid: 70000 is outside the 65536 ids'
+is the_refused_create_gave_its_lease_back "$(entries)" 1
+like exec_as_a_uid_outside_the_block_is_refused_by_name "$(W exec --user 70000 b true 2>&1; echo "rc=$?")" \
+	'process.user.uid: 70000 is outside.*rc=255'
 n=$(new_bundle n "cat /proc/self/uid_map; : $MARK")
 edit_config "$n" '.annotations["org.ward.policy.allow"] = "auto-user-namespace"'
 ward_run "$n" n

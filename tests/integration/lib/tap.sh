@@ -4,6 +4,15 @@
 TAP_N=0
 TAP_FAILED=0
 TAP_PLANNED=0
+# A command the script calls that does not exist (a misspelt helper) would only print to
+# stderr and silently take its test point with it: each one is recorded, and done_testing
+# fails a point for them. The file, not a variable: the call may be in a subshell.
+TAP_MISSING=$(mktemp /tmp/ward-tap-missing.XXXXXX)
+command_not_found_handle() {
+	echo "$1" >>"$TAP_MISSING"
+	echo "$(basename "$0"): $1: command not found" >&2
+	return 127
+}
 
 # The plan comes last ("1..N" after the last test point, which TAP allows), so adding a test
 # never means counting: every script ends with done_testing. A script that dies before its end
@@ -13,6 +22,10 @@ done_testing() {
 		echo "Bail out! $(basename "$0") reached its end without a single test point"
 		exit 1
 	fi
+	if [ -s "$TAP_MISSING" ]; then
+		not_ok every_command_the_script_calls_exists "missing: $(sort -u "$TAP_MISSING" | tr '\n' ' ')"
+	fi
+	rm -f "$TAP_MISSING"
 	[ "$TAP_PLANNED" = 1 ] || echo "1..$TAP_N"
 }
 
@@ -54,6 +67,11 @@ is() {
 # and a literal newline in REGEX can span lines).
 like() {
 	if [[ $2 =~ $3 ]]; then ok "$1"; else not_ok "$1" "got:      '$2'" "expected to match: /$3/"; fi
+}
+
+# isnt NAME GOT UNEXPECTED
+isnt() {
+	if [ "$2" != "$3" ]; then ok "$1"; else not_ok "$1" "got what it must not be: '$2'"; fi
 }
 
 # unlike NAME GOT REGEX
