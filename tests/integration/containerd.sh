@@ -46,13 +46,21 @@ if ! CTR version >/dev/null 2>&1; then
 fi
 
 private_rootfs "$WORK/rootfs"
-out=$(CTR run --rm --runc-binary "$WARD" --rootfs "$WORK/rootfs" fg sh -c 'echo hello as pid $$; exit 0' 2>&1)
+# ctr's containers have the cgroup /<namespace>/<id> and the shim's state root for ward
+# (runc's --root) is /run/containerd/runc/<namespace> unless told: a namespace named like this
+# script's cgroup parent and a root of its own, so that the same names in containerd-userns.sh,
+# run at the same time by another daemon, are other containers.
+export CONTAINERD_NAMESPACE=${CGROUP_PARENT#/}
+RUNC=(--runc-binary "$WARD" --runc-root "$SOCKDIR/runc")
+out=$(CTR run --rm "${RUNC[@]}" --rootfs "$WORK/rootfs" fg sh -c 'echo hello as pid $$; exit 0' 2>&1)
 like ctr_run_in_the_foreground "$out" 'hello as pid 1'
-out=$(CTR run --rm --runc-binary "$WARD" --rootfs "$WORK/rootfs" fgexit sh -c 'exit 3' 2>&1; echo "rc=$?")
+out=$(CTR run --rm "${RUNC[@]}" --rootfs "$WORK/rootfs" fgexit sh -c 'exit 3' 2>&1; echo "rc=$?")
 like ctr_run_returns_the_exit_status "$out" 'rc=3'
 
-CTR run -d --runc-binary "$WARD" --rootfs "$WORK/rootfs" bg sh -c "trap 'exit 0' TERM; while :; do sleep 1; done; : $MARK" >/dev/null 2>&1
-like ctr_run_detached_task_is_running "$(CTR task ls 2>&1)" 'bg +[0-9]+ +RUNNING'
+CTR run -d "${RUNC[@]}" --rootfs "$WORK/rootfs" bg sh -c "trap 'exit 0' TERM; while :; do sleep 1; done; : $MARK" >"$WORK/bg.out" 2>&1
+tasks=$(CTR task ls 2>&1)
+like ctr_run_detached_task_is_running "$tasks" 'bg +[0-9]+ +RUNNING'
+[[ $tasks =~ bg\ +[0-9]+\ +RUNNING ]] || diag "ctr run -d: $(cat "$WORK/bg.out")"
 out=$(CTR task exec --exec-id e1 bg sh -c 'echo exec-ok; readlink /proc/1/ns/pid' 2>&1)
 like ctr_task_exec_runs_in_the_container "$out" 'exec-ok'
 userns_mode && userns_init_checks ctr "$(CTR task ls 2>/dev/null | awk '$1 == "bg" {print $2}')" \
@@ -65,10 +73,10 @@ is ctr_task_delete_succeeds "$?" 0
 CTR container delete bg >/dev/null 2>&1
 unlike ctr_task_is_gone "$(CTR task ls 2>&1)" 'bg'
 
-out=$(script -qec "ctr --address $sock run --rm -t --runc-binary $WARD --rootfs $WORK/rootfs tty sh -c 'tty; exit 0'" /dev/null 2>&1 </dev/null)
+out=$(script -qec "ctr --address $sock run --rm -t --runc-binary $WARD --runc-root $SOCKDIR/runc --rootfs $WORK/rootfs tty sh -c 'tty; exit 0'" /dev/null 2>&1 </dev/null)
 like ctr_run_with_a_terminal_gets_a_pty "$out" '/dev/pts/[0-9]+'
 
-RUN=(run --rm --runc-binary "$WARD")
+RUN=(run --rm "${RUNC[@]}")
 mkdir -p "$WORK/project"
 echo source >"$WORK/project/main.c"
 out=$(CTR "${RUN[@]}" --mount "type=bind,src=$WORK/project,dst=/src,options=rbind:ro" --rootfs "$WORK/rootfs" bind sh -c 'cat /src/main.c; touch /src/x 2>&1; exit 0' 2>&1)
