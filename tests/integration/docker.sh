@@ -253,7 +253,7 @@ like docker_loopback_without_a_network "$out" 'LOOPBACK,UP.*pong'
 
 # What a start costs through the whole stack (dockerd, containerd, shim, ward): the median of
 # ten `docker run --rm`, for comparing the modes and storage drivers (a figure, not a check).
-for i in $(seq 10); do
+for _ in $(seq 10); do
 	t0=$EPOCHREALTIME
 	D "${RUN[@]}" wardtest true >/dev/null 2>&1
 	t1=$EPOCHREALTIME

@@ -34,7 +34,7 @@ in_pool() {
 # uid of the pool, and its uid_map maps 0 to that block's start; INSIDE_UID is what `id -u`
 # gave inside (root).
 userns_init_checks() {
-	local prefix=$1 pid=$2 inside=$3 uid= gid= map=
+	local prefix=$1 pid=$2 inside=$3 uid='' gid='' map=''
 	if [[ $pid =~ ^[1-9][0-9]*$ ]] && [ -r "/proc/$pid/status" ]; then
 		uid=$(awk '$1 == "Uid:" {print $2}' "/proc/$pid/status")
 		gid=$(awk '$1 == "Gid:" {print $2}' "/proc/$pid/status")
