@@ -17,6 +17,10 @@
  * mount (`userns = auto`), attached instead of the bind, or -1. */
 int rootfs_prepare(const struct ward_spec *spec, const struct ward_plan *plan, const int *idmap_fds,
 		   int idmap_rootfs_fd, bool shared_ns, struct ward_error *err);
+/* `userns = auto`: makes the judged root filesystem the working directory, while still the
+ * host's root in the host's user namespace (before the container's namespaces: the new mount
+ * namespace carries it over to its copy, where rootfs_prepare attaches the idmapped root). */
+int rootfs_enter_judged(const struct host_object *rootfs, struct ward_error *err);
 /* Creates the default device nodes and linux.devices under rootfd's /dev. */
 int rootfs_create_devices(int rootfd, const struct ward_spec *spec, struct ward_error *err);
 /* pivot_root (or MS_MOVE + chroot with no_pivot; a chroot alone with shared_ns) into rootfd;

@@ -506,6 +506,10 @@ static int enter_namespaces(const struct ward_init_config *cfg, int setup_fd,
 {
 	const struct ward_linux *lx = &cfg->spec->linux_;
 
+	/* The idmapped root is attached where this working directory is: entered here, before
+	 * the user namespace takes the host's search permissions away (rootfs.h). */
+	if (cfg->idmap_rootfs_fd >= 0 && rootfs_enter_judged(&cfg->plan->rootfs, err) < 0)
+		return -1;
 	if (ns_join(lx, cfg->plan->ns, err) < 0)
 		return -1;
 	/* In a joined user namespace, act as its root (ward's own ids are not mapped). */

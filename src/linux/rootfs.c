@@ -64,21 +64,48 @@ static int bind_rootfs(const struct host_object *rootfs, bool shared_ns, struct 
 }
 
 /* The root filesystem ward made as an idmapped mount (`userns = auto`), attached over root.path
- * in the container's mount namespace. */
+ * in the container's mount namespace. root.path is not looked up again here: in the container's
+ * user namespace the walk would need search permission on every host directory above it (Docker
+ * and containers/storage keep their layers below 0700/0710 root-owned directories). The setup
+ * process entered it while still the host's root (rootfs_enter_judged), and the new mount
+ * namespace carried that working directory over to its copy of the mount. */
 static int attach_idmapped_rootfs(const struct host_object *rootfs, int premade,
 				  struct ward_error *err)
 {
-	cleanup_close int dir = hostpath_reopen(rootfs, O_PATH | O_DIRECTORY, err);
+	cleanup_close int dir = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
 
-	if (dir < 0)
-		return ward_error_prefix(err, "root.path");
+	if (dir < 0 || fstat(dir, &st) < 0)
+		return ward_fail(err, errno, "root.path: open %s", rootfs->path);
+	if (st.st_dev != rootfs->st.st_dev || st.st_ino != rootfs->st.st_ino)
+		return ward_fail(err, 0,
+				 "root.path: %s is no longer the directory the policy judged",
+				 rootfs->path);
 	if (move_mount(premade, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return ward_fail(err, errno, "root.path: attach the idmapped root filesystem %s",
 				 rootfs->path);
 	int root = open_tree(premade, "", OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 	if (root < 0)
 		return ward_fail(err, errno, "root.path: open the idmapped root filesystem");
+	/* The working directory is the container's root from here on, not the directory the
+	 * idmapped mount now covers (runc, too, runs createContainer hooks there). */
+	if (fchdir(root) < 0) {
+		int e = errno;
+		close(root);
+		return ward_fail(err, e, "root.path: enter the idmapped root filesystem");
+	}
 	return root;
+}
+
+int rootfs_enter_judged(const struct host_object *rootfs, struct ward_error *err)
+{
+	cleanup_close int dir = hostpath_reopen(rootfs, O_PATH | O_DIRECTORY, err);
+
+	if (dir < 0)
+		return ward_error_prefix(err, "root.path");
+	if (fchdir(dir) < 0)
+		return ward_fail(err, errno, "root.path: enter %s", rootfs->path);
+	return 0;
 }
 
 int rootfs_prepare(const struct ward_spec *spec, const struct ward_plan *plan, const int *idmap_fds,
