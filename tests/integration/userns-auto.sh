@@ -67,6 +67,15 @@ like the_never_filter_stays "$(grep -E '^Seccomp(_filters)?:' "/proc/$pa/status"
 j=$(W inspect --format json a)
 is inspect_shows_the_lease "$(echo "$j" | jq -c '.uid_map[0] | [.container_id, .host_id, .size]')" "[0,$BASE,65536]"
 
+# A root filesystem below a directory only the host's root may search (Docker's and
+# containers/storage's layers are): entered while ward is still host root, then idmapped.
+mkdir -m 700 "$WORK/private" && private_rootfs "$WORK/private/rootfs"
+pr=$(new_bundle pr "id -u; cat /proc/sys/net/ipv4/ping_group_range; : $MARK")
+edit_config "$pr" '.root.path = $r | .linux.sysctl = {"net.ipv4.ping_group_range": "0 2147483647"}' --arg r "$WORK/private/rootfs"
+ward_run "$pr" pr
+is a_root_below_a_private_directory_runs "$(echo "$OUT" | sed -n 1p)" 0
+is ping_group_range_is_cut_to_the_containers_groups "$(echo "$OUT" | sed -n 2p | tr -s ' \t' '  ')" "0 65535"
+
 # ---- a pod -----------------------------------------------------------------------------------
 # A container that joins another's namespaces by path (a pod's sandbox, `--network container:`)
 # joins the user namespace that owns them, as a Kubernetes pod's containers share one; it
