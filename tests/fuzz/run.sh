@@ -43,6 +43,8 @@ dict_of() {
 	esac
 }
 
+# Leaks that are libseccomp's, not ward's (lsan.supp says which).
+export LSAN_OPTIONS="suppressions=$top/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 mkdir -p "$work/crashes" || exit 2
 failed=0
 total_runs=0
