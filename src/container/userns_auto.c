@@ -94,32 +94,30 @@ static int load_pool(const struct policy *p, struct userns_pool *pool, struct wa
 
 /* Mappings a config brings itself may not take ids of the pool: those belong to the containers
  * ward gives them to. */
+static int check_mappings(const char *field, const struct ward_id_mapping *m, size_t n,
+			  const struct id_range *pool, size_t n_pool, struct ward_error *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (userns_pool_overlaps(pool, n_pool, m[i].host_id, m[i].size))
+			return ward_fail(
+				err, 0,
+				"%s[%zu]: host ids %u-%u are in the pool of `userns = auto`, "
+				"which only ward hands out; map ids outside it, or leave the "
+				"user namespace to ward",
+				field, i, m[i].host_id, m[i].host_id + m[i].size - 1);
+	return 0;
+}
+
 static int check_explicit_mappings(const struct ward_spec *spec, const struct userns_pool *pool,
 				   struct ward_error *err)
 {
 	const struct ward_linux *lx = &spec->linux_;
 
-	for (size_t i = 0; i < lx->n_uid_mappings; i++)
-		if (userns_pool_overlaps(pool->uids, pool->n_uids, lx->uid_mappings[i].host_id,
-					 lx->uid_mappings[i].size))
-			return ward_fail(
-				err, 0,
-				"linux.uidMappings[%zu]: host ids %u-%u are in the pool of "
-				"`userns = auto`, which only ward hands out; map ids outside "
-				"it, or leave the user namespace to ward",
-				i, lx->uid_mappings[i].host_id,
-				lx->uid_mappings[i].host_id + lx->uid_mappings[i].size - 1);
-	for (size_t i = 0; i < lx->n_gid_mappings; i++)
-		if (userns_pool_overlaps(pool->gids, pool->n_gids, lx->gid_mappings[i].host_id,
-					 lx->gid_mappings[i].size))
-			return ward_fail(
-				err, 0,
-				"linux.gidMappings[%zu]: host ids %u-%u are in the pool of "
-				"`userns = auto`, which only ward hands out; map ids outside "
-				"it, or leave the user namespace to ward",
-				i, lx->gid_mappings[i].host_id,
-				lx->gid_mappings[i].host_id + lx->gid_mappings[i].size - 1);
-	return 0;
+	if (check_mappings("linux.uidMappings", lx->uid_mappings, lx->n_uid_mappings, pool->uids,
+			   pool->n_uids, err) < 0)
+		return -1;
+	return check_mappings("linux.gidMappings", lx->gid_mappings, lx->n_gid_mappings, pool->gids,
+			      pool->n_gids, err);
 }
 
 /* The pool when spec gets a namespace from it (*wanted) or brings mappings to check against

@@ -14,6 +14,7 @@
 #include "ward/cleanup.h"
 #include "ward/util.h"
 #include "ward/verify.h"
+#include "run_suite.h"
 
 static char root[64];
 
@@ -341,9 +342,5 @@ int main(void)
 	tcase_add_test(tc, cgroup_within_is_by_component);
 	tcase_add_test(tc, proc_cgroup_v2_line);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return run_suite(s);
 }

@@ -24,6 +24,7 @@
 #include "ward/idmap_rootfs.h"
 #include "ward/mounts.h"
 #include "ward/spec.h"
+#include "run_suite.h"
 
 #define HOST_ROOT 100000
 /* valgrind 3.19 serves no mount_setattr(2). */
@@ -390,9 +391,5 @@ int main(void)
 	tcase_add_test(tc, a_filesystem_that_cannot_be_idmapped_fails_closed);
 	tcase_add_test(tc, a_directory_inside_an_overlay_fails_closed);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return run_suite(s);
 }

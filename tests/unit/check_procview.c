@@ -12,6 +12,7 @@
 #include "ward/cleanup.h"
 #include "ward/procview.h"
 #include "ward/state.h"
+#include "run_suite.h"
 
 /* As Linux 6.x prints it (abridged). */
 static const char status_text[] = "Name:\tsleep\n"
@@ -290,9 +291,5 @@ int main(void)
 	tcase_add_test(tc, digests_are_sha256_of_the_instructions);
 	tcase_add_test(tc, the_confinement_record_is_written_and_read_back);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return run_suite(s);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ward/rootless.h"
+#include "run_suite.h"
 
 START_TEST(the_initial_namespace_maps_every_id_to_itself)
 {
@@ -161,9 +162,5 @@ int main(void)
 	tcase_add_test(tc, xdg_runtime_dir_rule);
 	tcase_add_test(tc, a_rootless_runtime_keeps_what_it_cannot_lower);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return run_suite(s);
 }

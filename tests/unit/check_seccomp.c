@@ -21,6 +21,7 @@
 #include "ward/seccomp.h"
 #include "ward/spec.h"
 #include "testenv.h"
+#include "run_suite.h"
 
 static struct ward_seccomp *parse(const char *json)
 {
@@ -566,9 +567,5 @@ int main(void)
 	tcase_add_test(tc, cache_directory_checks);
 	tcase_add_test(tc, cache_key_covers_its_inputs);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return run_suite(s);
 }

@@ -8,6 +8,7 @@
 
 #include "ward/systemd.h"
 #include "ward/systemd_dbus.h"
+#include "run_suite.h"
 
 static struct ward_error err;
 
@@ -474,9 +475,5 @@ int main(void)
 	tcase_add_test(tc, cpu_quota_per_second_rounds_up);
 	tcase_add_test(tc, a_bad_cpu_list_is_an_error_naming_the_field);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return run_suite(s);
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ward/userns_pool.h"
+#include "run_suite.h"
 
 #define SIZE 65536u
 
@@ -612,9 +613,5 @@ int main(void)
 	tcase_add_test(files, the_ledger_must_be_wards_alone);
 	tcase_add_test(files, eight_racing_creates_get_eight_blocks);
 	suite_add_tcase(s, files);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return run_suite(s);
 }
