@@ -16,7 +16,7 @@ srcdir=$(cd "$here/.." && pwd)
 
 # layer | sources | headers in include/ward/ | may include (besides itself)
 LAYERS='
-cli | src/main.c src/cli/ src/cmd/ | cli.h | container policy plan spec util
+cli | src/main.c src/cli/ src/cmd/ | cli.h inspect_output.h | container policy plan spec util
 container | src/container/ | container.h inspect.h state.h verify.h | policy plan linux spec util
 policy | src/policy/ | policy.h | plan linux spec util
 plan | - | plan.h | linux spec util

@@ -59,6 +59,10 @@ bool cli_format_options(const char *cmd, const char *usage, int argc, char **arg
 			const char **format, int *exit_status);
 /* A signal by number, name or SIG-name ("9", "KILL", "SIGKILL"); -1 if unknown. */
 int cli_parse_signal(const char *s);
+/* The command line of a verb whose only option is --help: one container ID (start, state,
+ * pause, resume). Returns the ID; NULL when the verb is done, with *status its exit status: 0
+ * after printing usage for --help, 1 after a usage error. */
+const char *cli_id_args(const char *verb, const char *usage, int argc, char **argv, int *status);
 /* Exactly one container ID left in argv after the options, or a usage error (returns NULL). */
 const char *cli_one_id(const char *cmd, int argc, char **argv);
 /* Prints a JSON value built by the caller with yajl (pretty: indented). */

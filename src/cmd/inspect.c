@@ -1,9 +1,9 @@
 /* ward inspect: the isolation in force for a container, read from the kernel; a readable table
- * by default, a stable JSON document with --format json (inspect_json.c). */
+ * by default, a stable JSON document with --format json (src/cli/inspect_json.c). */
 #include <stdio.h>
 #include <string.h>
 
-#include "inspect_output.h"
+#include "ward/inspect_output.h"
 #include "ward/cleanup.h"
 #include "ward/util.h"
 

@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "id_args.h"
 #include "ward/cli.h"
 #include "ward/container.h"
 
@@ -18,7 +17,7 @@ static int pause_or_resume(const struct global_opts *g, int argc, char **argv, b
 		 pause ? "Freezes every process of the container (cgroup.freeze) and waits until "
 			 "they are stopped."
 		       : "Thaws a paused container.");
-	const char *id = cmd_id_args(verb, usage, argc, argv, &status);
+	const char *id = cli_id_args(verb, usage, argc, argv, &status);
 	if (!id)
 		return status;
 	if (container_pause(g->root, id, pause, &err) < 0)

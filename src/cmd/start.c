@@ -1,5 +1,4 @@
 /* ward start: let a created container's process run. */
-#include "id_args.h"
 #include "ward/cli.h"
 #include "ward/container.h"
 
@@ -12,7 +11,7 @@ int cmd_start(const struct global_opts *g, int argc, char **argv)
 {
 	struct ward_error err = {0};
 	int status;
-	const char *id = cmd_id_args("start", usage, argc, argv, &status);
+	const char *id = cli_id_args("start", usage, argc, argv, &status);
 
 	if (!id)
 		return status;

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "id_args.h"
 #include "json_state.h"
 #include "ward/cli.h"
 #include "ward/container.h"
@@ -51,7 +50,7 @@ int cmd_state(const struct global_opts *g, int argc, char **argv)
 	struct ward_error err = {0};
 	struct container_info info;
 	int status;
-	const char *id = cmd_id_args("state", usage, argc, argv, &status);
+	const char *id = cli_id_args("state", usage, argc, argv, &status);
 
 	if (!id)
 		return status;

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
-#include "inspect_output.h"
 #include "ward/cleanup.h"
+#include "ward/inspect_output.h"
 #include "ward/json_gen.h"
 
 static void gen_opt_str(yajl_gen g, const char *key, const char *value)

@@ -2,10 +2,9 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "id_args.h"
 #include "ward/cli.h"
 
-const char *cmd_id_args(const char *verb, const char *usage, int argc, char **argv, int *status)
+const char *cli_id_args(const char *verb, const char *usage, int argc, char **argv, int *status)
 {
 	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
 						 {NULL, 0, NULL, 0}};

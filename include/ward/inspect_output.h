@@ -1,7 +1,7 @@
-/* `ward inspect`'s two outputs (src/cmd/inspect_json.c, src/cmd/inspect.c) and the judgements
+/* `ward inspect`'s two outputs (src/cli/inspect_json.c, src/cmd/inspect.c) and the judgements
  * both print the same way. */
-#ifndef WARD_CMD_INSPECT_OUTPUT_H
-#define WARD_CMD_INSPECT_OUTPUT_H
+#ifndef WARD_INSPECT_OUTPUT_H
+#define WARD_INSPECT_OUTPUT_H
 
 #include <stdbool.h>
 
