@@ -51,15 +51,7 @@ mkdir -p "$pm/xdg" "$pm/home" "$pm/tmp" "$pm/storage" "$pm/run"
 install -m 0755 "$WARD" "$pm/ward"
 chown "$user:" "$pm/xdg" "$pm/home" "$pm/tmp" "$pm/storage" "$pm/run"
 chmod 0700 "$pm/xdg"
-cat >"$pm/containers.conf" <<CONF
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
-pids_limit = 0
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$pm/tmp/events.log"
-CONF
+podman_conf "$pm/containers.conf" "$pm/tmp/events.log"
 tar -C "$ROOTFS" -cf "$pm/rootfs.tar" .
 mkdir -p "$plain" "$deleg"
 # Delegation as systemd does it: the directory and the files that let its owner create

@@ -15,16 +15,7 @@ fi
 
 # podman refuses a runroot longer than 50 characters: keep its directories short.
 pm_root=$(mktemp -d /tmp/ward-pm.XXXXXX)
-# What podman needs on these machines (see the team's test-machines notes).
-cat >"$pm_root/containers.conf" <<CONF
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
-pids_limit = 0
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$pm_root/events.log"
-CONF
+podman_conf "$pm_root/containers.conf" "$pm_root/events.log"
 export CONTAINERS_CONF="$pm_root/containers.conf"
 P() { podman --root "$pm_root/root" --runroot "$pm_root/runroot" --storage-driver vfs \
 	--runtime "$WARD" --tmpdir "$pm_root/tmp" "$@"; }

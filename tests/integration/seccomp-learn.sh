@@ -183,15 +183,7 @@ check learning_cost_is_measured test "$learning" -gt 0
 
 # 8. The learned file as Podman reads it (--security-opt seccomp=FILE), through ward.
 pm_root=$(mktemp -d /tmp/ward-pm.XXXXXX)
-cat >"$pm_root/containers.conf" <<CONF
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
-pids_limit = 0
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$pm_root/events.log"
-CONF
+podman_conf "$pm_root/containers.conf" "$pm_root/events.log"
 P() { CONTAINERS_CONF="$pm_root/containers.conf" podman --root "$pm_root/root" \
 	--runroot "$pm_root/runroot" --storage-driver vfs --runtime "$WARD" --tmpdir "$pm_root/tmp" "$@"; }
 stop_podman() {

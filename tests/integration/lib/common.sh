@@ -96,6 +96,22 @@ new_bundle() {
 	echo "$b"
 }
 
+# podman_conf FILE EVENTS_LOG: the containers.conf the Podman tests run with. These hosts have
+# no systemd as PID 1 (cgroupfs, events to a file), their RLIMIT_NPROC and nofile are the
+# test's (not Podman's raised defaults, which the policy would refuse as higher than the
+# caller's), and no pids limit (these hosts' cgroup2 has no pids controller to set it in).
+podman_conf() {
+	cat >"$1" <<CONF
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+pids_limit = 0
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+events_logfile_path = "$2"
+CONF
+}
+
 # use_policy LINE...: from here on, this script's ward runs under a policy file (ward-policy(5))
 # with these lines, through a wrapper that passes --policy, as an admin's runtime handler
 # would. A test about something the default policy refuses says which check it lifts.
