@@ -77,6 +77,20 @@ static int plan_mounts(const struct ward_spec *spec, int bundlefd, unsigned flag
 }
 
 /* A namespace file must be a namespace of the kind it is listed as. */
+/* The object o's O_PATH fd names, opened again for reading in its place. */
+static int reopen_for_reading(struct host_object *o)
+{
+	char self[64];
+
+	snprintf(self, sizeof self, "/proc/self/fd/%d", o->fd);
+	int fd = open(self, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	close(o->fd);
+	o->fd = fd;
+	return 0;
+}
+
 static int plan_namespaces(const struct ward_spec *spec, unsigned flags, struct ward_plan *plan,
 			   struct ward_error *err)
 {
@@ -85,10 +99,16 @@ static int plan_namespaces(const struct ward_spec *spec, unsigned flags, struct 
 		struct host_object *o = &plan->ns[k];
 		if (!ns->present || !ns->path || !(flags & PLAN_RESOLVE))
 			continue;
-		/* /proc/<pid>/ns/<type> is a magic link: that is how namespaces are named. */
-		if (hostpath_resolve(AT_FDCWD, ns->path, HOSTPATH_ANY, O_RDONLY, o) < 0)
+		/* /proc/<pid>/ns/<type> is a magic link: that is how namespaces are named. Opened
+		 * for reading (setns needs that) only once it proves to be a namespace file: a
+		 * FIFO would block ward, a device could act on being opened. */
+		if (hostpath_resolve(AT_FDCWD, ns->path, HOSTPATH_ANY, O_PATH, o) < 0)
 			continue;
-		int type = ioctl(o->fd, NS_GET_NSTYPE);
+		if (o->fs_type == NSFS_MAGIC && reopen_for_reading(o) < 0)
+			return ward_fail(err, errno,
+					 "config.json: linux.namespaces[%s].path: open %s",
+					 spec_ns_name(k), ns->path);
+		int type = o->fs_type == NSFS_MAGIC ? ioctl(o->fd, NS_GET_NSTYPE) : -1;
 		if (o->fs_type != NSFS_MAGIC || type != ns_clone_flag(k))
 			return ward_fail(err, 0,
 					 "config.json: linux.namespaces[%s].path: %s is not a %s "

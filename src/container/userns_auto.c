@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 #include <linux/nsfs.h>
 
@@ -219,6 +221,20 @@ int userns_auto_preview(const struct policy *p, struct ward_spec *spec, bool *gi
 				   err);
 }
 
+/* The namespace file at path, opened for reading only once it proves to be one: the config is
+ * not judged yet, and opening a device or a FIFO it names could act or block. -1 otherwise. */
+static int open_nsfs(const char *path)
+{
+	cleanup_close int o = open(path, O_PATH | O_CLOEXEC);
+	struct statfs fs;
+	char self[64];
+
+	if (o < 0 || fstatfs(o, &fs) < 0 || fs.f_type != NSFS_MAGIC)
+		return -1;
+	snprintf(self, sizeof self, "/proc/self/fd/%d", o);
+	return open(self, O_RDONLY | O_CLOEXEC);
+}
+
 /* A namespace the config joins by path that belongs to a user namespace other than ward's (a pod's
  * sandbox that `userns = auto` gave one): the container joins that user namespace too, as the
  * containers of a Kubernetes pod share one, or the kernel would keep it out of what it joins
@@ -233,7 +249,7 @@ static int joined_owner(const struct ward_spec *spec)
 		const struct ward_namespace *ns = &spec->linux_.namespaces[k];
 		if (k == WARD_NS_USER || !ns->present || !ns->path)
 			continue;
-		cleanup_close int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+		cleanup_close int fd = open_nsfs(ns->path);
 		int owner = fd < 0 ? -1 : ioctl(fd, NS_GET_USERNS);
 		if (owner < 0)
 			continue; /* plan_build() names a path that cannot be joined */

@@ -89,6 +89,14 @@ is a_pod_member_joins_the_sandboxs_user_namespace "$OUT" "$(readlink "/proc/$pb/
 /sys/class/net/lo"
 is a_pod_member_leases_nothing "$(entries)" 2
 
+# A hostile config naming a FIFO as a namespace to join: looking for its owner must not open it
+# (that would block), and the plan refuses it by name.
+mkfifo "$WORK/fifo"
+ff=$(new_bundle ff "true; : $MARK")
+edit_config "$ff" '.linux.namespaces |= map(if .type == "network" then .path = $f else . end)' --arg f "$WORK/fifo"
+out=$(timeout 20 "$WARD" --root "$STATE_ROOT" run -b "$ff" ff </dev/null 2>&1; echo "rc=$?")
+like a_fifo_as_a_namespace_is_refused_without_blocking "$out" 'linux.namespaces.*fifo.*rc=1'
+
 # ---- release and reuse ------------------------------------------------------------------------
 check delete_of_the_first_works W delete -f a
 is its_ledger_entry_is_gone "$(entries)" 1
